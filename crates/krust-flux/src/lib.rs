@@ -1,0 +1,1 @@
+//! krust-flux (work in progress).

@@ -1,0 +1,1 @@
+//! krust-helm (work in progress).

@@ -1,0 +1,1 @@
+//! krust-kustomize (work in progress).

@@ -1,0 +1,1 @@
+//! krust-model (work in progress).

@@ -1,0 +1,1 @@
+//! krust-patch (work in progress).

@@ -1,0 +1,23 @@
+//! krust-yaml: read YAML the way kustomize types it, print it the way kustomize prints it.
+//!
+//! ```
+//! use krust_yaml::Value;
+//! let mut v = Value::map();
+//! v.insert("kind", Value::from("ConfigMap"));
+//! assert_eq!(v.str_at(&["kind"]), Some("ConfigMap"));
+//! ```
+//!
+//! # Limitations
+//! Comments are not part of the value tree.
+
+#![forbid(unsafe_code)]
+
+mod error;
+mod print;
+mod read;
+mod value;
+
+pub use error::Error;
+pub use print::to_yaml;
+pub use read::{parse_stream, Typing};
+pub use value::{Data, Map, Mark, Seq, Str, Style, Value};

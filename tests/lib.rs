@@ -1,0 +1,1 @@
+//! Cross-crate and CLI tests live in `tests/`; this library is empty.
