@@ -1,5 +1,10 @@
+//! The `krust` command line: thin glue over the krust libraries.
+
 use std::process::ExitCode;
 
+mod cli;
+mod cmd;
+
 fn main() -> ExitCode {
-    ExitCode::SUCCESS
+    cli::run()
 }

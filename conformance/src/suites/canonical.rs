@@ -1,0 +1,11 @@
+//! The `canonical` suite.
+
+use std::path::Path;
+
+use crate::case::CaseResult;
+
+/// Runs every case of the suite found under `shared` (the ../shared directory).
+pub fn run(shared: &Path) -> anyhow::Result<Vec<CaseResult>> {
+    let _ = shared;
+    anyhow::bail!("suite canonical is not implemented yet")
+}
