@@ -1,1 +1,5 @@
-//! krust-model (work in progress).
+//! krust-model: Kubernetes ids and resource collections (work in progress).
+
+#![forbid(unsafe_code)]
+
+pub mod openapi;

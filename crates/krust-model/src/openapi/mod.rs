@@ -1,0 +1,2 @@
+//! Schema facts for strategic merge: which lists merge, and by which keys (generated from
+//! ../shared/data/openapi; owned by the patch work).
