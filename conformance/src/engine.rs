@@ -1,0 +1,124 @@
+//! The one place the runner calls the kustomize engine, so suites stay independent of its
+//! exact API.
+
+/// Final resource ordering (`--reorder`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Reorder {
+    /// Keep input (depth-first) order.
+    #[default]
+    None,
+    /// kustomize's legacy kind order.
+    Legacy,
+    /// The CLI default: legacy unless the kustomization has `sortOptions`.
+    Unspecified,
+}
+
+/// Build options, as the corpora state them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BuildOptions {
+    /// `LoadRestrictionsNone` instead of the default `LoadRestrictionsRootOnly`.
+    pub load_restrictor_none: bool,
+    pub reorder: Reorder,
+    pub add_managed_by_label: bool,
+    pub plugins_enabled: bool,
+}
+
+/// A file tree whose root is `/`: files (path relative to the root, contents) and
+/// directories that exist but hold nothing.
+#[derive(Debug, Clone, Default)]
+pub struct Tree {
+    pub files: Vec<(String, Vec<u8>)>,
+    #[allow(dead_code)] // read once the engine adapter builds a file system
+    pub empty_dirs: Vec<String>,
+    /// A string to replace, in every file, with the absolute path of the root (without a
+    /// trailing `/`: empty when the root is `/` itself).
+    pub placeholder: Option<String>,
+}
+
+impl Tree {
+    /// The files with the placeholder replaced by `root`.
+    #[allow(dead_code)]
+    pub fn files_for_root(&self, root: &str) -> Vec<(String, Vec<u8>)> {
+        match self.placeholder.as_deref().filter(|p| !p.is_empty()) {
+            None => self.files.clone(),
+            Some(p) => self
+                .files
+                .iter()
+                .map(|(path, bytes)| {
+                    (
+                        path.clone(),
+                        replace_bytes(bytes, p.as_bytes(), root.as_bytes()),
+                    )
+                })
+                .collect(),
+        }
+    }
+}
+
+/// `haystack` with every occurrence of the non-empty `from` replaced by `to`.
+fn replace_bytes(haystack: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(haystack.len());
+    let mut i = 0;
+    while i < haystack.len() {
+        if !from.is_empty() && haystack[i..].starts_with(from) {
+            out.extend_from_slice(to);
+            i += from.len();
+        } else {
+            out.push(haystack[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Builds `dir` (relative to the tree's root) and prints the result as kustomize does.
+/// The error is the whole message, with every cause in its chain.
+pub fn build(tree: &Tree, dir: &str, options: &BuildOptions) -> Result<String, String> {
+    let _ = (tree, dir, options);
+    Err("the kustomize engine (krust_kustomize::Kustomizer) is not implemented yet".to_string())
+}
+
+/// `e` and its causes, joined with `: ` as Go wraps errors.
+#[allow(dead_code)]
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        // Skip a cause that the outer message already prints.
+        if !out.ends_with(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        source = s.source();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_replaced_in_every_file() {
+        let tree = Tree {
+            files: vec![
+                (
+                    "root/kustomization.yaml".into(),
+                    b"resources:\n- __R__/base/r.yaml\n- __R__/x\n".to_vec(),
+                ),
+                ("base/r.yaml".into(), b"kind: A\n".to_vec()),
+            ],
+            empty_dirs: vec![],
+            placeholder: Some("__R__".into()),
+        };
+        let files = tree.files_for_root("");
+        assert_eq!(files[0].1, b"resources:\n- /base/r.yaml\n- /x\n");
+        let files = tree.files_for_root("/tmp/c/input");
+        assert_eq!(
+            files[0].1,
+            b"resources:\n- /tmp/c/input/base/r.yaml\n- /tmp/c/input/x\n"
+        );
+        assert_eq!(files[1].1, b"kind: A\n");
+    }
+}
