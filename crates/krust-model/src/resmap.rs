@@ -1,0 +1,602 @@
+//! An ordered collection of resources with an id index (kustomize `resmap.ResMap`).
+//!
+//! # The index
+//! Lookups by id are hashed, never linear scans. The index is derived data: it is built on
+//! the first lookup and dropped whenever mutable access to a resource is handed out
+//! ([`ResMap::get_mut`], [`ResMap::iter_mut`], [`ResMap::update`]...), then rebuilt on the
+//! next lookup. So renaming resources (name prefix, namespace) needs no explicit call;
+//! a transform that touches every resource pays one rebuild, not one per lookup. Appends
+//! keep an existing index up to date incrementally.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use krust_yaml::Value;
+
+use crate::{Error, LegacyOrder, ResId, Resource};
+
+/// Positions of resources by id. Ids hash by kustomize's `Equals` (effective namespace).
+#[derive(Clone, Debug, Default)]
+struct Index {
+    /// Current ids.
+    cur: HashMap<ResId, Vec<usize>>,
+    /// Current and previous ids (kustomize `GetMatchingResourcesByAnyId`). A resource is
+    /// listed once per key even if several of its ids are equal.
+    any: HashMap<ResId, Vec<usize>>,
+}
+
+impl Index {
+    fn build(list: &[Resource]) -> Index {
+        let mut index = Index::default();
+        for (i, r) in list.iter().enumerate() {
+            index.add(i, r);
+        }
+        index
+    }
+
+    fn add(&mut self, i: usize, r: &Resource) {
+        self.cur.entry(r.cur_id().clone()).or_default().push(i);
+        for id in r.all_ids() {
+            let slot = self.any.entry(id.clone()).or_default();
+            if slot.last() != Some(&i) {
+                slot.push(i);
+            }
+        }
+    }
+}
+
+/// Resources in load order plus an id index.
+#[derive(Clone, Debug, Default)]
+pub struct ResMap {
+    list: Vec<Resource>,
+    index: OnceLock<Index>,
+}
+
+impl ResMap {
+    pub fn new() -> Self {
+        ResMap::default()
+    }
+
+    /// A map of `resources`, failing on the first duplicate id.
+    pub fn from_resources(resources: impl IntoIterator<Item = Resource>) -> Result<Self, Error> {
+        let mut m = ResMap::new();
+        m.append_all(resources)?;
+        Ok(m)
+    }
+
+    fn index(&self) -> &Index {
+        self.index.get_or_init(|| Index::build(&self.list))
+    }
+
+    fn invalidate(&mut self) {
+        self.index = OnceLock::new();
+    }
+
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// Removes every resource.
+    pub fn clear(&mut self) {
+        self.list.clear();
+        self.invalidate();
+    }
+
+    /// The resources in order.
+    pub fn resources(&self) -> &[Resource] {
+        &self.list
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, Resource> {
+        self.list.iter()
+    }
+
+    /// Mutable iteration; the index is rebuilt on the next lookup.
+    pub fn iter_mut(&mut self) -> std::slice::IterMut<'_, Resource> {
+        self.invalidate();
+        self.list.iter_mut()
+    }
+
+    pub fn get(&self, i: usize) -> Option<&Resource> {
+        self.list.get(i)
+    }
+
+    /// Mutable access to the resource at `i`; the index is rebuilt on the next lookup.
+    pub fn get_mut(&mut self, i: usize) -> Option<&mut Resource> {
+        self.invalidate();
+        self.list.get_mut(i)
+    }
+
+    /// Runs `f` on the resource at `i` (same as [`ResMap::get_mut`], for closures).
+    pub fn update<R>(&mut self, i: usize, f: impl FnOnce(&mut Resource) -> R) -> Option<R> {
+        self.get_mut(i).map(f)
+    }
+
+    pub fn into_resources(self) -> Vec<Resource> {
+        self.list
+    }
+
+    /// The current ids in order (kustomize `AllIds`).
+    pub fn all_ids(&self) -> impl Iterator<Item = &ResId> {
+        self.list.iter().map(Resource::cur_id)
+    }
+
+    // ---- adding and removing ----------------------------------------------------------
+
+    /// Appends `r`; fails if a resource with an equal current id is present (kustomize
+    /// `Append`).
+    pub fn append(&mut self, r: Resource) -> Result<(), Error> {
+        let index = self.index();
+        if index.cur.get(r.cur_id()).is_some_and(|v| !v.is_empty()) {
+            return Err(Error::DuplicateId {
+                id: r.cur_id().clone(),
+            });
+        }
+        self.push_unchecked(r);
+        Ok(())
+    }
+
+    /// Appends every resource, stopping at the first id conflict (kustomize `AppendAll`).
+    pub fn append_all(
+        &mut self,
+        resources: impl IntoIterator<Item = Resource>,
+    ) -> Result<(), Error> {
+        for r in resources {
+            self.append(r)?;
+        }
+        Ok(())
+    }
+
+    /// Appends without the id check (kustomize's internal `append`; used where kustomize
+    /// rebuilds a map from filtered resources).
+    pub fn push_unchecked(&mut self, r: Resource) {
+        let i = self.list.len();
+        if let Some(index) = self.index.get_mut() {
+            index.add(i, &r);
+        }
+        self.list.push(r);
+    }
+
+    /// Puts `r` in place of the resource with the same current id and returns its
+    /// position (kustomize `Replace`).
+    pub fn replace(&mut self, r: Resource) -> Result<usize, Error> {
+        let i = match self.index().cur.get(r.cur_id()).map(Vec::as_slice) {
+            Some([i]) => *i,
+            Some([]) | None => {
+                return Err(Error::ReplaceNotFound {
+                    id: r.cur_id().clone(),
+                })
+            }
+            Some(_) => {
+                return Err(Error::MultipleMatches {
+                    which: "Current",
+                    id: r.cur_id().clone(),
+                })
+            }
+        };
+        // The new resource has the same current id, but maybe other previous ids.
+        self.invalidate();
+        self.list[i] = r;
+        Ok(i)
+    }
+
+    /// Puts `r` at position `i`, whatever its id.
+    pub fn set(&mut self, i: usize, r: Resource) {
+        if let Some(slot) = self.list.get_mut(i) {
+            *slot = r;
+            self.invalidate();
+        }
+    }
+
+    /// Removes the resource whose current id equals `id` (kustomize `Remove`).
+    pub fn remove(&mut self, id: &ResId) -> Result<Resource, Error> {
+        let i = match self.index().cur.get(id).map(Vec::as_slice) {
+            Some([i]) => *i,
+            _ => return Err(Error::RemoveNotFound { id: id.clone() }),
+        };
+        self.invalidate();
+        Ok(self.list.remove(i))
+    }
+
+    /// Removes the resource at `i`.
+    pub fn remove_at(&mut self, i: usize) -> Option<Resource> {
+        if i < self.list.len() {
+            self.invalidate();
+            Some(self.list.remove(i))
+        } else {
+            None
+        }
+    }
+
+    /// Keeps the resources for which `keep` is true, in order.
+    pub fn retain(&mut self, keep: impl FnMut(&Resource) -> bool) {
+        self.list.retain(keep);
+        self.invalidate();
+    }
+
+    /// Drops resources that became empty (kustomize `DropEmpties`).
+    pub fn drop_empties(&mut self) {
+        self.retain(|r| !r.is_empty());
+    }
+
+    // ---- lookups ----------------------------------------------------------------------
+
+    /// Positions of resources whose current id equals `id`, in order.
+    pub fn positions_by_cur_id(&self, id: &ResId) -> &[usize] {
+        self.index().cur.get(id).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Positions of resources with any id (current or previous) equal to `id`, in order.
+    pub fn positions_by_any_id(&self, id: &ResId) -> &[usize] {
+        self.index().any.get(id).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Resources whose current id equals `id` (kustomize
+    /// `GetMatchingResourcesByCurrentId(id.Equals)`).
+    pub fn get_matching_by_cur_id(&self, id: &ResId) -> impl Iterator<Item = &Resource> {
+        self.positions_by_cur_id(id)
+            .iter()
+            .filter_map(|&i| self.list.get(i))
+    }
+
+    /// Resources with a current or previous id equal to `id` (kustomize
+    /// `GetMatchingResourcesByAnyId(id.Equals)`).
+    pub fn get_matching_by_any_id(&self, id: &ResId) -> impl Iterator<Item = &Resource> {
+        self.positions_by_any_id(id)
+            .iter()
+            .filter_map(|&i| self.list.get(i))
+    }
+
+    /// Resources whose original id equals `id`.
+    pub fn get_matching_by_org_id<'a>(
+        &'a self,
+        id: &'a ResId,
+    ) -> impl Iterator<Item = &'a Resource> {
+        self.get_matching_by_any_id(id)
+            .filter(move |r| r.org_id() == id)
+    }
+
+    /// Resources whose current id satisfies `pred` (for selector-style matching such as
+    /// [`ResId::is_selected_by`]; this one scans).
+    pub fn filter_by_cur_id<'a>(
+        &'a self,
+        mut pred: impl FnMut(&ResId) -> bool + 'a,
+    ) -> impl Iterator<Item = &'a Resource> {
+        self.list.iter().filter(move |r| pred(r.cur_id()))
+    }
+
+    /// Resources with a current or previous id satisfying `pred` (scans).
+    pub fn filter_by_any_id<'a>(
+        &'a self,
+        mut pred: impl FnMut(&ResId) -> bool + 'a,
+    ) -> impl Iterator<Item = &'a Resource> {
+        self.list.iter().filter(move |r| r.all_ids().any(&mut pred))
+    }
+
+    /// The one resource whose current id equals `id` (kustomize `GetByCurrentId`).
+    pub fn get_by_cur_id(&self, id: &ResId) -> Result<&Resource, Error> {
+        self.one(self.positions_by_cur_id(id), "Current", id)
+    }
+
+    /// The one resource with any id equal to `id` (kustomize `GetById`, without its
+    /// patch-specific message suffix).
+    pub fn get_by_any_id(&self, id: &ResId) -> Result<&Resource, Error> {
+        self.one(self.positions_by_any_id(id), "Id", id)
+    }
+
+    /// The position of the resource whose current id equals `id`, `None` if absent
+    /// (kustomize `GetIndexOfCurrentId`).
+    pub fn index_of_cur_id(&self, id: &ResId) -> Result<Option<usize>, Error> {
+        match self.positions_by_cur_id(id) {
+            [] => Ok(None),
+            [i] => Ok(Some(*i)),
+            _ => Err(Error::MultipleMatches {
+                which: "Current",
+                id: id.clone(),
+            }),
+        }
+    }
+
+    fn one(
+        &self,
+        positions: &[usize],
+        which: &'static str,
+        id: &ResId,
+    ) -> Result<&Resource, Error> {
+        match positions {
+            [i] => self.list.get(*i).ok_or_else(|| Error::NoMatch {
+                which,
+                id: id.clone(),
+            }),
+            [] => Err(Error::NoMatch {
+                which,
+                id: id.clone(),
+            }),
+            _ => Err(Error::MultipleMatches {
+                which,
+                id: id.clone(),
+            }),
+        }
+    }
+
+    // ---- order and output -------------------------------------------------------------
+
+    /// Sorts by kustomize's legacy order (`SortOrderTransformer` with `order: legacy`):
+    /// kinds by `order` rank, then group/version/kind text, then `Gvk/namespace/name`
+    /// text. Namespaces in the core group sort after other `Namespace` kinds, as in
+    /// kustomize.
+    pub fn sort_legacy(&mut self, order: &LegacyOrder) {
+        struct Key {
+            rank: i64,
+            gvk: String,
+            id: String,
+            namespace_kind: bool,
+            no_group: bool,
+        }
+        let keys: Vec<Key> = self
+            .list
+            .iter()
+            .map(|r| {
+                let id = r.cur_id();
+                let ns = if id.namespace.is_empty() {
+                    "~X"
+                } else {
+                    &id.namespace
+                };
+                let nm = if id.name.is_empty() { "~N" } else { &id.name };
+                Key {
+                    rank: order.rank(id.gvk.kind()),
+                    gvk: id.gvk.stable_sort_string(),
+                    id: format!("{}|{ns}|{nm}", id.gvk),
+                    namespace_kind: id.gvk.kind() == "Namespace",
+                    no_group: id.gvk.group().is_empty(),
+                }
+            })
+            .collect();
+        let mut perm: Vec<usize> = (0..self.list.len()).collect();
+        perm.sort_by(|&a, &b| {
+            let (ka, kb) = (&keys[a], &keys[b]);
+            if ka.gvk != kb.gvk {
+                if ka.rank != kb.rank {
+                    return ka.rank.cmp(&kb.rank);
+                }
+                if ka.namespace_kind && kb.namespace_kind && (ka.no_group || kb.no_group) {
+                    return kb.gvk.cmp(&ka.gvk);
+                }
+                return ka.gvk.cmp(&kb.gvk);
+            }
+            ka.id.cmp(&kb.id)
+        });
+        let mut old: Vec<Option<Resource>> = std::mem::take(&mut self.list)
+            .into_iter()
+            .map(Some)
+            .collect();
+        self.list = perm
+            .into_iter()
+            .filter_map(|i| old.get_mut(i).and_then(Option::take))
+            .collect();
+        self.invalidate();
+    }
+
+    /// The objects in order.
+    pub fn values(&self) -> impl Iterator<Item = &Value> {
+        self.list.iter().map(Resource::value)
+    }
+
+    /// Prints every resource as kustomize does (`AsYaml`): documents separated by `---`.
+    pub fn to_yaml(&self) -> Result<String, Error> {
+        let mut out = String::new();
+        for (i, r) in self.list.iter().enumerate() {
+            if i > 0 {
+                out.push_str("---\n");
+            }
+            let text = krust_yaml::to_yaml(r.value()).map_err(|e| Error::Print {
+                id: r.cur_id().clone(),
+                source: Box::new(e),
+            })?;
+            out.push_str(&text);
+        }
+        Ok(out)
+    }
+}
+
+impl<'a> IntoIterator for &'a ResMap {
+    type Item = &'a Resource;
+    type IntoIter = std::slice::Iter<'a, Resource>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.list.iter()
+    }
+}
+
+impl IntoIterator for ResMap {
+    type Item = Resource;
+    type IntoIter = std::vec::IntoIter<Resource>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.list.into_iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::obj;
+    use crate::Gvk;
+
+    fn res(api: &str, kind: &str, name: &str, ns: &str) -> Resource {
+        Resource::new(obj(api, kind, name, ns))
+    }
+
+    fn id(api: &str, kind: &str, name: &str, ns: &str) -> ResId {
+        ResId::new(Gvk::from_api_version(api, kind), name, ns)
+    }
+
+    fn names(m: &ResMap) -> Vec<String> {
+        m.iter()
+            .map(|r| format!("{}/{}", r.kind(), r.name()))
+            .collect()
+    }
+
+    #[test]
+    fn append_rejects_equal_ids() {
+        let mut m = ResMap::new();
+        m.append(res("v1", "ConfigMap", "cm", "")).unwrap();
+        let err = m
+            .append(res("v1", "ConfigMap", "cm", "default"))
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "may not add resource with an already registered id: ConfigMap.v1.[noGrp]/cm.default"
+        );
+        m.append(res("v1", "ConfigMap", "cm", "other")).unwrap();
+        m.append(res("v1", "Secret", "cm", "")).unwrap();
+        assert_eq!(m.len(), 3);
+    }
+
+    #[test]
+    fn lookups_by_current_and_previous_ids() {
+        let mut m = ResMap::new();
+        m.append(res("v1", "ConfigMap", "cm", "")).unwrap();
+        m.append(res("apps/v1", "Deployment", "web", "")).unwrap();
+        assert!(m
+            .get_by_cur_id(&id("v1", "ConfigMap", "cm", "default"))
+            .is_ok());
+        // Rename through the map: the index follows.
+        m.update(0, |r| {
+            r.store_previous_id();
+            r.set_name("p-cm");
+        });
+        let old = id("v1", "ConfigMap", "cm", "");
+        let new = id("v1", "ConfigMap", "p-cm", "");
+        assert!(m.get_by_cur_id(&old).is_err());
+        assert_eq!(m.get_by_cur_id(&new).unwrap().name(), "p-cm");
+        assert_eq!(m.get_by_any_id(&old).unwrap().name(), "p-cm");
+        assert_eq!(m.get_matching_by_org_id(&old).count(), 1);
+        assert_eq!(
+            m.get_by_cur_id(&id("v1", "ConfigMap", "nope", ""))
+                .unwrap_err()
+                .to_string(),
+            "no matches for Current ConfigMap.v1.[noGrp]/nope.[noNs]"
+        );
+        let mut n = 0;
+        for r in m.iter_mut() {
+            r.set_namespace("ns");
+            n += 1;
+        }
+        assert_eq!(n, 2);
+        assert!(m
+            .get_by_cur_id(&id("apps/v1", "Deployment", "web", "ns"))
+            .is_ok());
+        assert_eq!(
+            m.filter_by_cur_id(|i| i.is_selected_by(&ResId::new(
+                Gvk::from_kind("Deployment"),
+                "",
+                ""
+            )))
+            .count(),
+            1
+        );
+    }
+
+    #[test]
+    fn any_id_lookup_reports_multiple_matches() {
+        let mut m = ResMap::new();
+        let mut a = res("v1", "ConfigMap", "x", "");
+        a.store_previous_id();
+        a.set_name("a");
+        m.append(a).unwrap();
+        m.append(res("v1", "ConfigMap", "x", "")).unwrap();
+        let err = m
+            .get_by_any_id(&id("v1", "ConfigMap", "x", ""))
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "multiple matches for Id ConfigMap.v1.[noGrp]/x.[noNs]"
+        );
+    }
+
+    #[test]
+    fn replace_remove_retain() {
+        let mut m = ResMap::new();
+        m.append_all([
+            res("v1", "ConfigMap", "a", ""),
+            res("v1", "ConfigMap", "b", ""),
+            res("v1", "ConfigMap", "c", ""),
+        ])
+        .unwrap();
+        let mut b2 = res("v1", "ConfigMap", "b", "");
+        b2.set_label("new", "yes");
+        assert_eq!(m.replace(b2).unwrap(), 1);
+        assert_eq!(
+            m.get(1).and_then(|r| r.label("new")).as_deref(),
+            Some("yes")
+        );
+        assert_eq!(
+            m.replace(res("v1", "ConfigMap", "z", ""))
+                .unwrap_err()
+                .to_string(),
+            "cannot find resource with id ConfigMap.v1.[noGrp]/z.[noNs] to replace"
+        );
+        m.remove(&id("v1", "ConfigMap", "a", "")).unwrap();
+        assert_eq!(names(&m), ["ConfigMap/b", "ConfigMap/c"]);
+        assert_eq!(
+            m.remove(&id("v1", "ConfigMap", "a", ""))
+                .unwrap_err()
+                .to_string(),
+            "id ConfigMap.v1.[noGrp]/a.[noNs] not found in removal"
+        );
+        m.retain(|r| r.name() != "b");
+        assert_eq!(names(&m), ["ConfigMap/c"]);
+        assert!(m.get_by_cur_id(&id("v1", "ConfigMap", "c", "")).is_ok());
+        m.append(res("v1", "ConfigMap", "b", "")).unwrap();
+        assert_eq!(
+            m.index_of_cur_id(&id("v1", "ConfigMap", "b", "")).unwrap(),
+            Some(1)
+        );
+    }
+
+    #[test]
+    fn legacy_sort() {
+        let mut m = ResMap::new();
+        m.append_all([
+            res("apps/v1", "Deployment", "b", ""),
+            res(
+                "admissionregistration.k8s.io/v1",
+                "ValidatingWebhookConfiguration",
+                "v",
+                "",
+            ),
+            res("example.com/v1", "Widget", "w", ""),
+            res("apps/v1", "Deployment", "a", ""),
+            res("v1", "Service", "s", ""),
+            res("v1", "ConfigMap", "c", "z"),
+            res("v1", "ConfigMap", "c", "a"),
+            res("v1", "Namespace", "ns", ""),
+            res("example.com/v1", "Namespace", "custom", ""),
+            res("v1", "Pod", "p", ""),
+        ])
+        .unwrap();
+        m.sort_legacy(&LegacyOrder::default());
+        // Order checked against `kubectl kustomize` (v5.5, legacy order) on the same objects.
+        assert_eq!(
+            names(&m),
+            [
+                "Namespace/ns",
+                "Namespace/custom",
+                "ConfigMap/c",
+                "ConfigMap/c",
+                "Service/s",
+                "Deployment/a",
+                "Deployment/b",
+                "Widget/w",
+                "Pod/p",
+                "ValidatingWebhookConfiguration/v",
+            ]
+        );
+        assert_eq!(m.get(2).map(Resource::namespace), Some("a"));
+        assert!(m.get_by_cur_id(&id("v1", "Pod", "p", "")).is_ok());
+    }
+}
