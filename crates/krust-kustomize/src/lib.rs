@@ -1,1 +1,144 @@
-//! krust-kustomize (work in progress).
+//! krust-kustomize: builds kustomizations the way `kustomize build` does.
+//!
+//! ```no_run
+//! use std::path::Path;
+//! use krust_kustomize::{DiskFs, Kustomizer, Options};
+//!
+//! let k = Kustomizer::new(Options::default());
+//! let out = k.build(&DiskFs, Path::new("overlays/prod")).expect("build");
+//! print!("{}", out.to_yaml().expect("print"));
+//! ```
+//!
+//! A [`Kustomizer`] is `Send + Sync` and keeps no global state. It caches the accumulated
+//! result of every base directory it builds, so many overlays of one base build the base
+//! once. The cache assumes the file system does not change: use a new `Kustomizer` (or
+//! [`Kustomizer::clear_cache`]) for another file system or after files change.
+//!
+//! # Limitations
+//! Nothing is fetched: remote resources, git bases, helm charts, KRM functions and exec
+//! plugins are errors naming the kustomization and entry.
+
+#![forbid(unsafe_code)]
+
+mod decode;
+mod error;
+mod fs;
+pub mod kustomization;
+mod loader;
+mod target;
+pub mod transform;
+mod util;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+pub use error::Error;
+pub use fs::{clean_path, DiskFs, FileSystem, MemFs};
+pub use krust_model::{Behavior, ResMap, Resource};
+pub use kustomization::Kustomization;
+
+/// Which files a kustomization may read (kustomize `--load-restrictor`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum LoadRestrictor {
+    /// Files must be in or below the kustomization's directory
+    /// (`LoadRestrictionsRootOnly`).
+    #[default]
+    RootOnly,
+    /// Any file may be read (`LoadRestrictionsNone`).
+    None,
+}
+
+/// The order of the output (kustomize `--reorder`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Reorder {
+    /// Keep the order resources were accumulated in (`--reorder=none`).
+    None,
+    /// kustomize's legacy kind order (`--reorder=legacy`).
+    Legacy,
+    /// The CLI default: legacy unless the kustomization has `sortOptions`.
+    #[default]
+    Unspecified,
+}
+
+/// Build options.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Options {
+    pub load_restrictor: LoadRestrictor,
+    pub reorder: Reorder,
+    /// Add `app.kubernetes.io/managed-by: kustomize-<version>` to every resource.
+    pub add_managed_by_label: bool,
+    /// Allow non-builtin plugins (krust runs none; with this off, using one is kustomize's
+    /// "external plugins disabled" error).
+    pub plugins_enabled: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            load_restrictor: LoadRestrictor::RootOnly,
+            reorder: Reorder::Unspecified,
+            add_managed_by_label: false,
+            plugins_enabled: false,
+        }
+    }
+}
+
+/// The kustomize version krust follows (used by the managed-by label).
+pub const KUSTOMIZE_VERSION: &str = "v5.5.0";
+
+/// Builds kustomizations. Cheap to share between threads.
+#[derive(Debug, Default)]
+pub struct Kustomizer {
+    options: Options,
+    /// Accumulated sub-builds by canonical directory.
+    cache: Mutex<HashMap<PathBuf, Arc<target::Accumulated>>>,
+}
+
+impl Kustomizer {
+    pub fn new(options: Options) -> Self {
+        Kustomizer {
+            options,
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// Forgets every cached sub-build.
+    pub fn clear_cache(&self) {
+        if let Ok(mut c) = self.cache.lock() {
+            c.clear();
+        }
+    }
+
+    /// Builds the kustomization in `path` (a directory).
+    pub fn build(&self, fs: &dyn FileSystem, path: &Path) -> Result<ResMap, Error> {
+        target::build(self, fs, path)
+    }
+
+    pub(crate) fn cached(&self, dir: &Path) -> Option<Arc<target::Accumulated>> {
+        self.cache.lock().ok().and_then(|c| c.get(dir).cloned())
+    }
+
+    pub(crate) fn store(&self, dir: PathBuf, acc: Arc<target::Accumulated>) {
+        if let Ok(mut c) = self.cache.lock() {
+            c.insert(dir, acc);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kustomizer_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<Kustomizer>();
+        check::<MemFs>();
+        check::<DiskFs>();
+    }
+}

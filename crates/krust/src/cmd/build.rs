@@ -1,13 +1,105 @@
-//! `krust build`.
+//! `krust build`: kustomize's `build` for a local directory.
 
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use krust_kustomize::{DiskFs, Kustomizer, LoadRestrictor, Options, Reorder};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The directory to read.
+    /// The directory to build (default: the current directory).
+    #[arg(default_value = ".")]
     pub dir: PathBuf,
+
+    /// Which files a kustomization may read: LoadRestrictionsRootOnly or
+    /// LoadRestrictionsNone.
+    #[arg(long = "load-restrictor", default_value = "LoadRestrictionsRootOnly", value_parser = parse_restrictor)]
+    pub load_restrictor: LoadRestrictor,
+
+    /// Output order: legacy, none, or unspecified (legacy unless the kustomization has
+    /// sortOptions).
+    #[arg(long = "reorder", default_value = "unspecified", value_parser = parse_reorder)]
+    pub reorder: Reorder,
+
+    /// Write the output to this file, or to one file per resource if it is a directory.
+    #[arg(short = 'o', long = "output")]
+    pub output: Option<PathBuf>,
+
+    /// Add `app.kubernetes.io/managed-by: kustomize-<version>` to every resource.
+    #[arg(long = "enable-managedby-label")]
+    pub enable_managedby_label: bool,
+
+    /// Allow non-builtin plugins (krust runs none; this only changes the error).
+    #[arg(long = "enable-alpha-plugins")]
+    pub enable_alpha_plugins: bool,
+}
+
+fn parse_restrictor(s: &str) -> Result<LoadRestrictor, String> {
+    match s {
+        "LoadRestrictionsRootOnly" | "rootOnly" => Ok(LoadRestrictor::RootOnly),
+        "LoadRestrictionsNone" | "none" => Ok(LoadRestrictor::None),
+        _ => Err(format!(
+            "illegal flag value --load-restrictor {s}; legal values: [LoadRestrictionsRootOnly LoadRestrictionsNone]"
+        )),
+    }
+}
+
+fn parse_reorder(s: &str) -> Result<Reorder, String> {
+    match s {
+        "legacy" => Ok(Reorder::Legacy),
+        "none" => Ok(Reorder::None),
+        "unspecified" => Ok(Reorder::Unspecified),
+        _ => Err(format!(
+            "illegal flag value --reorder {s}; legal values: [legacy none]"
+        )),
+    }
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("krust build {} : not implemented yet", args.dir.display())
+    let options = Options {
+        load_restrictor: args.load_restrictor,
+        reorder: args.reorder,
+        add_managed_by_label: args.enable_managedby_label,
+        plugins_enabled: args.enable_alpha_plugins,
+    };
+    let k = Kustomizer::new(options);
+    let out = k.build(&DiskFs, &args.dir)?;
+    match &args.output {
+        Some(path) if path.is_dir() => write_dir(path, &out),
+        Some(path) => {
+            let text = out.to_yaml()?;
+            std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))
+        }
+        None => {
+            let text = out.to_yaml()?;
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(text.as_bytes())?;
+            stdout.flush()?;
+            Ok(())
+        }
+    }
+}
+
+/// kustomize's `-o DIR`: one file per resource, named
+/// `<group>_<version>_<kind>_<name>.yaml` in lower case.
+fn write_dir(dir: &Path, out: &krust_kustomize::ResMap) -> anyhow::Result<()> {
+    for r in out.iter() {
+        let id = r.cur_id();
+        let gvk = &id.gvk;
+        let mut name = String::new();
+        if !gvk.group().is_empty() {
+            name.push_str(gvk.group());
+            name.push('_');
+        }
+        name.push_str(gvk.version());
+        name.push('_');
+        name.push_str(gvk.kind());
+        name.push('_');
+        name.push_str(&id.name);
+        let file = dir.join(format!("{}.yaml", name.to_lowercase()));
+        let text = krust_yaml::to_yaml(r.value())?;
+        std::fs::write(&file, text).with_context(|| format!("writing {}", file.display()))?;
+    }
+    Ok(())
 }

@@ -1,0 +1,204 @@
+//! The loading layer: resolves paths against a kustomization's root, enforces the load
+//! restrictor, and detects cycles between kustomization directories.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::fs::{clean_path, FileSystem};
+use crate::{Error, LoadRestrictor};
+
+/// A loader rooted at one kustomization directory.
+#[derive(Clone)]
+pub(crate) struct Loader<'a> {
+    pub fs: &'a dyn FileSystem,
+    /// The (canonical) directory of the kustomization.
+    pub root: PathBuf,
+    pub restrictor: LoadRestrictor,
+    /// Roots of the kustomizations that led here, for cycle detection.
+    referrers: Arc<Vec<PathBuf>>,
+}
+
+impl std::fmt::Debug for Loader<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Loader")
+            .field("root", &self.root)
+            .finish_non_exhaustive()
+    }
+}
+
+pub(crate) fn display(p: &Path) -> String {
+    p.display().to_string()
+}
+
+/// A path that names something on the network (kustomize's remote files and git bases).
+pub(crate) fn is_remote(path: &str) -> bool {
+    let p = path.trim();
+    p.starts_with("http://")
+        || p.starts_with("https://")
+        || p.starts_with("git@")
+        || p.starts_with("ssh://")
+        || p.starts_with("git::")
+        || p.starts_with("github.com/")
+        || p.starts_with("gitlab.com/")
+        || p.starts_with("bitbucket.org/")
+        || p.starts_with("file://")
+}
+
+fn has_ambiguous_segment(path: &str) -> bool {
+    path.split('/')
+        .any(|p| !p.is_empty() && p != "." && p != ".." && p.contains(".."))
+}
+
+impl<'a> Loader<'a> {
+    /// A loader at `dir` (the build's target directory).
+    pub fn at(
+        fs: &'a dyn FileSystem,
+        dir: &Path,
+        restrictor: LoadRestrictor,
+    ) -> Result<Self, Error> {
+        let abs = if dir.is_absolute() {
+            clean_path(dir)
+        } else {
+            let cwd = std::env::current_dir().map_err(|e| Error::Io {
+                path: display(dir),
+                message: format!("current directory: {e}"),
+            })?;
+            clean_path(&cwd.join(dir))
+        };
+        let root = confirm_dir(fs, &abs)?;
+        Ok(Loader {
+            fs,
+            root,
+            restrictor,
+            referrers: Arc::new(Vec::new()),
+        })
+    }
+
+    /// `kt.ldr.New(path)`: a loader for a base or component directory relative to this root.
+    pub fn child(&self, path: &str) -> Result<Loader<'a>, Error> {
+        if path.is_empty() {
+            return Err(Error::msg("new root cannot be empty"));
+        }
+        if is_remote(path) {
+            return Err(Error::Unsupported {
+                file: display(&self.root),
+                entry: path.to_string(),
+                what: "a remote base".into(),
+            });
+        }
+        if Path::new(path).is_absolute() {
+            return Err(Error::msg(format!("new root '{path}' cannot be absolute")));
+        }
+        if has_ambiguous_segment(path) {
+            return Err(Error::msg(format!(
+                "path {path:?} is ambiguous: resolves to {:?} after normalization, which is likely not the intended target; check for YAML indentation errors in your kustomization file",
+                display(&clean_path(Path::new(path)))
+            )));
+        }
+        let root = confirm_dir(self.fs, &clean_path(&self.root.join(path)))
+            .map_err(|e| e.context("must build at directory"))?;
+        // errIfArgEqualOrHigher: a base may not contain a kustomization that led to it.
+        for visited in self.referrers.iter().chain(std::iter::once(&self.root)) {
+            if visited.starts_with(&root) {
+                return Err(Error::msg(format!(
+                    "cycle detected: candidate root '{}' contains visited root '{}'",
+                    display(&root),
+                    display(&self.root)
+                )));
+            }
+        }
+        let mut referrers = (*self.referrers).clone();
+        referrers.push(self.root.clone());
+        Ok(Loader {
+            fs: self.fs,
+            root,
+            restrictor: self.restrictor,
+            referrers: Arc::new(referrers),
+        })
+    }
+
+    /// The absolute, clean path of `path` relative to the root (no restriction applied).
+    pub fn join(&self, path: &str) -> PathBuf {
+        if Path::new(path).is_absolute() {
+            clean_path(Path::new(path))
+        } else {
+            clean_path(&self.root.join(path))
+        }
+    }
+
+    /// Checks `path` against the restrictor and returns the path to read.
+    pub fn restrict(&self, path: &str) -> Result<PathBuf, Error> {
+        let joined = self.join(path);
+        if self.restrictor == LoadRestrictor::None {
+            return Ok(joined);
+        }
+        let real = self
+            .fs
+            .canonical(&joined)
+            .map_err(|e| io_err(&joined, &e))?;
+        if self.fs.is_dir(&real) {
+            return Err(Error::msg(format!(
+                "'{}' must resolve to a file",
+                display(&joined)
+            )));
+        }
+        let dir = real.parent().unwrap_or(Path::new("/"));
+        if !dir.starts_with(&self.root) {
+            return Err(Error::Restricted {
+                path: display(&joined),
+                root: display(&self.root),
+            });
+        }
+        Ok(real)
+    }
+
+    /// `ldr.Load(path)`: reads a file relative to the root.
+    pub fn load(&self, path: &str) -> Result<Vec<u8>, Error> {
+        if is_remote(path) {
+            return Err(Error::Unsupported {
+                file: display(&self.root),
+                entry: path.to_string(),
+                what: "a remote file".into(),
+            });
+        }
+        let p = self.restrict(path)?;
+        self.fs.read_file(&p).map_err(|e| io_err(&p, &e))
+    }
+
+    /// [`Loader::load`] as UTF-8 text.
+    pub fn load_string(&self, path: &str) -> Result<String, Error> {
+        let bytes = self.load(path)?;
+        String::from_utf8(bytes).map_err(|_| {
+            Error::msg(format!(
+                "'{}' is not valid UTF-8",
+                display(&self.join(path))
+            ))
+        })
+    }
+}
+
+pub(crate) fn io_err(path: &Path, e: &std::io::Error) -> Error {
+    let message = if e.kind() == std::io::ErrorKind::NotFound {
+        format!("'{}' doesn't exist", display(path))
+    } else {
+        format!("{}: {e}", display(path))
+    };
+    Error::Io {
+        path: display(path),
+        message,
+    }
+}
+
+/// kustomize's `ConfirmDir`: the canonical path of an existing directory.
+fn confirm_dir(fs: &dyn FileSystem, path: &Path) -> Result<PathBuf, Error> {
+    let real = fs
+        .canonical(path)
+        .map_err(|e| io_err(path, &e).context("not a valid directory"))?;
+    if !fs.is_dir(&real) {
+        return Err(Error::msg(format!(
+            "'{}': file is not directory",
+            display(path)
+        )));
+    }
+    Ok(real)
+}

@@ -1,0 +1,336 @@
+//! One kustomization directory and its build (kustomize's `KustTarget`): accumulate
+//! resources, generators, components, transformers; then, at the top only, hash suffixes,
+//! name references, vars and the final order.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use krust_yaml::{Typing, Value};
+
+use crate::error::ResultExt;
+use crate::fs::FileSystem;
+use crate::kustomization::Kustomization;
+use crate::loader::{display, io_err, Loader};
+use krust_model::{Origin, ResMap};
+
+use crate::transform;
+use crate::{Error, Kustomizer};
+
+const KUST_FILES: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+
+/// What a directory contributes to its parent (kustomize's `ResAccumulator`).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Accumulated {
+    pub resources: ResMap,
+    /// Field specs added by `configurations` and `crds` (merged into the defaults).
+    pub config: transform::Config,
+    /// `vars` declared here and below.
+    pub vars: Vec<Value>,
+}
+
+/// A loaded kustomization file.
+#[derive(Debug)]
+pub(crate) struct Target<'a> {
+    pub ldr: Loader<'a>,
+    pub k: Kustomization,
+    /// Path of the kustomization file, for error messages.
+    pub file: String,
+}
+
+pub(crate) fn build(kz: &Kustomizer, fs: &dyn FileSystem, path: &Path) -> Result<ResMap, Error> {
+    let ldr = Loader::at(fs, path, kz.options.load_restrictor)?;
+    let t = Target::load(ldr)?;
+    let acc = accumulate(kz, &t, Accumulated::default())?;
+    finish(kz, &t, acc)
+}
+
+impl<'a> Target<'a> {
+    /// Finds, reads and checks the kustomization file of `ldr.root`.
+    pub fn load(ldr: Loader<'a>) -> Result<Self, Error> {
+        let mut found = None;
+        let mut count = 0;
+        for name in KUST_FILES {
+            let p = ldr.root.join(name);
+            if ldr.fs.exists(&p) && !ldr.fs.is_dir(&p) {
+                count += 1;
+                found = Some(p);
+            }
+        }
+        let path = match (count, found) {
+            (1, Some(p)) => p,
+            (0, _) | (_, None) => {
+                return Err(Error::MissingKustomization {
+                    dir: display(&ldr.root),
+                })
+            }
+            _ => {
+                return Err(Error::MultipleKustomizations {
+                    dir: display(&ldr.root),
+                })
+            }
+        };
+        let file = display(&path);
+        let bytes = ldr.fs.read_file(&path).map_err(|e| io_err(&path, &e))?;
+        let text = String::from_utf8(bytes).map_err(|_| Error::InvalidKustomization {
+            file: file.clone(),
+            message: "not valid UTF-8".into(),
+        })?;
+        let docs = krust_yaml::parse_stream(&text, &file, Typing::Yaml11).map_err(|e| {
+            Error::InvalidKustomization {
+                file: file.clone(),
+                message: e.to_string(),
+            }
+        })?;
+        let doc = docs.into_iter().next().unwrap_or_default();
+        let k = Kustomization::from_value(&doc).map_err(|message| Error::InvalidKustomization {
+            file: file.clone(),
+            message,
+        })?;
+        if is_empty_kustomization(&doc) {
+            return Err(Error::msg("kustomization.yaml is empty"));
+        }
+        let errs = k.enforce_fields();
+        if !errs.is_empty() {
+            return Err(Error::msg(format!(
+                "Failed to read kustomization file under {}:\n{}",
+                display(&ldr.root),
+                errs.join("\n")
+            )));
+        }
+        Ok(Target { ldr, k, file })
+    }
+}
+
+/// kustomize's `CheckEmpty`: nothing but `apiVersion`/`kind`.
+fn is_empty_kustomization(doc: &Value) -> bool {
+    match doc.as_map() {
+        None => true,
+        Some(m) => m.iter().all(|(k, v)| {
+            k.eq_ignore_ascii_case("apiVersion") || k.eq_ignore_ascii_case("kind") || is_zero(v)
+        }),
+    }
+}
+
+fn is_zero(v: &Value) -> bool {
+    v.is_null() || v.as_str() == Some("") || v.as_bool() == Some(false)
+}
+
+/// kustomize's `accumulateTarget`: everything a kustomization does, except the steps that
+/// run once at the top of a build.
+pub(crate) fn accumulate(
+    kz: &Kustomizer,
+    t: &Target<'_>,
+    mut ra: Accumulated,
+) -> Result<Accumulated, Error> {
+    accumulate_resources(kz, t, &mut ra, &t.k.resources)
+        .context_with(|| "accumulating resources".into())?;
+    transform::config::merge_configurations(t, &mut ra.config)?;
+    transform::config::merge_crds(t, &mut ra.config)?;
+    run_generators(t, &mut ra)?;
+    for path in &t.k.components {
+        ra = accumulate_component(kz, t, ra, path)
+            .context_with(|| "accumulating components".into())?;
+    }
+    run_transformers(kz, t, &mut ra)?;
+    if !t.k.validators.is_empty() {
+        plugins_error(kz, t, "validators", &t.k.validators)?;
+    }
+    merge_vars(t, &mut ra)?;
+    Ok(ra)
+}
+
+fn plugins_error(
+    kz: &Kustomizer,
+    t: &Target<'_>,
+    field: &str,
+    entries: &[String],
+) -> Result<(), Error> {
+    let entry = entries.first().cloned().unwrap_or_default();
+    if !kz.options.plugins_enabled {
+        return Err(Error::msg(format!(
+            "{}: {field}: {entry}: external plugins disabled; unable to load external plugin",
+            t.file
+        )));
+    }
+    Err(Error::Unsupported {
+        file: t.file.clone(),
+        entry,
+        what: format!("a {field} plugin"),
+    })
+}
+
+fn merge_vars(t: &Target<'_>, ra: &mut Accumulated) -> Result<(), Error> {
+    for v in &t.k.vars {
+        let name = v.str_at(&["name"]).unwrap_or("");
+        if ra.vars.iter().any(|x| x.str_at(&["name"]) == Some(name)) {
+            return Err(Error::msg(format!("var '{name}' already encountered"))
+                .context(format!("merging vars {}", t.file)));
+        }
+        ra.vars.push(v.clone());
+    }
+    Ok(())
+}
+
+/// Reads a file of resources (kustomize `rFactory.FromFile`).
+pub(crate) fn read_resources(ldr: &Loader<'_>, path: &str) -> Result<ResMap, FileError> {
+    let text = ldr.load_string(path).map_err(FileError::Load)?;
+    let file = display(&ldr.join(path));
+    let docs = krust_yaml::parse_stream(&text, &file, Typing::Kyaml)
+        .map_err(|e| FileError::Malformed(Error::from(e)))?;
+    let origin = Arc::new(Origin::file(file.as_str()));
+    let list = krust_model::resources_from_documents(docs, &origin)
+        .map_err(|e| FileError::Malformed(Error::from(e)))?;
+    ResMap::from_resources(list).map_err(|e| FileError::Load(Error::from(e)))
+}
+
+/// Why a resource file could not be used.
+#[derive(Debug)]
+pub(crate) enum FileError {
+    /// Not readable (or not a file): the path may be a directory.
+    Load(Error),
+    /// Readable but not valid resources.
+    Malformed(Error),
+}
+
+fn accumulate_resources(
+    kz: &Kustomizer,
+    t: &Target<'_>,
+    ra: &mut Accumulated,
+    paths: &[String],
+) -> Result<(), Error> {
+    for path in paths {
+        let err_f = match read_resources(&t.ldr, path) {
+            Ok(list) => {
+                ra.resources
+                    .append_all(list.into_resources())
+                    .map_err(Error::from)
+                    .context_with(|| format!("merging resources from '{path}'"))?;
+                continue;
+            }
+            Err(FileError::Malformed(e)) => {
+                return Err(Error::msg(format!("MalformedYAMLError: {e}"))
+                    .context(format!("accumulating resources from '{path}'")));
+            }
+            Err(FileError::Load(e)) => e.context(format!("accumulating resources from '{path}'")),
+        };
+        if crate::loader::is_remote(path) {
+            return Err(Error::Unsupported {
+                file: t.file.clone(),
+                entry: path.clone(),
+                what: "a remote resource".into(),
+            });
+        }
+        let ldr = t
+            .ldr
+            .child(path)
+            .context_with(|| format!("accumulation err='{err_f}'"))?;
+        accumulate_directory(kz, ra, ldr, false)
+            .context_with(|| format!("accumulation err='{err_f}'"))?;
+    }
+    Ok(())
+}
+
+fn accumulate_component(
+    kz: &Kustomizer,
+    t: &Target<'_>,
+    ra: Accumulated,
+    path: &str,
+) -> Result<Accumulated, Error> {
+    let ldr = t
+        .ldr
+        .child(path)
+        .map_err(|e| Error::msg(format!("loader.New {:?}", e.to_string())))?;
+    let mut ra = ra;
+    accumulate_directory(kz, &mut ra, ldr, true)
+        .map_err(|e| Error::msg(format!("accumulateDirectory: {:?}", e.to_string())))?;
+    Ok(ra)
+}
+
+fn accumulate_directory(
+    kz: &Kustomizer,
+    ra: &mut Accumulated,
+    ldr: Loader<'_>,
+    is_component: bool,
+) -> Result<(), Error> {
+    let root = ldr.root.clone();
+    let root_s = display(&root);
+    if !is_component {
+        if let Some(sub) = kz.cached(&root) {
+            return merge_accumulated(ra, &sub)
+                .context_with(|| format!("recursed merging from path '{root_s}'"));
+        }
+    }
+    let sub =
+        Target::load(ldr).context_with(|| format!("couldn't make target for path '{root_s}'"))?;
+    if is_component && !sub.k.is_component() {
+        return Err(Error::msg(format!(
+            "expected kind 'Component' for path '{root_s}' but got '{}'",
+            sub.k.kind
+        )));
+    }
+    if !is_component && sub.k.is_component() {
+        return Err(Error::msg(format!(
+            "expected kind != 'Component' for path '{root_s}'"
+        )));
+    }
+    if is_component {
+        let taken = std::mem::take(ra);
+        *ra = accumulate(kz, &sub, taken)
+            .context_with(|| format!("recursed accumulation of path '{root_s}'"))?;
+        return Ok(());
+    }
+    let acc = accumulate(kz, &sub, Accumulated::default())
+        .context_with(|| format!("recursed accumulation of path '{root_s}'"))?;
+    let acc = Arc::new(acc);
+    kz.store(root, acc.clone());
+    merge_accumulated(ra, &acc).context_with(|| format!("recursed merging from path '{root_s}'"))
+}
+
+/// kustomize `MergeAccumulator`.
+fn merge_accumulated(ra: &mut Accumulated, sub: &Accumulated) -> Result<(), Error> {
+    ra.resources.append_all(sub.resources.iter().cloned())?;
+    ra.config.merge(&sub.config);
+    for v in &sub.vars {
+        let name = v.str_at(&["name"]).unwrap_or("");
+        if ra.vars.iter().any(|x| x.str_at(&["name"]) == Some(name)) {
+            return Err(Error::msg(format!("var '{name}' already encountered")));
+        }
+        ra.vars.push(v.clone());
+    }
+    Ok(())
+}
+
+fn run_generators(t: &Target<'_>, ra: &mut Accumulated) -> Result<(), Error> {
+    for g in transform::generators(t)? {
+        let generated = g.generate(t)?;
+        for r in generated {
+            transform::absorb(&mut ra.resources, r)
+                .context_with(|| format!("merging from generator {}", g.describe()))?;
+        }
+    }
+    Ok(())
+}
+
+fn run_transformers(kz: &Kustomizer, t: &Target<'_>, ra: &mut Accumulated) -> Result<(), Error> {
+    let list = transform::builtin_transformers(t, &ra.config)?;
+    for tr in list {
+        tr.apply(&mut ra.resources)?;
+    }
+    if !t.k.transformers.is_empty() {
+        transform::external_transformers(kz, t, ra)?;
+    }
+    Ok(())
+}
+
+/// The steps kustomize runs once, at the top of a build.
+fn finish(kz: &Kustomizer, t: &Target<'_>, mut ra: Accumulated) -> Result<ResMap, Error> {
+    transform::hash::add_hashes(&mut ra.resources)?;
+    transform::nameref::fix_back_references(&mut ra.resources, &ra.config)?;
+    transform::vars::resolve(&mut ra.resources, &ra.vars, &ra.config)?;
+    transform::drop_local_config(&mut ra.resources);
+    if kz.options.add_managed_by_label {
+        transform::labels::add_managed_by(&mut ra.resources);
+    }
+    transform::sort::apply(kz, t, &mut ra.resources)?;
+    Ok(ra.resources)
+}

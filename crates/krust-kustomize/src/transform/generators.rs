@@ -1,0 +1,299 @@
+//! `configMapGenerator` and `secretGenerator`.
+
+use std::path::Path;
+
+use krust_model::{Behavior, Resource};
+use krust_yaml::{Map, Value};
+
+use super::Generate;
+use crate::kustomization::{GeneratorArgs, GeneratorOptions};
+use crate::target::Target;
+use crate::Error;
+
+/// One generator entry with the global options merged in.
+#[derive(Debug, Clone)]
+pub struct DataGenerator {
+    pub args: GeneratorArgs,
+    pub secret: bool,
+}
+
+impl DataGenerator {
+    pub(crate) fn from_kustomization(t: &Target<'_>) -> Vec<DataGenerator> {
+        let global = t.k.generator_options.as_ref();
+        let mk = |a: &GeneratorArgs, secret: bool| {
+            let mut args = a.clone();
+            args.options = GeneratorOptions::merge_global(a.options.as_ref(), global);
+            DataGenerator { args, secret }
+        };
+        t.k.config_map_generator
+            .iter()
+            .map(|a| mk(a, false))
+            .chain(t.k.secret_generator.iter().map(|a| mk(a, true)))
+            .collect()
+    }
+}
+
+fn valid_key(k: &str) -> bool {
+    !k.is_empty()
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+fn valid_env_name(k: &str) -> bool {
+    let mut chars = k.chars();
+    match chars.next() {
+        Some(c) if c.is_ascii_alphabetic() || c == '_' || c == '-' || c == '.' => {}
+        _ => return false,
+    }
+    chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+fn remove_quotes(s: &str) -> &str {
+    let b = s.as_bytes();
+    if b.len() >= 2 && b[0] == b[b.len() - 1] && (b[0] == b'"' || b[0] == b'\'') {
+        &s[1..s.len() - 1]
+    } else {
+        s
+    }
+}
+
+/// kustomize `ParseFileSource`.
+fn parse_file_source(source: &str) -> Result<(String, String), String> {
+    let n = source.matches('=').count();
+    if n == 0 {
+        let base = Path::new(source)
+            .file_name()
+            .map(|f| f.to_string_lossy().to_string());
+        return Ok((base.unwrap_or_default(), source.to_string()));
+    }
+    if n == 1 && source.starts_with('=') {
+        return Err(format!(
+            "missing key name for file path {:?} in source {source:?}",
+            &source[1..]
+        ));
+    }
+    if n == 1 && source.ends_with('=') {
+        return Err(format!(
+            "missing file path for key name {:?} in source {source:?}",
+            &source[..source.len() - 1]
+        ));
+    }
+    if n > 1 {
+        return Err(format!(
+            "source {source:?} key name or file path contains '='"
+        ));
+    }
+    let (k, p) = source.split_once('=').unwrap_or((source, ""));
+    Ok((k.to_string(), p.to_string()))
+}
+
+/// The key/value pairs of a generator: env files, then literals, then files.
+fn load_pairs(t: &Target<'_>, a: &GeneratorArgs) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    let mut out = Vec::new();
+    for p in &a.envs {
+        let content = t
+            .ldr
+            .load(p)
+            .map_err(|e| e.context(format!("env source files: [{}]", a.envs.join(" "))))?;
+        let text = String::from_utf8_lossy(&content);
+        for (n, line) in text.split('\n').enumerate() {
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            let line = if n == 0 {
+                line.trim_start_matches('\u{feff}')
+            } else {
+                line
+            };
+            let line = line.trim_start();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let (k, v) = line.split_once('=').unwrap_or((line, ""));
+            if !valid_env_name(k) {
+                return Err(
+                    Error::msg(format!("{k:?} is not a valid environment variable name"))
+                        .context(format!("env source files: [{}]", a.envs.join(" "))),
+                );
+            }
+            out.push((k.to_string(), v.as_bytes().to_vec()));
+        }
+    }
+    for s in &a.literals {
+        match s.split_once('=') {
+            Some((k, v)) if !k.is_empty() => {
+                out.push((k.to_string(), remove_quotes(v).as_bytes().to_vec()))
+            }
+            _ => {
+                return Err(Error::msg(format!(
+                    "literal sources [{}]: invalid literal source {s}, expected key=value",
+                    a.literals.join(" ")
+                )))
+            }
+        }
+    }
+    for s in &a.files {
+        let (k, p) = parse_file_source(s)
+            .map_err(|m| Error::msg(m).context(format!("file sources: [{}]", a.files.join(" "))))?;
+        let content = t
+            .ldr
+            .load(&p)
+            .map_err(|e| e.context(format!("file sources: [{}]", a.files.join(" "))))?;
+        out.push((k, content));
+    }
+    Ok(out)
+}
+
+pub(crate) fn base64(data: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    for chunk in data.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        out.push(T[(n >> 18) as usize & 63] as char);
+        out.push(T[(n >> 12) as usize & 63] as char);
+        out.push(if chunk.len() > 1 {
+            T[(n >> 6) as usize & 63] as char
+        } else {
+            '='
+        });
+        out.push(if chunk.len() > 2 {
+            T[n as usize & 63] as char
+        } else {
+            '='
+        });
+    }
+    out
+}
+
+fn sorted_map(pairs: &[(String, String)]) -> Value {
+    let mut m = Map::new();
+    let mut v: Vec<&(String, String)> = pairs.iter().collect();
+    v.sort();
+    for (k, val) in v {
+        m.insert(k.as_str().into(), Value::from(val.as_str()));
+    }
+    Value::from_map(m)
+}
+
+impl Generate for DataGenerator {
+    fn describe(&self) -> String {
+        format!(
+            "{} {}",
+            if self.secret { "secret" } else { "configmap" },
+            self.args.name
+        )
+    }
+
+    fn generate(&self, t: &Target<'_>) -> Result<Vec<Resource>, Error> {
+        let a = &self.args;
+        let kind = if self.secret { "Secret" } else { "ConfigMap" };
+        if a.name.is_empty() {
+            return Err(Error::msg("a configmap must have a name"));
+        }
+        let pairs = load_pairs(t, a)
+            .map_err(|e| e.context("loading KV pairs"))
+            .map_err(|e| e.context(format!("{}: {kind} {}", t.file, a.name)))?;
+        let mut seen = std::collections::HashSet::new();
+        let mut data = Map::new();
+        let mut binary = Map::new();
+        let mut sorted: Vec<&(String, Vec<u8>)> = Vec::with_capacity(pairs.len());
+        for p in &pairs {
+            if !valid_key(&p.0) {
+                return Err(Error::msg(format!(
+                    "{:?} is not a valid key name for a {kind}",
+                    p.0
+                )));
+            }
+            if !seen.insert(p.0.as_str()) {
+                return Err(Error::msg(format!(
+                    "configmap {} illegally repeats the key `{}`",
+                    a.name, p.0
+                )));
+            }
+            sorted.push(p);
+        }
+        sorted.sort_by(|x, y| x.0.cmp(&y.0));
+        for (k, v) in sorted {
+            if self.secret {
+                data.insert(k.as_str().into(), Value::from(base64(v)));
+            } else {
+                match std::str::from_utf8(v) {
+                    Ok(s) => {
+                        data.insert(k.as_str().into(), Value::from(s));
+                    }
+                    Err(_) => {
+                        binary.insert(k.as_str().into(), Value::from(base64(v)));
+                    }
+                }
+            }
+        }
+        let mut obj = Value::map();
+        obj.insert("apiVersion", Value::from("v1"));
+        obj.insert("kind", Value::from(kind));
+        let mut md = Value::map();
+        md.insert("name", Value::from(a.name.as_str()));
+        if !a.namespace.is_empty() {
+            md.insert("namespace", Value::from(a.namespace.as_str()));
+        }
+        let opts = a.options.clone().unwrap_or_default();
+        if let Some(l) = opts.labels.as_ref().filter(|l| !l.is_empty()) {
+            md.insert("labels", sorted_map(l));
+        }
+        if let Some(l) = opts.annotations.as_ref().filter(|l| !l.is_empty()) {
+            md.insert("annotations", sorted_map(l));
+        }
+        obj.insert("metadata", md);
+        if self.secret {
+            let ty = if a.secret_type.is_empty() {
+                "Opaque"
+            } else {
+                a.secret_type.as_str()
+            };
+            obj.insert("type", Value::from(ty));
+        }
+        if !data.is_empty() {
+            obj.insert("data", Value::from_map(data));
+        }
+        if !binary.is_empty() {
+            obj.insert("binaryData", Value::from_map(binary));
+        }
+        if opts.immutable {
+            obj.insert("immutable", Value::from(true));
+        }
+        let mut r = Resource::new(obj);
+        r.set_behavior(Behavior::parse(&a.behavior));
+        r.set_needs_hash_suffix(!opts.disable_name_suffix_hash);
+        Ok(vec![r])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_pads() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+    }
+
+    #[test]
+    fn file_sources() {
+        assert_eq!(
+            parse_file_source("a/b.txt"),
+            Ok(("b.txt".into(), "a/b.txt".into()))
+        );
+        assert_eq!(
+            parse_file_source("k=a/b.txt"),
+            Ok(("k".into(), "a/b.txt".into()))
+        );
+        assert!(parse_file_source("=x").is_err());
+        assert!(parse_file_source("a=b=c").is_err());
+    }
+}

@@ -1,0 +1,132 @@
+//! Generators and transformers, one per file, run in kustomize's builtin order.
+
+pub mod config;
+pub mod generators;
+pub mod hash;
+pub mod labels;
+pub mod nameref;
+pub mod sort;
+pub mod vars;
+
+use krust_yaml::Value;
+
+use crate::target::{Accumulated, Target};
+use crate::{Error, Kustomizer};
+use krust_model::{Behavior, ResMap, Resource};
+
+pub use config::Config;
+
+/// A transformer: changes the resources of one kustomization in place.
+pub trait Transform: std::fmt::Debug {
+    fn apply(&self, resources: &mut ResMap) -> Result<(), Error>;
+}
+
+/// A generator: makes new resources.
+pub(crate) trait Generate: std::fmt::Debug {
+    fn generate(&self, t: &Target<'_>) -> Result<Vec<Resource>, Error>;
+    fn describe(&self) -> String;
+}
+
+/// The builtin generators of a kustomization, in kustomize's order.
+pub(crate) fn generators(t: &Target<'_>) -> Result<Vec<Box<dyn Generate>>, Error> {
+    let mut out: Vec<Box<dyn Generate>> = Vec::new();
+    for g in generators::DataGenerator::from_kustomization(t) {
+        out.push(Box::new(g));
+    }
+    if let Some(chart) = t.k.helm_charts.first() {
+        return Err(Error::Unsupported {
+            file: t.file.clone(),
+            entry: format!("helmCharts: {}", chart.str_at(&["name"]).unwrap_or("")),
+            what: "helm chart inflation".into(),
+        });
+    }
+    if !t.k.generators.is_empty() {
+        return Err(Error::Unsupported {
+            file: t.file.clone(),
+            entry: format!("generators: {}", t.k.generators.join(", ")),
+            what: "a generator plugin".into(),
+        });
+    }
+    Ok(out)
+}
+
+/// The builtin transformers of a kustomization, in kustomize's order.
+pub(crate) fn builtin_transformers(
+    _t: &Target<'_>,
+    _config: &Config,
+) -> Result<Vec<Box<dyn Transform>>, Error> {
+    Ok(Vec::new())
+}
+
+/// `transformers:` entries (plugin configs). Only builtin plugin kinds are supported.
+pub(crate) fn external_transformers(
+    _kz: &Kustomizer,
+    t: &Target<'_>,
+    _ra: &mut Accumulated,
+) -> Result<(), Error> {
+    Err(Error::Unsupported {
+        file: t.file.clone(),
+        entry: format!("transformers: {}", t.k.transformers.join(", ")),
+        what: "a transformer plugin".into(),
+    })
+}
+
+/// kustomize `appendReplaceOrMerge` for generated resources.
+pub(crate) fn absorb(list: &mut ResMap, mut r: Resource) -> Result<(), Error> {
+    let id = r.cur_id().clone();
+    let matches = list.positions_by_any_id(&id).to_vec();
+    match matches.as_slice() {
+        [] => match r.behavior() {
+            Behavior::Merge | Behavior::Replace => Err(Error::msg(format!(
+                "id {id} does not exist; cannot merge or replace"
+            ))),
+            _ => Ok(list.append(r)?),
+        },
+        [i] => {
+            let i = *i;
+            let Some(old) = list.get(i).cloned() else {
+                return Err(Error::msg("id lookup failure"));
+            };
+            match r.behavior() {
+                Behavior::Replace => r.copy_merge_metadata_from(&old),
+                Behavior::Merge => {
+                    r.copy_merge_metadata_from(&old);
+                    merge_data_from(&mut r, &old);
+                }
+                b => {
+                    return Err(Error::msg(format!(
+                    "id {id} exists; can not use behavior: '{}', behavior must be merge or replace",
+                    b.as_str()
+                )))
+                }
+            }
+            list.set(i, r);
+            Ok(())
+        }
+        _ => Err(Error::msg(format!(
+            "found multiple objects that could accept merge of {id}"
+        ))),
+    }
+}
+
+/// kustomize `MergeDataMapFrom` and `MergeBinaryDataMapFrom`: the old entries, then this
+/// resource's (which win).
+fn merge_data_from(r: &mut Resource, old: &Resource) {
+    for field in ["data", "binaryData"] {
+        let Some(om) = old.value().get(field).and_then(Value::as_map) else {
+            continue;
+        };
+        let mut merged = om.clone();
+        if let Some(nm) = r.value().get(field).and_then(Value::as_map) {
+            for (k, v) in nm.iter() {
+                merged.insert(k.clone(), v.clone());
+            }
+        }
+        r.value_mut().insert(field, Value::from_map(merged));
+    }
+}
+
+/// kustomize `IgnoreLocal`: drops resources annotated `config.kubernetes.io/local-config`.
+pub(crate) fn drop_local_config(list: &mut ResMap) {
+    list.retain(|r| !r.is_local_config());
+}
