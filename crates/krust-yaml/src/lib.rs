@@ -18,6 +18,6 @@ mod read;
 mod value;
 
 pub use error::Error;
-pub use print::to_yaml;
+pub use print::{to_yaml, to_yaml_stream, write_yaml};
 pub use read::{parse_stream, Typing};
 pub use value::{Data, Map, Mark, Seq, Str, Style, Value};

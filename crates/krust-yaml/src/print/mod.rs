@@ -1,9 +1,49 @@
-//! Printing values exactly as kustomize prints them (owned by the printer work; stub).
+//! Printing values exactly as kustomize prints them.
+//!
+//! kustomize prints a resource by converting it to JSON and reading that back with go-yaml
+//! v2 before `yaml.Marshal` (`Resource.AsYAML`). The printer here reproduces the effect in
+//! one pass over the value, writing into one buffer: keys in v2's natural order, numbers
+//! re-typed as the JSON round trip types them, and v2's quoting, block scalars, folding at
+//! 80 columns and indentation (see `emit.rs`).
+
+mod emit;
+mod number;
+mod resolve;
+mod sort;
 
 use crate::{Error, Value};
 
 /// Prints one document as go-yaml v2 `Marshal` prints the object's JSON form.
+///
+/// Fails only for values JSON cannot carry (NaN, infinities), as kustomize does.
 pub fn to_yaml(value: &Value) -> Result<String, Error> {
-    let _ = value;
-    Err(Error::Print { mark: crate::Mark::NONE, message: "printer not implemented yet".into() })
+    let mut out = String::with_capacity(256);
+    write_yaml(&mut out, value)?;
+    Ok(out)
 }
+
+/// Appends one document to `out`. On error `out` is left as it was.
+pub fn write_yaml(out: &mut String, value: &Value) -> Result<(), Error> {
+    let start = out.len();
+    let result = emit::Emitter::new(out).document(value);
+    if result.is_err() {
+        out.truncate(start);
+    }
+    result
+}
+
+/// Prints documents the way `kustomize build` prints a resource map: each document as
+/// [`to_yaml`] prints it, separated by `---\n`.
+pub fn to_yaml_stream(docs: &[Value]) -> Result<String, Error> {
+    let mut out = String::with_capacity(512 * docs.len());
+    for (i, doc) in docs.iter().enumerate() {
+        if i > 0 {
+            out.push_str("---\n");
+        }
+        write_yaml(&mut out, doc)?;
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests;

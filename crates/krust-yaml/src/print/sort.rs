@@ -1,0 +1,168 @@
+//! Mapping keys in go-yaml v2's "natural" order (`sorter.go`).
+//!
+//! Keys are compared rune by rune; at the first difference a letter sorts after a
+//! non-letter, two letters compare by code point, and otherwise the digit runs starting
+//! there are compared as numbers (`a2` before `a10`), then by run length.
+//!
+//! Limitation: Go's `unicode.IsLetter`/`IsDigit` are approximated for non-ASCII characters
+//! by Rust's `is_alphabetic`/`is_numeric` (they differ on a few rare classes such as
+//! combining marks and superscript digits).
+
+use std::cmp::Ordering;
+
+fn is_letter(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphabetic()
+    } else {
+        c.is_alphabetic()
+    }
+}
+
+fn is_digit(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_digit()
+    } else {
+        c.is_numeric()
+    }
+}
+
+/// v2 `keyList.Less` for two string keys.
+pub(super) fn key_less(a: &str, b: &str) -> bool {
+    let mut ai = a.chars();
+    let mut bi = b.chars();
+    // Whether the digit run ending just before the current position (the common prefix)
+    // holds a non-zero digit: v2 scans backwards for it when a '0' is involved.
+    let mut run_nonzero = false;
+    loop {
+        let (ra, rb) = match (ai.clone().next(), bi.clone().next()) {
+            (Some(x), Some(y)) => (x, y),
+            (None, Some(_)) => return true,
+            _ => return false,
+        };
+        if ra == rb {
+            if is_digit(ra) {
+                run_nonzero |= ra != '0';
+            } else {
+                run_nonzero = false;
+            }
+            ai.next();
+            bi.next();
+            continue;
+        }
+        let al = is_letter(ra);
+        let bl = is_letter(rb);
+        if al && bl {
+            return ra < rb;
+        }
+        if al || bl {
+            return bl;
+        }
+        let (mut an, mut bn) = (0i64, 0i64);
+        if (ra == '0' || rb == '0') && run_nonzero {
+            an = 1;
+            bn = 1;
+        }
+        let (an, alen) = digit_run(ai.clone(), an);
+        let (bn, blen) = digit_run(bi.clone(), bn);
+        if an != bn {
+            return an < bn;
+        }
+        if alen != blen {
+            return alen < blen;
+        }
+        return ra < rb;
+    }
+}
+
+/// Accumulates a run of digits the way v2 does (`n*10 + (r - '0')`, wrapping like Go).
+fn digit_run(it: std::str::Chars<'_>, mut n: i64) -> (i64, usize) {
+    let mut len = 0;
+    for c in it.take_while(|&c| is_digit(c)) {
+        n = n
+            .wrapping_mul(10)
+            .wrapping_add(i64::from(u32::from(c)) - i64::from(u32::from('0')));
+        len += 1;
+    }
+    (n, len)
+}
+
+/// An ordering from [`key_less`] that never panics, whatever the relation does.
+fn key_cmp(a: &str, b: &str) -> Ordering {
+    if key_less(a, b) {
+        Ordering::Less
+    } else if key_less(b, a) {
+        Ordering::Greater
+    } else {
+        Ordering::Equal
+    }
+}
+
+/// Sorts `items` by key with a stable merge sort of our own (the standard library's sorts
+/// may panic when a comparator is not a total order, and v2's natural order need not be).
+pub(super) fn sort_by_key<T>(items: &mut Vec<(&str, T)>) {
+    if items.len() < 2 {
+        return;
+    }
+    if items
+        .windows(2)
+        .all(|w| key_cmp(w[0].0, w[1].0) != Ordering::Greater)
+    {
+        return;
+    }
+    let taken: Vec<(&str, T)> = std::mem::take(items);
+    *items = merge_sort(taken);
+}
+
+fn merge_sort<T>(mut v: Vec<(&str, T)>) -> Vec<(&str, T)> {
+    if v.len() <= 1 {
+        return v;
+    }
+    let right = v.split_off(v.len() / 2);
+    let left = merge_sort(v);
+    let right = merge_sort(right);
+    let mut out = Vec::with_capacity(left.len() + right.len());
+    let mut l = left.into_iter().peekable();
+    let mut r = right.into_iter().peekable();
+    loop {
+        let take_right = match (l.peek(), r.peek()) {
+            (Some(a), Some(b)) => key_cmp(b.0, a.0) == Ordering::Less,
+            (Some(_), None) => false,
+            (None, Some(_)) => true,
+            (None, None) => break,
+        };
+        let next = if take_right { r.next() } else { l.next() };
+        if let Some(x) = next {
+            out.push(x);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sorted(keys: &[&'static str]) -> Vec<&'static str> {
+        let mut v: Vec<(&str, ())> = keys.iter().map(|k| (*k, ())).collect();
+        sort_by_key(&mut v);
+        v.into_iter().map(|(k, ())| k).collect()
+    }
+
+    #[test]
+    fn natural_order() {
+        assert_eq!(sorted(&["a10", "a2", "a1"]), ["a1", "a2", "a10"]);
+        assert_eq!(
+            sorted(&["b", "a", "A", "1", "_x"]),
+            ["_x", "1", "A", "a", "b"]
+        );
+        assert_eq!(
+            sorted(&["aaa", "a\nb", "a", "b"]),
+            ["a", "a\nb", "aaa", "b"]
+        );
+        assert_eq!(sorted(&["a01", "a1"]), ["a1", "a01"]);
+        assert_eq!(
+            sorted(&["spec", "metadata", "kind", "apiVersion"]),
+            ["apiVersion", "kind", "metadata", "spec"]
+        );
+    }
+}

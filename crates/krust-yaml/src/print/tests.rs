@@ -1,0 +1,219 @@
+//! Printer tests on hand-built values. Every expected text was checked against
+//! `kubectl kustomize` (v5.5) with the same values written as a resource file.
+
+#![allow(clippy::unwrap_used)]
+use super::*;
+use crate::{Map, Value};
+
+fn map(entries: &[(&str, Value)]) -> Value {
+    let mut m = Map::new();
+    for (k, v) in entries {
+        m.insert((*k).into(), v.clone());
+    }
+    Value::from_map(m)
+}
+
+fn s(text: &str) -> Value {
+    Value::from(text)
+}
+
+fn seq(items: &[Value]) -> Value {
+    Value::from_seq(items.to_vec())
+}
+
+fn cm(data: Value) -> Value {
+    map(&[
+        ("apiVersion", s("v1")),
+        ("kind", s("ConfigMap")),
+        ("metadata", map(&[("name", s("x"))])),
+        ("data", data),
+    ])
+}
+
+#[test]
+fn keys_sorted_and_sequences_not_indented() {
+    let v = cm(map(&[
+        (
+            "o",
+            seq(&[
+                seq(&[Value::from(1i64), Value::from(2i64)]),
+                seq(&[Value::from(3i64)]),
+            ]),
+        ),
+        (
+            "p",
+            seq(&[
+                map(&[("b", seq(&[])), ("a", Value::from(1i64))]),
+                Value::map(),
+            ]),
+        ),
+        ("q", Value::map()),
+    ]));
+    let want = "apiVersion: v1
+data:
+  o:
+  - - 1
+    - 2
+  - - 3
+  p:
+  - a: 1
+    b: []
+  - {}
+  q: {}
+kind: ConfigMap
+metadata:
+  name: x
+";
+    assert_eq!(to_yaml(&v).unwrap(), want);
+}
+
+#[test]
+fn quoting_of_strings_that_resolve_otherwise() {
+    let v = cm(map(&[
+        ("a", s("1_000.5")),
+        ("b", s(".5_5")),
+        ("c", s("2001-12-14")),
+        ("d", s("1e400")),
+        ("e", s(".5e999")),
+        ("h", s("12:30:45")),
+        ("k", s("019")),
+        ("n", s("0x_1F")),
+        ("o", s("._5")),
+        ("q", s("0x1p-2")),
+        ("r", s("Inf")),
+        ("u", s("2001-02-30")),
+        ("v", s("1__0")),
+    ]));
+    let want = r#"apiVersion: v1
+data:
+  a: "1_000.5"
+  b: ".5_5"
+  c: "2001-12-14"
+  d: 1e400
+  e: .5e999
+  h: "12:30:45"
+  k: "019"
+  "n": "0x_1F"
+  o: ._5
+  q: 0x1p-2
+  r: Inf
+  u: 2001-02-30
+  v: "1__0"
+kind: ConfigMap
+metadata:
+  name: x
+"#;
+    assert_eq!(to_yaml(&v).unwrap(), want);
+}
+
+#[test]
+fn special_characters_block_scalars_and_complex_keys() {
+    let long_key = format!("{} {} ccccccccccc", "a".repeat(88), "b".repeat(75));
+    let v = cm(map(&[
+        ("d", s("\u{feff}ab")),
+        ("e", s("tab\there")),
+        ("f", s("\u{1F600} x")),
+        ("h", s("a\rb")),
+        ("i", s("\n")),
+        ("j", s(" a\nb\n\n")),
+        ("k", s("a\n b")),
+        ("l", s("a \nb")),
+        ("a\nb", s("c")),
+        (&long_key, s("v")),
+    ]));
+    let want = format!(
+        r#"apiVersion: v1
+data:
+  ? |-
+    a
+    b
+  : c
+  ? {}
+    {} ccccccccccc
+  : v
+  d: "\uFEFF\x61\x62"
+  e: "tab\there"
+  f: "\U0001F600 x"
+  h: "a\rb"
+  i: |2+
+
+  j: |2+
+     a
+    b
+
+  k: |-
+    a
+     b
+  l: "a \nb"
+kind: ConfigMap
+metadata:
+  name: x
+"#,
+        "a".repeat(88),
+        "b".repeat(75)
+    );
+    assert_eq!(to_yaml(&v).unwrap(), want);
+}
+
+#[test]
+fn long_scalars_fold_at_80_columns() {
+    let m = "aaaaaaaaaa bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb ccccccccccccccccccccccccccccccccccccccccccccccccccccc dddddddddddddddddddddddddddddddddddd  eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee";
+    let n = "aaaaaaaaaa bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb ccccccccccccccccccccccccccccccccccccccccccccccccccccc dddddddddddddddddddd\tddddddddddddddd  eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee  ffff";
+    let v = cm(map(&[("m", s(m)), ("n", s(n))]));
+    let want = r#"apiVersion: v1
+data:
+  m: aaaaaaaaaa bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb ccccccccccccccccccccccccccccccccccccccccccccccccccccc
+    dddddddddddddddddddddddddddddddddddd  eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee
+  "n": "aaaaaaaaaa bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb ccccccccccccccccccccccccccccccccccccccccccccccccccccc
+    dddddddddddddddddddd\tddddddddddddddd  eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee
+    \ ffff"
+kind: ConfigMap
+metadata:
+  name: x
+"#;
+    assert_eq!(to_yaml(&v).unwrap(), want);
+}
+
+#[test]
+fn numbers_are_retyped_as_through_json() {
+    let v = cm(map(&[
+        ("r", Value::from(1234567.5)),
+        ("s", Value::from(1000.0)),
+        ("t", Value::from(0.000001)),
+        ("u", Value::from(1e21)),
+        ("v", Value::new(crate::Data::Uint(12345678901234567890))),
+        ("w", Value::from(1e20)),
+    ]));
+    let want = "apiVersion: v1
+data:
+  r: 1.2345675e+06
+  s: 1000
+  t: 1e-06
+  u: 1e+21
+  v: 12345678901234567890
+  w: 1e+20
+kind: ConfigMap
+metadata:
+  name: x
+";
+    assert_eq!(to_yaml(&v).unwrap(), want);
+}
+
+#[test]
+fn nan_and_infinity_fail() {
+    for f in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+        let v = cm(map(&[("x", Value::from(f))]));
+        assert!(matches!(to_yaml(&v), Err(Error::Print { .. })));
+        let mut out = String::from("keep");
+        assert!(write_yaml(&mut out, &v).is_err());
+        assert_eq!(out, "keep");
+    }
+}
+
+#[test]
+fn stream_separates_documents() {
+    let a = map(&[("a", Value::from(true))]);
+    let b = map(&[("b", Value::null())]);
+    assert_eq!(to_yaml_stream(&[a, b]).unwrap(), "a: true\n---\nb: null\n");
+    assert_eq!(to_yaml_stream(&[]).unwrap(), "");
+}
