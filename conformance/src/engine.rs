@@ -1,6 +1,10 @@
 //! The one place the runner calls the kustomize engine, so suites stay independent of its
 //! exact API.
 
+use std::path::Path;
+
+use krust_kustomize::{clean_path, Kustomizer, LoadRestrictor, MemFs, Options};
+
 /// Final resource ordering (`--reorder`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Reorder {
@@ -28,7 +32,6 @@ pub struct BuildOptions {
 #[derive(Debug, Clone, Default)]
 pub struct Tree {
     pub files: Vec<(String, Vec<u8>)>,
-    #[allow(dead_code)] // read once the engine adapter builds a file system
     pub empty_dirs: Vec<String>,
     /// A string to replace, in every file, with the absolute path of the root (without a
     /// trailing `/`: empty when the root is `/` itself).
@@ -37,7 +40,6 @@ pub struct Tree {
 
 impl Tree {
     /// The files with the placeholder replaced by `root`.
-    #[allow(dead_code)]
     pub fn files_for_root(&self, root: &str) -> Vec<(String, Vec<u8>)> {
         match self.placeholder.as_deref().filter(|p| !p.is_empty()) {
             None => self.files.clone(),
@@ -73,13 +75,44 @@ fn replace_bytes(haystack: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
 
 /// Builds `dir` (relative to the tree's root) and prints the result as kustomize does.
 /// The error is the whole message, with every cause in its chain.
+///
+/// The tree becomes a [`MemFs`] whose `/` is the tree's root, as the Go tests' in-memory file
+/// system is: error messages name files as `/base/...` and a placeholder for the root's
+/// absolute path becomes empty (so `PLACEHOLDER/base` reads `/base`).
 pub fn build(tree: &Tree, dir: &str, options: &BuildOptions) -> Result<String, String> {
-    let _ = (tree, dir, options);
-    Err("the kustomize engine (krust_kustomize::Kustomizer) is not implemented yet".to_string())
+    let mut fs = MemFs::new();
+    for (path, bytes) in tree.files_for_root("") {
+        fs.add_file(path, bytes);
+    }
+    for d in &tree.empty_dirs {
+        fs.add_dir(d);
+    }
+    let target = clean_path(&Path::new("/").join(dir));
+    let kustomizer = Kustomizer::new(engine_options(options));
+    let resmap = kustomizer
+        .build(&fs, &target)
+        .map_err(|e| error_chain(&e))?;
+    resmap.to_yaml().map_err(|e| error_chain(&e))
+}
+
+fn engine_options(o: &BuildOptions) -> Options {
+    Options {
+        load_restrictor: if o.load_restrictor_none {
+            LoadRestrictor::None
+        } else {
+            LoadRestrictor::RootOnly
+        },
+        reorder: match o.reorder {
+            Reorder::None => krust_kustomize::Reorder::None,
+            Reorder::Legacy => krust_kustomize::Reorder::Legacy,
+            Reorder::Unspecified => krust_kustomize::Reorder::Unspecified,
+        },
+        add_managed_by_label: o.add_managed_by_label,
+        plugins_enabled: o.plugins_enabled,
+    }
 }
 
 /// `e` and its causes, joined with `: ` as Go wraps errors.
-#[allow(dead_code)]
 pub fn error_chain(e: &dyn std::error::Error) -> String {
     let mut out = e.to_string();
     let mut source = e.source();
