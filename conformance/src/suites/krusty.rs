@@ -254,4 +254,26 @@ mod tests {
         assert_eq!(spec.input_root_placeholder.as_deref(), Some("__ROOT__"));
         assert_eq!(spec.skip_reason, None);
     }
+
+    #[test]
+    fn input_files_are_listed_relative_to_input_in_name_order() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let input = dir.path().join("input");
+        std::fs::create_dir_all(input.join("base/sub")).expect("mkdir");
+        std::fs::write(input.join("kustomization.yaml"), "resources:\n- base\n").expect("write");
+        std::fs::write(input.join("base/kustomization.yaml"), "x").expect("write");
+        std::fs::write(input.join("base/sub/a.yaml"), [0xff, 0x00]).expect("write");
+        let mut files = Vec::new();
+        collect_files(&input, &input, &mut files).expect("collect");
+        let names: Vec<_> = files.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "base/kustomization.yaml",
+                "base/sub/a.yaml",
+                "kustomization.yaml"
+            ]
+        );
+        assert_eq!(files[1].1, [0xff, 0x00]);
+    }
 }
