@@ -1,0 +1,609 @@
+//! Building [`Value`] trees from saphyr-parser events.
+//!
+//! The builder is iterative (an explicit stack of open collections), so input nesting
+//! never turns into native recursion; [`MAX_DEPTH`] bounds the nesting because every later
+//! stage (merge, print, drop) walks trees recursively. Aliases share the anchored subtree;
+//! the number of nodes a document expands to is bounded by [`MAX_NODES`] so an alias bomb
+//! fails fast instead of exhausting memory in a later stage.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+use saphyr_parser::{Event, Parser, ScalarStyle, Span, Tag};
+
+use super::resolve::{format_float_key, resolve_plain, resolve_tagged, CoreTag, Resolved};
+use super::Typing;
+use crate::{Data, Error, Map, Mark, Str, Style, Value};
+
+/// Deepest nesting of collections accepted in one document.
+pub(crate) const MAX_DEPTH: usize = 1000;
+/// Most nodes one document may expand to (aliases and merge keys counted expanded).
+pub(crate) const MAX_NODES: u64 = 1_000_000;
+
+/// What a finished node knows beyond its value: what it would be as a mapping key.
+#[derive(Clone, Debug)]
+struct Node {
+    value: Value,
+    /// The scalar's text (for `!!binary`, the decoded text); `None` for collections.
+    text: Option<Str>,
+    /// go-yaml's resolved tag of the node.
+    tag: KeyTag,
+    /// Nodes in the expanded subtree.
+    size: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum KeyTag {
+    Str,
+    Merge,
+    /// A scalar of another type, or a tag go-yaml does not treat as a string.
+    Other,
+    Seq,
+    Map,
+}
+
+enum Frame {
+    Seq {
+        items: Vec<Value>,
+        mark: Mark,
+        style: Style,
+        anchor: usize,
+        size: u64,
+    },
+    Map {
+        entries: Vec<(Node, Node)>,
+        key: Option<Node>,
+        mark: Mark,
+        style: Style,
+        anchor: usize,
+    },
+}
+
+/// Char index → byte offset (saphyr reports positions in characters).
+pub(crate) struct CharIndex<'a> {
+    src: &'a str,
+    /// Byte offsets of each char when the text is not ASCII.
+    offsets: Option<Vec<usize>>,
+}
+
+impl<'a> CharIndex<'a> {
+    pub(crate) fn new(src: &'a str) -> Self {
+        let offsets = (!src.is_ascii()).then(|| src.char_indices().map(|(i, _)| i).collect());
+        CharIndex { src, offsets }
+    }
+    pub(crate) fn byte(&self, char_index: usize) -> usize {
+        match &self.offsets {
+            None => char_index.min(self.src.len()),
+            Some(o) => o.get(char_index).copied().unwrap_or(self.src.len()),
+        }
+    }
+    fn char_at(&self, char_index: usize) -> Option<char> {
+        self.src
+            .get(self.byte(char_index)..)
+            .and_then(|s| s.chars().next())
+    }
+}
+
+/// A scalar's span, in bytes, for the comment scanner.
+pub(crate) type ByteSpan = (usize, usize);
+
+pub(crate) struct Builder<'a> {
+    file: &'a str,
+    typing: Typing,
+    index: CharIndex<'a>,
+    anchors: HashMap<usize, Node>,
+    stack: Vec<Frame>,
+    root: Option<Node>,
+    doc_mark: Mark,
+    doc_nodes: u64,
+    docs: Vec<Value>,
+    /// Collected only when comments are wanted.
+    pub(crate) scalar_spans: Option<Vec<ByteSpan>>,
+}
+
+fn mark_of(span: &Span) -> Mark {
+    let line = u32::try_from(span.start.line()).unwrap_or(u32::MAX);
+    let col = u32::try_from(span.start.col().saturating_add(1)).unwrap_or(u32::MAX);
+    Mark::new(line, col)
+}
+
+impl<'a> Builder<'a> {
+    pub(crate) fn new(src: &'a str, file: &'a str, typing: Typing, want_spans: bool) -> Self {
+        Builder {
+            file,
+            typing,
+            index: CharIndex::new(src),
+            anchors: HashMap::new(),
+            stack: Vec::new(),
+            root: None,
+            doc_mark: Mark::new(1, 1),
+            doc_nodes: 0,
+            docs: Vec::new(),
+            scalar_spans: want_spans.then(Vec::new),
+        }
+    }
+
+    /// Runs the parser to the end of the stream.
+    pub(crate) fn run(
+        mut self,
+        src: &'a str,
+    ) -> Result<(Vec<Value>, Option<Vec<ByteSpan>>), Error> {
+        let mut parser = Parser::new_from_str(src);
+        while let Some(ev) = parser.next_event() {
+            let (event, span) = ev.map_err(|e| Error::Syntax {
+                file: self.file.to_string(),
+                mark: Mark::new(
+                    u32::try_from(e.marker().line()).unwrap_or(u32::MAX),
+                    u32::try_from(e.marker().col().saturating_add(1)).unwrap_or(u32::MAX),
+                ),
+                message: e.info().to_string(),
+            })?;
+            if self.event(event, span)? {
+                break;
+            }
+        }
+        Ok((self.docs, self.scalar_spans))
+    }
+
+    fn limit(&self, mark: Mark, message: String) -> Error {
+        Error::Limit {
+            file: self.file.to_string(),
+            mark,
+            message,
+        }
+    }
+    fn invalid(&self, mark: Mark, message: String) -> Error {
+        Error::Invalid {
+            file: self.file.to_string(),
+            mark,
+            message,
+        }
+    }
+
+    fn count(&mut self, n: u64, mark: Mark) -> Result<(), Error> {
+        self.doc_nodes = self.doc_nodes.saturating_add(n);
+        if self.doc_nodes > MAX_NODES {
+            return Err(self.limit(
+                mark,
+                format!("document expands to more than {MAX_NODES} nodes (aliases are expanded)"),
+            ));
+        }
+        Ok(())
+    }
+
+    fn push_frame(&mut self, frame: Frame, mark: Mark) -> Result<(), Error> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(self.limit(mark, format!("nesting deeper than {MAX_DEPTH} levels")));
+        }
+        self.stack.push(frame);
+        Ok(())
+    }
+
+    /// Flow collections' start events end just after their `[` or `{` (after any anchor or
+    /// tag); block collections' start events are empty.
+    fn collection_style(&self, span: &Span) -> Style {
+        let end = span.end.index();
+        if end > span.start.index() && matches!(self.index.char_at(end - 1), Some('[' | '{')) {
+            Style::Flow
+        } else {
+            Style::Block
+        }
+    }
+
+    /// Handles one event; returns true at the end of the stream.
+    fn event(&mut self, event: Event<'_>, span: Span) -> Result<bool, Error> {
+        let mark = mark_of(&span);
+        match event {
+            Event::StreamEnd => return Ok(true),
+            Event::Nothing | Event::StreamStart => {}
+            Event::DocumentStart(_) => {
+                self.anchors.clear();
+                self.root = None;
+                self.doc_nodes = 0;
+                self.doc_mark = mark;
+            }
+            Event::DocumentEnd => {
+                let value = match self.root.take() {
+                    Some(node) => node.value,
+                    None => Value::with_mark(Data::Null, self.doc_mark, Style::Empty),
+                };
+                self.docs.push(value);
+            }
+            Event::Alias(id) => {
+                let Some(node) = self.anchors.get(&id) else {
+                    return Err(self.invalid(mark, "alias to an unknown anchor".into()));
+                };
+                let mut node = node.clone();
+                node.value.mark = mark;
+                self.count(node.size, mark)?;
+                self.finish(node)?;
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                if let Some(spans) = self.scalar_spans.as_mut() {
+                    spans.push((
+                        self.index.byte(span.start.index()),
+                        self.index.byte(span.end.index()),
+                    ));
+                }
+                let node = self.scalar(&text, style, tag.as_deref(), mark)?;
+                self.count(1, mark)?;
+                if anchor != 0 {
+                    self.anchors.insert(anchor, node.clone());
+                }
+                self.finish(node)?;
+            }
+            Event::SequenceStart(anchor, _tag) => {
+                let style = self.collection_style(&span);
+                self.push_frame(
+                    Frame::Seq {
+                        items: Vec::new(),
+                        mark,
+                        style,
+                        anchor,
+                        size: 1,
+                    },
+                    mark,
+                )?;
+            }
+            Event::MappingStart(anchor, _tag) => {
+                let style = self.collection_style(&span);
+                self.push_frame(
+                    Frame::Map {
+                        entries: Vec::new(),
+                        key: None,
+                        mark,
+                        style,
+                        anchor,
+                    },
+                    mark,
+                )?;
+            }
+            Event::SequenceEnd => {
+                let Some(Frame::Seq {
+                    items,
+                    mark,
+                    style,
+                    anchor,
+                    size,
+                }) = self.stack.pop()
+                else {
+                    return Err(self.invalid(mark, "unbalanced sequence end".into()));
+                };
+                self.count(1, mark)?;
+                let node = Node {
+                    value: Value::with_mark(Data::Seq(Arc::new(items)), mark, style),
+                    text: None,
+                    tag: KeyTag::Seq,
+                    size,
+                };
+                if anchor != 0 {
+                    self.anchors.insert(anchor, node.clone());
+                }
+                self.finish(node)?;
+            }
+            Event::MappingEnd => {
+                let Some(Frame::Map {
+                    entries,
+                    mark,
+                    style,
+                    anchor,
+                    ..
+                }) = self.stack.pop()
+                else {
+                    return Err(self.invalid(mark, "unbalanced mapping end".into()));
+                };
+                self.count(1, mark)?;
+                let at_root = self.stack.is_empty();
+                let (map, size) = match self.typing {
+                    Typing::Kyaml => self.map_kyaml(entries, at_root)?,
+                    Typing::Yaml11 => self.map_yaml11(entries)?,
+                };
+                let node = Node {
+                    value: Value::with_mark(Data::Map(Arc::new(map)), mark, style),
+                    text: None,
+                    tag: KeyTag::Map,
+                    size,
+                };
+                if anchor != 0 {
+                    self.anchors.insert(anchor, node.clone());
+                }
+                self.finish(node)?;
+            }
+        }
+        Ok(false)
+    }
+
+    /// Hands a finished node to the open collection, or makes it the document's root.
+    fn finish(&mut self, node: Node) -> Result<(), Error> {
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
+            Some(Frame::Seq { items, size, .. }) => {
+                *size = size.saturating_add(node.size);
+                items.push(node.value);
+            }
+            Some(Frame::Map { entries, key, .. }) => match key.take() {
+                None => *key = Some(node),
+                Some(k) => entries.push((k, node)),
+            },
+        }
+        Ok(())
+    }
+
+    fn scalar(
+        &self,
+        text: &str,
+        style: ScalarStyle,
+        tag: Option<&Tag>,
+        mark: Mark,
+    ) -> Result<Node, Error> {
+        let plain = style == ScalarStyle::Plain;
+        let vstyle = match style {
+            ScalarStyle::Plain => Style::Plain,
+            ScalarStyle::SingleQuoted => Style::SingleQuoted,
+            ScalarStyle::DoubleQuoted => Style::DoubleQuoted,
+            ScalarStyle::Literal => Style::Literal,
+            ScalarStyle::Folded => Style::Folded,
+        };
+        // A tag go-yaml resolves: none or the non-specific `!` (typed by style), or a core tag.
+        let core = match tag {
+            None => None,
+            Some(t) if t.handle == "!" && t.suffix.is_empty() => None,
+            Some(t) if t.handle.is_empty() && t.suffix == "!" => None,
+            Some(t) if t.is_yaml_core_schema() => match CoreTag::from_suffix(&t.suffix) {
+                Some(c) => Some(c),
+                // An unknown core tag (`!!set`) is not resolvable: the text is a string.
+                None => Some(CoreTag::Str),
+            },
+            // A local or global tag go-yaml does not know: the text is a string, but not a
+            // `!!str` for mapping-key purposes.
+            Some(_) => {
+                return Ok(Node {
+                    value: Value::with_mark(Data::String(Str::from(text)), mark, vstyle),
+                    text: Some(Str::from(text)),
+                    tag: KeyTag::Other,
+                    size: 1,
+                })
+            }
+        };
+        let resolved = match core {
+            None if plain => resolve_plain(text, self.typing),
+            None => Resolved::Str,
+            Some(CoreTag::Binary) => {
+                let decoded = decode_base64(text).ok_or_else(|| {
+                    self.invalid(mark, "!!binary value contains invalid base64 data".into())
+                })?;
+                let s = Str::from(String::from_utf8_lossy(&decoded).as_ref());
+                return Ok(Node {
+                    value: Value::with_mark(Data::String(s.clone()), mark, vstyle),
+                    text: Some(s),
+                    tag: KeyTag::Other,
+                    size: 1,
+                });
+            }
+            Some(c) => resolve_tagged(text, c, self.typing).map_err(|m| self.invalid(mark, m))?,
+        };
+        let (data, tag, vstyle) = match resolved {
+            Resolved::Null => {
+                let st = if text.is_empty() && plain && tag.is_none() {
+                    Style::Empty
+                } else {
+                    vstyle
+                };
+                (Data::Null, KeyTag::Other, st)
+            }
+            Resolved::Bool(b) => (Data::Bool(b), KeyTag::Other, vstyle),
+            Resolved::Int(i) => (Data::Int(i), KeyTag::Other, vstyle),
+            Resolved::Uint(u) => (Data::Uint(u), KeyTag::Other, vstyle),
+            Resolved::Float(f) => (Data::Float(f), KeyTag::Other, vstyle),
+            Resolved::Str => (Data::String(Str::from(text)), KeyTag::Str, vstyle),
+            Resolved::Timestamp(s) => (Data::String(Str::from(s)), KeyTag::Other, vstyle),
+            Resolved::Merge => (Data::String(Str::from(text)), KeyTag::Merge, vstyle),
+        };
+        Ok(Node {
+            value: Value::with_mark(data, mark, vstyle),
+            text: Some(Str::from(text)),
+            tag,
+            size: 1,
+        })
+    }
+
+    /// kyaml: go-yaml v3 rejects duplicate keys; kyaml's `DeAnchor` expands `<<` (explicit keys
+    /// win, earlier merged maps win); converting to JSON needs string keys below the root (the
+    /// root's keys are decoded into `map[string]interface{}`, which takes any scalar's text).
+    fn map_kyaml(&self, entries: Vec<(Node, Node)>, at_root: bool) -> Result<(Map, u64), Error> {
+        let mut seen: HashMap<(KeyTag, &str), Mark> = HashMap::with_capacity(entries.len());
+        let mut merge: Option<&Node> = None;
+        for (k, v) in &entries {
+            let kind = match k.tag {
+                KeyTag::Seq | KeyTag::Map => k.tag,
+                _ => KeyTag::Str,
+            };
+            let text = k.text.as_deref().unwrap_or("");
+            if seen.insert((kind, text), k.value.mark).is_some() {
+                return Err(Error::DuplicateKey {
+                    file: self.file.to_string(),
+                    mark: k.value.mark,
+                    key: text.to_string(),
+                });
+            }
+            if k.tag == KeyTag::Merge {
+                merge = Some(v);
+            }
+        }
+        let mut map = Map::with_capacity(entries.len());
+        let mut size: u64 = 1;
+        for (k, v) in &entries {
+            if k.tag == KeyTag::Merge {
+                continue;
+            }
+            let key: Str = match (k.tag, &k.text) {
+                (KeyTag::Str, Some(t)) => t.clone(),
+                (KeyTag::Seq | KeyTag::Map, _) | (_, None) => {
+                    return Err(self.invalid(k.value.mark, "a mapping key must be a scalar".into()));
+                }
+                (_, Some(t)) if at_root => {
+                    if k.value.is_null() {
+                        // go-yaml cannot decode a null into a string key: the entry is dropped.
+                        continue;
+                    }
+                    t.clone()
+                }
+                (_, Some(t)) => {
+                    return Err(self.invalid(
+                        k.value.mark,
+                        format!(
+                            "mapping key {t:?} is not a string ({}); kustomize cannot convert the object to JSON",
+                            k.value.type_name()
+                        ),
+                    ));
+                }
+            };
+            size = size.saturating_add(1).saturating_add(v.size);
+            map.insert(key, v.value.clone());
+        }
+        if let Some(m) = merge {
+            let sources = self.merge_sources(m)?;
+            let mut merged = Map::new();
+            // kyaml applies the sources last-to-first so the first one wins.
+            for src in sources.iter().rev() {
+                for (k, v) in src.iter() {
+                    if map.contains_key(k) {
+                        continue;
+                    }
+                    merged.insert(k.clone(), v.clone());
+                }
+            }
+            for (k, v) in merged {
+                size = size.saturating_add(1).saturating_add(1);
+                map.insert(k, v);
+            }
+        }
+        Ok((map, size))
+    }
+
+    /// The maps a `<<` value names: a map, or a sequence of maps, in order.
+    fn merge_sources<'n>(&self, v: &'n Node) -> Result<Vec<&'n Map>, Error> {
+        match &v.value.data {
+            Data::Map(m) => Ok(vec![m]),
+            Data::Seq(items) => items
+                .iter()
+                .map(|item| match &item.data {
+                    Data::Map(m) => Ok(&**m),
+                    _ => Err(self.invalid(
+                        item.mark,
+                        "map merge requires map or sequence of maps as the value".into(),
+                    )),
+                })
+                .collect(),
+            _ => Err(self.invalid(
+                v.value.mark,
+                "map merge requires map or sequence of maps as the value".into(),
+            )),
+        }
+    }
+
+    /// go-yaml v2 through sigs.k8s.io/yaml: keys and `<<` are applied in order (a later key
+    /// overwrites), merged sequences apply last-to-first, and scalar keys become strings the
+    /// way sigs.k8s.io/yaml converts them.
+    fn map_yaml11(&self, entries: Vec<(Node, Node)>) -> Result<(Map, u64), Error> {
+        let mut map = Map::with_capacity(entries.len());
+        let mut sizes: IndexMap<Str, u64> = IndexMap::new();
+        for (k, v) in &entries {
+            if k.tag == KeyTag::Merge {
+                for src in self.merge_sources(v)?.iter().rev() {
+                    for (mk, mv) in src.iter() {
+                        map.insert(mk.clone(), mv.clone());
+                        sizes.insert(mk.clone(), 2);
+                    }
+                }
+                continue;
+            }
+            let key: Str = match &k.value.data {
+                Data::String(s) => s.clone(),
+                Data::Int(i) => Str::from(i.to_string()),
+                Data::Float(f) => Str::from(format_float_key(*f)),
+                Data::Bool(b) => Str::from(if *b { "true" } else { "false" }),
+                Data::Null => {
+                    return Err(
+                        self.invalid(k.value.mark, "unsupported map key of type: <nil>".into())
+                    )
+                }
+                Data::Uint(_) => {
+                    return Err(
+                        self.invalid(k.value.mark, "unsupported map key of type: uint64".into())
+                    )
+                }
+                Data::Seq(_) | Data::Map(_) => {
+                    return Err(self.invalid(
+                        k.value.mark,
+                        "invalid map key: a mapping key must be a scalar".into(),
+                    ))
+                }
+            };
+            sizes.insert(key.clone(), 1u64.saturating_add(v.size));
+            map.insert(key, v.value.clone());
+        }
+        let size = sizes.values().fold(1u64, |a, b| a.saturating_add(*b));
+        Ok((map, size))
+    }
+}
+
+/// Standard base64 with padding, skipping line breaks (as Go's decoder does).
+fn decode_base64(s: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(s.len() / 4 * 3);
+    let mut buf = 0u32;
+    let mut n = 0u32;
+    let mut pad = 0usize;
+    for c in s.bytes() {
+        let v = match c {
+            b'\r' | b'\n' => continue,
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            b'=' => {
+                pad += 1;
+                buf <<= 6;
+                n += 1;
+                if n == 4 {
+                    n = 0;
+                    let bytes = [(buf >> 16) as u8, (buf >> 8) as u8, buf as u8];
+                    out.extend_from_slice(&bytes[..3usize.checked_sub(pad)?]);
+                    buf = 0;
+                }
+                continue;
+            }
+            _ => return None,
+        };
+        if pad > 0 {
+            return None;
+        }
+        buf = (buf << 6) | u32::from(v);
+        n += 1;
+        if n == 4 {
+            out.extend_from_slice(&[(buf >> 16) as u8, (buf >> 8) as u8, buf as u8]);
+            buf = 0;
+            n = 0;
+        }
+    }
+    if n != 0 || pad > 2 {
+        return None;
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decode_base64;
+
+    #[test]
+    fn base64() {
+        assert_eq!(decode_base64("aGVsbG8=").as_deref(), Some(&b"hello"[..]));
+        assert_eq!(decode_base64("aGVs\nbG8h").as_deref(), Some(&b"hello!"[..]));
+        assert_eq!(decode_base64("aGk="), Some(b"hi".to_vec()));
+        assert_eq!(decode_base64("aGk"), None);
+        assert_eq!(decode_base64("a=Gk"), None);
+    }
+}

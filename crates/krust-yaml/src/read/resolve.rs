@@ -1,0 +1,616 @@
+//! Scalar typing: which value a scalar's text stands for.
+//!
+//! Both modes follow go-yaml's `resolve` (v3 for [`Typing::Kyaml`], v2 for
+//! [`Typing::Yaml11`]): the first character picks a family, a fixed table catches the
+//! words (`true`, `~`, `.inf`, `<<`, and in YAML 1.1 also `yes`/`on`/`y`...), and numbers go
+//! through Go's `strconv` rules (`0x`, `0o`, `0b`, leading-zero octal, `_` separators)
+//! before the YAML float pattern. Plain date-times are recognised with Go's layouts.
+
+use super::Typing;
+
+/// What a scalar's text resolves to.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Resolved {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Uint(u64),
+    Float(f64),
+    /// The text itself is the string.
+    Str,
+    /// A date-time go-yaml parses; the string is its RFC 3339 rendering.
+    Timestamp(String),
+    /// The merge key `<<`.
+    Merge,
+}
+
+/// The core-schema tags go-yaml knows about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum CoreTag {
+    Str,
+    Binary,
+    Bool,
+    Int,
+    Float,
+    Null,
+    Timestamp,
+    Merge,
+    Map,
+    Seq,
+}
+
+impl CoreTag {
+    pub(crate) fn from_suffix(s: &str) -> Option<CoreTag> {
+        Some(match s {
+            "str" => CoreTag::Str,
+            "binary" => CoreTag::Binary,
+            "bool" => CoreTag::Bool,
+            "int" => CoreTag::Int,
+            "float" => CoreTag::Float,
+            "null" => CoreTag::Null,
+            "timestamp" => CoreTag::Timestamp,
+            "merge" => CoreTag::Merge,
+            "map" => CoreTag::Map,
+            "seq" => CoreTag::Seq,
+            _ => return None,
+        })
+    }
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            CoreTag::Str => "!!str",
+            CoreTag::Binary => "!!binary",
+            CoreTag::Bool => "!!bool",
+            CoreTag::Int => "!!int",
+            CoreTag::Float => "!!float",
+            CoreTag::Null => "!!null",
+            CoreTag::Timestamp => "!!timestamp",
+            CoreTag::Merge => "!!merge",
+            CoreTag::Map => "!!map",
+            CoreTag::Seq => "!!seq",
+        }
+    }
+}
+
+impl Resolved {
+    fn tag(&self) -> CoreTag {
+        match self {
+            Resolved::Null => CoreTag::Null,
+            Resolved::Bool(_) => CoreTag::Bool,
+            Resolved::Int(_) | Resolved::Uint(_) => CoreTag::Int,
+            Resolved::Float(_) => CoreTag::Float,
+            Resolved::Str => CoreTag::Str,
+            Resolved::Timestamp(_) => CoreTag::Timestamp,
+            Resolved::Merge => CoreTag::Merge,
+        }
+    }
+}
+
+/// Resolves the text of an untagged plain scalar.
+pub(crate) fn resolve_plain(s: &str, typing: Typing) -> Resolved {
+    resolve_inner(s, typing, true)
+}
+
+/// Resolves a scalar with an explicit core tag (`!!int "12"`). Returns `Err(message)` when
+/// the text cannot be that type, as go-yaml does ("cannot decode !!str `abc` as a !!int").
+pub(crate) fn resolve_tagged(s: &str, tag: CoreTag, typing: Typing) -> Result<Resolved, String> {
+    match tag {
+        // Any text is accepted as a string; !!binary is decoded by the caller.
+        CoreTag::Str | CoreTag::Binary | CoreTag::Map | CoreTag::Seq => return Ok(Resolved::Str),
+        _ => {}
+    }
+    let r = resolve_inner(s, typing, tag == CoreTag::Timestamp);
+    let rtag = r.tag();
+    if rtag == tag {
+        return Ok(r);
+    }
+    if tag == CoreTag::Float {
+        if let Resolved::Int(i) = r {
+            return Ok(Resolved::Float(i as f64));
+        }
+    }
+    // go-yaml v2 leaves a timestamp as its text when decoding into interface{}; an
+    // explicit !!timestamp on a non-date fails in both versions.
+    Err(format!(
+        "cannot decode {} `{}` as a {}",
+        rtag.name(),
+        s,
+        tag.name()
+    ))
+}
+
+fn resolve_inner(s: &str, typing: Typing, try_timestamp: bool) -> Resolved {
+    let Some(&first) = s.as_bytes().first() else {
+        return Resolved::Null;
+    };
+    let hint = match first {
+        b'+' | b'-' | b'0'..=b'9' => b'D',
+        b'y' | b'Y' | b'n' | b'N' | b't' | b'T' | b'f' | b'F' | b'o' | b'O' | b'~' => b'M',
+        b'.' => b'.',
+        b'<' => b'M',
+        _ => return Resolved::Str,
+    };
+    if let Some(r) = lookup_word(s, typing) {
+        return r;
+    }
+    match hint {
+        b'.' => {
+            if is_yaml_float(s) {
+                if let Some(f) = go_parse_float(s) {
+                    return Resolved::Float(f);
+                }
+            }
+            Resolved::Str
+        }
+        b'D' => {
+            if try_timestamp {
+                if let Some(ts) = parse_timestamp(s) {
+                    return match typing {
+                        Typing::Kyaml => Resolved::Timestamp(ts),
+                        // go-yaml v2 keeps the text of a timestamp decoded into interface{}.
+                        Typing::Yaml11 => Resolved::Timestamp(s.to_string()),
+                    };
+                }
+            }
+            let plain: String = s.chars().filter(|&c| c != '_').collect();
+            if let Some(r) = go_parse_int(&plain) {
+                return r;
+            }
+            if is_yaml_float(&plain) {
+                if let Some(f) = go_parse_float(&plain) {
+                    return Resolved::Float(f);
+                }
+            }
+            if let Some(rest) = plain.strip_prefix("0b") {
+                if let Some(r) = parse_radix(rest, 2, false) {
+                    return r;
+                }
+            } else if let Some(rest) = plain.strip_prefix("-0b") {
+                if let Some(r) = parse_radix(rest, 2, true) {
+                    return r;
+                }
+            } else if typing == Typing::Kyaml {
+                if let Some(rest) = plain.strip_prefix("0o") {
+                    if let Some(r) = parse_radix(rest, 8, false) {
+                        return r;
+                    }
+                } else if let Some(rest) = plain.strip_prefix("-0o") {
+                    if let Some(r) = parse_radix(rest, 8, true) {
+                        return r;
+                    }
+                }
+            }
+            Resolved::Str
+        }
+        _ => Resolved::Str,
+    }
+}
+
+fn lookup_word(s: &str, typing: Typing) -> Option<Resolved> {
+    Some(match s {
+        "true" | "True" | "TRUE" => Resolved::Bool(true),
+        "false" | "False" | "FALSE" => Resolved::Bool(false),
+        "~" | "null" | "Null" | "NULL" => Resolved::Null,
+        ".nan" | ".NaN" | ".NAN" => Resolved::Float(f64::NAN),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => Resolved::Float(f64::INFINITY),
+        "-.inf" | "-.Inf" | "-.INF" => Resolved::Float(f64::NEG_INFINITY),
+        "<<" => Resolved::Merge,
+        _ if typing == Typing::Yaml11 => match s {
+            "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => Resolved::Bool(true),
+            "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => Resolved::Bool(false),
+            _ => return None,
+        },
+        _ => return None,
+    })
+}
+
+/// `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`, go-yaml's float pattern.
+fn is_yaml_float(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    if matches!(b.first(), Some(b'+' | b'-')) {
+        i = 1;
+    }
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while b.get(*i).is_some_and(u8::is_ascii_digit) {
+            *i += 1;
+        }
+        *i - start
+    };
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    } else {
+        if digits(&mut i) == 0 {
+            return false;
+        }
+        if b.get(i) == Some(&b'.') {
+            i += 1;
+            digits(&mut i);
+        }
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    }
+    i == b.len()
+}
+
+/// Go's `strconv.ParseFloat` on text that already matched the float pattern: out-of-range
+/// values are errors there (and the scalar stays a string).
+fn go_parse_float(s: &str) -> Option<f64> {
+    let f: f64 = s.parse().ok()?;
+    if f.is_infinite() {
+        return None;
+    }
+    Some(f)
+}
+
+/// Go's `strconv.ParseInt(s, 0, 64)`, then `ParseUint(s, 0, 64)`.
+fn go_parse_int(s: &str) -> Option<Resolved> {
+    let (neg, body) = match s.as_bytes().first() {
+        Some(b'+') => (false, &s[1..]),
+        Some(b'-') => (true, &s[1..]),
+        _ => (false, s),
+    };
+    let lower = body.as_bytes();
+    let (radix, digits) = if lower.len() >= 2 && lower[0] == b'0' {
+        match lower[1] {
+            b'x' | b'X' => (16, &body[2..]),
+            b'o' | b'O' => (8, &body[2..]),
+            b'b' | b'B' => (2, &body[2..]),
+            _ => (8, &body[1..]),
+        }
+    } else {
+        (10, body)
+    };
+    parse_radix(digits, radix, neg)
+}
+
+/// Digits in `radix` (no sign, no prefix) to an int, or a uint above `i64::MAX`.
+fn parse_radix(digits: &str, radix: u32, neg: bool) -> Option<Resolved> {
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+        return None;
+    }
+    let mag = u64::from_str_radix(digits, radix).ok()?;
+    if neg {
+        if mag <= i64::MAX as u64 {
+            Some(Resolved::Int(-(mag as i64)))
+        } else if mag == i64::MAX as u64 + 1 {
+            Some(Resolved::Int(i64::MIN))
+        } else {
+            None
+        }
+    } else if let Ok(i) = i64::try_from(mag) {
+        Some(Resolved::Int(i))
+    } else {
+        Some(Resolved::Uint(mag))
+    }
+}
+
+// ---- timestamps ---------------------------------------------------------------------------
+
+/// A date-time in one of go-yaml's layouts (`2006-1-2T15:4:5.999999999Z07:00`, the same with
+/// `t`, `2006-1-2 15:4:5.999999999`, `2006-1-2`), rendered as Go's JSON encoding of
+/// `time.Time` renders it (RFC 3339 with nanoseconds, trailing zeros dropped).
+pub(crate) fn parse_timestamp(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    // Quick check, as go-yaml does: four digits and a dash.
+    if b.len() < 5 || !b[..4].iter().all(u8::is_ascii_digit) || b[4] != b'-' {
+        return None;
+    }
+    let year = num(&b[..4]);
+    let mut cur = Cursor { b, i: 5 };
+    let month = cur.num12()?;
+    cur.expect(b'-')?;
+    let day = cur.num12()?;
+    if !(1..=12).contains(&month) || day < 1 || day > days_in(month, year) {
+        return None;
+    }
+    let date = format!("{year:04}-{month:02}-{day:02}");
+    if cur.done() {
+        return Some(format!("{date}T00:00:00Z"));
+    }
+    let sep = cur.next()?;
+    let zoned = match sep {
+        b'T' | b't' => true,
+        b' ' => false,
+        _ => return None,
+    };
+    let hour = cur.num12()?;
+    cur.expect(b':')?;
+    let min = cur.num12()?;
+    cur.expect(b':')?;
+    let sec = cur.num12()?;
+    if hour > 23 || min > 59 || sec > 59 {
+        return None;
+    }
+    let mut frac = String::new();
+    if cur.peek() == Some(b'.') && cur.peek_at(1).is_some_and(|c| c.is_ascii_digit()) {
+        cur.i += 1;
+        while let Some(c) = cur.peek().filter(u8::is_ascii_digit) {
+            if frac.len() < 9 {
+                frac.push(c as char);
+            }
+            cur.i += 1;
+        }
+        while frac.ends_with('0') {
+            frac.pop();
+        }
+    }
+    let zone = if zoned {
+        match cur.next()? {
+            b'Z' => "Z".to_string(),
+            sign @ (b'+' | b'-') => {
+                let hh = cur.num2()?;
+                cur.expect(b':')?;
+                let mm = cur.num2()?;
+                if hh > 24 || mm > 59 {
+                    return None;
+                }
+                if hh == 0 && mm == 0 {
+                    "Z".to_string()
+                } else {
+                    format!("{}{hh:02}:{mm:02}", sign as char)
+                }
+            }
+            _ => return None,
+        }
+    } else {
+        "Z".to_string()
+    };
+    if !cur.done() {
+        return None;
+    }
+    let frac = if frac.is_empty() {
+        String::new()
+    } else {
+        format!(".{frac}")
+    };
+    Some(format!("{date}T{hour:02}:{min:02}:{sec:02}{frac}{zone}"))
+}
+
+struct Cursor<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+impl Cursor<'_> {
+    fn done(&self) -> bool {
+        self.i >= self.b.len()
+    }
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+    fn peek_at(&self, k: usize) -> Option<u8> {
+        self.b.get(self.i + k).copied()
+    }
+    fn next(&mut self) -> Option<u8> {
+        let c = self.peek()?;
+        self.i += 1;
+        Some(c)
+    }
+    fn expect(&mut self, c: u8) -> Option<()> {
+        (self.next()? == c).then_some(())
+    }
+    /// One or two digits (Go's non-fixed `getnum`).
+    fn num12(&mut self) -> Option<u32> {
+        let d0 = self.peek().filter(u8::is_ascii_digit)?;
+        self.i += 1;
+        match self.peek().filter(u8::is_ascii_digit) {
+            Some(d1) => {
+                self.i += 1;
+                Some(u32::from(d0 - b'0') * 10 + u32::from(d1 - b'0'))
+            }
+            None => Some(u32::from(d0 - b'0')),
+        }
+    }
+    /// Exactly two digits.
+    fn num2(&mut self) -> Option<u32> {
+        let d0 = self.next().filter(u8::is_ascii_digit)?;
+        let d1 = self.next().filter(u8::is_ascii_digit)?;
+        Some(u32::from(d0 - b'0') * 10 + u32::from(d1 - b'0'))
+    }
+}
+
+fn num(b: &[u8]) -> u32 {
+    b.iter().fold(0, |n, d| n * 10 + u32::from(d - b'0'))
+}
+
+fn days_in(month: u32, year: u32) -> u32 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+// ---- keys ---------------------------------------------------------------------------------
+
+/// Go's `strconv.FormatFloat(f, 'g', -1, 32)` with go-yaml's spellings of the specials: how
+/// sigs.k8s.io/yaml turns a float mapping key into a string.
+pub(crate) fn format_float_key(f: f64) -> String {
+    if f.is_nan() {
+        return ".nan".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 {
+            ".inf".into()
+        } else {
+            "-.inf".into()
+        };
+    }
+    let f32v = f as f32;
+    if f32v.is_infinite() {
+        return if f32v > 0.0 {
+            "+Inf".into()
+        } else {
+            "-Inf".into()
+        };
+    }
+    if f32v == 0.0 {
+        return if f32v.is_sign_negative() {
+            "-0".into()
+        } else {
+            "0".into()
+        };
+    }
+    // Shortest digits that round-trip as f32, from Rust's `{:e}`: "d.ddde±x".
+    let e = format!("{:e}", f32v.abs());
+    let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let digits: String = mant.chars().filter(char::is_ascii_digit).collect();
+    let sign = if f32v < 0.0 { "-" } else { "" };
+    // Go's shortest 'g' switches to %e when the exponent is below -4 or at least 6.
+    if !(-4..6).contains(&exp) {
+        return format_e(sign, &digits, exp);
+    }
+    let nd = digits.len() as i32;
+    let dp = exp + 1;
+    let mut out = String::from(sign);
+    if dp <= 0 {
+        out.push_str("0.");
+        for _ in 0..(-dp) {
+            out.push('0');
+        }
+        out.push_str(&digits);
+    } else if dp >= nd {
+        out.push_str(&digits);
+        for _ in 0..(dp - nd) {
+            out.push('0');
+        }
+    } else {
+        let (a, b) = digits.split_at(dp as usize);
+        out.push_str(a);
+        out.push('.');
+        out.push_str(b);
+    }
+    out
+}
+
+fn format_e(sign: &str, digits: &str, exp: i32) -> String {
+    let (first, rest) = digits.split_at(1.min(digits.len()));
+    let mut out = format!("{sign}{first}");
+    if !rest.is_empty() {
+        out.push('.');
+        out.push_str(rest);
+    }
+    let esign = if exp < 0 { '-' } else { '+' };
+    out.push_str(&format!("e{esign}{:02}", exp.abs()));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn k(s: &str) -> Resolved {
+        resolve_plain(s, Typing::Kyaml)
+    }
+    fn y(s: &str) -> Resolved {
+        resolve_plain(s, Typing::Yaml11)
+    }
+
+    #[test]
+    fn words() {
+        assert_eq!(k("true"), Resolved::Bool(true));
+        assert_eq!(k("yes"), Resolved::Str);
+        assert_eq!(y("yes"), Resolved::Bool(true));
+        assert_eq!(y("Off"), Resolved::Bool(false));
+        assert_eq!(k("~"), Resolved::Null);
+        assert_eq!(k(""), Resolved::Null);
+        assert_eq!(k("nULL"), Resolved::Str);
+        assert_eq!(k("<<"), Resolved::Merge);
+        assert!(matches!(k(".NaN"), Resolved::Float(f) if f.is_nan()));
+        assert_eq!(k("-.inf"), Resolved::Float(f64::NEG_INFINITY));
+    }
+
+    #[test]
+    fn integers_follow_go_strconv() {
+        assert_eq!(k("012"), Resolved::Int(10));
+        assert_eq!(k("0o12"), Resolved::Int(10));
+        assert_eq!(k("0x1F"), Resolved::Int(31));
+        assert_eq!(k("0b101"), Resolved::Int(5));
+        assert_eq!(k("-0b101"), Resolved::Int(-5));
+        assert_eq!(k("1_000"), Resolved::Int(1000));
+        assert_eq!(k("+7"), Resolved::Int(7));
+        assert_eq!(k("-9223372036854775808"), Resolved::Int(i64::MIN));
+        assert_eq!(k("18446744073709551615"), Resolved::Uint(u64::MAX));
+        assert_eq!(
+            k("18446744073709551616"),
+            Resolved::Float(18446744073709551616.0)
+        );
+        // Not octal, but the float pattern accepts it.
+        assert_eq!(k("08"), Resolved::Float(8.0));
+        assert_eq!(k("0x"), Resolved::Str);
+        assert_eq!(k("_1"), Resolved::Str);
+    }
+
+    #[test]
+    fn floats() {
+        assert_eq!(k("1e3"), Resolved::Float(1000.0));
+        assert_eq!(k(".5"), Resolved::Float(0.5));
+        assert_eq!(k("1."), Resolved::Float(1.0));
+        assert_eq!(k("1e400"), Resolved::Str);
+        assert_eq!(k("1.2.3"), Resolved::Str);
+        assert_eq!(k("."), Resolved::Str);
+        assert_eq!(k("1e"), Resolved::Str);
+    }
+
+    #[test]
+    fn timestamps() {
+        assert_eq!(
+            k("2001-12-14"),
+            Resolved::Timestamp("2001-12-14T00:00:00Z".into())
+        );
+        assert_eq!(
+            k("2001-12-14t21:59:43.10-05:00"),
+            Resolved::Timestamp("2001-12-14T21:59:43.1-05:00".into())
+        );
+        assert_eq!(
+            k("2001-2-3 4:05:06"),
+            Resolved::Timestamp("2001-02-03T04:05:06Z".into())
+        );
+        assert_eq!(k("2001-02-30"), Resolved::Str);
+        assert_eq!(k("2001-12-14 21:59:43.10 -5"), Resolved::Str);
+        assert_eq!(y("2001-12-14"), Resolved::Timestamp("2001-12-14".into()));
+    }
+
+    #[test]
+    fn tagged() {
+        assert_eq!(
+            resolve_tagged("12", CoreTag::Int, Typing::Kyaml),
+            Ok(Resolved::Int(12))
+        );
+        assert_eq!(
+            resolve_tagged("12", CoreTag::Float, Typing::Kyaml),
+            Ok(Resolved::Float(12.0))
+        );
+        assert_eq!(
+            resolve_tagged("12", CoreTag::Str, Typing::Kyaml),
+            Ok(Resolved::Str)
+        );
+        assert!(resolve_tagged("abc", CoreTag::Int, Typing::Kyaml).is_err());
+    }
+
+    #[test]
+    fn float_keys() {
+        assert_eq!(format_float_key(1.5), "1.5");
+        assert_eq!(format_float_key(0.1), "0.1");
+        assert_eq!(format_float_key(1000.0), "1000");
+        assert_eq!(format_float_key(1e6), "1e+06");
+        assert_eq!(format_float_key(123456.0), "123456");
+        assert_eq!(format_float_key(0.0001), "0.0001");
+        assert_eq!(format_float_key(0.00001), "1e-05");
+        assert_eq!(format_float_key(f64::INFINITY), ".inf");
+    }
+}

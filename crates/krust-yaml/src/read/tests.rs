@@ -1,0 +1,314 @@
+//! Reader tests on small inputs written for krust.
+
+use super::*;
+use crate::{Data, Error, Style};
+
+fn one(src: &str) -> Value {
+    parse_document(src, "t.yaml", Typing::Kyaml).expect("parses")
+}
+fn one11(src: &str) -> Value {
+    parse_document(src, "t.yaml", Typing::Yaml11).expect("parses")
+}
+
+#[test]
+fn marks_and_styles() {
+    let v = one("a: 1\nb:\n  - 'x'\n  - [y, \"z\"]\nc: |\n  text\nd:\ne: >\n  f\n");
+    let a = v.get("a").expect("a");
+    assert_eq!(a.mark, Mark::new(1, 4));
+    assert_eq!(a.style, Style::Plain);
+    let b = v.get("b").expect("b");
+    assert_eq!(b.style, Style::Block);
+    assert_eq!(b.mark, Mark::new(3, 3));
+    let x = b.get_index(0).expect("x");
+    assert_eq!((x.style, x.mark), (Style::SingleQuoted, Mark::new(3, 5)));
+    let flow = b.get_index(1).expect("flow");
+    assert_eq!(flow.style, Style::Flow);
+    assert_eq!(
+        flow.get_index(1).map(|z| z.style),
+        Some(Style::DoubleQuoted)
+    );
+    assert_eq!(v.get("c").map(|c| c.style), Some(Style::Literal));
+    assert_eq!(v.str_at(&["c"]), Some("text\n"));
+    let d = v.get("d").expect("d");
+    assert!(d.is_null());
+    assert_eq!(d.style, Style::Empty);
+    assert_eq!(v.get("e").map(|e| e.style), Some(Style::Folded));
+    assert_eq!(v.style, Style::Block);
+    assert_eq!(v.mark, Mark::new(1, 1));
+}
+
+#[test]
+fn anchored_flow_collection_is_flow() {
+    let v = one("a: &x {k: v}\nb: &y [1]\n");
+    assert_eq!(v.get("a").map(|a| a.style), Some(Style::Flow));
+    assert_eq!(v.get("b").map(|b| b.style), Some(Style::Flow));
+}
+
+#[test]
+fn explicit_null_is_not_empty() {
+    let v = one("a: null\nb: ~\nc: ''\n");
+    assert_eq!(v.get("a").map(|a| a.style), Some(Style::Plain));
+    assert_eq!(v.get("b").map(|b| b.style), Some(Style::Plain));
+    assert_eq!(v.str_at(&["c"]), Some(""));
+}
+
+#[test]
+fn kyaml_typing() {
+    let v = one("a: yes\nb: on\nc: 012\nd: 0x1F\ne: 1e3\nf: \"12\"\ng: !!str 12\nh: !!int \"12\"\ni: 2001-12-14\nj: 1_000\nk: !!float 3\nl: 99999999999999999999\nm: 18446744073709551615\n");
+    assert_eq!(v.str_at(&["a"]), Some("yes"));
+    assert_eq!(v.str_at(&["b"]), Some("on"));
+    assert_eq!(v.get("c").and_then(Value::as_i64), Some(10));
+    assert_eq!(v.get("d").and_then(Value::as_i64), Some(31));
+    assert!(matches!(v.get("e").map(|e| &e.data), Some(Data::Float(f)) if *f == 1000.0));
+    assert_eq!(v.str_at(&["f"]), Some("12"));
+    assert_eq!(v.str_at(&["g"]), Some("12"));
+    assert_eq!(v.get("h").and_then(Value::as_i64), Some(12));
+    assert_eq!(v.str_at(&["i"]), Some("2001-12-14T00:00:00Z"));
+    assert_eq!(v.get("j").and_then(Value::as_i64), Some(1000));
+    assert!(matches!(v.get("k").map(|e| &e.data), Some(Data::Float(f)) if *f == 3.0));
+    assert!(matches!(v.get("l").map(|e| &e.data), Some(Data::Float(_))));
+    assert!(matches!(
+        v.get("m").map(|e| &e.data),
+        Some(Data::Uint(u64::MAX))
+    ));
+}
+
+#[test]
+fn yaml11_typing() {
+    let v = one11(
+        "a: yes\nb: off\nc: y\nd: 2001-12-14\n012: octal key\ntrue: bool key\n1.5: float key\n",
+    );
+    assert_eq!(v.get("a").and_then(Value::as_bool), Some(true));
+    assert_eq!(v.get("b").and_then(Value::as_bool), Some(false));
+    assert_eq!(v.get("c").and_then(Value::as_bool), Some(true));
+    assert_eq!(v.str_at(&["d"]), Some("2001-12-14"));
+    assert_eq!(v.str_at(&["10"]), Some("octal key"));
+    assert_eq!(v.str_at(&["true"]), Some("bool key"));
+    assert_eq!(v.str_at(&["1.5"]), Some("float key"));
+}
+
+#[test]
+fn nan_and_inf_are_read_as_floats() {
+    let v = one("a: .nan\nb: -.Inf\n");
+    assert!(matches!(v.get("a").map(|e| &e.data), Some(Data::Float(f)) if f.is_nan()));
+    assert!(matches!(v.get("b").map(|e| &e.data), Some(Data::Float(f)) if *f == f64::NEG_INFINITY));
+}
+
+#[test]
+fn binary_is_decoded() {
+    let v = one("a: !!binary aGVsbG8=\n");
+    assert_eq!(v.str_at(&["a"]), Some("hello"));
+    assert!(parse_stream("a: !!binary '*'\n", "t", Typing::Kyaml).is_err());
+}
+
+#[test]
+fn wrong_explicit_tag_fails() {
+    let e = parse_stream("a: !!int abc\n", "f.yaml", Typing::Kyaml).expect_err("bad int");
+    assert!(
+        matches!(e, Error::Invalid { ref file, mark, .. } if file == "f.yaml" && mark == Mark::new(1, 4))
+    );
+}
+
+#[test]
+fn custom_tags_are_strings() {
+    let v = one("a: !foo 12\n");
+    assert_eq!(v.str_at(&["a"]), Some("12"));
+}
+
+#[test]
+fn aliases_share_subtrees() {
+    let v = one("a: &x {k: [1, 2]}\nb: *x\n");
+    let (Some(Data::Map(a)), Some(Data::Map(b))) =
+        (v.get("a").map(|a| &a.data), v.get("b").map(|b| &b.data))
+    else {
+        panic!("maps expected");
+    };
+    assert!(std::sync::Arc::ptr_eq(a, b));
+    assert_eq!(v.get("b").map(|b| b.mark), Some(Mark::new(2, 4)));
+}
+
+#[test]
+fn merge_keys_kyaml() {
+    let v = one("base: &b {x: 1, y: 2}\nother: &o {y: 3, z: 4}\nm:\n  x: 0\n  <<: [*b, *o]\n");
+    let m = v.get("m").expect("m");
+    assert_eq!(m.get("x").and_then(Value::as_i64), Some(0));
+    assert_eq!(m.get("y").and_then(Value::as_i64), Some(2));
+    assert_eq!(m.get("z").and_then(Value::as_i64), Some(4));
+    assert!(m.get("<<").is_none());
+    // Explicit keys win even when written after the merge.
+    let v = one("b: &b {x: 1}\nm:\n  <<: *b\n  x: 2\n");
+    assert_eq!(
+        v.get("m").and_then(|m| m.get("x")).and_then(Value::as_i64),
+        Some(2)
+    );
+    // A quoted "<<" is an ordinary key.
+    let v = one("m:\n  '<<': 1\n");
+    assert_eq!(
+        v.get("m").and_then(|m| m.get("<<")).and_then(Value::as_i64),
+        Some(1)
+    );
+}
+
+#[test]
+fn merge_keys_yaml11_apply_in_order() {
+    let v = one11("b: &b {p: 1, q: 1}\nm:\n  p: 0\n  <<: *b\n  q: 2\n");
+    let m = v.get("m").expect("m");
+    assert_eq!(m.get("p").and_then(Value::as_i64), Some(1));
+    assert_eq!(m.get("q").and_then(Value::as_i64), Some(2));
+    // `y` is a YAML 1.1 boolean, so as a key it becomes "true".
+    assert_eq!(one11("y: 1\n").get("true").and_then(Value::as_i64), Some(1));
+}
+
+#[test]
+fn merge_of_a_scalar_fails() {
+    assert!(parse_stream("m:\n  <<: 3\n", "t", Typing::Kyaml).is_err());
+    assert!(parse_stream("m:\n  <<: 3\n", "t", Typing::Yaml11).is_err());
+}
+
+#[test]
+fn duplicate_keys_fail_in_kyaml() {
+    let e = parse_stream("a: 1\nb: 2\na: 3\n", "d.yaml", Typing::Kyaml).expect_err("duplicate");
+    assert!(
+        matches!(e, Error::DuplicateKey { ref key, mark, .. } if key == "a" && mark == Mark::new(3, 1))
+    );
+    // go-yaml compares the written text: 1 and "1" collide.
+    assert!(parse_stream("x:\n  1: a\n  \"1\": b\n", "d", Typing::Kyaml).is_err());
+}
+
+#[test]
+fn non_string_keys_kyaml() {
+    // At the root, go-yaml decodes any scalar key as its text.
+    let v = one("apiVersion: v1\n1: one\n");
+    assert_eq!(v.str_at(&["1"]), Some("one"));
+    // Below the root the object cannot become JSON.
+    assert!(parse_stream("a:\n  1: one\n", "t", Typing::Kyaml).is_err());
+    assert!(parse_stream("a:\n  [1]: one\n", "t", Typing::Kyaml).is_err());
+    let v = one("a:\n  \"1\": one\n  !!str 2: two\n");
+    assert_eq!(v.str_at(&["a", "2"]), Some("two"));
+}
+
+#[test]
+fn documents() {
+    let docs = parse_stream(
+        "a: 1\n---\n# only a comment\n---\nb: 2\n",
+        "t",
+        Typing::Kyaml,
+    )
+    .expect("parses");
+    assert_eq!(docs.len(), 3);
+    assert!(docs[1].is_null());
+    assert_eq!(docs[1].style, Style::Empty);
+    assert_eq!(docs[2].get("b").and_then(Value::as_i64), Some(2));
+    assert!(parse_stream("", "t", Typing::Kyaml)
+        .expect("empty")
+        .is_empty());
+    assert!(parse_document("", "t", Typing::Kyaml)
+        .expect("empty")
+        .is_null());
+    let docs = parse_stream("x\n--- 3\n", "t", Typing::Kyaml).expect("scalars");
+    assert_eq!(docs.len(), 2);
+    assert_eq!(docs[1].as_i64(), Some(3));
+}
+
+#[test]
+fn syntax_errors_name_the_place() {
+    let e = parse_stream("a: [1, 2\nb: 3\n", "bad.yaml", Typing::Kyaml).expect_err("unclosed");
+    assert!(matches!(e, Error::Syntax { ref file, .. } if file == "bad.yaml"));
+    assert!(e.mark().line >= 1);
+    let e = parse_stream("a: *nope\n", "bad.yaml", Typing::Kyaml).expect_err("unknown anchor");
+    assert_eq!(e.mark().line, 1);
+    assert!(e.to_string().starts_with("bad.yaml:1:"));
+}
+
+#[test]
+fn alias_bomb_fails_fast() {
+    let mut src = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..12 {
+        let p = i - 1;
+        src.push_str(&format!(
+            "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+        ));
+    }
+    let e = parse_stream(&src, "bomb.yaml", Typing::Kyaml).expect_err("bomb");
+    assert!(matches!(e, Error::Limit { .. }));
+}
+
+fn on_small_stack(src: String) -> Result<(), Error> {
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || parse_stream(&src, "deep.yaml", Typing::Kyaml).map(|_| ()))
+        .expect("thread")
+        .join()
+        .expect("no stack overflow")
+}
+
+#[test]
+fn deep_nesting_fails_without_overflow() {
+    // saphyr-parser itself stops flow nesting at 255 levels.
+    let depth = 200_000;
+    let r = on_small_stack(format!("{}{}", "[".repeat(depth), "]".repeat(depth)));
+    assert!(matches!(r, Err(Error::Syntax { .. })), "{r:?}");
+    // Block nesting is bounded by the reader.
+    let r = on_small_stack(format!("{}x\n", "- ".repeat(50_000)));
+    assert!(matches!(r, Err(Error::Limit { .. })), "{r:?}");
+    assert!(on_small_stack(format!("{}x\n", "- ".repeat(500))).is_ok());
+    let ok = format!("{}{}", "[".repeat(100), "]".repeat(100));
+    assert!(parse_stream(&ok, "t", Typing::Kyaml).is_ok());
+}
+
+#[test]
+fn comments_outside_scalars() {
+    let src = "# head\na: 1 # tail\nb: \"x # in\"\nc: |\n  # in block\n  y\nd: e#f\n  # indented\n";
+    let (_, comments) = parse_stream_with_comments(src, "t", Typing::Kyaml).expect("parses");
+    let got: Vec<(u32, u32, &str)> = comments
+        .iter()
+        .map(|c| (c.mark.line, c.mark.col, c.text.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![(1, 1, "head"), (2, 6, "tail"), (8, 3, "indented")]
+    );
+}
+
+#[test]
+fn schema_comment_text() {
+    let src = "spec:\n  items: # {\"$ref\": \"#/definitions/x\"}\n    - a\n";
+    let (_, comments) = parse_stream_with_comments(src, "t", Typing::Kyaml).expect("parses");
+    assert_eq!(comments.len(), 1);
+    assert_eq!(comments[0].text, "{\"$ref\": \"#/definitions/x\"}");
+    assert_eq!(comments[0].mark, Mark::new(2, 10));
+}
+
+#[test]
+fn non_ascii_positions() {
+    let v = one("é: ü\nb: [1] # ç\n");
+    assert_eq!(
+        v.get("b").map(|b| (b.style, b.mark)),
+        Some((Style::Flow, Mark::new(2, 4)))
+    );
+    let (_, c) = parse_stream_with_comments("é: ü # ç\n", "t", Typing::Kyaml).expect("parses");
+    assert_eq!(
+        c.first().map(|c| (c.mark, c.text.as_str())),
+        Some((Mark::new(1, 6), "ç"))
+    );
+}
+
+mod prop {
+    use super::super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn never_panics_on_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
+            let s = String::from_utf8_lossy(&bytes);
+            let _ = parse_stream_with_comments(&s, "p", Typing::Kyaml);
+            let _ = parse_stream(&s, "p", Typing::Yaml11);
+        }
+
+        #[test]
+        fn never_panics_on_yamlish(s in "[-:\\[\\]{}&*!|>'\"#,?<. \n\tab0-9xe_+~]{0,120}") {
+            let _ = parse_stream_with_comments(&s, "p", Typing::Kyaml);
+            let _ = parse_stream(&s, "p", Typing::Yaml11);
+        }
+    }
+}
