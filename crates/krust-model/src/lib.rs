@@ -41,6 +41,7 @@
 
 mod documents;
 mod error;
+pub mod fieldspecs;
 mod generated;
 mod gvk;
 pub mod openapi;
@@ -52,6 +53,7 @@ mod testutil;
 
 pub use documents::{objects_from_documents, resources_from_documents};
 pub use error::Error;
+pub use fieldspecs::{FieldPath, FieldSpec, FieldSpecTables, NameBackRefs};
 pub use gvk::{parse_group_version, Gvk, LegacyOrder, DEFAULT_ORDER_FIRST, DEFAULT_ORDER_LAST};
 pub use resid::{ResId, DEFAULT_NAMESPACE, TOTALLY_NOT_A_NAMESPACE};
 pub use resmap::ResMap;
