@@ -389,18 +389,24 @@ impl ResMap {
 
     /// Prints every resource as kustomize does (`AsYaml`): documents separated by `---`.
     pub fn to_yaml(&self) -> Result<String, Error> {
-        let mut out = String::new();
+        let mut out = String::with_capacity(512 * self.list.len());
+        self.write_yaml(&mut out)?;
+        Ok(out)
+    }
+
+    /// Appends [`ResMap::to_yaml`]'s text to `out` (one buffer for a whole build). On error,
+    /// `out` keeps the documents before the failing one.
+    pub fn write_yaml(&self, out: &mut String) -> Result<(), Error> {
         for (i, r) in self.list.iter().enumerate() {
             if i > 0 {
                 out.push_str("---\n");
             }
-            let text = krust_yaml::to_yaml(r.value()).map_err(|e| Error::Print {
+            krust_yaml::write_yaml(out, r.value()).map_err(|e| Error::Print {
                 id: r.cur_id().clone(),
                 source: Box::new(e),
             })?;
-            out.push_str(&text);
         }
-        Ok(out)
+        Ok(())
     }
 }
 
@@ -556,6 +562,21 @@ mod tests {
             m.index_of_cur_id(&id("v1", "ConfigMap", "b", "")).unwrap(),
             Some(1)
         );
+    }
+
+    #[test]
+    fn prints_documents_separated_by_dashes() {
+        // Same shape as kubectl's output for two ConfigMaps (see the List expansion checks).
+        let m = ResMap::from_resources([
+            res("v1", "ConfigMap", "c", ""),
+            res("v1", "ConfigMap", "b", "ns"),
+        ])
+        .unwrap();
+        assert_eq!(
+            m.to_yaml().unwrap(),
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n  namespace: ns\n"
+        );
+        assert_eq!(ResMap::new().to_yaml().unwrap(), "");
     }
 
     #[test]
