@@ -62,7 +62,7 @@ enum Frame {
 
 /// Char index → byte offset (saphyr reports positions in characters).
 pub(crate) struct CharIndex<'a> {
-    src: &'a str,
+    pub(crate) src: &'a str,
     /// Byte offsets of each char when the text is not ASCII.
     offsets: Option<Vec<usize>>,
 }
@@ -226,7 +226,16 @@ impl<'a> Builder<'a> {
                         self.index.byte(span.end.index()),
                     ));
                 }
-                let node = self.scalar(&text, style, tag.as_deref(), mark)?;
+                // The text is kept only where the scalar may serve as a mapping key.
+                let want_text =
+                    anchor != 0 || matches!(self.stack.last(), Some(Frame::Map { key: None, .. }));
+                let mark = match style {
+                    ScalarStyle::Literal | ScalarStyle::Folded => {
+                        self.block_indicator(&span).unwrap_or(mark)
+                    }
+                    _ => mark,
+                };
+                let node = self.scalar(&text, style, tag.as_deref(), mark, want_text)?;
                 self.count(1, mark)?;
                 if anchor != 0 {
                     self.anchors.insert(anchor, node.clone());
@@ -314,6 +323,33 @@ impl<'a> Builder<'a> {
         Ok(false)
     }
 
+    /// Where the `|` or `>` of a block scalar is (go-yaml's position for the node); the
+    /// parser's span starts at the content. Scalars with an anchor or tag keep the span's
+    /// start, which is where go-yaml puts them too.
+    fn block_indicator(&self, span: &Span) -> Option<Mark> {
+        let src = self.index.src;
+        let start = self.index.byte(span.start.index());
+        if matches!(src.get(start..)?.chars().next(), Some('&' | '!')) {
+            return None;
+        }
+        let mut line_no = span.start.line();
+        let mut end = src.get(..start)?.rfind('\n')?;
+        loop {
+            let line_start = src.get(..end)?.rfind('\n').map_or(0, |i| i + 1);
+            let line = src.get(line_start..end)?;
+            line_no = line_no.checked_sub(1)?;
+            if !line.trim().is_empty() {
+                let col = header_indicator(line)?;
+                let col = line.get(..col)?.chars().count() + 1;
+                return Some(Mark::new(
+                    u32::try_from(line_no).unwrap_or(u32::MAX),
+                    u32::try_from(col).unwrap_or(u32::MAX),
+                ));
+            }
+            end = line_start.checked_sub(1)?;
+        }
+    }
+
     /// Hands a finished node to the open collection, or makes it the document's root.
     fn finish(&mut self, node: Node) -> Result<(), Error> {
         match self.stack.last_mut() {
@@ -336,6 +372,7 @@ impl<'a> Builder<'a> {
         style: ScalarStyle,
         tag: Option<&Tag>,
         mark: Mark,
+        want_text: bool,
     ) -> Result<Node, Error> {
         let plain = style == ScalarStyle::Plain;
         let vstyle = match style {
@@ -396,13 +433,21 @@ impl<'a> Builder<'a> {
             Resolved::Int(i) => (Data::Int(i), KeyTag::Other, vstyle),
             Resolved::Uint(u) => (Data::Uint(u), KeyTag::Other, vstyle),
             Resolved::Float(f) => (Data::Float(f), KeyTag::Other, vstyle),
-            Resolved::Str => (Data::String(Str::from(text)), KeyTag::Str, vstyle),
+            Resolved::Str => {
+                let s = Str::from(text);
+                return Ok(Node {
+                    value: Value::with_mark(Data::String(s.clone()), mark, vstyle),
+                    text: Some(s),
+                    tag: KeyTag::Str,
+                    size: 1,
+                });
+            }
             Resolved::Timestamp(s) => (Data::String(Str::from(s)), KeyTag::Other, vstyle),
             Resolved::Merge => (Data::String(Str::from(text)), KeyTag::Merge, vstyle),
         };
         Ok(Node {
             value: Value::with_mark(data, mark, vstyle),
-            text: Some(Str::from(text)),
+            text: want_text.then(|| Str::from(text)),
             tag,
             size: 1,
         })
@@ -412,25 +457,12 @@ impl<'a> Builder<'a> {
     /// win, earlier merged maps win); converting to JSON needs string keys below the root (the
     /// root's keys are decoded into `map[string]interface{}`, which takes any scalar's text).
     fn map_kyaml(&self, entries: Vec<(Node, Node)>, at_root: bool) -> Result<(Map, u64), Error> {
-        let mut seen: HashMap<(KeyTag, &str), Mark> = HashMap::with_capacity(entries.len());
-        let mut merge: Option<&Node> = None;
-        for (k, v) in &entries {
-            let kind = match k.tag {
-                KeyTag::Seq | KeyTag::Map => k.tag,
-                _ => KeyTag::Str,
-            };
-            let text = k.text.as_deref().unwrap_or("");
-            if seen.insert((kind, text), k.value.mark).is_some() {
-                return Err(Error::DuplicateKey {
-                    file: self.file.to_string(),
-                    mark: k.value.mark,
-                    key: text.to_string(),
-                });
-            }
-            if k.tag == KeyTag::Merge {
-                merge = Some(v);
-            }
-        }
+        self.check_duplicates(&entries)?;
+        let merge = entries
+            .iter()
+            .rev()
+            .find(|(k, _)| k.tag == KeyTag::Merge)
+            .map(|(_, v)| v);
         let mut map = Map::with_capacity(entries.len());
         let mut size: u64 = 1;
         for (k, v) in &entries {
@@ -444,8 +476,12 @@ impl<'a> Builder<'a> {
                 }
                 (_, Some(t)) if at_root => {
                     if k.value.is_null() {
-                        // go-yaml cannot decode a null into a string key: the entry is dropped.
-                        continue;
+                        // go-yaml drops the entry when decoding, and kustomize's round trip
+                        // then fails on the key; fail here.
+                        return Err(self.invalid(
+                            k.value.mark,
+                            "a null mapping key cannot be converted to JSON".into(),
+                        ));
                     }
                     t.clone()
                 }
@@ -480,6 +516,39 @@ impl<'a> Builder<'a> {
             }
         }
         Ok((map, size))
+    }
+
+    /// go-yaml v3 compares keys by kind and written text (so `1` and `"1"` collide).
+    fn check_duplicates(&self, entries: &[(Node, Node)]) -> Result<(), Error> {
+        fn ident(k: &Node) -> (KeyTag, &str) {
+            let kind = match k.tag {
+                KeyTag::Seq | KeyTag::Map => k.tag,
+                _ => KeyTag::Str,
+            };
+            (kind, k.text.as_deref().unwrap_or(""))
+        }
+        let dup = |k: &Node| Error::DuplicateKey {
+            file: self.file.to_string(),
+            mark: k.value.mark,
+            key: ident(k).1.to_string(),
+        };
+        // Small maps (nearly all) are cheaper to scan than to hash.
+        if entries.len() <= 16 {
+            for (i, (k, _)) in entries.iter().enumerate() {
+                let id = ident(k);
+                if entries.iter().take(i).any(|(p, _)| ident(p) == id) {
+                    return Err(dup(k));
+                }
+            }
+        } else {
+            let mut seen = std::collections::HashSet::with_capacity(entries.len());
+            for (k, _) in entries {
+                if !seen.insert(ident(k)) {
+                    return Err(dup(k));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The maps a `<<` value names: a map, or a sequence of maps, in order.
@@ -547,6 +616,22 @@ impl<'a> Builder<'a> {
         let size = sizes.values().fold(1u64, |a, b| a.saturating_add(*b));
         Ok((map, size))
     }
+}
+
+/// The byte offset of a block scalar header's `|` or `>` in its line: the first one after
+/// a blank (or at the line start) followed only by indentation and chomping indicators,
+/// blanks and an optional comment.
+fn header_indicator(line: &str) -> Option<usize> {
+    let b = line.as_bytes();
+    (0..b.len()).find(|&i| {
+        matches!(b[i], b'|' | b'>') && (i == 0 || matches!(b[i - 1], b' ' | b'\t')) && {
+            let rest = &line[i + 1..];
+            let rest =
+                rest.trim_start_matches(|c: char| c.is_ascii_digit() || c == '+' || c == '-');
+            let rest = rest.trim_start_matches([' ', '\t']);
+            rest.is_empty() || rest.starts_with('#')
+        }
+    })
 }
 
 /// Standard base64 with padding, skipping line breaks (as Go's decoder does).

@@ -152,7 +152,11 @@ fn resolve_inner(s: &str, typing: Typing, try_timestamp: bool) -> Resolved {
                     };
                 }
             }
-            let plain: String = s.chars().filter(|&c| c != '_').collect();
+            let plain: std::borrow::Cow<'_, str> = if s.contains('_') {
+                s.replace('_', "").into()
+            } else {
+                s.into()
+            };
             if let Some(r) = go_parse_int(&plain) {
                 return r;
             }

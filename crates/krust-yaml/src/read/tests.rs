@@ -38,6 +38,18 @@ fn marks_and_styles() {
 }
 
 #[test]
+fn block_scalar_mark_is_the_indicator() {
+    let v = one("a: |-  # c |\n\n  text\nb:\n  - >\n    x\n\"k |\": |\n  y\n");
+    assert_eq!(v.get("a").map(|a| a.mark), Some(Mark::new(1, 4)));
+    assert_eq!(v.str_at(&["a"]), Some("\ntext"));
+    assert_eq!(
+        v.path(&["b"]).and_then(|b| b.get_index(0)).map(|x| x.mark),
+        Some(Mark::new(5, 5))
+    );
+    assert_eq!(v.get("k |").map(|a| a.mark), Some(Mark::new(7, 8)));
+}
+
+#[test]
 fn anchored_flow_collection_is_flow() {
     let v = one("a: &x {k: v}\nb: &y [1]\n");
     assert_eq!(v.get("a").map(|a| a.style), Some(Style::Flow));
