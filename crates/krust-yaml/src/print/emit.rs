@@ -5,6 +5,7 @@
 //! emitter closely, because quoting, folding at 80 columns and indentation all depend on
 //! them. Columns count characters, as v2 does.
 
+use super::json::{key_through_json, through_json};
 use super::number::{format_float, NumBuf};
 use super::resolve::needs_quotes;
 use super::sort::sort_by_key;
@@ -134,6 +135,13 @@ fn analyze(value: &str) -> Analysis {
     a
 }
 
+fn print_error(at: &Value, message: &str) -> Error {
+    Error::Print {
+        mark: at.mark,
+        message: message.to_string(),
+    }
+}
+
 /// Writes values into one output buffer with v2's emitter state.
 pub(super) struct Emitter<'o> {
     out: &'o mut String,
@@ -172,13 +180,14 @@ impl<'o> Emitter<'o> {
             Data::Uint(u) => self.write_num(format_args!("{u}")),
             Data::Float(f) => {
                 let mut buf = NumBuf::new();
-                format_float(&mut buf, *f).map_err(|v| Error::Print {
-                    mark: value.mark,
-                    message: format!("json: unsupported value: {v}"),
-                })?;
+                format_float(&mut buf, *f)
+                    .map_err(|v| print_error(value, &format!("json: unsupported value: {v}")))?;
                 self.plain_ascii(buf.as_str());
             }
-            Data::String(s) => self.string(s, simple_key),
+            Data::String(s) => {
+                let s = through_json(s).map_err(|m| print_error(value, m))?;
+                self.string(&s, simple_key);
+            }
             Data::Seq(items) if items.is_empty() => self.empty_flow("[]"),
             Data::Seq(items) => {
                 let old = self.indent;
@@ -206,9 +215,13 @@ impl<'o> Emitter<'o> {
     fn block_map(&mut self, map: &Map) -> Result<(), Error> {
         let old = self.indent;
         self.indent = if old < 0 { 0 } else { old + BEST_INDENT };
-        let mut entries: Vec<(&str, &Value)> = map.iter().map(|(k, v)| (&**k, v)).collect();
+        let mut entries = Vec::with_capacity(map.len());
+        for (k, v) in map.iter() {
+            entries.push((key_through_json(k).map_err(|m| print_error(v, m))?, v));
+        }
         sort_by_key(&mut entries);
         for (key, value) in entries {
+            let key: &str = &key;
             self.write_indent();
             let analysis = analyze(key);
             if !analysis.multiline && key.len() <= MAX_SIMPLE_KEY {

@@ -7,6 +7,7 @@
 //! 80 columns and indentation (see `emit.rs`).
 
 mod emit;
+mod json;
 mod number;
 mod resolve;
 mod sort;

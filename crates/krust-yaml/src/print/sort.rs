@@ -97,23 +97,29 @@ fn key_cmp(a: &str, b: &str) -> Ordering {
     }
 }
 
-/// Sorts `items` by key with a stable merge sort of our own (the standard library's sorts
-/// may panic when a comparator is not a total order, and v2's natural order need not be).
-pub(super) fn sort_by_key<T>(items: &mut Vec<(&str, T)>) {
-    if items.len() < 2 {
+/// Sorts `items` by key, stably, with sorts of our own (the standard library's sorts may
+/// panic when a comparator is not a total order, and v2's natural order need not be one).
+pub(super) fn sort_by_key<K: AsRef<str>, T>(items: &mut Vec<(K, T)>) {
+    let less = |a: &(K, T), b: &(K, T)| key_cmp(a.0.as_ref(), b.0.as_ref()) == Ordering::Less;
+    if items.windows(2).all(|w| !less(&w[1], &w[0])) {
         return;
     }
-    if items
-        .windows(2)
-        .all(|w| key_cmp(w[0].0, w[1].0) != Ordering::Greater)
-    {
+    if items.len() <= 16 {
+        // Insertion sort in place: no allocation for the common small mapping.
+        for i in 1..items.len() {
+            let mut j = i;
+            while j > 0 && less(&items[j], &items[j - 1]) {
+                items.swap(j, j - 1);
+                j -= 1;
+            }
+        }
         return;
     }
-    let taken: Vec<(&str, T)> = std::mem::take(items);
+    let taken = std::mem::take(items);
     *items = merge_sort(taken);
 }
 
-fn merge_sort<T>(mut v: Vec<(&str, T)>) -> Vec<(&str, T)> {
+fn merge_sort<K: AsRef<str>, T>(mut v: Vec<(K, T)>) -> Vec<(K, T)> {
     if v.len() <= 1 {
         return v;
     }
@@ -125,7 +131,7 @@ fn merge_sort<T>(mut v: Vec<(&str, T)>) -> Vec<(&str, T)> {
     let mut r = right.into_iter().peekable();
     loop {
         let take_right = match (l.peek(), r.peek()) {
-            (Some(a), Some(b)) => key_cmp(b.0, a.0) == Ordering::Less,
+            (Some(a), Some(b)) => key_cmp(b.0.as_ref(), a.0.as_ref()) == Ordering::Less,
             (Some(_), None) => false,
             (None, Some(_)) => true,
             (None, None) => break,
