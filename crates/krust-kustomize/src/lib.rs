@@ -31,7 +31,7 @@ mod util;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 pub use error::Error;
 pub use fs::{clean_path, DiskFs, FileSystem, MemFs};
@@ -93,6 +93,8 @@ pub struct Kustomizer {
     options: Options,
     /// Accumulated sub-builds by canonical directory.
     cache: Mutex<HashMap<PathBuf, Arc<target::Accumulated>>>,
+    /// kustomize's default field specs, parsed once.
+    defaults: OnceLock<Arc<transform::Config>>,
 }
 
 impl Kustomizer {
@@ -100,6 +102,7 @@ impl Kustomizer {
         Kustomizer {
             options,
             cache: Mutex::new(HashMap::new()),
+            defaults: OnceLock::new(),
         }
     }
 
@@ -117,6 +120,14 @@ impl Kustomizer {
     /// Builds the kustomization in `path` (a directory).
     pub fn build(&self, fs: &dyn FileSystem, path: &Path) -> Result<ResMap, Error> {
         target::build(self, fs, path)
+    }
+
+    pub(crate) fn default_config(&self) -> Result<Arc<transform::Config>, Error> {
+        if let Some(c) = self.defaults.get() {
+            return Ok(c.clone());
+        }
+        let c = Arc::new(transform::Config::defaults()?);
+        Ok(self.defaults.get_or_init(|| c).clone())
     }
 
     pub(crate) fn cached(&self, dir: &Path) -> Option<Arc<target::Accumulated>> {

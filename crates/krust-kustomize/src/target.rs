@@ -19,13 +19,23 @@ use crate::{Error, Kustomizer};
 const KUST_FILES: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
 /// What a directory contributes to its parent (kustomize's `ResAccumulator`).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(crate) struct Accumulated {
     pub resources: ResMap,
-    /// Field specs added by `configurations` and `crds` (merged into the defaults).
-    pub config: transform::Config,
+    /// Field specs: the defaults plus `configurations` here and below.
+    pub config: Arc<transform::Config>,
     /// `vars` declared here and below.
     pub vars: Vec<Value>,
+}
+
+impl Accumulated {
+    pub(crate) fn new(kz: &Kustomizer) -> Result<Self, Error> {
+        Ok(Accumulated {
+            resources: ResMap::new(),
+            config: kz.default_config()?,
+            vars: Vec::new(),
+        })
+    }
 }
 
 /// A loaded kustomization file.
@@ -40,7 +50,7 @@ pub(crate) struct Target<'a> {
 pub(crate) fn build(kz: &Kustomizer, fs: &dyn FileSystem, path: &Path) -> Result<ResMap, Error> {
     let ldr = Loader::at(fs, path, kz.options.load_restrictor)?;
     let t = Target::load(ldr)?;
-    let acc = accumulate(kz, &t, Accumulated::default())?;
+    let acc = accumulate(kz, &t, Accumulated::new(kz)?)?;
     finish(kz, &t, acc)
 }
 
@@ -124,8 +134,10 @@ pub(crate) fn accumulate(
 ) -> Result<Accumulated, Error> {
     accumulate_resources(kz, t, &mut ra, &t.k.resources)
         .context_with(|| "accumulating resources".into())?;
-    transform::config::merge_configurations(t, &mut ra.config)?;
-    transform::config::merge_crds(t, &mut ra.config)?;
+    if !t.k.configurations.is_empty() {
+        transform::config::merge_configurations(t, Arc::make_mut(&mut ra.config))?;
+    }
+    transform::config::merge_crds(t, Arc::make_mut(&mut ra.config))?;
     run_generators(t, &mut ra)?;
     for path in &t.k.components {
         ra = accumulate_component(kz, t, ra, path)
@@ -274,12 +286,12 @@ fn accumulate_directory(
         )));
     }
     if is_component {
-        let taken = std::mem::take(ra);
+        let taken = std::mem::replace(ra, Accumulated::new(kz)?);
         *ra = accumulate(kz, &sub, taken)
             .context_with(|| format!("recursed accumulation of path '{root_s}'"))?;
         return Ok(());
     }
-    let acc = accumulate(kz, &sub, Accumulated::default())
+    let acc = accumulate(kz, &sub, Accumulated::new(kz)?)
         .context_with(|| format!("recursed accumulation of path '{root_s}'"))?;
     let acc = Arc::new(acc);
     kz.store(root, acc.clone());
@@ -289,7 +301,9 @@ fn accumulate_directory(
 /// kustomize `MergeAccumulator`.
 fn merge_accumulated(ra: &mut Accumulated, sub: &Accumulated) -> Result<(), Error> {
     ra.resources.append_all(sub.resources.iter().cloned())?;
-    ra.config.merge(&sub.config);
+    if !Arc::ptr_eq(&ra.config, &sub.config) && *ra.config != *sub.config {
+        Arc::make_mut(&mut ra.config).merge(&sub.config);
+    }
     for v in &sub.vars {
         let name = v.str_at(&["name"]).unwrap_or("");
         if ra.vars.iter().any(|x| x.str_at(&["name"]) == Some(name)) {

@@ -1,25 +1,145 @@
 //! Transformer configuration: the field specs each transformer walks (kustomize's
-//! `TransformerConfig`), the builtin defaults plus `configurations` and `crds`.
+//! `TransformerConfig`), the builtin defaults plus `configurations`.
 
+use krust_model::Gvk;
+use krust_yaml::{Typing, Value};
+
+use super::fieldspec::FieldSpec;
+use crate::decode::fields;
 use crate::target::Target;
 use crate::Error;
 
-/// Field specs by transformer.
-#[derive(Debug, Clone, Default)]
-pub struct Config {}
+/// kustomize's default field specs (`builtinpluginconsts`), as data.
+const DEFAULTS: &str = include_str!("defaults.yaml");
 
-impl Config {
-    /// kustomize `TransformerConfig.Merge`.
-    pub fn merge(&mut self, _other: &Config) {}
+/// Fields that name a resource of type `gvk` (one `nameReference` entry).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NameBackRef {
+    pub gvk: Gvk,
+    pub referrers: Vec<FieldSpec>,
 }
 
-pub(crate) fn merge_configurations(t: &Target<'_>, _config: &mut Config) -> Result<(), Error> {
-    if let Some(first) = t.k.configurations.first() {
-        return Err(Error::Unsupported {
-            file: t.file.clone(),
-            entry: format!("configurations: {first}"),
-            what: "custom transformer configuration (not yet)".into(),
-        });
+/// Field specs by transformer.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Config {
+    pub name_prefix: Vec<FieldSpec>,
+    pub name_suffix: Vec<FieldSpec>,
+    pub common_labels: Vec<FieldSpec>,
+    pub template_labels: Vec<FieldSpec>,
+    pub volume_claim_template_labels: Vec<FieldSpec>,
+    pub common_annotations: Vec<FieldSpec>,
+    pub namespace: Vec<FieldSpec>,
+    pub var_reference: Vec<FieldSpec>,
+    pub name_reference: Vec<NameBackRef>,
+    pub images: Vec<FieldSpec>,
+    pub replicas: Vec<FieldSpec>,
+    /// `labels` field specs from configuration files (used by `labels:` entries).
+    pub labels: Vec<FieldSpec>,
+}
+
+fn merge_specs(into: &mut Vec<FieldSpec>, from: &[FieldSpec]) {
+    for fs in from {
+        if !into.iter().any(|x| x.gvk == fs.gvk && x.path == fs.path) {
+            into.push(fs.clone());
+        }
+    }
+}
+
+impl Config {
+    /// kustomize's defaults.
+    pub fn defaults() -> Result<Config, Error> {
+        let docs = krust_yaml::parse_stream(DEFAULTS, "<default field specs>", Typing::Yaml11)?;
+        let doc = docs.into_iter().next().unwrap_or_default();
+        Config::from_value(&doc).map_err(Error::msg)
+    }
+
+    /// A configuration file's contents.
+    pub fn from_value(v: &Value) -> Result<Config, String> {
+        let f = fields(
+            v,
+            "TransformerConfig",
+            &[
+                "namePrefix",
+                "nameSuffix",
+                "commonLabels",
+                "templateLabels",
+                "volumeClaimTemplateLabels",
+                "commonAnnotations",
+                "namespace",
+                "varReference",
+                "nameReference",
+                "images",
+                "replicas",
+                "labels",
+            ],
+        )?;
+        let specs = |name: &str| f.list(name, FieldSpec::decode);
+        let mut c = Config {
+            name_prefix: specs("namePrefix")?,
+            name_suffix: specs("nameSuffix")?,
+            common_labels: specs("commonLabels")?,
+            template_labels: specs("templateLabels")?,
+            volume_claim_template_labels: specs("volumeClaimTemplateLabels")?,
+            common_annotations: specs("commonAnnotations")?,
+            namespace: specs("namespace")?,
+            var_reference: specs("varReference")?,
+            name_reference: f.list("nameReference", |v| {
+                let nf = fields(
+                    v,
+                    "NameBackReferences",
+                    &["group", "version", "kind", "fieldSpecs"],
+                )?;
+                Ok(NameBackRef {
+                    gvk: Gvk::new(
+                        nf.string("group")?,
+                        nf.string("version")?,
+                        nf.string("kind")?,
+                    ),
+                    referrers: nf.list("fieldSpecs", FieldSpec::decode)?,
+                })
+            })?,
+            images: specs("images")?,
+            replicas: specs("replicas")?,
+            labels: Vec::new(),
+        };
+        c.labels = specs("labels")?;
+        Ok(c)
+    }
+
+    /// kustomize `TransformerConfig.Merge`.
+    pub fn merge(&mut self, o: &Config) {
+        merge_specs(&mut self.name_prefix, &o.name_prefix);
+        merge_specs(&mut self.name_suffix, &o.name_suffix);
+        merge_specs(&mut self.common_labels, &o.common_labels);
+        merge_specs(&mut self.template_labels, &o.template_labels);
+        merge_specs(
+            &mut self.volume_claim_template_labels,
+            &o.volume_claim_template_labels,
+        );
+        merge_specs(&mut self.common_annotations, &o.common_annotations);
+        merge_specs(&mut self.namespace, &o.namespace);
+        merge_specs(&mut self.var_reference, &o.var_reference);
+        merge_specs(&mut self.images, &o.images);
+        merge_specs(&mut self.replicas, &o.replicas);
+        merge_specs(&mut self.labels, &o.labels);
+        for b in &o.name_reference {
+            match self.name_reference.iter_mut().find(|x| x.gvk == b.gvk) {
+                Some(x) => merge_specs(&mut x.referrers, &b.referrers),
+                None => self.name_reference.push(b.clone()),
+            }
+        }
+    }
+}
+
+pub(crate) fn merge_configurations(t: &Target<'_>, config: &mut Config) -> Result<(), Error> {
+    for path in &t.k.configurations {
+        let text = t.ldr.load_string(path)?;
+        let file = crate::loader::display(&t.ldr.join(path));
+        let docs = krust_yaml::parse_stream(&text, &file, Typing::Yaml11)?;
+        for d in docs {
+            let c = Config::from_value(&d).map_err(|m| Error::msg(format!("{file}: {m}")))?;
+            config.merge(&c);
+        }
     }
     Ok(())
 }

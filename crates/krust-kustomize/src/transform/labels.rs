@@ -1,6 +1,24 @@
-//! `labels` and `commonLabels`.
+//! `labels` and `commonLabels` (kustomize's `LabelTransformer`).
 
 use krust_model::ResMap;
+
+use super::annotations::set_entries;
+use super::fieldspec::FieldSpec;
+use super::Transform;
+use crate::Error;
+
+/// Adds labels at the field specs.
+#[derive(Debug, Clone)]
+pub struct Labels {
+    pub pairs: Vec<(String, String)>,
+    pub field_specs: Vec<FieldSpec>,
+}
+
+impl Transform for Labels {
+    fn apply(&self, resources: &mut ResMap) -> Result<(), Error> {
+        set_entries(resources, &self.pairs, &self.field_specs)
+    }
+}
 
 /// The managed-by label (`--enable-managedby-label`).
 pub(crate) fn add_managed_by(list: &mut ResMap) {

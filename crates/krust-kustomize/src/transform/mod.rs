@@ -1,10 +1,15 @@
 //! Generators and transformers, one per file, run in kustomize's builtin order.
 
+pub mod annotations;
 pub mod config;
+pub mod fieldspec;
 pub mod generators;
 pub mod hash;
 pub mod labels;
 pub mod nameref;
+pub mod namespace;
+pub mod patch;
+pub mod prefix_suffix;
 pub mod sort;
 pub mod vars;
 
@@ -52,10 +57,115 @@ pub(crate) fn generators(t: &Target<'_>) -> Result<Vec<Box<dyn Generate>>, Error
 
 /// The builtin transformers of a kustomization, in kustomize's order.
 pub(crate) fn builtin_transformers(
-    _t: &Target<'_>,
-    _config: &Config,
+    t: &Target<'_>,
+    config: &Config,
 ) -> Result<Vec<Box<dyn Transform>>, Error> {
-    Ok(Vec::new())
+    use fieldspec::FieldSpec;
+    let k = &t.k;
+    let mut out: Vec<Box<dyn Transform>> = Vec::new();
+    for p in patch::strategic_merge_patches(t)? {
+        out.push(Box::new(p));
+    }
+    for p in patch::patches(t)? {
+        out.push(p);
+    }
+    if !k.namespace.is_empty() {
+        out.push(Box::new(namespace::Namespace {
+            namespace: k.namespace.clone(),
+            field_specs: config.namespace.clone(),
+        }));
+    }
+    if !k.name_prefix.is_empty() {
+        out.push(Box::new(prefix_suffix::PrefixSuffix {
+            prefix: k.name_prefix.clone(),
+            suffix: String::new(),
+            field_specs: config.name_prefix.clone(),
+        }));
+    }
+    if !k.name_suffix.is_empty() {
+        out.push(Box::new(prefix_suffix::PrefixSuffix {
+            prefix: String::new(),
+            suffix: k.name_suffix.clone(),
+            field_specs: config.name_suffix.clone(),
+        }));
+    }
+    if !k.labels.is_empty() || k.common_labels.as_ref().is_some_and(|l| !l.is_empty()) {
+        for l in &k.labels {
+            let mut specs: Vec<FieldSpec> = l
+                .fields
+                .iter()
+                .map(|f| {
+                    FieldSpec::new(
+                        krust_model::Gvk::new(
+                            f.group.as_str(),
+                            f.version.as_str(),
+                            f.kind.as_str(),
+                        ),
+                        &f.path,
+                        f.create,
+                    )
+                })
+                .collect();
+            let add = |specs: &mut Vec<FieldSpec>, more: &[FieldSpec]| {
+                for m in more {
+                    if !specs.iter().any(|x| x.gvk == m.gvk && x.path == m.path) {
+                        specs.push(m.clone());
+                    }
+                }
+            };
+            add(&mut specs, &config.labels);
+            if l.include_selectors {
+                add(&mut specs, &config.common_labels);
+            } else {
+                if l.include_templates {
+                    add(&mut specs, &config.template_labels);
+                }
+                add(
+                    &mut specs,
+                    &[FieldSpec::new(Default::default(), "metadata/labels", true)],
+                );
+            }
+            out.push(Box::new(labels::Labels {
+                pairs: l.pairs.clone(),
+                field_specs: specs,
+            }));
+        }
+        out.push(Box::new(labels::Labels {
+            pairs: k.common_labels.clone().unwrap_or_default(),
+            field_specs: config.common_labels.clone(),
+        }));
+    }
+    if let Some(a) = k.common_annotations.as_ref().filter(|a| !a.is_empty()) {
+        out.push(Box::new(annotations::MapEntries {
+            pairs: a.clone(),
+            field_specs: config.common_annotations.clone(),
+        }));
+    }
+    for p in patch::json6902_patches(t)? {
+        out.push(p);
+    }
+    if !k.replicas.is_empty() {
+        return Err(Error::Unsupported {
+            file: t.file.clone(),
+            entry: format!("replicas: {}", k.replicas[0].name),
+            what: "replicas (not yet)".into(),
+        });
+    }
+    if !k.images.is_empty() {
+        return Err(Error::Unsupported {
+            file: t.file.clone(),
+            entry: format!("images: {}", k.images[0].name),
+            what: "images (not yet)".into(),
+        });
+    }
+    if !k.replacements.is_empty() {
+        return Err(Error::Unsupported {
+            file: t.file.clone(),
+            entry: "replacements".into(),
+            what: "replacements (not yet)".into(),
+        });
+    }
+    Ok(out)
 }
 
 /// `transformers:` entries (plugin configs). Only builtin plugin kinds are supported.

@@ -1,10 +1,300 @@
-//! Name references: fields that name another resource follow its renames.
+//! Name references: fields that name another resource follow its renames (kustomize's
+//! `nameReferenceTransformer` and `filters/nameref`).
 
+use std::collections::HashSet;
+
+use krust_model::{Gvk, ResId, ResMap, Resource};
+use krust_yaml::{Data, Value};
+
+use super::fieldspec::{walk, CreateKind, FieldSpec};
 use super::Config;
 use crate::Error;
-use krust_model::ResMap;
+
+/// What a referral resolved to.
+struct Referral {
+    idx: usize,
+    name: String,
+    namespace: String,
+}
 
 /// kustomize `FixBackReferences`.
-pub(crate) fn fix_back_references(_list: &mut ResMap, _config: &Config) -> Result<(), Error> {
+pub(crate) fn fix_back_references(list: &mut ResMap, config: &Config) -> Result<(), Error> {
+    let n = list.len();
+    // Snapshot of the candidates (referral targets are not changed by this pass, except
+    // for their refBy lists, recorded afterwards).
+    let snapshot: Vec<Resource> = list.iter().cloned().collect();
+    let mut ref_by: Vec<(usize, ResId)> = Vec::new();
+    for i in 0..n {
+        let Some(referrer) = snapshot.get(i) else {
+            continue;
+        };
+        let org_gvk = referrer.org_id().gvk.clone();
+        let mut jobs: Vec<(&FieldSpec, &Gvk)> = Vec::new();
+        for br in &config.name_reference {
+            for fs in &br.referrers {
+                if org_gvk.is_selected(&fs.gvk) {
+                    jobs.push((fs, &br.gvk));
+                }
+            }
+        }
+        if jobs.is_empty() {
+            continue;
+        }
+        let candidates = subset_for(&snapshot, referrer)?;
+        if candidates.is_empty() {
+            continue;
+        }
+        let mut obj = referrer.value().clone();
+        let cur_gvk = referrer.cur_id().gvk.clone();
+        for (fs, target) in jobs {
+            let mut spec = fs.clone();
+            spec.gvk = cur_gvk.clone();
+            let ctx = Ctx {
+                referrer,
+                target,
+                candidates: &candidates,
+                snapshot: &snapshot,
+                spec: &spec,
+            };
+            walk(&mut obj, &spec, CreateKind::None, &mut |v: &mut Value| {
+                ctx.set(v, &mut ref_by)
+            })
+            .map_err(|e| {
+                e.context(format!(
+                    "updating name reference in '{}' field of '{}'",
+                    fs.path_text,
+                    referrer.cur_id()
+                ))
+            })?;
+        }
+        if obj != *referrer.value() {
+            if let Some(r) = list.get_mut(i) {
+                r.set_value(obj);
+            }
+        }
+    }
+    for (idx, id) in ref_by {
+        if let Some(r) = list.get_mut(idx) {
+            r.append_ref_by(id);
+        }
+    }
     Ok(())
+}
+
+/// kustomize `SubsetThatCouldBeReferencedByResource` (as indices into `all`).
+fn subset_for(all: &[Resource], referrer: &Resource) -> Result<Vec<usize>, Error> {
+    let rid = referrer.cur_id();
+    if rid.is_cluster_scoped() {
+        return Ok((0..all.len()).collect());
+    }
+    let mut rb_ns: HashSet<String> = HashSet::new();
+    if rid.gvk.kind() == "RoleBinding" {
+        if let Some(subjects) = referrer.value().get("subjects").and_then(Value::as_seq) {
+            for s in subjects.iter() {
+                if let (Some(ns), Some(kind)) = (s.get("namespace"), s.get("kind")) {
+                    if kind.as_str() == Some("ServiceAccount") {
+                        match ns.as_str() {
+                            Some(n) => {
+                                rb_ns.insert(n.to_string());
+                            }
+                            None => {
+                                return Err(Error::msg(format!(
+                                    "Invalid Input: namespace is blank for resource {:?}\n",
+                                    rid.to_string()
+                                )))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(all
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| {
+            let id = t.cur_id();
+            id.is_cluster_scoped() || id.is_ns_equals(rid) || rb_ns.contains(t.namespace())
+        })
+        .map(|(i, _)| i)
+        .collect())
+}
+
+struct Ctx<'a> {
+    referrer: &'a Resource,
+    target: &'a Gvk,
+    candidates: &'a [usize],
+    snapshot: &'a [Resource],
+    spec: &'a FieldSpec,
+}
+
+impl Ctx<'_> {
+    fn set(&self, v: &mut Value, ref_by: &mut Vec<(usize, ResId)>) -> Result<(), Error> {
+        match &v.data {
+            Data::Null => Ok(()),
+            Data::Map(_) => self.set_mapping(v, ref_by),
+            Data::Seq(_) => {
+                if let Some(seq) = v.as_seq_mut() {
+                    for e in seq.iter_mut() {
+                        match &e.data {
+                            Data::Map(_) => self.set_mapping(e, ref_by)?,
+                            Data::String(_) => self.set_scalar(e, ref_by)?,
+                            _ => {}
+                        }
+                    }
+                }
+                Ok(())
+            }
+            _ => self.set_scalar(v, ref_by),
+        }
+    }
+
+    fn set_scalar(&self, v: &mut Value, ref_by: &mut Vec<(usize, ResId)>) -> Result<(), Error> {
+        let Some(old) = v.as_str().map(str::to_string) else {
+            return Ok(());
+        };
+        let Some(r) = self.select(&old, self.candidates.to_vec(), false)? else {
+            return Ok(());
+        };
+        ref_by.push((r.idx, self.referrer.cur_id().clone()));
+        if r.name != old {
+            *v = Value::from(r.name.as_str());
+        }
+        Ok(())
+    }
+
+    fn set_mapping(&self, v: &mut Value, ref_by: &mut Vec<(usize, ResId)>) -> Result<(), Error> {
+        let Some(old) = v.get("name").and_then(Value::as_str).map(str::to_string) else {
+            if v.get("name").is_none() {
+                return Err(Error::msg("path config error; no 'name' field in node"));
+            }
+            return Ok(());
+        };
+        let candidates: Vec<usize> = match v.get("namespace").and_then(Value::as_str) {
+            None => self.candidates.to_vec(),
+            Some(ns) => {
+                let by_org: Vec<usize> = self
+                    .candidates
+                    .iter()
+                    .copied()
+                    .filter(|&i| {
+                        self.snapshot.get(i).is_some_and(|r| {
+                            let o = r.org_id();
+                            !o.is_cluster_scoped() && o.effective_namespace() == ns
+                        })
+                    })
+                    .collect();
+                if !by_org.is_empty() {
+                    by_org
+                } else {
+                    self.candidates
+                        .iter()
+                        .copied()
+                        .filter(|&i| {
+                            self.snapshot.get(i).is_some_and(|r| {
+                                let c = r.cur_id();
+                                !c.is_cluster_scoped() && c.effective_namespace() == ns
+                            })
+                        })
+                        .collect()
+                }
+            }
+        };
+        let Some(r) = self.select(&old, candidates, true)? else {
+            return Ok(());
+        };
+        ref_by.push((r.idx, self.referrer.cur_id().clone()));
+        if r.name == old && r.namespace.is_empty() {
+            return Ok(());
+        }
+        v.insert("name", Value::from(r.name.as_str()));
+        if !r.namespace.is_empty() {
+            v.insert("namespace", Value::from(r.namespace.as_str()));
+        }
+        Ok(())
+    }
+
+    /// kustomize `selectReferral`.
+    fn select(
+        &self,
+        old: &str,
+        candidates: Vec<usize>,
+        with_ns: bool,
+    ) -> Result<Option<Referral>, Error> {
+        let get = |i: usize| self.snapshot.get(i);
+        let mut c: Vec<usize> = candidates
+            .into_iter()
+            .filter(|&i| get(i).is_some_and(|r| r.prev_ids().iter().any(|id| &*id.name == old)))
+            .filter(|&i| {
+                get(i).is_some_and(|r| {
+                    r.prev_ids()
+                        .iter()
+                        .any(|id| id.gvk.is_selected(self.target))
+                })
+            })
+            .collect();
+        if self.spec.path_text.ends_with("roleRef/name") {
+            if let Some(rr) = self.referrer.value().get("roleRef") {
+                if let (Some(g), Some(k)) = (
+                    rr.get("apiGroup").and_then(Value::as_str),
+                    rr.get("kind").and_then(Value::as_str),
+                ) {
+                    let gvk = Gvk::new(g, "", k);
+                    c.retain(|&i| {
+                        get(i)
+                            .is_some_and(|r| r.prev_ids().iter().any(|id| id.gvk.is_selected(&gvk)))
+                    });
+                }
+            }
+        }
+        let rid = self.referrer.cur_id();
+        if !rid.is_cluster_scoped() {
+            c.retain(|&i| {
+                get(i).is_some_and(|r| {
+                    let id = r.cur_id();
+                    id.is_cluster_scoped()
+                        || id.gvk.kind() == "ServiceAccount"
+                        || rid.is_ns_equals(id)
+                })
+            });
+        }
+        let pick = |i: usize| {
+            get(i).map(|r| Referral {
+                idx: i,
+                name: r.name().to_string(),
+                namespace: r.namespace().to_string(),
+            })
+        };
+        if c.len() == 1 {
+            return Ok(pick(c[0]));
+        }
+        c.retain(|&i| get(i).is_some_and(|r| r.prefixes_suffixes_equal(self.referrer, true)));
+        if c.len() > 1 {
+            c.retain(|&i| get(i).is_some_and(|r| r.prefixes_suffixes_equal(self.referrer, false)));
+        }
+        match c.len() {
+            0 => Ok(None),
+            1 => Ok(pick(c[0])),
+            _ => {
+                let first = get(c[0]);
+                let same = c.iter().all(|&i| {
+                    get(i).zip(first).is_some_and(|(r, f)| {
+                        r.name() == f.name() && (!with_ns || r.namespace() == f.namespace())
+                    })
+                });
+                if same {
+                    return Ok(pick(c[0]));
+                }
+                let ids: Vec<String> = c
+                    .iter()
+                    .filter_map(|&i| get(i))
+                    .map(|r| r.cur_id().to_string())
+                    .collect();
+                Err(Error::msg(format!(
+                    "found multiple possible referrals: {}",
+                    ids.join(", ")
+                )))
+            }
+        }
+    }
 }

@@ -1,0 +1,90 @@
+//! `namespace:` (kustomize's `NamespaceTransformer`).
+
+use krust_model::ResMap;
+use krust_yaml::Value;
+
+use super::fieldspec::{walk, CreateKind, FieldSpec};
+use super::Transform;
+use crate::Error;
+
+/// Sets the namespace of every namespaced resource and of the fields that name one.
+#[derive(Debug, Clone)]
+pub struct Namespace {
+    pub namespace: String,
+    pub field_specs: Vec<FieldSpec>,
+}
+
+fn set_ns(ns: &str) -> impl FnMut(&mut Value) -> Result<(), Error> + '_ {
+    move |v: &mut Value| {
+        if v.is_map() || v.is_seq() {
+            return Err(Error::msg("namespace field specs must target scalar nodes"));
+        }
+        *v = Value::from(ns);
+        Ok(())
+    }
+}
+
+impl Transform for Namespace {
+    fn apply(&self, resources: &mut ResMap) -> Result<(), Error> {
+        if self.namespace.is_empty() {
+            return Ok(());
+        }
+        let ns = self.namespace.as_str();
+        for i in 0..resources.len() {
+            let Some(r) = resources.get_mut(i) else {
+                continue;
+            };
+            if r.is_empty()
+                || r.annotation("kustomize.config.k8s.io/helm-generated")
+                    .as_deref()
+                    == Some("true")
+            {
+                continue;
+            }
+            r.store_previous_id();
+            let gvk = r.cur_id().gvk.clone();
+            let api_version = gvk.api_version();
+            let is_rb = matches!(gvk.kind(), "RoleBinding" | "ClusterRoleBinding");
+            let obj = r.value_mut();
+            if !gvk.is_cluster_scoped() {
+                let meta = FieldSpec::new(Default::default(), "metadata/namespace", true);
+                walk(obj, &meta, CreateKind::Scalar, &mut set_ns(ns))?;
+            }
+            if is_rb {
+                if let Some(subjects) = obj.get_mut("subjects").and_then(Value::as_seq_mut) {
+                    for s in subjects.iter_mut() {
+                        if s.str_at(&["name"]) == Some("default") {
+                            s.insert("namespace", Value::from(ns));
+                        }
+                    }
+                }
+            }
+            for fs in &self.field_specs {
+                if fs.path_text == "metadata/namespace" {
+                    continue;
+                }
+                if api_version != "v1" && fs.path_text == "metadata/name" {
+                    continue;
+                }
+                if is_rb && fs.path_text == "subjects/namespace" {
+                    continue;
+                }
+                if !fs.applies_to(&gvk) {
+                    continue;
+                }
+                walk(obj, fs, CreateKind::Scalar, &mut set_ns(ns))
+                    .map_err(|e| e.context("namespace transformation failed"))?;
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        for r in resources.iter() {
+            if !seen.insert(r.cur_id().clone()) {
+                return Err(Error::msg(format!(
+                    "namespace transformation produces ID conflict: {}",
+                    r.cur_id()
+                )));
+            }
+        }
+        Ok(())
+    }
+}
