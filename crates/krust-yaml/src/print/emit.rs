@@ -9,7 +9,9 @@ use super::json::{key_through_json, through_json};
 use super::number::{format_float, NumBuf};
 use super::resolve::needs_quotes;
 use super::sort::sort_by_key;
-use crate::{Data, Error, Map, Value};
+use std::borrow::Cow;
+
+use crate::{Data, Error, Value};
 
 /// v2 `best_width`.
 const BEST_WIDTH: usize = 80;
@@ -17,6 +19,8 @@ const BEST_WIDTH: usize = 80;
 const BEST_INDENT: i32 = 2;
 /// Longest key (in bytes) v2 writes as a simple `key: value`.
 const MAX_SIMPLE_KEY: usize = 128;
+/// v2's reader refuses JSON nested deeper than this (`max_flow_level`).
+const MAX_DEPTH: usize = 10_000;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum ScalarStyle {
@@ -135,6 +139,25 @@ fn analyze(value: &str) -> Analysis {
     a
 }
 
+/// A block collection being written.
+enum Frame<'v> {
+    Seq {
+        items: std::slice::Iter<'v, Value>,
+        old_indent: i32,
+    },
+    Map {
+        entries: std::vec::IntoIter<(Cow<'v, str>, &'v Value)>,
+        old_indent: i32,
+    },
+}
+
+/// What the document loop does next.
+enum Step<'v> {
+    Item(&'v Value),
+    Entry(Cow<'v, str>, &'v Value),
+    Close(i32),
+}
+
 fn print_error(at: &Value, message: &str) -> Error {
     Error::Print {
         mark: at.mark,
@@ -164,15 +187,61 @@ impl<'o> Emitter<'o> {
     }
 
     /// One document: the root node, then the implicit document end.
-    pub(super) fn document(&mut self, value: &Value) -> Result<(), Error> {
-        self.node(value, false, false)?;
+    ///
+    /// Collections are walked with an explicit stack, so nesting costs heap, not call
+    /// stack; v2's own depth limit applies.
+    pub(super) fn document(&mut self, root: &Value) -> Result<(), Error> {
+        let mut stack: Vec<Frame<'_>> = Vec::new();
+        self.open(root, false, false, &mut stack)?;
+        loop {
+            let step = match stack.last_mut() {
+                None => break,
+                Some(Frame::Seq { items, old_indent }) => match items.next() {
+                    Some(item) => Step::Item(item),
+                    None => Step::Close(*old_indent),
+                },
+                Some(Frame::Map {
+                    entries,
+                    old_indent,
+                }) => match entries.next() {
+                    Some((key, value)) => Step::Entry(key, value),
+                    None => Step::Close(*old_indent),
+                },
+            };
+            match step {
+                Step::Item(item) => {
+                    self.write_indent();
+                    self.write_indicator("-", true, false, true);
+                    self.open(item, false, false, &mut stack)?;
+                }
+                Step::Entry(key, value) => {
+                    self.key(&key);
+                    self.open(value, true, false, &mut stack)?;
+                }
+                Step::Close(old_indent) => {
+                    self.indent = old_indent;
+                    stack.pop();
+                }
+            }
+        }
         self.write_indent();
         Ok(())
     }
 
     // ---- structure ----------------------------------------------------------------------
 
-    fn node(&mut self, value: &Value, mapping: bool, simple_key: bool) -> Result<(), Error> {
+    /// Writes a scalar or an empty collection, or starts a block collection on `stack`.
+    fn open<'v>(
+        &mut self,
+        value: &'v Value,
+        mapping: bool,
+        simple_key: bool,
+        stack: &mut Vec<Frame<'v>>,
+    ) -> Result<(), Error> {
+        if matches!(value.data, Data::Seq(_) | Data::Map(_)) && stack.len() >= MAX_DEPTH {
+            // Each level is a JSON flow level to v2's reader, which stops at 10000.
+            return Err(print_error(value, "yaml: exceeded max depth of 10000"));
+        }
         match &value.data {
             Data::Null => self.plain_ascii("null"),
             Data::Bool(b) => self.plain_ascii(if *b { "true" } else { "false" }),
@@ -190,53 +259,55 @@ impl<'o> Emitter<'o> {
             }
             Data::Seq(items) if items.is_empty() => self.empty_flow("[]"),
             Data::Seq(items) => {
-                let old = self.indent;
+                let old_indent = self.indent;
                 let indentless = mapping && !self.indention;
-                self.indent = if old < 0 {
+                self.indent = if old_indent < 0 {
                     0
                 } else if indentless {
-                    old
+                    old_indent
                 } else {
-                    old + BEST_INDENT
+                    old_indent + BEST_INDENT
                 };
-                for item in items.iter() {
-                    self.write_indent();
-                    self.write_indicator("-", true, false, true);
-                    self.node(item, false, false)?;
-                }
-                self.indent = old;
+                stack.push(Frame::Seq {
+                    items: items.iter(),
+                    old_indent,
+                });
             }
             Data::Map(map) if map.is_empty() => self.empty_flow("{}"),
-            Data::Map(map) => self.block_map(map)?,
+            Data::Map(map) => {
+                let mut entries = Vec::with_capacity(map.len());
+                for (k, v) in map.iter() {
+                    entries.push((key_through_json(k).map_err(|m| print_error(v, m))?, v));
+                }
+                sort_by_key(&mut entries);
+                let old_indent = self.indent;
+                self.indent = if old_indent < 0 {
+                    0
+                } else {
+                    old_indent + BEST_INDENT
+                };
+                stack.push(Frame::Map {
+                    entries: entries.into_iter(),
+                    old_indent,
+                });
+            }
         }
         Ok(())
     }
 
-    fn block_map(&mut self, map: &Map) -> Result<(), Error> {
-        let old = self.indent;
-        self.indent = if old < 0 { 0 } else { old + BEST_INDENT };
-        let mut entries = Vec::with_capacity(map.len());
-        for (k, v) in map.iter() {
-            entries.push((key_through_json(k).map_err(|m| print_error(v, m))?, v));
-        }
-        sort_by_key(&mut entries);
-        for (key, value) in entries {
-            let key: &str = &key;
+    /// A mapping key and its `:`, simple (`key:`) or complex (`? key` / `:`).
+    fn key(&mut self, key: &str) {
+        self.write_indent();
+        let analysis = analyze(key);
+        if !analysis.multiline && key.len() <= MAX_SIMPLE_KEY {
+            self.string_analyzed(key, &analysis, true);
+            self.write_indicator(":", false, false, false);
+        } else {
+            self.write_indicator("?", true, false, true);
+            self.string_analyzed(key, &analysis, false);
             self.write_indent();
-            let analysis = analyze(key);
-            if !analysis.multiline && key.len() <= MAX_SIMPLE_KEY {
-                self.string_analyzed(key, &analysis, true);
-                self.write_indicator(":", false, false, false);
-            } else {
-                self.write_indicator("?", true, false, true);
-                self.string_analyzed(key, &analysis, false);
-                self.write_indent();
-                self.write_indicator(":", true, false, true);
-            }
-            self.node(value, true, false)?;
+            self.write_indicator(":", true, false, true);
         }
-        self.indent = old;
-        Ok(())
     }
 
     /// `[]` or `{}`: v2 writes an empty collection in flow style.

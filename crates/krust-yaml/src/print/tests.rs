@@ -217,3 +217,34 @@ fn stream_separates_documents() {
     assert_eq!(to_yaml_stream(&[a, b]).unwrap(), "a: true\n---\nb: null\n");
     assert_eq!(to_yaml_stream(&[]).unwrap(), "");
 }
+
+/// Builds `[[[...[1]...]]]` `depth` levels deep without recursion, and takes it apart the
+/// same way (dropping it recursively would overflow the stack first).
+fn with_deep_value(depth: usize, f: impl FnOnce(&Value)) {
+    let mut v = Value::from(1i64);
+    for _ in 0..depth {
+        v = seq(&[v]);
+    }
+    f(&v);
+    while let crate::Data::Seq(items) = v.data {
+        v = std::sync::Arc::try_unwrap(items)
+            .ok()
+            .and_then(|mut s| s.pop())
+            .unwrap_or_default();
+    }
+}
+
+#[test]
+fn nesting_past_ten_thousand_fails_without_overflow() {
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(|| {
+            with_deep_value(10_000, |v| assert!(to_yaml(v).is_ok()));
+            with_deep_value(10_001, |v| {
+                assert!(matches!(to_yaml(v), Err(Error::Print { .. })))
+            });
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}
