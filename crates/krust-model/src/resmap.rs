@@ -3,10 +3,11 @@
 //! # The index
 //! Lookups by id are hashed, never linear scans. The index is derived data: it is built on
 //! the first lookup and dropped whenever mutable access to a resource is handed out
-//! ([`ResMap::get_mut`], [`ResMap::iter_mut`], [`ResMap::update`]...), then rebuilt on the
-//! next lookup. So renaming resources (name prefix, namespace) needs no explicit call;
-//! a transform that touches every resource pays one rebuild, not one per lookup. Appends
-//! keep an existing index up to date incrementally.
+//! ([`ResMap::get_mut`], [`ResMap::iter_mut`]), then rebuilt on the next lookup. So renaming
+//! resources (name prefix, namespace) needs no explicit call; a transform that touches
+//! every resource pays one rebuild, not one per lookup. [`ResMap::append`],
+//! [`ResMap::update`], [`ResMap::set`] and [`ResMap::replace`] keep an existing index up to
+//! date incrementally, for code that alternates lookups and changes.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -34,13 +35,43 @@ impl Index {
         index
     }
 
+    /// Adds the resource at `i`; positions stay sorted in every slot.
     fn add(&mut self, i: usize, r: &Resource) {
-        self.cur.entry(r.cur_id().clone()).or_default().push(i);
+        insert_sorted(self.cur.entry(r.cur_id().clone()).or_default(), i);
         for id in r.all_ids() {
-            let slot = self.any.entry(id.clone()).or_default();
-            if slot.last() != Some(&i) {
-                slot.push(i);
+            insert_sorted(self.any.entry(id.clone()).or_default(), i);
+        }
+    }
+
+    /// Removes the entries of the resource at `i` (as it is now).
+    fn remove(&mut self, i: usize, r: &Resource) {
+        remove_from(&mut self.cur, r.cur_id(), i);
+        for id in r.all_ids() {
+            remove_from(&mut self.any, id, i);
+        }
+    }
+}
+
+fn insert_sorted(slot: &mut Vec<usize>, i: usize) {
+    // Appends are the common case: check the end first.
+    match slot.last() {
+        None => slot.push(i),
+        Some(&last) if last < i => slot.push(i),
+        _ => {
+            if let Err(at) = slot.binary_search(&i) {
+                slot.insert(at, i);
             }
+        }
+    }
+}
+
+fn remove_from(map: &mut HashMap<ResId, Vec<usize>>, id: &ResId, i: usize) {
+    if let Some(slot) = map.get_mut(id) {
+        if let Ok(at) = slot.binary_search(&i) {
+            slot.remove(at);
+        }
+        if slot.is_empty() {
+            map.remove(id);
         }
     }
 }
@@ -111,9 +142,19 @@ impl ResMap {
         self.list.get_mut(i)
     }
 
-    /// Runs `f` on the resource at `i` (same as [`ResMap::get_mut`], for closures).
+    /// Runs `f` on the resource at `i` and updates the index for that resource only (cheaper
+    /// than [`ResMap::get_mut`] when lookups and changes alternate).
     pub fn update<R>(&mut self, i: usize, f: impl FnOnce(&mut Resource) -> R) -> Option<R> {
-        self.get_mut(i).map(f)
+        let r = self.list.get_mut(i)?;
+        match self.index.get_mut() {
+            Some(index) => {
+                index.remove(i, r);
+                let out = f(r);
+                index.add(i, r);
+                Some(out)
+            }
+            None => Some(f(r)),
+        }
     }
 
     pub fn into_resources(self) -> Vec<Resource> {
@@ -179,17 +220,13 @@ impl ResMap {
             }
         };
         // The new resource has the same current id, but maybe other previous ids.
-        self.invalidate();
-        self.list[i] = r;
+        self.set(i, r);
         Ok(i)
     }
 
     /// Puts `r` at position `i`, whatever its id.
     pub fn set(&mut self, i: usize, r: Resource) {
-        if let Some(slot) = self.list.get_mut(i) {
-            *slot = r;
-            self.invalidate();
-        }
+        self.update(i, |slot| *slot = r);
     }
 
     /// Removes the resource whose current id equals `id` (kustomize `Remove`).
@@ -619,5 +656,117 @@ mod tests {
         );
         assert_eq!(m.get(2).map(Resource::namespace), Some("a"));
         assert!(m.get_by_cur_id(&id("v1", "Pod", "p", "")).is_ok());
+    }
+}
+
+#[cfg(test)]
+mod index_laws {
+    //! The index must always agree with a linear scan, whatever sequence of operations
+    //! built the map.
+    use super::*;
+    use crate::testutil::obj;
+    use crate::Gvk;
+    use proptest::prelude::*;
+
+    const KINDS: [(&str, &str); 3] = [
+        ("v1", "ConfigMap"),
+        ("rbac.authorization.k8s.io/v1", "ClusterRole"),
+        ("apps/v1", "Deployment"),
+    ];
+    const NAMES: [&str; 3] = ["a", "b", "c"];
+    const NSS: [&str; 3] = ["", "default", "prod"];
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Append(usize, usize, usize),
+        RenameByUpdate(usize, usize),
+        MoveNsByGetMut(usize, usize),
+        Remove(usize, usize, usize),
+        RetainNot(usize),
+        Sort,
+        Set(usize, usize, usize, usize),
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            (0..3usize, 0..3usize, 0..3usize).prop_map(|(k, n, s)| Op::Append(k, n, s)),
+            (0..8usize, 0..3usize).prop_map(|(i, n)| Op::RenameByUpdate(i, n)),
+            (0..8usize, 0..3usize).prop_map(|(i, s)| Op::MoveNsByGetMut(i, s)),
+            (0..3usize, 0..3usize, 0..3usize).prop_map(|(k, n, s)| Op::Remove(k, n, s)),
+            (0..3usize).prop_map(Op::RetainNot),
+            Just(Op::Sort),
+            (0..8usize, 0..3usize, 0..3usize, 0..3usize)
+                .prop_map(|(i, k, n, s)| Op::Set(i, k, n, s)),
+        ]
+    }
+
+    fn id(k: usize, n: usize, s: usize) -> ResId {
+        ResId::new(
+            Gvk::from_api_version(KINDS[k].0, KINDS[k].1),
+            NAMES[n],
+            NSS[s],
+        )
+    }
+
+    fn res(k: usize, n: usize, s: usize) -> Resource {
+        Resource::new(obj(KINDS[k].0, KINDS[k].1, NAMES[n], NSS[s]))
+    }
+
+    fn check(m: &ResMap) {
+        for k in 0..3 {
+            for n in 0..3 {
+                for s in 0..3 {
+                    let want = id(k, n, s);
+                    let cur: Vec<usize> = m
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, r)| r.cur_id() == &want)
+                        .map(|(i, _)| i)
+                        .collect();
+                    let any: Vec<usize> = m
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, r)| r.all_ids().any(|x| x == &want))
+                        .map(|(i, _)| i)
+                        .collect();
+                    assert_eq!(m.positions_by_cur_id(&want), cur.as_slice(), "cur {want}");
+                    assert_eq!(m.positions_by_any_id(&want), any.as_slice(), "any {want}");
+                }
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn index_agrees_with_scans(ops in proptest::collection::vec(op(), 1..40)) {
+            let mut m = ResMap::new();
+            for op in ops {
+                match op {
+                    Op::Append(k, n, s) => {
+                        let clash = m.iter().any(|r| r.cur_id() == &id(k, n, s));
+                        prop_assert_eq!(m.append(res(k, n, s)).is_err(), clash);
+                    }
+                    Op::RenameByUpdate(i, n) => {
+                        m.update(i, |r| {
+                            r.store_previous_id();
+                            r.set_name(NAMES[n]);
+                        });
+                    }
+                    Op::MoveNsByGetMut(i, s) => {
+                        if let Some(r) = m.get_mut(i) {
+                            r.set_namespace(NSS[s]);
+                        }
+                    }
+                    Op::Remove(k, n, s) => {
+                        let count = m.iter().filter(|r| r.cur_id() == &id(k, n, s)).count();
+                        prop_assert_eq!(m.remove(&id(k, n, s)).is_ok(), count == 1);
+                    }
+                    Op::RetainNot(n) => m.retain(|r| r.name() != NAMES[n]),
+                    Op::Sort => m.sort_legacy(&LegacyOrder::default()),
+                    Op::Set(i, k, n, s) => m.set(i, res(k, n, s)),
+                }
+                check(&m);
+            }
+        }
     }
 }
