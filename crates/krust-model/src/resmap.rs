@@ -9,10 +9,12 @@
 //! [`ResMap::update`], [`ResMap::set`] and [`ResMap::replace`] keep an existing index up to
 //! date incrementally, for code that alternates lookups and changes.
 
+use std::borrow::Borrow;
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::sync::OnceLock;
 
-use krust_yaml::Value;
+use krust_yaml::{Str, Value};
 
 use crate::{Error, LegacyOrder, ResId, Resource};
 
@@ -24,6 +26,10 @@ struct Index {
     /// Current and previous ids (kustomize `GetMatchingResourcesByAnyId`). A resource is
     /// listed once per key even if several of its ids are equal.
     any: HashMap<ResId, Vec<usize>>,
+    /// Names of current ids.
+    cur_names: HashMap<Str, Vec<usize>>,
+    /// Names of current and previous ids.
+    any_names: HashMap<Str, Vec<usize>>,
 }
 
 impl Index {
@@ -37,17 +43,23 @@ impl Index {
 
     /// Adds the resource at `i`; positions stay sorted in every slot.
     fn add(&mut self, i: usize, r: &Resource) {
-        insert_sorted(self.cur.entry(r.cur_id().clone()).or_default(), i);
+        let cur = r.cur_id();
+        insert_sorted(self.cur.entry(cur.clone()).or_default(), i);
+        insert_sorted(self.cur_names.entry(cur.name.clone()).or_default(), i);
         for id in r.all_ids() {
             insert_sorted(self.any.entry(id.clone()).or_default(), i);
+            insert_sorted(self.any_names.entry(id.name.clone()).or_default(), i);
         }
     }
 
     /// Removes the entries of the resource at `i` (as it is now).
     fn remove(&mut self, i: usize, r: &Resource) {
-        remove_from(&mut self.cur, r.cur_id(), i);
+        let cur = r.cur_id();
+        remove_from(&mut self.cur, cur, i);
+        remove_from(&mut self.cur_names, &cur.name, i);
         for id in r.all_ids() {
             remove_from(&mut self.any, id, i);
+            remove_from(&mut self.any_names, &id.name, i);
         }
     }
 }
@@ -65,13 +77,17 @@ fn insert_sorted(slot: &mut Vec<usize>, i: usize) {
     }
 }
 
-fn remove_from(map: &mut HashMap<ResId, Vec<usize>>, id: &ResId, i: usize) {
-    if let Some(slot) = map.get_mut(id) {
+fn remove_from<K, Q>(map: &mut HashMap<K, Vec<usize>>, key: &Q, i: usize)
+where
+    K: Borrow<Q> + Hash + Eq,
+    Q: Hash + Eq + ?Sized,
+{
+    if let Some(slot) = map.get_mut(key) {
         if let Ok(at) = slot.binary_search(&i) {
             slot.remove(at);
         }
         if slot.is_empty() {
-            map.remove(id);
+            map.remove(key);
         }
     }
 }
@@ -270,6 +286,25 @@ impl ResMap {
     /// Positions of resources with any id (current or previous) equal to `id`, in order.
     pub fn positions_by_any_id(&self, id: &ResId) -> &[usize] {
         self.index().any.get(id).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Positions of resources whose current name is `name`, in order.
+    pub fn positions_by_cur_name(&self, name: &str) -> &[usize] {
+        self.index()
+            .cur_names
+            .get(name)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// Positions of resources that have or had the name `name` (current or previous ids),
+    /// in order: the candidates of a name reference.
+    pub fn positions_by_any_name(&self, name: &str) -> &[usize] {
+        self.index()
+            .any_names
+            .get(name)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
     /// Resources whose current id equals `id` (kustomize
@@ -730,6 +765,21 @@ mod index_laws {
                         .map(|(i, _)| i)
                         .collect();
                     assert_eq!(m.positions_by_cur_id(&want), cur.as_slice(), "cur {want}");
+                    let name = NAMES[n];
+                    let cur_n: Vec<usize> = m
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, r)| r.name() == name)
+                        .map(|(i, _)| i)
+                        .collect();
+                    let any_n: Vec<usize> = m
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, r)| r.all_ids().any(|x| &*x.name == name))
+                        .map(|(i, _)| i)
+                        .collect();
+                    assert_eq!(m.positions_by_cur_name(name), cur_n.as_slice());
+                    assert_eq!(m.positions_by_any_name(name), any_n.as_slice());
                     assert_eq!(m.positions_by_any_id(&want), any.as_slice(), "any {want}");
                 }
             }
