@@ -10,6 +10,7 @@ pub mod nameref;
 pub mod namespace;
 pub mod patch;
 pub mod prefix_suffix;
+pub mod select;
 pub mod sort;
 pub mod vars;
 

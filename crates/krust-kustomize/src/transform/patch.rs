@@ -1,41 +1,219 @@
-//! `patchesStrategicMerge`, `patches` and `patchesJson6902`.
+//! `patchesStrategicMerge`, `patches` and `patchesJson6902` (kustomize's
+//! `PatchStrategicMergeTransformer`, `PatchTransformer`, `PatchJson6902Transformer`).
 
-use krust_model::ResMap;
+use krust_model::openapi::Schema;
+use krust_model::{ResId, ResMap, Resource};
+use krust_yaml::{Typing, Value};
 
+use super::select::select;
 use super::Transform;
+use crate::kustomization::{Patch, Selector};
 use crate::target::Target;
 use crate::Error;
 
-/// A strategic-merge patch applied to the resources it names.
+/// Strategic-merge patches, each applied to the one resource it names (or to the
+/// resources `target` selects).
 #[derive(Debug, Clone)]
-pub struct StrategicMerge {}
+pub struct StrategicMerge {
+    pub patches: Vec<Resource>,
+    pub target: Option<Selector>,
+    /// Where the patches came from, for messages.
+    pub source: String,
+}
+
+/// Parses YAML-form patch documents (null documents are skipped).
+fn parse_patches(text: &str, file: &str) -> Result<Vec<Resource>, Error> {
+    let docs = krust_yaml::parse_stream(text, file, Typing::Yaml11)?;
+    let mut out = Vec::new();
+    for d in docs {
+        if d.is_null() || d.as_map().is_some_and(|m| m.is_empty()) {
+            continue;
+        }
+        if !d.is_map() {
+            return Err(Error::msg(format!("{file}: a patch must be a mapping")));
+        }
+        out.push(Resource::new(d));
+    }
+    Ok(out)
+}
+
+/// kustomize `Resource.ApplySmPatch`. Returns false when the patch deleted the resource.
+fn apply_one(r: &mut Resource, patch: &Resource) -> Result<bool, Error> {
+    let (name, ns, kind) = (
+        r.name().to_string(),
+        r.namespace().to_string(),
+        r.kind().to_string(),
+    );
+    if patch.name_change_allowed() || patch.kind_change_allowed() {
+        r.store_previous_id();
+    }
+    // The patch takes the target's apiVersion and keeps its own kind.
+    let mut p = patch.value().clone();
+    if let Some(av) = r.value().get("apiVersion").cloned() {
+        p.insert("apiVersion", av);
+    }
+    let merged = krust_patch::merge(r.value(), &p, Schema::builtin())
+        .map_err(|e| Error::msg(e.to_string()))?;
+    let Some(merged) = merged.filter(|m| m.as_map().is_some_and(|m| !m.is_empty())) else {
+        return Ok(false);
+    };
+    r.set_value(merged);
+    if !patch.kind_change_allowed() {
+        r.value_mut().insert("kind", Value::from(kind.as_str()));
+    }
+    if !patch.name_change_allowed() {
+        r.set_name(&name);
+    }
+    if ns.is_empty() {
+        if let Some(md) = r.value_mut().get_mut("metadata") {
+            md.remove("namespace");
+        }
+    } else {
+        r.set_namespace(&ns);
+    }
+    Ok(true)
+}
+
+/// Applies `patch` to the resources at `idx`, dropping those it deletes.
+fn apply_to(resources: &mut ResMap, idx: &[usize], patch: &Resource) -> Result<(), Error> {
+    let mut deleted = Vec::new();
+    for &i in idx {
+        if let Some(r) = resources.get_mut(i) {
+            if !apply_one(r, patch)? {
+                deleted.push(i);
+            }
+        }
+    }
+    if !deleted.is_empty() {
+        let mut k = 0usize;
+        resources.retain(|_| {
+            let keep = !deleted.contains(&k);
+            k += 1;
+            keep
+        });
+    }
+    Ok(())
+}
+
+/// kustomize `GetById`: the one resource any of whose ids equals the patch's id.
+fn unique_target(resources: &ResMap, id: &ResId) -> Result<usize, Error> {
+    match resources.positions_by_any_id(id) {
+        [i] => Ok(*i),
+        [] => Err(Error::msg(format!(
+            "no matches for Id {id}; failed to find unique target for patch {id}"
+        ))),
+        _ => Err(Error::msg(format!(
+            "multiple matches for Id {id}; failed to find unique target for patch {id}"
+        ))),
+    }
+}
 
 impl Transform for StrategicMerge {
-    fn apply(&self, _resources: &mut ResMap) -> Result<(), Error> {
+    fn apply(&self, resources: &mut ResMap) -> Result<(), Error> {
+        match &self.target {
+            None => {
+                for p in &self.patches {
+                    let i = unique_target(resources, p.org_id())?;
+                    apply_to(resources, &[i], p)?;
+                }
+            }
+            Some(sel) => {
+                for p in &self.patches {
+                    let idx = select(resources, sel)?;
+                    apply_to(resources, &idx, p)?;
+                }
+            }
+        }
         Ok(())
     }
 }
 
 pub(crate) fn strategic_merge_patches(t: &Target<'_>) -> Result<Vec<StrategicMerge>, Error> {
-    if let Some(p) = t.k.patches_strategic_merge.first() {
+    if t.k.patches_strategic_merge.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut patches = Vec::new();
+    for entry in &t.k.patches_strategic_merge {
+        // An entry is inline YAML if it parses as resources, else a file path.
+        let inline = parse_patches(entry, &t.file).ok().filter(|p| !p.is_empty());
+        match inline {
+            Some(p) => patches.extend(p),
+            None => {
+                let text = t.ldr.load_string(entry)?;
+                let file = crate::loader::display(&t.ldr.join(entry));
+                patches.extend(parse_patches(&text, &file)?);
+            }
+        }
+    }
+    if patches.is_empty() {
+        return Err(Error::msg(format!(
+            "patch appears to be empty; files=[{}], Patch=",
+            t.k.patches_strategic_merge.join(" ")
+        )));
+    }
+    Ok(vec![StrategicMerge {
+        patches,
+        target: None,
+        source: t.file.clone(),
+    }])
+}
+
+fn is_json_patch(text: &str) -> bool {
+    let t = text.trim_start();
+    t.starts_with('[') || t.starts_with("- ")
+}
+
+pub(crate) fn patch_entry(t: &Target<'_>, p: &Patch) -> Result<Box<dyn Transform>, Error> {
+    let inline = p.patch.trim();
+    if inline.is_empty() && p.path.is_empty() {
+        return Err(Error::msg(format!(
+            "{}: must specify one of patch and path",
+            t.file
+        )));
+    }
+    if !inline.is_empty() && !p.path.is_empty() {
+        return Err(Error::msg(format!(
+            "{}: patch and path can't be set at the same time",
+            t.file
+        )));
+    }
+    let (text, file) = if p.path.is_empty() {
+        (inline.to_string(), t.file.clone())
+    } else {
+        (
+            t.ldr.load_string(&p.path)?,
+            crate::loader::display(&t.ldr.join(&p.path)),
+        )
+    };
+    if is_json_patch(&text) {
         return Err(Error::Unsupported {
             file: t.file.clone(),
-            entry: format!("patchesStrategicMerge: {p}"),
-            what: "strategic merge patches (not yet)".into(),
+            entry: format!(
+                "patches: {}",
+                if p.path.is_empty() {
+                    "<inline>"
+                } else {
+                    &p.path
+                }
+            ),
+            what: "JSON 6902 patches (not yet)".into(),
         });
     }
-    Ok(Vec::new())
+    let mut patches = parse_patches(&text, &file)
+        .map_err(|e| e.context(format!("unable to parse SM or JSON patch from {file}")))?;
+    for r in patches.iter_mut() {
+        r.set_allow_name_change(p.allow_name_change);
+        r.set_allow_kind_change(p.allow_kind_change);
+    }
+    Ok(Box::new(StrategicMerge {
+        patches,
+        target: p.target.clone(),
+        source: file,
+    }))
 }
 
 pub(crate) fn patches(t: &Target<'_>) -> Result<Vec<Box<dyn Transform>>, Error> {
-    if let Some(p) = t.k.patches.first() {
-        return Err(Error::Unsupported {
-            file: t.file.clone(),
-            entry: format!("patches: {}", p.path),
-            what: "patches (not yet)".into(),
-        });
-    }
-    Ok(Vec::new())
+    t.k.patches.iter().map(|p| patch_entry(t, p)).collect()
 }
 
 pub(crate) fn json6902_patches(t: &Target<'_>) -> Result<Vec<Box<dyn Transform>>, Error> {

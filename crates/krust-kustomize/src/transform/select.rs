@@ -1,0 +1,129 @@
+//! Resource selection by `target` selectors (kustomize `ResMap.Select`).
+
+use krust_model::{Gvk, ResMap, Resource};
+use regex::Regex;
+
+use crate::kustomization::Selector;
+use crate::Error;
+
+fn anchored(p: &str) -> Result<Option<Regex>, Error> {
+    if p.is_empty() {
+        return Ok(None);
+    }
+    Regex::new(&format!("^(?:{p})$"))
+        .map(Some)
+        .map_err(|e| Error::msg(format!("invalid selector pattern {p:?}: {e}")))
+}
+
+/// Indices of the resources `sel` selects.
+pub(crate) fn select(resources: &ResMap, sel: &Selector) -> Result<Vec<usize>, Error> {
+    let ns = anchored(&sel.namespace)?;
+    let nm = anchored(&sel.name)?;
+    let gvk = Gvk::new(sel.group.as_str(), sel.version.as_str(), sel.kind.as_str());
+    let labels = parse_selector(&sel.label_selector)?;
+    let annos = parse_selector(&sel.annotation_selector)?;
+    let mut out = Vec::new();
+    for (i, r) in resources.iter().enumerate() {
+        let (cur, org) = (r.cur_id(), r.org_id());
+        if let Some(ns) = &ns {
+            if !ns.is_match(org.effective_namespace()) && !ns.is_match(cur.effective_namespace()) {
+                continue;
+            }
+        }
+        if let Some(nm) = &nm {
+            if !nm.is_match(&org.name) && !nm.is_match(&cur.name) {
+                continue;
+            }
+        }
+        if !cur.gvk.is_selected(&gvk) {
+            continue;
+        }
+        if !matches(r, "labels", &labels) || !matches(r, "annotations", &annos) {
+            continue;
+        }
+        out.push(i);
+    }
+    Ok(out)
+}
+
+#[derive(Debug)]
+enum Req {
+    Eq(String, String),
+    Ne(String, String),
+    In(String, Vec<String>),
+    NotIn(String, Vec<String>),
+    Exists(String),
+    NotExists(String),
+}
+
+fn split_terms(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut depth = 0;
+    for c in s.chars() {
+        match c {
+            '(' => {
+                depth += 1;
+                cur.push(c)
+            }
+            ')' => {
+                depth -= 1;
+                cur.push(c)
+            }
+            ',' if depth == 0 => out.push(std::mem::take(&mut cur)),
+            c => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out.into_iter()
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+fn parse_selector(s: &str) -> Result<Vec<Req>, Error> {
+    let mut out = Vec::new();
+    for term in split_terms(s) {
+        let list = |rest: &str| -> Vec<String> {
+            rest.trim()
+                .trim_start_matches('(')
+                .trim_end_matches(')')
+                .split(',')
+                .map(|x| x.trim().to_string())
+                .filter(|x| !x.is_empty())
+                .collect()
+        };
+        if let Some((k, v)) = term.split_once("!=") {
+            out.push(Req::Ne(k.trim().into(), v.trim().into()));
+        } else if let Some((k, v)) = term.split_once("==") {
+            out.push(Req::Eq(k.trim().into(), v.trim().into()));
+        } else if let Some((k, v)) = term.split_once('=') {
+            out.push(Req::Eq(k.trim().into(), v.trim().into()));
+        } else if let Some((k, rest)) = term.split_once(" notin ") {
+            out.push(Req::NotIn(k.trim().into(), list(rest)));
+        } else if let Some((k, rest)) = term.split_once(" in ") {
+            out.push(Req::In(k.trim().into(), list(rest)));
+        } else if let Some(k) = term.strip_prefix('!') {
+            out.push(Req::NotExists(k.trim().into()));
+        } else {
+            out.push(Req::Exists(term.trim().into()));
+        }
+    }
+    Ok(out)
+}
+
+fn matches(r: &Resource, which: &str, reqs: &[Req]) -> bool {
+    let get = |k: &str| -> Option<String> {
+        r.value()
+            .path(&["metadata", which, k])
+            .map(|v| crate::util::scalar_string(v).unwrap_or_default())
+    };
+    reqs.iter().all(|q| match q {
+        Req::Eq(k, v) => get(k).as_deref() == Some(v.as_str()),
+        Req::Ne(k, v) => get(k).as_deref() != Some(v.as_str()),
+        Req::In(k, vs) => get(k).is_some_and(|x| vs.contains(&x)),
+        Req::NotIn(k, vs) => !get(k).is_some_and(|x| vs.contains(&x)),
+        Req::Exists(k) => get(k).is_some(),
+        Req::NotExists(k) => get(k).is_none(),
+    })
+}
