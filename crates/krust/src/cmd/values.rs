@@ -1,13 +1,180 @@
-//! `krust values`.
+//! `krust values DIR`: the values helm-controller would hand to Helm for every HelmRelease
+//! rendered from DIR.
+//!
+//! DIR is built like `kustomize build` when it has a kustomization file (with Flux's
+//! options: no load restriction, no reordering); otherwise its YAML files are read as they
+//! are, recursively. `valuesFrom` references resolve against the same output. Each
+//! HelmRelease is printed as one YAML document.
 
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use krust_helm::{
+    compose_with_chart, local_chart, HelmRelease, LocalChart, ObjectIndex, SourceDirs,
+};
+use krust_kustomize::{DiskFs, Kustomizer, LoadRestrictor, Options, Reorder};
+use krust_yaml::{Typing, Value};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The directory to read.
+    /// The directory to render.
     pub dir: PathBuf,
+
+    /// A Flux source's artifact directory, for charts from GitRepository or Bucket sources:
+    /// `KIND/NAMESPACE/NAME=PATH` (repeatable). Their `values.yaml`/`valuesFiles` are
+    /// coalesced under the user values.
+    #[arg(long = "source", value_name = "KIND/NS/NAME=PATH", value_parser = parse_source)]
+    pub sources: Vec<(String, PathBuf)>,
+
+    /// The chart directory of one HelmRelease: `NAMESPACE/NAME=PATH` (repeatable).
+    #[arg(long = "chart", value_name = "NS/NAME=PATH", value_parser = parse_source)]
+    pub charts: Vec<(String, PathBuf)>,
+
+    /// helm-controller's `--default-service-account`, for the effective service account.
+    #[arg(long = "default-service-account", value_name = "NAME")]
+    pub default_service_account: Option<String>,
+}
+
+fn parse_source(s: &str) -> Result<(String, PathBuf), String> {
+    match s.split_once('=') {
+        Some((id, path)) if !id.is_empty() && !path.is_empty() => {
+            Ok((id.to_string(), PathBuf::from(path)))
+        }
+        _ => Err(format!("expected ID=PATH, got {s:?}")),
+    }
+}
+
+struct Sources(HashMap<String, PathBuf>);
+
+impl SourceDirs for Sources {
+    fn source_dir(&self, kind: &str, namespace: &str, name: &str) -> Option<PathBuf> {
+        self.0.get(&format!("{kind}/{namespace}/{name}")).cloned()
+    }
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("krust values {} : not implemented yet", args.dir.display())
+    let objects = render(&args.dir)?;
+    let index = ObjectIndex::new(objects.iter());
+    let sources = Sources(args.sources.into_iter().collect());
+    let charts: HashMap<String, PathBuf> = args.charts.into_iter().collect();
+
+    let mut out = String::new();
+    let mut failures = 0usize;
+    for obj in objects
+        .iter()
+        .filter(|o| o.str_at(&["kind"]) == Some("HelmRelease"))
+    {
+        let group = obj
+            .str_at(&["apiVersion"])
+            .unwrap_or("")
+            .split('/')
+            .next()
+            .unwrap_or("");
+        if group != krust_helm::GROUP {
+            continue;
+        }
+        let hr = match HelmRelease::from_value(obj) {
+            Ok(hr) => hr,
+            Err(e) => {
+                eprintln!("error: {e}");
+                failures += 1;
+                continue;
+            }
+        };
+        for d in &hr.diagnostics {
+            eprintln!("warning: {}", d.message);
+        }
+        let chart = match charts.get(&hr.id()) {
+            Some(dir) => Some(LocalChart {
+                artifact_root: dir.clone(),
+                chart_path: ".".into(),
+            }),
+            None => local_chart(&hr, &sources),
+        };
+        let composed = match compose_with_chart(&hr, &index, chart.as_ref()) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("error: {e}");
+                failures += 1;
+                continue;
+            }
+        };
+        let mut doc = Value::map();
+        doc.insert("helmRelease", Value::from(hr.id()));
+        doc.insert("releaseName", Value::from(hr.release_name()));
+        doc.insert("releaseNamespace", Value::from(hr.release_namespace()));
+        doc.insert("storageNamespace", Value::from(hr.storage_namespace()));
+        let sa = hr.effective_service_account(args.default_service_account.as_deref());
+        doc.insert("serviceAccount", sa.map_or_else(Value::null, Value::from));
+        doc.insert("valuesSource", Value::from(composed.label()));
+        doc.insert("values", composed.effective().clone());
+        out.push_str("---\n");
+        out.push_str(
+            &krust_yaml::to_yaml(&doc)
+                .with_context(|| format!("printing HelmRelease {}", hr.id()))?,
+        );
+    }
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(out.as_bytes())?;
+    stdout.flush()?;
+    if failures > 0 {
+        bail!("{failures} HelmRelease(s) could not be composed");
+    }
+    Ok(())
+}
+
+/// The objects of DIR: a kustomize build when DIR has a kustomization, else its YAML files.
+fn render(dir: &Path) -> anyhow::Result<Vec<Value>> {
+    let has_kustomization = ["kustomization.yaml", "kustomization.yml", "Kustomization"]
+        .iter()
+        .any(|f| dir.join(f).is_file());
+    if has_kustomization {
+        let options = Options {
+            load_restrictor: LoadRestrictor::None,
+            reorder: Reorder::None,
+            ..Options::default()
+        };
+        let resmap = Kustomizer::new(options).build(&DiskFs, dir)?;
+        return Ok(resmap
+            .into_resources()
+            .into_iter()
+            .map(|r| r.into_value())
+            .collect());
+    }
+    let mut files = Vec::new();
+    collect_yaml(dir, &mut files)?;
+    files.sort();
+    let mut objects = Vec::new();
+    for f in files {
+        let src =
+            std::fs::read_to_string(&f).with_context(|| format!("reading {}", f.display()))?;
+        let docs = krust_yaml::parse_stream(&src, &f.display().to_string(), Typing::Kyaml)?;
+        objects.extend(docs.into_iter().filter(Value::is_map));
+    }
+    Ok(objects)
+}
+
+fn collect_yaml(dir: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
+    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let path = entry?.path();
+        let hidden = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
+        if hidden {
+            continue;
+        }
+        if path.is_dir() {
+            collect_yaml(&path, out)?;
+        } else if path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e == "yaml" || e == "yml")
+        {
+            out.push(path);
+        }
+    }
+    Ok(())
 }
