@@ -248,3 +248,77 @@ fn nesting_past_ten_thousand_fails_without_overflow() {
         .join()
         .unwrap();
 }
+
+mod prop {
+    use super::super::*;
+    use crate::{parse_stream, Data, Map, Typing, Value};
+    use proptest::prelude::*;
+
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[a-z0-9]{0,8}",
+            // Characters that change quoting: indicators, quotes, blanks, breaks, unicode.
+            // (U+2028/U+2029 are left out until the reader folds them as go-yaml does.)
+            "[-a-z0-9 :#'\"\\\\\n\t.,?!&*|>%@`\\[\\]{}~_+é😀\u{a0}\u{feff}\u{85}\u{1}]{0,24}",
+            // Words and numbers YAML 1.1 would type.
+            "(yes|No|on|OFF|y|n|null|~|true|[-+]?[0-9_]{1,6}(\\.[0-9]*)?(e[-+]?[0-9]{1,3})?|0x[0-9a-f]{1,4}|0o[0-7]{1,3}|0b[01]{1,5}|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?|\\.[0-9]+|\\.inf|\\.nan)",
+            // Long text that folds at 80 columns.
+            "([a-z]{1,12}[ ]{1,2}){5,20}[a-z]{0,5}",
+            "( ?[a-z]{1,12}[ \n]{1,3}){2,12}",
+        ]
+    }
+
+    fn key() -> impl Strategy<Value = String> {
+        text().prop_filter("kyaml reads <<: as a merge key", |k| k != "<<")
+    }
+
+    fn scalar() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            Just(Value::null()),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            ((i64::MAX as u64 + 1)..=u64::MAX).prop_map(|u| Value::new(Data::Uint(u))),
+            any::<f64>()
+                .prop_filter("finite", |f| f.is_finite())
+                .prop_map(Value::from),
+            (-1e7f64..1e7).prop_map(Value::from),
+            text().prop_map(Value::from),
+        ]
+    }
+
+    fn value() -> impl Strategy<Value = Value> {
+        scalar().prop_recursive(4, 48, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::from_seq),
+                proptest::collection::vec((key(), inner), 0..6).prop_map(|entries| {
+                    let mut m = Map::new();
+                    for (k, v) in entries {
+                        m.insert(k.into(), v);
+                    }
+                    Value::from_map(m)
+                }),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// What the printer writes reads back (kyaml typing) to a value it prints the same.
+        #[test]
+        fn print_parse_print_is_stable(v in value()) {
+            let Ok(first) = to_yaml(&v) else {
+                // Refused input (control characters): refused consistently, nothing written.
+                let mut out = String::new();
+                prop_assert!(write_yaml(&mut out, &v).is_err() && out.is_empty());
+                return Ok(());
+            };
+            let docs = parse_stream(&first, "printed", Typing::Kyaml);
+            prop_assert!(docs.is_ok(), "printed text does not parse: {:?}\n{}", docs, first);
+            let docs = docs.unwrap_or_default();
+            prop_assert_eq!(docs.len(), 1, "{}", first);
+            let second = to_yaml(&docs[0]);
+            prop_assert_eq!(second.as_deref(), Ok(first.as_str()));
+        }
+    }
+}
