@@ -97,6 +97,8 @@ pub(crate) struct Builder<'a> {
     root: Option<Node>,
     doc_mark: Mark,
     doc_nodes: u64,
+    /// How many open collections are flow collections.
+    flow_depth: usize,
     docs: Vec<Value>,
     /// Collected only when comments are wanted.
     pub(crate) scalar_spans: Option<Vec<ByteSpan>>,
@@ -119,6 +121,7 @@ impl<'a> Builder<'a> {
             root: None,
             doc_mark: Mark::new(1, 1),
             doc_nodes: 0,
+            flow_depth: 0,
             docs: Vec::new(),
             scalar_spans: want_spans.then(Vec::new),
         }
@@ -176,6 +179,18 @@ impl<'a> Builder<'a> {
         if self.stack.len() >= MAX_DEPTH {
             return Err(self.limit(mark, format!("nesting deeper than {MAX_DEPTH} levels")));
         }
+        if matches!(
+            frame,
+            Frame::Seq {
+                style: Style::Flow,
+                ..
+            } | Frame::Map {
+                style: Style::Flow,
+                ..
+            }
+        ) {
+            self.flow_depth += 1;
+        }
         self.stack.push(frame);
         Ok(())
     }
@@ -227,15 +242,15 @@ impl<'a> Builder<'a> {
                     ));
                 }
                 // The text is kept only where the scalar may serve as a mapping key.
-                let want_text =
-                    anchor != 0 || matches!(self.stack.last(), Some(Frame::Map { key: None, .. }));
+                let as_key = matches!(self.stack.last(), Some(Frame::Map { key: None, .. }));
+                let want_text = as_key || anchor != 0;
                 let mark = match style {
                     ScalarStyle::Literal | ScalarStyle::Folded => {
                         self.block_indicator(&span).unwrap_or(mark)
                     }
                     _ => mark,
                 };
-                let node = self.scalar(&text, style, tag.as_deref(), mark, want_text)?;
+                let node = self.scalar(&text, style, tag.as_deref(), mark, want_text, as_key)?;
                 self.count(1, mark)?;
                 if anchor != 0 {
                     self.anchors.insert(anchor, node.clone());
@@ -279,6 +294,9 @@ impl<'a> Builder<'a> {
                 else {
                     return Err(self.invalid(mark, "unbalanced sequence end".into()));
                 };
+                if style == Style::Flow {
+                    self.flow_depth = self.flow_depth.saturating_sub(1);
+                }
                 self.count(1, mark)?;
                 let node = Node {
                     value: Value::with_mark(Data::Seq(Arc::new(items)), mark, style),
@@ -302,6 +320,9 @@ impl<'a> Builder<'a> {
                 else {
                     return Err(self.invalid(mark, "unbalanced mapping end".into()));
                 };
+                if style == Style::Flow {
+                    self.flow_depth = self.flow_depth.saturating_sub(1);
+                }
                 self.count(1, mark)?;
                 let at_root = self.stack.is_empty();
                 let (map, size) = match self.typing {
@@ -373,7 +394,9 @@ impl<'a> Builder<'a> {
         tag: Option<&Tag>,
         mark: Mark,
         want_text: bool,
+        as_key: bool,
     ) -> Result<Node, Error> {
+        let in_flow = self.flow_depth > 0 && self.typing == Typing::Kyaml;
         let plain = style == ScalarStyle::Plain;
         let vstyle = match style {
             ScalarStyle::Plain => Style::Plain,
@@ -442,7 +465,23 @@ impl<'a> Builder<'a> {
                     size: 1,
                 });
             }
-            Resolved::Timestamp(s) => (Data::String(Str::from(s)), KeyTag::Other, vstyle),
+            // kyaml re-encodes the node before decoding it: inside a flow collection a plain
+            // scalar with a `:` gets quoted, so a date-time with a time stays text.
+            Resolved::Timestamp(_) if in_flow && core.is_none() && text.contains(':') => {
+                let s = Str::from(text);
+                return Ok(Node {
+                    value: Value::with_mark(Data::String(s.clone()), mark, vstyle),
+                    text: Some(s),
+                    tag: KeyTag::Str,
+                    size: 1,
+                });
+            }
+            Resolved::Timestamp(Ok(s)) => (Data::String(Str::from(s)), KeyTag::Other, vstyle),
+            // As a key the text is used (at the root) or rejected (below it) anyway.
+            Resolved::Timestamp(Err(_)) if as_key => {
+                (Data::String(Str::from(text)), KeyTag::Other, vstyle)
+            }
+            Resolved::Timestamp(Err(m)) => return Err(self.invalid(mark, m)),
             Resolved::Merge => (Data::String(Str::from(text)), KeyTag::Merge, vstyle),
         };
         Ok(Node {

@@ -18,8 +18,9 @@ pub(crate) enum Resolved {
     Float(f64),
     /// The text itself is the string.
     Str,
-    /// A date-time go-yaml parses; the string is its RFC 3339 rendering.
-    Timestamp(String),
+    /// A date-time go-yaml parses; the string is its RFC 3339 rendering (in
+    /// [`Typing::Yaml11`], the text as written). `Err` holds why Go cannot encode it as JSON.
+    Timestamp(Result<String, String>),
     /// The merge key `<<`.
     Merge,
 }
@@ -135,9 +136,13 @@ fn resolve_inner(s: &str, typing: Typing, try_timestamp: bool) -> Resolved {
     }
     match hint {
         b'.' => {
-            if is_yaml_float(s) {
-                if let Some(f) = go_parse_float(s) {
-                    return Resolved::Float(f);
+            // Go's ParseFloat on the text: `_` may separate digits.
+            if !s.contains('_') || underscore_ok(s) {
+                let plain = s.replace('_', "");
+                if is_yaml_float(&plain) {
+                    if let Some(f) = go_parse_float(&plain) {
+                        return Resolved::Float(f);
+                    }
                 }
             }
             Resolved::Str
@@ -148,7 +153,7 @@ fn resolve_inner(s: &str, typing: Typing, try_timestamp: bool) -> Resolved {
                     return match typing {
                         Typing::Kyaml => Resolved::Timestamp(ts),
                         // go-yaml v2 keeps the text of a timestamp decoded into interface{}.
-                        Typing::Yaml11 => Resolved::Timestamp(s.to_string()),
+                        Typing::Yaml11 => Resolved::Timestamp(Ok(s.to_string())),
                     };
                 }
             }
@@ -205,6 +210,17 @@ fn lookup_word(s: &str, typing: Typing) -> Option<Resolved> {
             _ => return None,
         },
         _ => return None,
+    })
+}
+
+/// Go's `underscoreOK` for a decimal number: every `_` sits between two digits.
+fn underscore_ok(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.iter().enumerate().all(|(i, &c)| {
+        c != b'_'
+            || (i > 0
+                && b.get(i - 1).is_some_and(u8::is_ascii_digit)
+                && b.get(i + 1).is_some_and(u8::is_ascii_digit))
     })
 }
 
@@ -303,9 +319,11 @@ fn parse_radix(digits: &str, radix: u32, neg: bool) -> Option<Resolved> {
 // ---- timestamps ---------------------------------------------------------------------------
 
 /// A date-time in one of go-yaml's layouts (`2006-1-2T15:4:5.999999999Z07:00`, the same with
-/// `t`, `2006-1-2 15:4:5.999999999`, `2006-1-2`), rendered as Go's JSON encoding of
-/// `time.Time` renders it (RFC 3339 with nanoseconds, trailing zeros dropped).
-pub(crate) fn parse_timestamp(s: &str) -> Option<String> {
+/// `t`, `2006-1-2 15:4:5.999999999`, `2006-1-2`) as Go's `time.Parse` reads them, rendered
+/// as Go's JSON encoding of `time.Time` renders it (RFC 3339, nanoseconds with trailing
+/// zeros dropped, `Z` for a zero offset). `Some(Err)` when Go parses the text but cannot
+/// encode the time as JSON (an offset of 24 hours or more).
+pub(crate) fn parse_timestamp(s: &str) -> Option<Result<String, String>> {
     let b = s.as_bytes();
     // Quick check, as go-yaml does: four digits and a dash.
     if b.len() < 5 || !b[..4].iter().all(u8::is_ascii_digit) || b[4] != b'-' {
@@ -321,12 +339,17 @@ pub(crate) fn parse_timestamp(s: &str) -> Option<String> {
     }
     let date = format!("{year:04}-{month:02}-{day:02}");
     if cur.done() {
-        return Some(format!("{date}T00:00:00Z"));
+        return Some(Ok(format!("{date}T00:00:00Z")));
     }
-    let sep = cur.next()?;
-    let zoned = match sep {
+    let zoned = match cur.next()? {
         b'T' | b't' => true,
-        b' ' => false,
+        b' ' => {
+            // A space in a Go layout matches a run of spaces.
+            while cur.peek() == Some(b' ') {
+                cur.i += 1;
+            }
+            false
+        }
         _ => return None,
     };
     let hour = cur.num12()?;
@@ -338,11 +361,12 @@ pub(crate) fn parse_timestamp(s: &str) -> Option<String> {
         return None;
     }
     let mut frac = String::new();
-    if cur.peek() == Some(b'.') && cur.peek_at(1).is_some_and(|c| c.is_ascii_digit()) {
+    if matches!(cur.peek(), Some(b'.' | b',')) && cur.peek_at(1).is_some_and(|c| c.is_ascii_digit())
+    {
         cur.i += 1;
         while let Some(c) = cur.peek().filter(u8::is_ascii_digit) {
             if frac.len() < 9 {
-                frac.push(c as char);
+                frac.push(char::from(c));
             }
             cur.i += 1;
         }
@@ -350,36 +374,44 @@ pub(crate) fn parse_timestamp(s: &str) -> Option<String> {
             frac.pop();
         }
     }
-    let zone = if zoned {
+    let mut offset_min: Option<(u8, u32)> = None;
+    if zoned {
         match cur.next()? {
-            b'Z' => "Z".to_string(),
+            b'Z' => {}
             sign @ (b'+' | b'-') => {
                 let hh = cur.num2()?;
                 cur.expect(b':')?;
                 let mm = cur.num2()?;
-                if hh > 24 || mm > 59 {
+                if hh > 24 || mm > 60 {
                     return None;
                 }
-                if hh == 0 && mm == 0 {
-                    "Z".to_string()
-                } else {
-                    format!("{}{hh:02}:{mm:02}", sign as char)
-                }
+                offset_min = Some((sign, hh * 60 + mm));
             }
             _ => return None,
         }
-    } else {
-        "Z".to_string()
-    };
+    }
     if !cur.done() {
         return None;
     }
+    let zone = match offset_min {
+        None | Some((_, 0)) => "Z".to_string(),
+        Some((sign, m)) => {
+            if m / 60 >= 24 {
+                return Some(Err(format!(
+                    "timestamp {s:?} has a zone offset of 24 hours or more, which cannot be encoded as JSON"
+                )));
+            }
+            format!("{}{:02}:{:02}", char::from(sign), m / 60, m % 60)
+        }
+    };
     let frac = if frac.is_empty() {
         String::new()
     } else {
         format!(".{frac}")
     };
-    Some(format!("{date}T{hour:02}:{min:02}:{sec:02}{frac}{zone}"))
+    Some(Ok(format!(
+        "{date}T{hour:02}:{min:02}:{sec:02}{frac}{zone}"
+    )))
 }
 
 struct Cursor<'a> {
@@ -563,6 +595,8 @@ mod tests {
     fn floats() {
         assert_eq!(k("1e3"), Resolved::Float(1000.0));
         assert_eq!(k(".5"), Resolved::Float(0.5));
+        assert_eq!(k(".1_0"), Resolved::Float(0.1));
+        assert_eq!(k("._1"), Resolved::Str);
         assert_eq!(k("1."), Resolved::Float(1.0));
         assert_eq!(k("1e400"), Resolved::Str);
         assert_eq!(k("1.2.3"), Resolved::Str);
@@ -572,21 +606,36 @@ mod tests {
 
     #[test]
     fn timestamps() {
-        assert_eq!(
-            k("2001-12-14"),
-            Resolved::Timestamp("2001-12-14T00:00:00Z".into())
-        );
+        let ts = |s: &str| Resolved::Timestamp(Ok(s.into()));
+        assert_eq!(k("2001-12-14"), ts("2001-12-14T00:00:00Z"));
         assert_eq!(
             k("2001-12-14t21:59:43.10-05:00"),
-            Resolved::Timestamp("2001-12-14T21:59:43.1-05:00".into())
+            ts("2001-12-14T21:59:43.1-05:00")
         );
+        assert_eq!(k("2001-2-3 4:05:06"), ts("2001-02-03T04:05:06Z"));
+        assert_eq!(k("2001-2-3   4:05:06,25"), ts("2001-02-03T04:05:06.25Z"));
         assert_eq!(
-            k("2001-2-3 4:05:06"),
-            Resolved::Timestamp("2001-02-03T04:05:06Z".into())
+            k("2001-12-14T21:59:43+05:60"),
+            ts("2001-12-14T21:59:43+06:00")
         );
+        assert_eq!(k("2001-12-14T21:59:43-00:00"), ts("2001-12-14T21:59:43Z"));
+        assert_eq!(
+            k("2001-12-14T21:59:43.1234567891Z"),
+            ts("2001-12-14T21:59:43.123456789Z")
+        );
+        assert!(matches!(
+            k("2001-12-14T21:59:43+24:00"),
+            Resolved::Timestamp(Err(_))
+        ));
+        assert_eq!(k("2001-12-14T21:59:43+25:00"), Resolved::Str);
+        assert_eq!(k("2001-12-14T24:00:00Z"), Resolved::Str);
+        assert_eq!(k("2001-12-14\t21:59:43"), Resolved::Str);
         assert_eq!(k("2001-02-30"), Resolved::Str);
         assert_eq!(k("2001-12-14 21:59:43.10 -5"), Resolved::Str);
-        assert_eq!(y("2001-12-14"), Resolved::Timestamp("2001-12-14".into()));
+        assert_eq!(
+            y("2001-12-14"),
+            Resolved::Timestamp(Ok("2001-12-14".into()))
+        );
     }
 
     #[test]

@@ -324,3 +324,20 @@ mod prop {
         }
     }
 }
+
+#[test]
+fn timestamps_with_a_time_stay_text_in_flow_collections() {
+    let v = one("a: [2001-12-14 21:59:43, 2001-12-14, 0x1F]\nb: {c: 2001-12-14T21:59:43Z}\nd: 2001-12-14 21:59:43\n");
+    assert_eq!(v.str_at(&["d"]), Some("2001-12-14T21:59:43Z"));
+    let a = v.get("a").and_then(Value::as_seq).expect("a");
+    assert_eq!(a[0].as_str(), Some("2001-12-14 21:59:43"));
+    assert_eq!(a[1].as_str(), Some("2001-12-14T00:00:00Z"));
+    assert_eq!(a[2].as_i64(), Some(31));
+    assert_eq!(v.str_at(&["b", "c"]), Some("2001-12-14T21:59:43Z"));
+}
+
+#[test]
+fn timestamp_offset_of_a_day_fails() {
+    assert!(parse_stream("a: 2001-12-14T21:59:43+24:00\n", "t", Typing::Kyaml).is_err());
+    assert!(parse_stream("a: [2001-12-14T21:59:43+24:00]\n", "t", Typing::Kyaml).is_ok());
+}
