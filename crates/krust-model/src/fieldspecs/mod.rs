@@ -4,6 +4,7 @@
 //! The built-in tables are data (`builtin-v5.5.0.txt`, kustomize v5.5.0's defaults restated
 //! in a compact format), parsed once into an immutable [`FieldSpecTables`].
 
+mod config;
 mod path;
 mod walk;
 
@@ -158,6 +159,9 @@ pub enum FieldSpecTableError {
     /// Two specs for the same field disagree on `create` (kustomize's message).
     #[error("failed to merge {table} fieldSpec: conflicting fieldspecs")]
     Conflict { table: &'static str },
+    /// A transformer-configuration file is not what kustomize accepts (kustomize's message).
+    #[error("{message}")]
+    Config { message: String },
 }
 
 impl FieldSpecTables {
