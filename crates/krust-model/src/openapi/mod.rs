@@ -421,10 +421,9 @@ impl Schema {
     }
 }
 
-/// Builds a comment-style inline schema (what kyaml accepts in a `# {...}` comment) on top
-/// of `base`: a node with its own patch strategy and keys whose items (and fields) come from
-/// `items_ref` / `fields_ref`. Returned as a standalone [`InlineSchema`] so `base` stays
-/// shared and immutable.
+/// An inline schema such as kyaml accepts in a `# {...}` comment: its own patch strategy
+/// and keys, with items that are a `$ref` into a [`Schema`]. Kept apart from the `Schema`
+/// so that the schema stays shared and immutable.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct InlineSchema {
     /// `type` is `array` (items are walked only then).
@@ -439,7 +438,8 @@ pub struct InlineSchema {
 
 impl InlineSchema {
     /// Reads an inline schema (already parsed, e.g. from a comment's JSON): either a `$ref`
-    /// (resolved against `schema`, returned as `Err(node)`), or an inline one.
+    /// (resolved against `schema`, returned as `Err(node)`), or an inline one. `None` when
+    /// the value holds nothing kyaml reads.
     pub fn from_value(v: &Value, schema: &Schema) -> Option<Result<InlineSchema, NodeId>> {
         let map = v.as_map()?;
         if map.is_empty() {
@@ -471,12 +471,14 @@ impl InlineSchema {
             .and_then(|i| i.get("$ref"))
             .and_then(Value::as_str)
             .and_then(|r| schema.resolve_ref(r));
-        Some(Ok(InlineSchema {
+        let inline = InlineSchema {
             array,
             strategy: (!strategy.is_empty()).then(|| strategy.into()),
             keys: keys_for(strategy, merge_key, &list_map_keys),
             items,
-        }))
+        };
+        // A JSON object with nothing kyaml reads is no schema (kyaml's `IsEmpty`).
+        (inline != InlineSchema::default()).then_some(Ok(inline))
     }
 
     /// How a list with this schema merges.

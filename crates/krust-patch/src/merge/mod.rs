@@ -1,0 +1,423 @@
+//! Strategic merge with kyaml `merge2` semantics.
+//!
+//! kyaml walks the target ("dest") and the patch ("origin") together (`kyaml/yaml/walk`):
+//! - a mapping keeps the target's keys in place and appends the patch's new keys in sorted
+//!   order (the walker visits the sorted union of field names);
+//! - a `null` in the patch deletes; a written `null` in the target that the patch does not
+//!   mention is kept, an empty value (`key:`) is dropped;
+//! - a list merges element-wise only where its schema says so ([`crate::Schema`]); every
+//!   other list is replaced;
+//! - `$patch: delete|replace|merge` on mappings and in lists.
+//!
+//! The associative-list code reproduces kyaml's `ElementSetter`-based algorithm step by
+//! step, including how it matches elements by the *text* of their key fields, how it
+//! treats elements missing a key, and which order prepend and append give. Those details are
+//! visible in kustomize's output, so they are kept even where they look accidental.
+
+pub(crate) mod comments;
+pub(crate) mod directive;
+pub(crate) mod list;
+
+use krust_model::openapi::{InlineSchema, ListStrategy, NodeId, Schema};
+use krust_yaml::{Map, Str, Style, Value};
+
+pub use comments::CommentSchemas;
+pub use directive::Directive;
+
+use crate::scalar::key_text;
+use crate::PatchError;
+
+/// Where new elements of an associative list go (kyaml `MergeOptions.ListIncreaseDirection`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ListIncrease {
+    /// The patch's elements first, then the target-only ones (what kustomize uses).
+    #[default]
+    Prepend,
+    /// The target's elements first, then the patch-only ones (kyaml's zero value).
+    Append,
+}
+
+/// Options of a strategic merge. `MergeOptions::default()` is what kustomize uses for
+/// `patchesStrategicMerge` and strategic-merge `patches`: prepend, no inference, no
+/// comment schemas.
+#[derive(Clone, Debug, Default)]
+pub struct MergeOptions {
+    /// Where new list elements go.
+    pub list_increase: ListIncrease,
+    /// Merge lists without a schema by `name` when every element of a source has one
+    /// (kyaml `InferAssociativeLists`; kustomize never sets it).
+    pub infer_associative_lists: bool,
+    /// Schemas written in comments of the target (`# {"$ref": ...}`), by node position.
+    pub target_comments: CommentSchemas,
+    /// Schemas written in comments of the patch, by node position.
+    pub patch_comments: CommentSchemas,
+}
+
+/// Which document a node came from (comment schemas are looked up per document).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Side {
+    Target,
+    Patch,
+}
+
+/// What the walker knows about the schema at a node.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Sch<'a> {
+    None,
+    Node(NodeId),
+    Inline(&'a InlineSchema),
+}
+
+/// Which node a visit returned. kyaml mutates nodes in place, and its list code relies on
+/// that identity (a merged element *is* the target's element), so the list walker updates
+/// its element table accordingly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Ident {
+    /// The target node (merged in place).
+    Dest,
+    /// The patch node (possibly merged with itself in place).
+    Origin,
+    /// A node made by the walk.
+    Fresh,
+    /// A null from the target that must be kept (`MakePersistentNullNode`).
+    KeepNull,
+}
+
+pub(crate) type Visit = Option<(Value, Ident)>;
+
+pub(crate) struct Walker<'a> {
+    pub schema: &'a Schema,
+    pub opts: &'a MergeOptions,
+    pub path: Vec<Str>,
+}
+
+/// Node kinds as go-yaml's `yaml.Kind`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Map,
+    Seq,
+    Scalar,
+}
+
+fn kind(v: &Value) -> Kind {
+    if v.is_map() {
+        Kind::Map
+    } else if v.is_seq() {
+        Kind::Seq
+    } else {
+        Kind::Scalar
+    }
+}
+
+fn kind_name(k: Kind) -> &'static str {
+    match k {
+        Kind::Map => "MappingNode",
+        Kind::Seq => "SequenceNode",
+        Kind::Scalar => "ScalarNode",
+    }
+}
+
+fn missing_or_null(v: Option<&Value>) -> bool {
+    v.is_none_or(Value::is_null)
+}
+
+impl<'a> Walker<'a> {
+    pub(crate) fn new(schema: &'a Schema, opts: &'a MergeOptions) -> Self {
+        Walker {
+            schema,
+            opts,
+            path: Vec::new(),
+        }
+    }
+
+    pub(crate) fn path_string(&self) -> String {
+        let mut s = String::new();
+        for (i, p) in self.path.iter().enumerate() {
+            if i > 0 && !p.starts_with('[') {
+                s.push('.');
+            }
+            s.push_str(p);
+        }
+        if s.is_empty() {
+            s.push('.');
+        }
+        s
+    }
+
+    fn comment_schema(&self, side: Side, v: &Value) -> Option<Sch<'a>> {
+        if v.mark.is_none() {
+            return None;
+        }
+        let table = match side {
+            Side::Target => &self.opts.target_comments,
+            Side::Patch => &self.opts.patch_comments,
+        };
+        table.get(v.mark)
+    }
+
+    /// kyaml `Walker.GetSchema`: a comment schema on a source node, else the schema
+    /// inherited from the parent, else the schema of a source's own `apiVersion`/`kind`.
+    fn get_schema(
+        &self,
+        d: Option<&Value>,
+        dside: Side,
+        p: Option<&Value>,
+        inherited: Sch<'a>,
+    ) -> Sch<'a> {
+        for (r, side) in [(d, dside), (p, Side::Patch)] {
+            if let Some(r) = r.filter(|r| !r.is_null()) {
+                if let Some(s) = self.comment_schema(side, r) {
+                    return s;
+                }
+            }
+        }
+        if !matches!(inherited, Sch::None) {
+            return inherited;
+        }
+        for r in [d, p].into_iter().flatten() {
+            if !r.is_map() {
+                continue;
+            }
+            let api = key_text(r.get("apiVersion"));
+            let kind = key_text(r.get("kind"));
+            if api.is_empty() || kind.is_empty() {
+                continue;
+            }
+            if let Some(n) = self.schema.root(&api, &kind) {
+                return Sch::Node(n);
+            }
+        }
+        Sch::None
+    }
+
+    fn field_schema(&self, s: Sch<'a>, name: &str) -> Sch<'a> {
+        match s {
+            Sch::Node(n) => self.schema.field(n, name).map_or(Sch::None, Sch::Node),
+            // Inline (comment) schemas carry no properties of their own.
+            Sch::Inline(_) | Sch::None => Sch::None,
+        }
+    }
+
+    pub(crate) fn items_schema(&self, s: Sch<'a>) -> Sch<'a> {
+        match s {
+            Sch::Node(n) => self.schema.items(n).map_or(Sch::None, Sch::Node),
+            Sch::Inline(i) if i.array => i.items.map_or(Sch::None, Sch::Node),
+            Sch::Inline(_) | Sch::None => Sch::None,
+        }
+    }
+
+    /// Walks one node: `d` from the target (or the patch, once the target was replaced by
+    /// it: `dside`), `p` from the patch.
+    pub(crate) fn walk(
+        &mut self,
+        d: Option<&Value>,
+        dside: Side,
+        p: Option<&Value>,
+        inherited: Sch<'a>,
+    ) -> Result<Visit, PatchError> {
+        let sch = self.get_schema(d, dside, p, inherited);
+        let first = [d, p].into_iter().flatten().find(|v| !v.is_null());
+        let Some(first) = first else {
+            return self.walk_map(d, dside, p, sch);
+        };
+        let k = kind(first);
+        for v in [d, p].into_iter().flatten() {
+            if !v.is_null() && kind(v) != k {
+                return Err(PatchError::WrongKind {
+                    path: self.path_string(),
+                    expected: kind_name(k),
+                    found: kind_name(kind(v)),
+                    mark: v.mark,
+                });
+            }
+        }
+        match k {
+            Kind::Map => self.walk_map(d, dside, p, sch),
+            Kind::Seq => {
+                if self.is_associative(sch, d, p) {
+                    list::walk_associative(self, d, dside, p, sch)
+                } else {
+                    // Replace: the patch's list if it has one.
+                    Ok(match (p, d) {
+                        (Some(p), _) => Some((p.clone(), Ident::Origin)),
+                        (None, Some(d)) => Some((d.clone(), Ident::Dest)),
+                        (None, None) => None,
+                    })
+                }
+            }
+            Kind::Scalar => Ok(match (p, d) {
+                (Some(p), _) => Some((p.clone(), Ident::Origin)),
+                (None, Some(d)) => Some((d.clone(), Ident::Dest)),
+                (None, None) => None,
+            }),
+        }
+    }
+
+    fn is_associative(&self, sch: Sch<'a>, d: Option<&Value>, p: Option<&Value>) -> bool {
+        match sch {
+            Sch::Node(n) => matches!(self.schema.list_strategy(n), ListStrategy::Merge(_)),
+            Sch::Inline(i) => matches!(i.list_strategy(), ListStrategy::Merge(_)),
+            Sch::None => {
+                self.opts.infer_associative_lists
+                    && [d, p]
+                        .into_iter()
+                        .flatten()
+                        .any(|v| !v.is_null() && list::has_key_everywhere(v, "name"))
+            }
+        }
+    }
+
+    fn walk_map(
+        &mut self,
+        d: Option<&Value>,
+        dside: Side,
+        p: Option<&Value>,
+        sch: Sch<'a>,
+    ) -> Result<Visit, PatchError> {
+        // kyaml Merger.VisitMap: decide which node the merged fields are written into.
+        let (dest, dest_side, origin, ident): (Value, Side, Option<Value>, Ident);
+        if missing_or_null(d) {
+            let mut origin_v = p.cloned();
+            if let Some(pv) = p.filter(|p| p.is_map()) {
+                // kyaml ignores an unknown directive here (the key then stays).
+                if let Ok((dir, elided)) = directive::for_map(pv) {
+                    if dir == Directive::Delete {
+                        return Ok(None);
+                    }
+                    origin_v = Some(elided);
+                }
+            }
+            let Some(o) = origin_v else {
+                // The patch does not mention it: keep a written null, drop an empty one.
+                return Ok(d
+                    .filter(|d| d.style != Style::Empty)
+                    .map(|d| (d.clone(), Ident::KeepNull)));
+            };
+            dest = o.clone();
+            dest_side = Side::Patch;
+            origin = Some(o);
+            ident = Ident::Origin;
+        } else if p.is_some_and(Value::is_null) {
+            return Ok(None);
+        } else {
+            let (dir, elided) = match p {
+                None => (Directive::Merge, None),
+                Some(pv) => {
+                    let (dir, e) = directive::for_map(pv)
+                        .map_err(|v| directive::unknown(&self.path_string(), v))?;
+                    (dir, Some(e))
+                }
+            };
+            match dir {
+                Directive::Delete => return Ok(None),
+                Directive::Replace => {
+                    let Some(e) = elided else { return Ok(None) };
+                    dest = e.clone();
+                    dest_side = Side::Patch;
+                    origin = Some(e);
+                    ident = Ident::Origin;
+                }
+                Directive::Merge => {
+                    let Some(dv) = d else { return Ok(None) };
+                    dest = dv.clone();
+                    dest_side = dside;
+                    origin = elided;
+                    ident = Ident::Dest;
+                }
+            }
+        }
+        let mut dest = dest;
+        let Some(dest_map) = dest.as_map() else {
+            // A null (the patch's): nothing to walk; the caller clears it.
+            return Ok(Some((dest, ident)));
+        };
+        let origin_map = origin.as_ref().and_then(Value::as_map);
+        let mut names: Vec<Str> = dest_map.keys().cloned().collect();
+        if let Some(om) = origin_map {
+            names.extend(om.keys().filter(|k| !dest_map.contains_key(&***k)).cloned());
+        }
+        names.sort_unstable();
+        names.dedup();
+        let mut out: Option<Map> = None;
+        for name in names {
+            let dv = dest_map.get(&*name);
+            let pv = origin_map.and_then(|m| m.get(&*name));
+            let fs = self.field_schema(sch, &name);
+            self.path.push(name.clone());
+            let r = self.walk(dv, dest_side, pv, fs);
+            self.path.pop();
+            let r = r?;
+            let keep = match &r {
+                None => None,
+                Some((v, Ident::KeepNull)) => Some(v),
+                Some((v, _)) if v.is_null() => None,
+                Some((v, _)) => Some(v),
+            };
+            match keep {
+                None => {
+                    if dv.is_some() {
+                        out.get_or_insert_with(|| dest_map.clone())
+                            .shift_remove(&*name);
+                    }
+                }
+                Some(v) => {
+                    // Unchanged (same shared node or equal data): leave the map alone.
+                    if dv.is_some_and(|dv| same_node(dv, v)) {
+                        continue;
+                    }
+                    let m = out.get_or_insert_with(|| dest_map.clone());
+                    if let Some(slot) = m.get_mut(&*name) {
+                        *slot = v.clone();
+                    } else {
+                        m.insert(name, v.clone());
+                    }
+                }
+            }
+        }
+        if let Some(m) = out {
+            let style = if dest_map.is_empty() {
+                origin.as_ref().map_or(dest.style, |o| o.style)
+            } else {
+                dest.style
+            };
+            dest = Value::with_mark(
+                krust_yaml::Data::Map(std::sync::Arc::new(m)),
+                dest.mark,
+                style,
+            );
+        }
+        Ok(Some((dest, ident)))
+    }
+}
+
+/// Cheap identity test: the same shared container, or equal scalars.
+fn same_node(a: &Value, b: &Value) -> bool {
+    use krust_yaml::Data;
+    match (&a.data, &b.data) {
+        (Data::Map(x), Data::Map(y)) => std::sync::Arc::ptr_eq(x, y),
+        (Data::Seq(x), Data::Seq(y)) => std::sync::Arc::ptr_eq(x, y),
+        (Data::Map(_) | Data::Seq(_), _) | (_, Data::Map(_) | Data::Seq(_)) => false,
+        _ => a == b && a.style == b.style && a.mark == b.mark,
+    }
+}
+
+/// Strategic merge of `patch` into `target` with kustomize's options (prepend, no
+/// inference). See [`merge_with`].
+pub fn merge(target: &Value, patch: &Value, schema: &Schema) -> Result<Option<Value>, PatchError> {
+    merge_with(target, patch, schema, &MergeOptions::default())
+}
+
+/// Strategic merge of `patch` into `target` (kyaml `merge2.Merge(patch, target, opts)`).
+///
+/// Returns `Ok(None)` when the patch deletes the whole document (`$patch: delete` at the
+/// root); kustomize then drops the resource.
+pub fn merge_with(
+    target: &Value,
+    patch: &Value,
+    schema: &Schema,
+    opts: &MergeOptions,
+) -> Result<Option<Value>, PatchError> {
+    let mut w = Walker::new(schema, opts);
+    let r = w.walk(Some(target), Side::Target, Some(patch), Sch::None)?;
+    Ok(r.map(|(v, _)| v))
+}
