@@ -112,6 +112,7 @@ pub struct Label {
     pub pairs: Vec<(String, String)>,
     pub include_selectors: bool,
     pub include_templates: bool,
+    pub include_volume_claim_templates: bool,
     pub fields: Vec<FieldSpecArg>,
 }
 
@@ -362,12 +363,19 @@ impl Kustomization {
                 let lf = fields(
                     v,
                     "Label",
-                    &["pairs", "includeSelectors", "includeTemplates", "fields"],
+                    &[
+                        "pairs",
+                        "includeSelectors",
+                        "includeTemplates",
+                        "includeVolumeClaimTemplates",
+                        "fields",
+                    ],
                 )?;
                 Ok(Label {
                     pairs: lf.string_map("pairs")?.unwrap_or_default(),
                     include_selectors: lf.bool("includeSelectors")?,
                     include_templates: lf.bool("includeTemplates")?,
+                    include_volume_claim_templates: lf.bool("includeVolumeClaimTemplates")?,
                     fields: lf.list("fields", FieldSpecArg::decode)?,
                 })
             })?,

@@ -10,6 +10,7 @@ pub mod nameref;
 pub mod namespace;
 pub mod patch;
 pub mod prefix_suffix;
+pub mod replicas;
 pub mod select;
 pub mod sort;
 pub mod vars;
@@ -121,6 +122,9 @@ pub(crate) fn builtin_transformers(
                 if l.include_templates {
                     add(&mut specs, &config.template_labels);
                 }
+                if l.include_volume_claim_templates {
+                    add(&mut specs, &config.volume_claim_template_labels);
+                }
                 add(
                     &mut specs,
                     &[FieldSpec::new(Default::default(), "metadata/labels", true)],
@@ -145,12 +149,12 @@ pub(crate) fn builtin_transformers(
     for p in patch::json6902_patches(t)? {
         out.push(p);
     }
-    if !k.replicas.is_empty() {
-        return Err(Error::Unsupported {
-            file: t.file.clone(),
-            entry: format!("replicas: {}", k.replicas[0].name),
-            what: "replicas (not yet)".into(),
-        });
+    for r in &k.replicas {
+        out.push(Box::new(replicas::Replicas {
+            name: r.name.clone(),
+            count: r.count,
+            field_specs: config.replicas.clone(),
+        }));
     }
     if !k.images.is_empty() {
         return Err(Error::Unsupported {

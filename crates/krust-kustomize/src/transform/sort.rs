@@ -1,10 +1,53 @@
-//! The final order of a build (`--reorder`, `sortOptions`).
+//! The final order of a build (`--reorder`, `sortOptions`; kustomize's
+//! `SortOrderTransformer`).
 
+use krust_model::{LegacyOrder, ResMap};
+use krust_yaml::Value;
+
+use crate::decode::fields;
 use crate::target::Target;
-use crate::{Error, Kustomizer};
-use krust_model::ResMap;
+use crate::{Error, Kustomizer, Reorder};
+
+fn sort_options(v: &Value) -> Result<Option<LegacyOrder>, Error> {
+    let f = fields(v, "SortOptions", &["order", "legacySortOptions"]).map_err(Error::msg)?;
+    let order = f.string("order").map_err(Error::msg)?;
+    let legacy = f.raw("legacySortOptions");
+    match order.as_str() {
+        "fifo" => {
+            if legacy.is_some() {
+                return Err(Error::msg(
+                    "the field 'sortOptions.legacySortOptions' is set but the selected sort order is 'fifo', not 'legacy'",
+                ));
+            }
+            Ok(None)
+        }
+        "legacy" => {
+            let Some(l) = legacy else {
+                return Ok(Some(LegacyOrder::default()));
+            };
+            let lf =
+                fields(l, "LegacySortOptions", &["orderFirst", "orderLast"]).map_err(Error::msg)?;
+            Ok(Some(LegacyOrder {
+                order_first: lf.strings("orderFirst").map_err(Error::msg)?,
+                order_last: lf.strings("orderLast").map_err(Error::msg)?,
+            }))
+        }
+        _ => Err(Error::msg(
+            "the field 'sortOptions.order' must be one of [fifo, legacy]",
+        )),
+    }
+}
 
 /// Orders the build's output.
-pub(crate) fn apply(_kz: &Kustomizer, _t: &Target<'_>, _list: &mut ResMap) -> Result<(), Error> {
+pub(crate) fn apply(kz: &Kustomizer, t: &Target<'_>, list: &mut ResMap) -> Result<(), Error> {
+    if let Some(so) = &t.k.sort_options {
+        if let Some(order) = sort_options(so)? {
+            list.sort_legacy(&order);
+        }
+        return Ok(());
+    }
+    if matches!(kz.options.reorder, Reorder::Legacy | Reorder::Unspecified) {
+        list.sort_legacy(&LegacyOrder::default());
+    }
     Ok(())
 }
