@@ -1,6 +1,8 @@
 //! Resource files read with the real YAML reader, checked against `kubectl kustomize`
 //! (kustomize v5.5.0) on the same text.
 
+#![allow(clippy::unwrap_used)]
+
 use std::sync::Arc;
 
 use krust_model::{resources_from_documents, Origin, ResMap};
