@@ -433,6 +433,19 @@ impl<'o> Emitter<'o> {
         if !self.whitespace {
             self.put(' ');
         }
+        // Fast path: no line break inside (plain never has one) and no fold possible, because
+        // no space can sit past column 80.
+        if !allow_breaks || self.column + value.len() <= BEST_WIDTH + 1 || !value.contains(' ') {
+            self.out.push_str(value);
+            self.column += if value.is_ascii() {
+                value.len()
+            } else {
+                value.chars().count()
+            };
+            self.whitespace = false;
+            self.indention = false;
+            return;
+        }
         let mut spaces = false;
         let mut breaks = false;
         let mut chars = value.chars().peekable();

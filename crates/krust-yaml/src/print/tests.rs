@@ -322,3 +322,139 @@ mod prop {
         }
     }
 }
+
+mod yaml_text {
+    //! Small YAML files of our own, read with kyaml typing and printed; the expected texts
+    //! are `kubectl kustomize` output for the same files.
+    use super::super::*;
+    use crate::{parse_stream, Typing};
+
+    fn reprint(src: &str) -> Result<String, Error> {
+        let docs = parse_stream(src, "test.yaml", Typing::Kyaml).unwrap();
+        to_yaml_stream(&docs)
+    }
+
+    #[test]
+    fn numbers_retyped() {
+        let src = r###"apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: x
+spec:
+  a: 1e-320
+  b: -0.0
+  c: 5e-324
+  d: 1.7976931348623157e308
+  e: 0.1
+  f: 100.5
+  g: 1000000000000000.5
+  h: 123456.7
+  i: 1234567.0
+  j: 1.5e-5
+  k: 0.00001
+  l: 9223372036854775807
+  m: 9223372036854775808
+  n: -9223372036854775808
+  o: -9223372036854775809
+  p: 18446744073709551615
+  q: 18446744073709551616
+  r: 1e19
+  s: 123456789012345678
+  t: 0x1F
+  u: 0o17
+  v: 017
+  w: +12
+  x: 1_000
+  y: .5
+  z: -.5e3
+  aa: 2.5e+10
+  ab: 0.000123
+  ac: 12345678.9
+"###;
+        let want = r###"apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: x
+spec:
+  a: 1e-320
+  aa: 25000000000
+  ab: 0.000123
+  ac: 1.23456789e+07
+  b: 0
+  c: 5e-324
+  d: 1.7976931348623157e+308
+  e: 0.1
+  f: 100.5
+  g: 1.0000000000000005e+15
+  h: 123456.7
+  i: 1234567
+  j: 1.5e-05
+  k: 1e-05
+  l: 9223372036854775807
+  m: 9223372036854775808
+  "n": -9223372036854775808
+  o: -9.223372036854776e+18
+  p: 18446744073709551615
+  q: 1.8446744073709552e+19
+  r: 10000000000000000000
+  s: 123456789012345678
+  t: 31
+  u: 15
+  v: 15
+  w: 12
+  x: 1000
+  "y": 0.5
+  z: -500
+"###;
+        assert_eq!(reprint(src).unwrap(), want);
+    }
+
+    #[test]
+    fn nel_folds_and_escapes() {
+        let src = r###"apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: nel
+data:
+  a: "x \u0085\u0085 \u0085 y"
+  b: "x\u0085\u0085y"
+  c: "\u0085x"
+  d: "x\u0085 y"
+  e: "bom\ufeff"
+  f: "\u0001\u001f"
+  g: "caf\u00e9 \U0001F600"
+"###;
+        let want = r###"apiVersion: v1
+data:
+  a: |-
+    x
+
+    y
+  b: |-
+    x
+    y
+  c: ' x'
+  d: x y
+  e: "bom\uFEFF"
+  f: "\x01\x1F"
+  g: "café \U0001F600"
+kind: ConfigMap
+metadata:
+  name: nel
+"###;
+        assert_eq!(reprint(src).unwrap(), want);
+    }
+
+    #[test]
+    fn control_characters_and_long_keys_fail() {
+        let base = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n";
+        for bad in [r#"  a: "x\x7fy""#, r#"  a: "\u0080""#, r#"  a: "\uFFFE""#] {
+            let src = format!("{base}{bad}\n");
+            assert!(matches!(reprint(&src), Err(Error::Print { .. })), "{bad}");
+        }
+        let ok = format!("{base}  {}: v\n", "k".repeat(1022));
+        assert!(reprint(&ok).is_ok());
+        let long = format!("{base}  {}: v\n", "k".repeat(1023));
+        assert!(matches!(reprint(&long), Err(Error::Print { .. })));
+    }
+}
