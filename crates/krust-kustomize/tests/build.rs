@@ -1,0 +1,162 @@
+//! Builds of small inline kustomizations on a `MemFs`. Expected outputs were produced by
+//! `kubectl kustomize --reorder=none` (kustomize v5.5.0) on the same files.
+
+use std::path::Path;
+
+use krust_kustomize::{Error, Kustomizer, MemFs, Options, Reorder};
+
+const BASE_K: &str =
+    "resources:\n- deploy.yaml\nconfigMapGenerator:\n- name: app\n  literals:\n  - A=1\n";
+const DEPLOY: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: nginx\n        envFrom:\n        - configMapRef:\n            name: app\n";
+const PROD_K: &str =
+    "namespace: prod\nnamePrefix: prod-\ncommonLabels:\n  env: prod\nresources:\n- ../base\n";
+
+fn no_reorder() -> Options {
+    Options {
+        reorder: Reorder::None,
+        ..Options::default()
+    }
+}
+
+fn fs() -> MemFs {
+    MemFs::from_files([
+        ("base/kustomization.yaml", BASE_K),
+        ("base/deploy.yaml", DEPLOY),
+        ("prod/kustomization.yaml", PROD_K),
+    ])
+}
+
+#[test]
+fn overlay_with_prefix_namespace_labels_and_generated_configmap() {
+    let out = Kustomizer::new(no_reorder())
+        .build(&fs(), Path::new("/prod"))
+        .expect("build");
+    let expected = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  labels:
+    env: prod
+  name: prod-web
+  namespace: prod
+spec:
+  selector:
+    matchLabels:
+      env: prod
+  template:
+    metadata:
+      labels:
+        env: prod
+    spec:
+      containers:
+      - envFrom:
+        - configMapRef:
+            name: prod-app-89g4tffbfk
+        image: nginx
+        name: web
+---
+apiVersion: v1
+data:
+  A: \"1\"
+kind: ConfigMap
+metadata:
+  labels:
+    env: prod
+  name: prod-app-89g4tffbfk
+  namespace: prod
+";
+    assert_eq!(out.to_yaml().expect("print"), expected);
+}
+
+#[test]
+fn shared_base_is_built_once_per_kustomizer() {
+    let mut f = fs();
+    f.add_file(
+        "dev/kustomization.yaml",
+        "namePrefix: dev-\nresources:\n- ../base\n",
+    );
+    let k = Kustomizer::new(no_reorder());
+    let prod = k.build(&f, Path::new("/prod")).expect("prod");
+    let dev = k.build(&f, Path::new("/dev")).expect("dev");
+    assert_eq!(prod.len(), 2);
+    assert_eq!(
+        dev.get(0).map(|r| r.name().to_string()).as_deref(),
+        Some("dev-web")
+    );
+}
+
+#[test]
+fn missing_kustomization_names_the_directory() {
+    let f = MemFs::from_files([("a/x.yaml", "a: 1\n")]);
+    let err = Kustomizer::new(no_reorder())
+        .build(&f, Path::new("/a"))
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '/a'"
+    );
+}
+
+#[test]
+fn unknown_kustomization_field_is_rejected() {
+    let f = MemFs::from_files([("a/kustomization.yaml", "resourcez:\n- x.yaml\n")]);
+    let err = Kustomizer::new(no_reorder())
+        .build(&f, Path::new("/a"))
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("json: unknown field \"resourcez\""),
+        "{err}"
+    );
+}
+
+#[test]
+fn root_only_restrictor_refuses_files_outside_the_root() {
+    let f = MemFs::from_files([
+        (
+            "shared/cm.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n",
+        ),
+        (
+            "app/kustomization.yaml",
+            "resources:\n- ../shared/cm.yaml\n",
+        ),
+    ]);
+    let err = Kustomizer::new(no_reorder())
+        .build(&f, Path::new("/app"))
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("security; file '/shared/cm.yaml' is not in or below '/app'"),
+        "{err}"
+    );
+    let none = Options {
+        load_restrictor: krust_kustomize::LoadRestrictor::None,
+        ..no_reorder()
+    };
+    let out = Kustomizer::new(none)
+        .build(&f, Path::new("/app"))
+        .expect("unrestricted");
+    assert_eq!(out.len(), 1);
+}
+
+#[test]
+fn cycles_are_errors() {
+    let f = MemFs::from_files([
+        ("a/kustomization.yaml", "resources:\n- ../b\n"),
+        ("b/kustomization.yaml", "resources:\n- ../a\n"),
+    ]);
+    let err = Kustomizer::new(no_reorder())
+        .build(&f, Path::new("/a"))
+        .unwrap_err();
+    assert!(err.to_string().contains("cycle detected"), "{err}");
+    assert!(matches!(err, Error::Context { .. }));
+}
+
+#[test]
+fn legacy_order_puts_configmaps_before_deployments() {
+    let out = Kustomizer::new(Options::default())
+        .build(&fs(), Path::new("/prod"))
+        .expect("build");
+    let kinds: Vec<String> = out.iter().map(|r| r.kind().to_string()).collect();
+    assert_eq!(kinds, ["ConfigMap", "Deployment"]);
+}

@@ -1,0 +1,70 @@
+//! `krust build` run as a binary on a temporary directory.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+/// A fresh directory under the system temp dir, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> TempDir {
+        let p = std::env::temp_dir().join(format!("krust-cli-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).expect("mkdir");
+        TempDir(p)
+    }
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn build_prints_the_rendered_overlay() {
+    let dir = TempDir::new("ok");
+    let base = dir.path().join("base");
+    std::fs::create_dir_all(&base).expect("mkdir");
+    std::fs::write(
+        base.join("kustomization.yaml"),
+        "namePrefix: p-\nresources:\n- cm.yaml\n",
+    )
+    .expect("write");
+    std::fs::write(
+        base.join("cm.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  k: v\n",
+    )
+    .expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_krust"))
+        .arg("build")
+        .arg(&base)
+        .output()
+        .expect("run krust");
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "apiVersion: v1\ndata:\n  k: v\nkind: ConfigMap\nmetadata:\n  name: p-c\n"
+    );
+}
+
+#[test]
+fn build_error_exits_1_with_message_on_stderr() {
+    let dir = TempDir::new("err");
+    let out = Command::new(env!("CARGO_BIN_EXE_krust"))
+        .arg("build")
+        .arg(dir.path())
+        .output()
+        .expect("run krust");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("unable to find one of 'kustomization.yaml'")
+    );
+}
