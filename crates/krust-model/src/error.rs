@@ -50,6 +50,11 @@ pub enum Error {
         mark: Mark,
     },
 
+    /// A RoleBinding's ServiceAccount subject has a namespace that is not a string
+    /// (kustomize's message, trailing newline included).
+    #[error("Invalid Input: namespace is blank for resource \"{id}\"\n")]
+    BlankSubjectNamespace { id: ResId },
+
     /// Printing a resource failed.
     #[error("cannot print {id}")]
     Print {

@@ -30,6 +30,8 @@ struct Index {
     cur_names: HashMap<Str, Vec<usize>>,
     /// Names of current and previous ids.
     any_names: HashMap<Str, Vec<usize>>,
+    /// Names of previous ids only (kustomize's name-reference candidates).
+    prev_names: HashMap<Str, Vec<usize>>,
 }
 
 impl Index {
@@ -50,6 +52,9 @@ impl Index {
             insert_sorted(self.any.entry(id.clone()).or_default(), i);
             insert_sorted(self.any_names.entry(id.name.clone()).or_default(), i);
         }
+        for id in r.prev_ids() {
+            insert_sorted(self.prev_names.entry(id.name.clone()).or_default(), i);
+        }
     }
 
     /// Removes the entries of the resource at `i` (as it is now).
@@ -60,6 +65,9 @@ impl Index {
         for id in r.all_ids() {
             remove_from(&mut self.any, id, i);
             remove_from(&mut self.any_names, &id.name, i);
+        }
+        for id in r.prev_ids() {
+            remove_from(&mut self.prev_names, &id.name, i);
         }
     }
 }
@@ -302,6 +310,16 @@ impl ResMap {
     pub fn positions_by_any_name(&self, name: &str) -> &[usize] {
         self.index()
             .any_names
+            .get(name)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// Positions of resources with a previous id named `name`, in order (kustomize's
+    /// name-reference sieve `previousNameMatches` looks at previous ids only).
+    pub fn positions_by_prev_name(&self, name: &str) -> &[usize] {
+        self.index()
+            .prev_names
             .get(name)
             .map(Vec::as_slice)
             .unwrap_or(&[])
@@ -763,6 +781,13 @@ mod index_laws {
                 .collect();
             assert_eq!(m.positions_by_cur_name(name), cur_n.as_slice());
             assert_eq!(m.positions_by_any_name(name), any_n.as_slice());
+            let prev_n: Vec<usize> = m
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.prev_ids().iter().any(|x| &*x.name == name))
+                .map(|(i, _)| i)
+                .collect();
+            assert_eq!(m.positions_by_prev_name(name), prev_n.as_slice());
         }
         for k in 0..3 {
             for n in 0..3 {
