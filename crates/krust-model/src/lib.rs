@@ -6,6 +6,11 @@
 //!   generator options, origin) kept beside it, not in annotations.
 //! - [`ResMap`]: resources in order plus an id index.
 //! - [`resources_from_documents`]: kustomize's checks and `List` expansion for resource files.
+//! - [`fieldspecs`]: kustomize v5.5.0's built-in field-spec tables as data
+//!   ([`FieldSpecTables::builtin`]), user `configurations` files
+//!   ([`FieldSpecTables::from_config`]), parsed [`FieldPath`]s and the walker every
+//!   transformer uses ([`FieldSpec::apply`]).
+//! - [`ReferralScope`]: which resources a referrer may name (kustomize's namespace rules).
 //!
 //! ```
 //! use std::sync::Arc;
@@ -34,6 +39,11 @@
 //!   kustomization's custom `openapi` schema is not consulted.
 //! - Scalars that are not strings (e.g. `name: 123`) are read as their canonical text; a
 //!   float's original spelling is not kept.
+//! - Field-spec tables are sorted with a stable sort; kustomize's Go sort is not stable, so
+//!   specs with equal Gvks may be visited in another order (this can change which error is
+//!   reported first, not the result).
+//! - `List` items go through the effect of kustomize's JSON round trip (sorted keys,
+//!   integral floats as integers) but plain timestamps are not rewritten.
 
 #![forbid(unsafe_code)]
 // Tests may unwrap: a panic there is a failed test.
