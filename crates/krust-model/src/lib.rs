@@ -42,8 +42,8 @@
 //! - Field-spec tables are sorted with a stable sort; kustomize's Go sort is not stable, so
 //!   specs with equal Gvks may be visited in another order (this can change which error is
 //!   reported first, not the result).
-//! - `List` items go through the effect of kustomize's JSON round trip (sorted keys,
-//!   integral floats as integers) but plain timestamps are not rewritten.
+//! - `List` items get the effect of kustomize's JSON round trip (sorted keys, integral
+//!   floats as integers); other effects of that round trip are not reproduced.
 
 #![forbid(unsafe_code)]
 // Tests may unwrap: a panic there is a failed test.
