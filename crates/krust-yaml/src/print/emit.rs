@@ -192,7 +192,7 @@ impl<'o> Emitter<'o> {
     /// stack; v2's own depth limit applies.
     pub(super) fn document(&mut self, root: &Value) -> Result<(), Error> {
         let mut stack: Vec<Frame<'_>> = Vec::new();
-        self.open(root, false, false, &mut stack)?;
+        self.open(root, false, &mut stack)?;
         loop {
             let step = match stack.last_mut() {
                 None => break,
@@ -212,11 +212,11 @@ impl<'o> Emitter<'o> {
                 Step::Item(item) => {
                     self.write_indent();
                     self.write_indicator("-", true, false, true);
-                    self.open(item, false, false, &mut stack)?;
+                    self.open(item, false, &mut stack)?;
                 }
                 Step::Entry(key, value) => {
                     self.key(&key);
-                    self.open(value, true, false, &mut stack)?;
+                    self.open(value, true, &mut stack)?;
                 }
                 Step::Close(old_indent) => {
                     self.indent = old_indent;
@@ -231,11 +231,11 @@ impl<'o> Emitter<'o> {
     // ---- structure ----------------------------------------------------------------------
 
     /// Writes a scalar or an empty collection, or starts a block collection on `stack`.
+    /// `mapping` says the node is a mapping value (a sequence there is not indented).
     fn open<'v>(
         &mut self,
         value: &'v Value,
         mapping: bool,
-        simple_key: bool,
         stack: &mut Vec<Frame<'v>>,
     ) -> Result<(), Error> {
         if matches!(value.data, Data::Seq(_) | Data::Map(_)) && stack.len() >= MAX_DEPTH {
@@ -255,7 +255,8 @@ impl<'o> Emitter<'o> {
             }
             Data::String(s) => {
                 let s = through_json(s).map_err(|m| print_error(value, m))?;
-                self.string(&s, simple_key);
+                let analysis = analyze(&s);
+                self.string_analyzed(&s, &analysis, false);
             }
             Data::Seq(items) if items.is_empty() => self.empty_flow("[]"),
             Data::Seq(items) => {
@@ -380,11 +381,6 @@ impl<'o> Emitter<'o> {
             e.whitespace = false;
             e.indention = false;
         });
-    }
-
-    fn string(&mut self, s: &str, simple_key: bool) {
-        let analysis = analyze(s);
-        self.string_analyzed(s, &analysis, simple_key);
     }
 
     /// v2 `stringv` plus `yaml_emitter_select_scalar_style`.

@@ -458,3 +458,102 @@ metadata:
         assert!(matches!(reprint(&long), Err(Error::Print { .. })));
     }
 }
+
+mod complex_keys {
+    //! Keys over 128 bytes or with line breaks take the `? key` / `: value` form; the
+    //! expected text is `kubectl kustomize` output for the same file.
+    use super::super::*;
+    use crate::{parse_stream, Typing};
+
+    #[test]
+    fn complex_keys_with_collection_values() {
+        let k = "k".repeat(130);
+        let src = format!(
+            r###"apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: x
+spec:
+  {K}:
+  - a
+  - b: 1
+    c: 2
+  {K}2:
+    x: 1
+    y: [1, 2]
+  {K}3: {{}}
+  {K}4: []
+  {K}5: "multi\nline"
+  "a\nb":
+  - 1
+  "c\nd":
+    e: f
+  z:
+  - [a, b]
+  - [[x]]
+  - {{a: [b, c]}}
+list:
+- - - deep
+    - - deeper
+- a: "- b"
+- "trailing\n"
+- |+
+  keep
+
+"###,
+            K = k
+        );
+        let want = format!(
+            r###"apiVersion: v1
+kind: ConfigMap
+list:
+- - - deep
+    - - deeper
+- a: '- b'
+- |
+  trailing
+- |+
+  keep
+
+metadata:
+  name: x
+spec:
+  ? |-
+    a
+    b
+  : - 1
+  ? |-
+    c
+    d
+  : e: f
+  ? {K}
+  : - a
+    - b: 1
+      c: 2
+  ? {K}2
+  : x: 1
+    "y":
+    - 1
+    - 2
+  ? {K}3
+  : {{}}
+  ? {K}4
+  : []
+  ? {K}5
+  : |-
+    multi
+    line
+  z:
+  - - a
+    - b
+  - - - x
+  - a:
+    - b
+    - c
+"###,
+            K = k
+        );
+        let docs = parse_stream(&src, "test.yaml", Typing::Kyaml).unwrap();
+        assert_eq!(to_yaml_stream(&docs).unwrap(), want);
+    }
+}
