@@ -299,6 +299,38 @@ impl HelmRelease {
                 optional: cx.opt_bool(entry, "optional", &format!("{field}.optional"))?,
                 literal: cx.opt_bool(entry, "literal", &format!("{field}.literal"))?,
             };
+            if let Some(k) = r.values_key.as_deref().filter(|k| !k.is_empty()) {
+                if k.len() > 253
+                    || !k
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "-._".contains(c))
+                {
+                    return Err(cx.invalid(
+                        entry,
+                        &format!("{field}.valuesKey"),
+                        format!(
+                            "{k:?} does not match the CRD pattern ^[\\-._a-zA-Z0-9]+$ (max 253)"
+                        ),
+                    ));
+                }
+            }
+            if !r.target_path.is_empty() && !valid_target_path(&r.target_path) {
+                return Err(cx.invalid(
+                    entry,
+                    &format!("{field}.targetPath"),
+                    format!(
+                        "{:?} does not match the CRD pattern ^([a-zA-Z0-9_\\-.\\\\\\/]|\\[[0-9]{{1,5}}\\])+$ (max 250)",
+                        r.target_path
+                    ),
+                ));
+            }
+            if r.name.len() > 253 {
+                return Err(cx.invalid(
+                    entry,
+                    &format!("{field}.name"),
+                    "longer than 253 characters",
+                ));
+            }
             if r.literal && !api_version.ends_with("/v2") {
                 diagnostics.push(Diagnostic {
                     severity: Severity::Warning,
@@ -491,6 +523,32 @@ impl HelmRelease {
     }
 }
 
+/// The CRD pattern of `targetPath`: `^([a-zA-Z0-9_\-.\\\/]|\[[0-9]{1,5}\])+$`, at most
+/// 250 characters.
+fn valid_target_path(p: &str) -> bool {
+    if p.is_empty() || p.len() > 250 {
+        return false;
+    }
+    let b = p.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c.is_ascii_alphanumeric() || b"_-.\\/".contains(&c) {
+            i += 1;
+            continue;
+        }
+        if c != b'[' {
+            return false;
+        }
+        let digits = b[i + 1..].iter().take_while(|d| d.is_ascii_digit()).count();
+        if !(1..=5).contains(&digits) || b.get(i + 1 + digits) != Some(&b']') {
+            return false;
+        }
+        i += digits + 2;
+    }
+    true
+}
+
 fn non_empty(s: Option<String>) -> Option<String> {
     s.filter(|s| !s.is_empty())
 }
@@ -518,6 +576,26 @@ pub fn shorten_name(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn target_path_pattern() {
+        for ok in ["a", "a.b", "a\\.b", "a[0]", "a[12345].b", "x/y-z_1", "[0]"] {
+            assert!(valid_target_path(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "a b",
+            "a[]",
+            "a[123456]",
+            "a[x]",
+            "a=1",
+            "a,b",
+            "a[0",
+            "é",
+        ] {
+            assert!(!valid_target_path(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn shortening_follows_upstream_code() {
