@@ -231,10 +231,19 @@ impl<'a> Builder<'a> {
                 };
                 let mut node = node.clone();
                 node.value.mark = mark;
+                if node.tag != KeyTag::Map && self.in_merge_value() {
+                    return Err(self.invalid(
+                        mark,
+                        "invalid map merge: received alias for a non-map value".into(),
+                    ));
+                }
                 self.count(node.size, mark)?;
                 self.finish(node)?;
             }
             Event::Scalar(text, style, anchor, tag) => {
+                if style == ScalarStyle::DoubleQuoted {
+                    self.check_escapes(&span, mark)?;
+                }
                 if let Some(spans) = self.scalar_spans.as_mut() {
                     spans.push((
                         self.index.byte(span.start.index()),
@@ -344,6 +353,44 @@ impl<'a> Builder<'a> {
         Ok(false)
     }
 
+    /// Whether the next node is the value of a `<<` key or an item of a sequence that is.
+    fn in_merge_value(&self) -> bool {
+        let is_merge_slot = |f: Option<&Frame>| matches!(f, Some(Frame::Map { key: Some(k), .. }) if k.tag == KeyTag::Merge);
+        let n = self.stack.len();
+        match self.stack.last() {
+            Some(Frame::Map { .. }) => is_merge_slot(self.stack.last()),
+            Some(Frame::Seq { .. }) => {
+                is_merge_slot(n.checked_sub(2).and_then(|i| self.stack.get(i)))
+            }
+            None => false,
+        }
+    }
+
+    /// go-yaml knows no `\/` escape (YAML 1.2 added it; saphyr accepts it).
+    fn check_escapes(&self, span: &Span, mark: Mark) -> Result<(), Error> {
+        let (a, b) = (
+            self.index.byte(span.start.index()),
+            self.index.byte(span.end.index()),
+        );
+        let Some(src) = self.index.src.get(a..b) else {
+            return Ok(());
+        };
+        if !src.contains("\\/") {
+            return Ok(());
+        }
+        let mut bytes = src.bytes();
+        while let Some(c) = bytes.next() {
+            if c == b'\\' && bytes.next() == Some(b'/') {
+                return Err(Error::Syntax {
+                    file: self.file.to_string(),
+                    mark,
+                    message: "found unknown escape character while parsing a quoted scalar".into(),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// Where the `|` or `>` of a block scalar is (go-yaml's position for the node); the
     /// parser's span starts at the content. Scalars with an anchor or tag keep the span's
     /// start, which is where go-yaml puts them too.
@@ -427,6 +474,9 @@ impl<'a> Builder<'a> {
             }
         };
         let resolved = match core {
+            // kyaml re-encodes the node before decoding it, and an empty plain scalar in a
+            // flow collection is written as '' there: the empty string, not null.
+            None if plain && in_flow && text.is_empty() => Resolved::Str,
             None if plain => resolve_plain(text, self.typing),
             None => Resolved::Str,
             Some(CoreTag::Binary) => {
@@ -505,7 +555,8 @@ impl<'a> Builder<'a> {
         let mut map = Map::with_capacity(entries.len());
         let mut size: u64 = 1;
         for (k, v) in &entries {
-            if k.tag == KeyTag::Merge {
+            // kyaml's DeAnchor clears every field named `<<`, quoted or not.
+            if k.tag == KeyTag::Merge || k.text.as_deref() == Some("<<") {
                 continue;
             }
             let key: Str = match (k.tag, &k.text) {

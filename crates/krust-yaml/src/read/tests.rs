@@ -153,12 +153,12 @@ fn merge_keys_kyaml() {
         v.get("m").and_then(|m| m.get("x")).and_then(Value::as_i64),
         Some(2)
     );
-    // A quoted "<<" is an ordinary key.
-    let v = one("m:\n  '<<': 1\n");
-    assert_eq!(
-        v.get("m").and_then(|m| m.get("<<")).and_then(Value::as_i64),
-        Some(1)
-    );
+    // A quoted "<<" is not a merge key (and kyaml drops it: see below).
+    let v = one("m:\n  '<<': {x: 1}\n");
+    assert!(v.path(&["m", "x"]).is_none());
+    // In YAML 1.1 reading it is an ordinary key.
+    let v = one11("m:\n  '<<': 1\n");
+    assert_eq!(v.path(&["m", "<<"]).and_then(Value::as_i64), Some(1));
 }
 
 #[test]
@@ -340,4 +340,50 @@ fn timestamps_with_a_time_stay_text_in_flow_collections() {
 fn timestamp_offset_of_a_day_fails() {
     assert!(parse_stream("a: 2001-12-14T21:59:43+24:00\n", "t", Typing::Kyaml).is_err());
     assert!(parse_stream("a: [2001-12-14T21:59:43+24:00]\n", "t", Typing::Kyaml).is_ok());
+}
+
+#[test]
+fn empty_scalars_in_flow_collections_are_empty_strings() {
+    let v = one("a: {b, c: }\nd: [x, ~]\ne:\n");
+    assert_eq!(v.str_at(&["a", "b"]), Some(""));
+    assert_eq!(v.str_at(&["a", "c"]), Some(""));
+    assert!(v
+        .path(&["d"])
+        .and_then(|d| d.get_index(1))
+        .is_some_and(Value::is_null));
+    assert!(v.get("e").is_some_and(Value::is_null));
+    // YAML 1.1 reading has no such round trip.
+    assert!(one11("a: {b}\n")
+        .path(&["a", "b"])
+        .is_some_and(Value::is_null));
+}
+
+#[test]
+fn quoted_merge_key_is_dropped_in_kyaml() {
+    let v = one("m:\n  '<<': {x: 1}\n  y: 2\n");
+    assert_eq!(v.get("m").and_then(Value::as_map).map(|m| m.len()), Some(1));
+    assert!(v.path(&["m", "<<"]).is_none());
+}
+
+#[test]
+fn merge_of_an_alias_to_a_sequence_fails() {
+    let src = "a: &a [{x: 1}]\nm:\n  <<: *a\n";
+    assert!(parse_stream(src, "t", Typing::Kyaml).is_err());
+    assert!(parse_stream(src, "t", Typing::Yaml11).is_err());
+    let src = "a: &a [{x: 1}]\nm:\n  <<: [*a]\n";
+    assert!(parse_stream(src, "t", Typing::Kyaml).is_err());
+    // An alias to a map inside the merge list is fine.
+    let v = one("a: &a {x: 1}\nm:\n  <<: [*a, {y: 2}]\n");
+    assert_eq!(v.path(&["m", "y"]).and_then(Value::as_i64), Some(2));
+}
+
+#[test]
+fn slash_escape_is_unknown_to_go_yaml() {
+    assert!(matches!(
+        parse_stream("a: \"x\\/y\"\n", "t", Typing::Kyaml),
+        Err(Error::Syntax { .. })
+    ));
+    let v = one("a: \"x\\\\/y\"\nb: 'x\\/y'\n");
+    assert_eq!(v.str_at(&["a"]), Some("x\\/y"));
+    assert_eq!(v.str_at(&["b"]), Some("x\\/y"));
 }
