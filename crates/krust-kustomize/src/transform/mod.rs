@@ -5,6 +5,7 @@ pub mod config;
 pub mod fieldspec;
 pub mod generators;
 pub mod hash;
+pub mod images;
 pub mod labels;
 pub mod nameref;
 pub mod namespace;
@@ -156,12 +157,11 @@ pub(crate) fn builtin_transformers(
             field_specs: config.replicas.clone(),
         }));
     }
-    if !k.images.is_empty() {
-        return Err(Error::Unsupported {
-            file: t.file.clone(),
-            entry: format!("images: {}", k.images[0].name),
-            what: "images (not yet)".into(),
-        });
+    for im in &k.images {
+        out.push(Box::new(images::Images {
+            image: im.clone(),
+            field_specs: config.images.clone(),
+        }));
     }
     if !k.replacements.is_empty() {
         return Err(Error::Unsupported {
