@@ -3,7 +3,9 @@
 
 use std::path::Path;
 
-use krust_kustomize::{clean_path, Kustomizer, LoadRestrictor, MemFs, Options};
+use krust_kustomize::{clean_path, DiskFs, Kustomizer, LoadRestrictor, MemFs, Options};
+
+use crate::errcheck::normalise_paths;
 
 /// Final resource ordering (`--reorder`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -95,6 +97,42 @@ pub fn build(tree: &Tree, dir: &str, options: &BuildOptions) -> Result<String, S
     resmap.to_yaml().map_err(|e| error_chain(&e))
 }
 
+/// Like [`build`], on the real file system: the tree is written to a fresh temporary
+/// directory, the placeholder becomes that directory's absolute path, and error messages
+/// have that path (as given and with symlinks resolved) removed, so they name files as
+/// `/base/...` just as the in-memory build does. For cases whose Go test ran on disk.
+pub fn build_on_disk(tree: &Tree, dir: &str, options: &BuildOptions) -> Result<String, String> {
+    let temp = tempfile::tempdir().map_err(|e| format!("runner: creating a temp dir: {e}"))?;
+    let root = temp.path().join("input");
+    let root_text = root.to_string_lossy().into_owned();
+    for (path, bytes) in tree.files_for_root(&root_text) {
+        let file = root.join(&path);
+        if let Some(parent) = file.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("runner: creating {}: {e}", parent.display()))?;
+        }
+        std::fs::write(&file, bytes)
+            .map_err(|e| format!("runner: writing {}: {e}", file.display()))?;
+    }
+    for d in &tree.empty_dirs {
+        let path = root.join(d);
+        std::fs::create_dir_all(&path)
+            .map_err(|e| format!("runner: creating {}: {e}", path.display()))?;
+    }
+    std::fs::create_dir_all(&root)
+        .map_err(|e| format!("runner: creating {}: {e}", root.display()))?;
+    let canonical = std::fs::canonicalize(&root)
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let normalise = |message: String| normalise_paths(&message, &[&root_text, &canonical]);
+    let target = clean_path(&root.join(dir));
+    let kustomizer = Kustomizer::new(engine_options(options));
+    let resmap = kustomizer
+        .build(&DiskFs, &target)
+        .map_err(|e| normalise(error_chain(&e)))?;
+    resmap.to_yaml().map_err(|e| normalise(error_chain(&e)))
+}
+
 fn engine_options(o: &BuildOptions) -> Options {
     Options {
         load_restrictor: if o.load_restrictor_none {
@@ -153,5 +191,26 @@ mod tests {
             b"resources:\n- /tmp/c/input/base/r.yaml\n- /tmp/c/input/x\n"
         );
         assert_eq!(files[1].1, b"kind: A\n");
+    }
+
+    #[test]
+    fn disk_builds_name_files_relative_to_the_root() {
+        // An absolute resource path that does not exist: the message must not contain the
+        // temporary directory, only `/root/missing`.
+        let tree = Tree {
+            files: vec![(
+                "root/kustomization.yaml".into(),
+                b"resources:\n- __R__/root/missing\n".to_vec(),
+            )],
+            empty_dirs: vec!["root/empty".into()],
+            placeholder: Some("__R__".into()),
+        };
+        let err =
+            build_on_disk(&tree, "root", &BuildOptions::default()).expect_err("missing resource");
+        assert!(err.contains("'/root/missing'"), "{err}");
+        assert!(
+            !err.contains(&*std::env::temp_dir().to_string_lossy()),
+            "{err}"
+        );
     }
 }

@@ -64,7 +64,6 @@ pub fn check_all(checks: &[ErrorCheck], message: &str) -> Result<(), String> {
 /// Makes an error message name files as the test sees them: every occurrence of the absolute
 /// path of the case's `input/` directory is removed, so `<abs>/input/base` reads `/base`.
 /// `roots` lists that directory's spellings (as given, canonical); a trailing `/` is ignored.
-#[allow(dead_code)] // used by the disk-backed engine adapter
 pub fn normalise_paths(message: &str, roots: &[&str]) -> String {
     let mut roots: Vec<&str> = roots
         .iter()
