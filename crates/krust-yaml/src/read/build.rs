@@ -102,24 +102,43 @@ pub(crate) struct Builder<'a> {
     docs: Vec<Value>,
     /// Collected only when comments are wanted.
     pub(crate) scalar_spans: Option<Vec<ByteSpan>>,
+    /// Where the text being parsed starts in its file (a chunk of a kyaml-split stream).
+    at: ChunkStart,
+    /// Stop after the first document (go-yaml's decoder reads one document per chunk).
+    first_only: bool,
 }
 
-fn mark_of(span: &Span) -> Mark {
-    let line = u32::try_from(span.start.line()).unwrap_or(u32::MAX);
-    let col = u32::try_from(span.start.col().saturating_add(1)).unwrap_or(u32::MAX);
-    Mark::new(line, col)
+/// Where a parsed chunk starts in its file.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct ChunkStart {
+    /// Lines before the chunk.
+    pub(crate) lines: usize,
+    /// Bytes before the chunk.
+    pub(crate) bytes: usize,
 }
 
 impl<'a> Builder<'a> {
-    pub(crate) fn new(src: &'a str, file: &'a str, typing: Typing, want_spans: bool) -> Self {
+    pub(crate) fn new(
+        src: &'a str,
+        file: &'a str,
+        typing: Typing,
+        want_spans: bool,
+        at: ChunkStart,
+        first_only: bool,
+    ) -> Self {
         Builder {
+            at,
+            first_only,
             file,
             typing,
             index: CharIndex::new(src),
             anchors: HashMap::new(),
             stack: Vec::new(),
             root: None,
-            doc_mark: Mark::new(1, 1),
+            doc_mark: Mark::new(
+                u32::try_from(at.lines.saturating_add(1)).unwrap_or(u32::MAX),
+                1,
+            ),
             doc_nodes: 0,
             flow_depth: 0,
             docs: Vec::new(),
@@ -136,17 +155,23 @@ impl<'a> Builder<'a> {
         while let Some(ev) = parser.next_event() {
             let (event, span) = ev.map_err(|e| Error::Syntax {
                 file: self.file.to_string(),
-                mark: Mark::new(
-                    u32::try_from(e.marker().line()).unwrap_or(u32::MAX),
-                    u32::try_from(e.marker().col().saturating_add(1)).unwrap_or(u32::MAX),
-                ),
+                mark: self.mark_at(e.marker().line(), e.marker().col()),
                 message: e.info().to_string(),
             })?;
-            if self.event(event, span)? {
+            if self.event(event, span)? || (self.first_only && !self.docs.is_empty()) {
                 break;
             }
         }
         Ok((self.docs, self.scalar_spans))
+    }
+
+    /// A file position from a chunk's 1-based line and 0-based column.
+    fn mark_at(&self, line: usize, col0: usize) -> Mark {
+        let line = line.saturating_add(self.at.lines);
+        Mark::new(
+            u32::try_from(line).unwrap_or(u32::MAX),
+            u32::try_from(col0.saturating_add(1)).unwrap_or(u32::MAX),
+        )
     }
 
     fn limit(&self, mark: Mark, message: String) -> Error {
@@ -208,7 +233,7 @@ impl<'a> Builder<'a> {
 
     /// Handles one event; returns true at the end of the stream.
     fn event(&mut self, event: Event<'_>, span: Span) -> Result<bool, Error> {
-        let mark = mark_of(&span);
+        let mark = self.mark_at(span.start.line(), span.start.col());
         match event {
             Event::StreamEnd => return Ok(true),
             Event::Nothing | Event::StreamStart => {}
@@ -246,8 +271,8 @@ impl<'a> Builder<'a> {
                 }
                 if let Some(spans) = self.scalar_spans.as_mut() {
                     spans.push((
-                        self.index.byte(span.start.index()),
-                        self.index.byte(span.end.index()),
+                        self.at.bytes + self.index.byte(span.start.index()),
+                        self.at.bytes + self.index.byte(span.end.index()),
                     ));
                 }
                 // The text is kept only where the scalar may serve as a mapping key.
@@ -408,11 +433,8 @@ impl<'a> Builder<'a> {
             line_no = line_no.checked_sub(1)?;
             if !line.trim().is_empty() {
                 let col = header_indicator(line)?;
-                let col = line.get(..col)?.chars().count() + 1;
-                return Some(Mark::new(
-                    u32::try_from(line_no).unwrap_or(u32::MAX),
-                    u32::try_from(col).unwrap_or(u32::MAX),
-                ));
+                let col0 = line.get(..col)?.chars().count();
+                return Some(self.mark_at(line_no, col0));
             }
             end = line_start.checked_sub(1)?;
         }

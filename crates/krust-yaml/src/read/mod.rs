@@ -10,6 +10,10 @@ mod resolve;
 #[cfg(test)]
 mod tests;
 
+use std::borrow::Cow;
+
+use build::ChunkStart;
+
 use crate::{Error, Mark, Value};
 
 /// Which scalar resolution rules apply.
@@ -34,12 +38,14 @@ pub struct Comment {
 
 /// Reads every document of a multi-document stream. `file` names the source in errors.
 ///
-/// A document with no content (`---` alone, or only comments after `---`) is a null with
-/// [`crate::Style::Empty`]; a stream with no document at all gives an empty vector.
+/// With [`Typing::Kyaml`] the stream is cut into documents the way kyaml's `ByteReader`
+/// cuts it: `\r\n` becomes `\n`, a line starting with `---` separates documents (text after
+/// it other than a comment is an error), and only the first document of each piece is read
+/// (so anything after a `...` end marker is ignored). A piece with no content (empty, or
+/// only comments) is a null with [`crate::Style::Empty`]; a stream with no content at all
+/// gives an empty vector.
 pub fn parse_stream(src: &str, file: &str, typing: Typing) -> Result<Vec<Value>, Error> {
-    build::Builder::new(src, file, typing, false)
-        .run(src)
-        .map(|(docs, _)| docs)
+    read(src, file, typing, false, false).map(|(docs, _, _)| docs)
 }
 
 /// [`parse_stream`], plus the stream's comments in source order.
@@ -48,15 +54,126 @@ pub fn parse_stream_with_comments(
     file: &str,
     typing: Typing,
 ) -> Result<(Vec<Value>, Vec<Comment>), Error> {
-    let (docs, spans) = build::Builder::new(src, file, typing, true).run(src)?;
-    let comments = comments::scan(src, &spans.unwrap_or_default());
+    let (docs, spans, text) = read(src, file, typing, true, false)?;
+    let comments = comments::scan(&text, &spans);
     Ok((docs, comments))
 }
 
-/// The first document of a stream; null when there is none.
+/// The first document of a stream; null when there is none. Like go-yaml's `Unmarshal`,
+/// nothing after the first document is read.
 pub fn parse_document(src: &str, file: &str, typing: Typing) -> Result<Value, Error> {
-    Ok(parse_stream(src, file, typing)?
+    Ok(read(src, file, typing, false, true)?
+        .0
         .into_iter()
         .next()
         .unwrap_or_default())
+}
+
+type Read<'s> = (Vec<Value>, Vec<build::ByteSpan>, Cow<'s, str>);
+
+fn read<'s>(
+    src: &'s str,
+    file: &str,
+    typing: Typing,
+    want_spans: bool,
+    first_only: bool,
+) -> Result<Read<'s>, Error> {
+    if typing == Typing::Yaml11 {
+        let b = build::Builder::new(
+            src,
+            file,
+            typing,
+            want_spans,
+            ChunkStart::default(),
+            first_only,
+        );
+        let (docs, spans) = b.run(src)?;
+        return Ok((docs, spans.unwrap_or_default(), Cow::Borrowed(src)));
+    }
+    let text: Cow<'s, str> = if src.contains("\r\n") {
+        Cow::Owned(src.replace("\r\n", "\n"))
+    } else {
+        Cow::Borrowed(src)
+    };
+    let chunks = split_documents(&text, file)?;
+    let mut docs = Vec::new();
+    let mut spans = Vec::new();
+    let several = chunks.len() > 1;
+    for at in chunks {
+        let end = at.end;
+        let Some(chunk) = text.get(at.start.bytes..end) else {
+            continue;
+        };
+        let b = build::Builder::new(chunk, file, typing, want_spans, at.start, true);
+        let (mut d, s) = b.run(chunk)?;
+        if d.is_empty() && several {
+            let line = u32::try_from(at.start.lines.saturating_add(1)).unwrap_or(u32::MAX);
+            d.push(Value::with_mark(
+                crate::Data::Null,
+                Mark::new(line, 1),
+                crate::Style::Empty,
+            ));
+        }
+        docs.append(&mut d);
+        spans.extend(s.unwrap_or_default());
+        if first_only && !docs.is_empty() {
+            break;
+        }
+    }
+    Ok((docs, spans, text))
+}
+
+/// A piece of a stream between document separators.
+struct Chunk {
+    start: ChunkStart,
+    /// Byte offset just past the piece (its last line break included).
+    end: usize,
+}
+
+/// kyaml's `splitDocuments`: separators are matches of `\n---.*\n`, found left to right
+/// without overlapping.
+fn split_documents(s: &str, file: &str) -> Result<Vec<Chunk>, Error> {
+    let mut chunks = Vec::new();
+    let mut start = ChunkStart::default();
+    let mut search = 0;
+    // Lines before `search`.
+    let mut lines_before = 0;
+    while let Some(off) = s.get(search..).and_then(|t| t.find("\n---")) {
+        let nl = search + off;
+        let Some(eol) = s
+            .get(nl + 1..)
+            .and_then(|t| t.find('\n'))
+            .map(|e| nl + 1 + e)
+        else {
+            break;
+        };
+        let sep_lines_before = lines_before + count_lines(s.get(search..nl + 1).unwrap_or(""));
+        let rest = s.get(nl + 4..eol).unwrap_or("").trim();
+        if !rest.is_empty() && !rest.starts_with('#') {
+            return Err(Error::Syntax {
+                file: file.to_string(),
+                mark: Mark::new(u32::try_from(sep_lines_before + 1).unwrap_or(u32::MAX), 1),
+                message: format!(
+                    "invalid document separator: {}",
+                    s.get(nl + 1..eol).unwrap_or("").trim()
+                ),
+            });
+        }
+        chunks.push(Chunk { start, end: nl + 1 });
+        start = ChunkStart {
+            lines: sep_lines_before + 1,
+            bytes: eol + 1,
+        };
+        search = eol + 1;
+        lines_before = sep_lines_before + 1;
+    }
+    chunks.push(Chunk {
+        start,
+        end: s.len(),
+    });
+    Ok(chunks)
+}
+
+fn count_lines(s: &str) -> usize {
+    s.bytes().filter(|&b| b == b'\n').count()
 }

@@ -217,9 +217,38 @@ fn documents() {
     assert!(parse_document("", "t", Typing::Kyaml)
         .expect("empty")
         .is_null());
-    let docs = parse_stream("x\n--- 3\n", "t", Typing::Kyaml).expect("scalars");
+    let docs = parse_stream("x\n--- 3\n", "t", Typing::Yaml11).expect("scalars");
     assert_eq!(docs.len(), 2);
     assert_eq!(docs[1].as_i64(), Some(3));
+}
+
+#[test]
+fn kyaml_splits_documents_like_kyaml() {
+    // Content after a separator is an error, a comment is fine.
+    let e = parse_stream("a: 1\n--- 3\n", "s.yaml", Typing::Kyaml).expect_err("separator");
+    assert!(
+        matches!(e, Error::Syntax { mark, .. } if mark == Mark::new(2, 1)),
+        "{e:?}"
+    );
+    assert!(parse_stream("a: 1\n----\nb: 2\n", "s", Typing::Kyaml).is_err());
+    let docs = parse_stream("a: 1\n--- # next\nb: 2\n", "s", Typing::Kyaml).expect("comment");
+    assert_eq!(docs.len(), 2);
+    // Marks count lines of the whole file.
+    assert_eq!(docs[1].get("b").map(|b| b.mark), Some(Mark::new(3, 4)));
+    // Only the first document of a piece is read: text after `...` is ignored.
+    let docs = parse_stream("a: 1\n...\nb: [\n", "s", Typing::Kyaml).expect("end marker");
+    assert_eq!(docs.len(), 1);
+    // A leading `---` is part of the first piece; a final `---` without a line break too.
+    let docs = parse_stream("---\na: 1\n---", "s", Typing::Kyaml).expect("leading");
+    assert_eq!(docs.len(), 1);
+    // Directives end up alone in a piece, which go-yaml rejects.
+    assert!(parse_stream("%YAML 1.1\n---\na: 1\n", "s", Typing::Kyaml).is_err());
+    // CRLF line breaks.
+    let docs = parse_stream("a: |\r\n  x\r\n---\r\nb: 2\r\n", "s", Typing::Kyaml).expect("crlf");
+    assert_eq!(docs[0].str_at(&["a"]), Some("x\n"));
+    assert_eq!(docs[1].get("b").and_then(Value::as_i64), Some(2));
+    // A quoted scalar cut by a separator line is broken.
+    assert!(parse_stream("a: \"x\n---\n y\"\n", "s", Typing::Kyaml).is_err());
 }
 
 #[test]
