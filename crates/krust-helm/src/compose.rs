@@ -125,8 +125,9 @@ fn compose_user_values(hr: &HelmRelease, lookup: &impl Lookup) -> Result<Value, 
         // Without targetPath nothing is written through a shared object, and plain
         // copy-on-write merging gives the same result as Go's aliasing maps.
         let mut result = Value::map();
+        let mut missed = Vec::new();
         for r in &hr.values_from {
-            let Some(data) = resolve(hr, r, lookup)? else {
+            let Some(data) = resolve(hr, r, lookup, &mut missed)? else {
                 continue;
             };
             let doc = read_values(&data)
@@ -147,8 +148,9 @@ fn compose_aliased(
 ) -> Result<Value, ValuesError> {
     let v: Option<GMap> = inline.as_map().map(G::map_from);
     let mut result = G::new_map();
+    let mut missed = Vec::new();
     for r in &hr.values_from {
-        let Some(data) = resolve(hr, r, lookup)? else {
+        let Some(data) = resolve(hr, r, lookup, &mut missed)? else {
             continue;
         };
         if r.target_path.is_empty() {
@@ -235,10 +237,15 @@ fn ref_error(
 }
 
 /// Resolves one entry to its data bytes; `None` means "skip" (optional and absent).
+///
+/// `missed` holds the objects an earlier optional entry did not find. Upstream caches that
+/// miss, so a later non-optional entry naming the same object fails with the bare reason
+/// ("resource not found") instead of the API's not-found message.
 fn resolve(
     hr: &HelmRelease,
     r: &ValuesReference,
     lookup: &impl Lookup,
+    missed: &mut Vec<(String, String)>,
 ) -> Result<Option<Vec<u8>>, ValuesError> {
     let resource = match r.kind.as_str() {
         "ConfigMap" => "configmaps",
@@ -247,10 +254,12 @@ fn resolve(
     };
     let Some(obj) = lookup.get(&r.kind, &hr.namespace, &r.name) else {
         if r.optional {
+            missed.push((r.kind.clone(), r.name.clone()));
             return Ok(None);
         }
-        let detail = format!("{resource} \"{}\" not found", r.name);
-        return Err(ref_error(hr, r, RefReason::ResourceNotFound, Some(detail)));
+        let seen = missed.iter().any(|(k, n)| *k == r.kind && *n == r.name);
+        let detail = (!seen).then(|| format!("{resource} \"{}\" not found", r.name));
+        return Err(ref_error(hr, r, RefReason::ResourceNotFound, detail));
     };
     let key = r.values_key();
     let invalid = |m: String| ref_error(hr, r, RefReason::InvalidObject, Some(m));

@@ -65,6 +65,7 @@
 mod chart;
 mod compose;
 mod error;
+mod graph;
 mod gval;
 mod merge;
 mod release;
@@ -75,6 +76,7 @@ pub use chart::{
 };
 pub use compose::{compose_values, ComposedValues, Lookup, ObjectIndex, ValuesSource};
 pub use error::{RefReason, ReferenceError, ValuesError};
+pub use graph::depends_on_cycles;
 pub use merge::{json_typed, merge};
 pub use release::{
     shorten_name, ChartTemplate, CrossNamespaceRef, Diagnostic, HelmRelease, ObjectRef, Severity,

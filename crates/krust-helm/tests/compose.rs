@@ -154,6 +154,15 @@ fn references_resolve_only_in_the_release_namespace() {
 }
 
 #[test]
+fn a_miss_cached_by_an_optional_entry_fails_with_the_bare_reason() {
+    let spec = "  valuesFrom:\n  - kind: Secret\n    name: gone\n    optional: true\n  - kind: Secret\n    name: gone\n";
+    assert_eq!(
+        compose(spec, "").unwrap_err().to_string(),
+        "HelmRelease apps/web: could not resolve Secret chart values reference 'apps/gone' with key 'values.yaml': resource not found"
+    );
+}
+
+#[test]
 fn error_texts_follow_fluxcd_pkg() {
     let objs = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  namespace: apps\nstringData:\n  list: \"- a\\n\"\n  csv: a,b\n";
     let cases = [
