@@ -9,7 +9,6 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use indexmap::IndexMap;
 use saphyr_parser::{Event, Parser, ScalarStyle, Span, Tag};
 
 use super::resolve::{format_float_key, resolve_plain, resolve_tagged, CoreTag, Resolved};
@@ -85,6 +84,18 @@ impl<'a> CharIndex<'a> {
     }
 }
 
+/// A finished mapping: entries, expanded size, and the part of it merge keys copied in.
+type Built = (Map, u64, u64);
+
+/// The address of a collection's shared storage: its identity while it is alive.
+fn collection_ptr(v: &Value) -> Option<usize> {
+    match &v.data {
+        Data::Map(m) => Some(Arc::as_ptr(m) as *const () as usize),
+        Data::Seq(s) => Some(Arc::as_ptr(s) as *const () as usize),
+        _ => None,
+    }
+}
+
 /// A scalar's span, in bytes, for the comment scanner.
 pub(crate) type ByteSpan = (usize, usize);
 
@@ -99,6 +110,8 @@ pub(crate) struct Builder<'a> {
     doc_nodes: u64,
     /// How many open collections are flow collections.
     flow_depth: usize,
+    /// Expanded sizes of the collections built so far, by storage address.
+    coll_sizes: HashMap<usize, u64>,
     docs: Vec<Value>,
     /// Collected only when comments are wanted.
     pub(crate) scalar_spans: Option<Vec<ByteSpan>>,
@@ -141,6 +154,7 @@ impl<'a> Builder<'a> {
             ),
             doc_nodes: 0,
             flow_depth: 0,
+            coll_sizes: HashMap::new(),
             docs: Vec::new(),
             scalar_spans: want_spans.then(Vec::new),
         }
@@ -239,6 +253,7 @@ impl<'a> Builder<'a> {
             Event::Nothing | Event::StreamStart => {}
             Event::DocumentStart(_) => {
                 self.anchors.clear();
+                self.coll_sizes.clear();
                 self.root = None;
                 self.doc_nodes = 0;
                 self.doc_mark = mark;
@@ -338,6 +353,7 @@ impl<'a> Builder<'a> {
                     tag: KeyTag::Seq,
                     size,
                 };
+                self.record_size(&node);
                 if anchor != 0 {
                     self.anchors.insert(anchor, node.clone());
                 }
@@ -359,16 +375,19 @@ impl<'a> Builder<'a> {
                 }
                 self.count(1, mark)?;
                 let at_root = self.stack.is_empty();
-                let (map, size) = match self.typing {
+                let (map, size, merged) = match self.typing {
                     Typing::Kyaml => self.map_kyaml(entries, at_root)?,
                     Typing::Yaml11 => self.map_yaml11(entries)?,
                 };
+                // Merged entries are copies: they count again.
+                self.count(merged, mark)?;
                 let node = Node {
                     value: Value::with_mark(Data::Map(Arc::new(map)), mark, style),
                     text: None,
                     tag: KeyTag::Map,
                     size,
                 };
+                self.record_size(&node);
                 if anchor != 0 {
                     self.anchors.insert(anchor, node.clone());
                 }
@@ -438,6 +457,20 @@ impl<'a> Builder<'a> {
             }
             end = line_start.checked_sub(1)?;
         }
+    }
+
+    /// Remembers a collection's expanded size, for when it is merged into another map.
+    fn record_size(&mut self, node: &Node) {
+        if let Some(p) = collection_ptr(&node.value) {
+            self.coll_sizes.insert(p, node.size);
+        }
+    }
+
+    /// The expanded size of a value built in this document.
+    fn size_of(&self, v: &Value) -> u64 {
+        collection_ptr(v)
+            .and_then(|p| self.coll_sizes.get(&p).copied())
+            .unwrap_or(1)
     }
 
     /// Hands a finished node to the open collection, or makes it the document's root.
@@ -567,7 +600,7 @@ impl<'a> Builder<'a> {
     /// kyaml: go-yaml v3 rejects duplicate keys; kyaml's `DeAnchor` expands `<<` (explicit keys
     /// win, earlier merged maps win); converting to JSON needs string keys below the root (the
     /// root's keys are decoded into `map[string]interface{}`, which takes any scalar's text).
-    fn map_kyaml(&self, entries: Vec<(Node, Node)>, at_root: bool) -> Result<(Map, u64), Error> {
+    fn map_kyaml(&self, entries: Vec<(Node, Node)>, at_root: bool) -> Result<Built, Error> {
         self.check_duplicates(&entries)?;
         let merge = entries
             .iter()
@@ -610,6 +643,7 @@ impl<'a> Builder<'a> {
             size = size.saturating_add(1).saturating_add(v.size);
             map.insert(key, v.value.clone());
         }
+        let mut merged_size = 0u64;
         if let Some(m) = merge {
             let sources = self.merge_sources(m)?;
             let mut merged = Map::new();
@@ -623,11 +657,13 @@ impl<'a> Builder<'a> {
                 }
             }
             for (k, v) in merged {
-                size = size.saturating_add(1).saturating_add(1);
+                let n = 1u64.saturating_add(self.size_of(&v));
+                size = size.saturating_add(n);
+                merged_size = merged_size.saturating_add(n);
                 map.insert(k, v);
             }
         }
-        Ok((map, size))
+        Ok((map, size, merged_size))
     }
 
     /// go-yaml v3 compares keys by kind and written text (so `1` and `"1"` collide).
@@ -687,15 +723,19 @@ impl<'a> Builder<'a> {
     /// go-yaml v2 through sigs.k8s.io/yaml: keys and `<<` are applied in order (a later key
     /// overwrites), merged sequences apply last-to-first, and scalar keys become strings the
     /// way sigs.k8s.io/yaml converts them.
-    fn map_yaml11(&self, entries: Vec<(Node, Node)>) -> Result<(Map, u64), Error> {
+    fn map_yaml11(&self, entries: Vec<(Node, Node)>) -> Result<Built, Error> {
         let mut map = Map::with_capacity(entries.len());
-        let mut sizes: IndexMap<Str, u64> = IndexMap::new();
+        // Overwritten entries are counted too: the bound only needs to be conservative.
+        let mut size = 1u64;
+        let mut merged_size = 0u64;
         for (k, v) in &entries {
             if k.tag == KeyTag::Merge {
                 for src in self.merge_sources(v)?.iter().rev() {
                     for (mk, mv) in src.iter() {
+                        let n = 1u64.saturating_add(self.size_of(mv));
+                        merged_size = merged_size.saturating_add(n);
+                        size = size.saturating_add(n);
                         map.insert(mk.clone(), mv.clone());
-                        sizes.insert(mk.clone(), 2);
                     }
                 }
                 continue;
@@ -722,11 +762,10 @@ impl<'a> Builder<'a> {
                     ))
                 }
             };
-            sizes.insert(key.clone(), 1u64.saturating_add(v.size));
+            size = size.saturating_add(1).saturating_add(v.size);
             map.insert(key, v.value.clone());
         }
-        let size = sizes.values().fold(1u64, |a, b| a.saturating_add(*b));
-        Ok((map, size))
+        Ok((map, size, merged_size))
     }
 }
 

@@ -416,3 +416,19 @@ fn slash_escape_is_unknown_to_go_yaml() {
     assert_eq!(v.str_at(&["a"]), Some("x\\/y"));
     assert_eq!(v.str_at(&["b"]), Some("x\\/y"));
 }
+
+#[test]
+fn merge_bomb_fails_fast() {
+    let mut src = String::from("a0: &a0 {k0: [x, x, x, x, x, x, x, x, x, x]}\n");
+    for i in 1..12 {
+        let p = i - 1;
+        src.push_str(&format!("a{i}: &a{i}\n"));
+        for j in 0..10 {
+            src.push_str(&format!("  k{j}: {{<<: *a{p}}}\n"));
+        }
+    }
+    for typing in [Typing::Kyaml, Typing::Yaml11] {
+        let e = parse_stream(&src, "bomb.yaml", typing).expect_err("bomb");
+        assert!(matches!(e, Error::Limit { .. }), "{e:?}");
+    }
+}
