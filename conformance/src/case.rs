@@ -116,8 +116,8 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            per_case: Duration::from_secs(20),
-            deadline: Instant::now() + Duration::from_secs(240),
+            per_case: Duration::from_secs(10),
+            deadline: Instant::now() + Duration::from_secs(150),
         }
     }
 }
@@ -125,6 +125,9 @@ impl Default for Limits {
 /// Name prefix of case threads; the runner's panic hook stays quiet on them because the
 /// panic is reported as the case's failure instead.
 pub const CASE_THREAD_PREFIX: &str = "case:";
+
+/// Stack size of a case thread.
+const CASE_STACK: usize = 64 << 20;
 
 /// Runs every job in parallel (one worker per core), each guarded against panics and hangs.
 /// Results come back in the order of `jobs`.
@@ -171,6 +174,8 @@ fn run_one(job: Job, limits: Limits) -> CaseResult {
     let (tx, rx) = mpsc::channel();
     let spawned = std::thread::Builder::new()
         .name(format!("{CASE_THREAD_PREFIX}{id}"))
+        // Generous stack: deep inputs recurse, and an overflow would abort the whole runner.
+        .stack_size(CASE_STACK)
         .spawn(move || {
             let outcome = match catch_unwind(AssertUnwindSafe(run)) {
                 Ok(outcome) => outcome,

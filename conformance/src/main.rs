@@ -55,10 +55,10 @@ struct Args {
     #[arg(short, long)]
     verbose: bool,
     /// Longest time one suite may run, in seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 240)]
+    #[arg(long, value_name = "SECS", default_value_t = 180)]
     suite_timeout: u64,
     /// Longest time the whole run may take, in seconds; suites still waiting then fail.
-    #[arg(long, value_name = "SECS", default_value_t = 420)]
+    #[arg(long, value_name = "SECS", default_value_t = 300)]
     total_timeout: u64,
     /// Suites to run (default: all). Known: canonical, krusty, merge2, helm-values.
     #[arg(value_name = "SUITE")]
