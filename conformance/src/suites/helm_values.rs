@@ -541,6 +541,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn plain_floats_without_a_dot_are_pyyaml_strings() {
+        let src = "a: 1e3\nb: [1.5e3, 2e2]\nc: '1e3'\n";
+        let lines: Vec<&str> = src.lines().collect();
+        let doc = krust_yaml::parse_document(src, "t", Typing::Kyaml).unwrap_or_default();
+        let doc = pyyaml_strings(&doc, &lines);
+        assert_eq!(doc.str_at(&["a"]), Some("1e3"));
+        assert_eq!(doc.pointer("/b/0").and_then(Value::as_f64), Some(1500.0));
+        assert_eq!(doc.pointer("/b/1").and_then(Value::as_str), Some("2e2"));
+        assert_eq!(doc.str_at(&["c"]), Some("1e3"));
+    }
+
+    #[test]
     fn base64_encodes_with_padding() {
         assert_eq!(base64(b"hello"), "aGVsbG8=");
         assert_eq!(base64(b"hi"), "aGk=");
