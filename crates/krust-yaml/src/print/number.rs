@@ -50,42 +50,89 @@ pub(super) fn format_float(out: &mut NumBuf, f: f64) -> Result<(), &'static str>
         return Err(if f > 0.0 { "+Inf" } else { "-Inf" });
     }
     out.clear();
+    let (digits, exp) = shortest(f);
+    let digits = digits.as_str();
+    let neg = f.is_sign_negative() && f != 0.0;
     // Go's JSON encoder writes floats below 1e21 positionally (shortest digits); an integral
-    // one then has no '.', and go-yaml v2 reads it as an integer if it fits.
+    // one then has no '.', and go-yaml v2 reads it back as an integer if it fits.
     if f.fract() == 0.0 && f.abs() < 1e21 {
-        let mut digits = NumBuf::new();
-        // Cannot fail: at most 22 characters.
-        let _ = write!(digits, "{f}");
-        if let Ok(i) = digits.as_str().parse::<i64>() {
+        let mut text = NumBuf::new();
+        if neg {
+            let _ = text.write_str("-");
+        }
+        let _ = text.write_str(digits);
+        for _ in digits.len() as i32..=exp {
+            let _ = text.write_str("0");
+        }
+        if let Ok(i) = text.as_str().parse::<i64>() {
             let _ = write!(out, "{i}");
             return Ok(());
         }
-        if let Ok(u) = digits.as_str().parse::<u64>() {
+        if let Ok(u) = text.as_str().parse::<u64>() {
             let _ = write!(out, "{u}");
             return Ok(());
         }
     }
-    format_g(out, f);
+    // Go `strconv.FormatFloat(f, 'g', -1, 64)`.
+    if neg {
+        let _ = out.write_str("-");
+    }
+    let (first, rest) = digits.split_at(1.min(digits.len()));
+    if !(-4..6).contains(&exp) {
+        let _ = out.write_str(first);
+        if !rest.is_empty() {
+            let _ = out.write_str(".");
+            let _ = out.write_str(rest);
+        }
+        let _ = out.write_str(if exp < 0 { "e-" } else { "e+" });
+        let _ = write!(out, "{:02}", exp.unsigned_abs());
+    } else if exp < 0 {
+        let _ = out.write_str("0.");
+        for _ in 0..(-exp - 1) {
+            let _ = out.write_str("0");
+        }
+        let _ = out.write_str(digits);
+    } else {
+        let int_len = exp as usize + 1;
+        if digits.len() <= int_len {
+            let _ = out.write_str(digits);
+            for _ in digits.len()..int_len {
+                let _ = out.write_str("0");
+            }
+        } else {
+            let _ = out.write_str(&digits[..int_len]);
+            let _ = out.write_str(".");
+            let _ = out.write_str(&digits[int_len..]);
+        }
+    }
     Ok(())
 }
 
-/// Go `strconv.FormatFloat(f, 'g', -1, 64)` for a finite `f`.
-fn format_g(out: &mut NumBuf, f: f64) {
+/// The shortest decimal digits that read back as `|f|`, and the decimal exponent of the
+/// first digit. Among equally short candidates Go takes the nearest, ties to even; Rust's
+/// shortest mode may round a tie up, so the digits are re-derived with exact formatting
+/// (which rounds half to even) at the shortest length.
+fn shortest(f: f64) -> (NumBuf, i32) {
+    let f = f.abs();
     let mut e = NumBuf::new();
-    // Shortest round-trip digits in the form `-d.ddde-7`; cannot overflow 40 bytes.
+    // At most 17 digits, a point and a 4-character exponent: fits the buffer.
     let _ = write!(e, "{f:e}");
-    let s = e.as_str();
-    let (mantissa, exp) = match s.split_once('e') {
+    let n = e
+        .as_str()
+        .split('e')
+        .next()
+        .map_or(1, |m| m.len() - usize::from(m.len() > 1));
+    let mut exact = NumBuf::new();
+    let _ = write!(exact, "{:.*e}", n.saturating_sub(1), f);
+    let (mantissa, exp) = match exact.as_str().split_once('e') {
         Some((m, x)) => (m, x.parse::<i32>().unwrap_or(0)),
-        None => (s, 0),
+        None => (exact.as_str(), 0),
     };
-    if (-4..6).contains(&exp) {
-        let _ = write!(out, "{f}");
-        return;
+    let mut digits = NumBuf::new();
+    for c in mantissa.chars().filter(char::is_ascii_digit) {
+        let _ = digits.write_char(c);
     }
-    let _ = out.write_str(mantissa);
-    let _ = out.write_str(if exp < 0 { "e-" } else { "e+" });
-    let _ = write!(out, "{:02}", exp.unsigned_abs());
+    (digits, exp)
 }
 
 #[cfg(test)]
@@ -114,6 +161,16 @@ mod tests {
         assert_eq!(show(0.00001), "1e-05");
         assert_eq!(show(-1.5e300), "-1.5e+300");
         assert_eq!(show(f64::NAN), "NaN");
+        // A tie at 17 digits: Go rounds to even where Rust's shortest mode rounds up.
+        // (The literal is the double 247908945866305.625 exactly.)
+        assert_eq!(show(247_908_945_866_305.63), "2.4790894586630562e+14");
+        assert_eq!(show(123456789012345678.0), "123456789012345680");
+        assert_eq!(show(1152921504606846976.0), "1152921504606847000");
+        assert_eq!(show(9.5e18), "9500000000000000000");
+        assert_eq!(show(-1e20), "-1e+20");
+        assert_eq!(show(1.5e-7), "1.5e-07");
+        assert_eq!(show(100.25), "100.25");
+        assert_eq!(show(-0.001), "-0.001");
         assert_eq!(show(f64::NEG_INFINITY), "-Inf");
     }
 }
