@@ -40,6 +40,12 @@
 //! assert_eq!(hr.release_name(), "web");
 //! ```
 //!
+//! Upstream read: fluxcd/pkg `chartutil` (e2cfd1a; `values.go`, `merge.go`), Helm v4.2.2
+//! `pkg/strvals/parser.go` and `pkg/chart/common/util/coalesce.go` (identical in behaviour to
+//! v4.2.1, which helm-controller pins), helm-controller 0f61a86 (`api/v2`,
+//! `internal/release/name.go`, `internal/reconcile/helmchart_template.go`), source-controller
+//! 39b711b (`internal/helm/chart/builder_local.go`).
+//!
 //! What is reproduced:
 //! * `spec.values` + `spec.valuesFrom` (ConfigMap/Secret in the HelmRelease's namespace,
 //!   Secret `data` decoded with `stringData` laid over it, `valuesKey`, `optional`,
@@ -50,7 +56,9 @@
 //! * Numbers as Go has them after JSON (`float64`; whole numbers kept as integers).
 //! * Chart defaults for local charts: `values.yaml` or `valuesFiles`, coalesced like Helm.
 //! * Release name defaulting and shortening, storage namespace, service account, derived
-//!   HelmChart, cross-namespace references; v2beta1/v2beta2 with a deprecation diagnostic.
+//!   HelmChart, cross-namespace references, `dependsOn` cycles; v2beta1/v2beta2 with a
+//!   deprecation diagnostic. The shortening follows the code (`name[:40]`), not the
+//!   example in helm-controller's docs, which shows 42 characters.
 //! * Errors worded like fluxcd/pkg's `ErrValuesReference`, prefixed by the HelmRelease.
 //!
 //! # Limitations
