@@ -77,6 +77,19 @@ fn whole_documents_merge_in_order_and_inline_wins() {
     );
 }
 
+/// helm's ReadValues goes through sigs.k8s.io/yaml and go-yaml v2: plain `y`/`n` keys are
+/// booleans there and become the keys "true"/"false" (the vector
+/// `lists-replaced-maps-merged-null-kept` assumes otherwise; upstream wins).
+#[test]
+fn yaml11_boolean_keys_in_values_documents_become_true_false() {
+    let objs = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: apps\ndata:\n  values.yaml: \"m: {x: 1, y: 1}\\nn: 5\\n\"\n";
+    let spec = "  values:\n    n: null\n  valuesFrom:\n  - kind: ConfigMap\n    name: c\n";
+    assert_values(
+        compose(spec, objs),
+        "m: {x: 1, \"true\": 1}\n\"false\": 5\nn: null\n",
+    );
+}
+
 #[test]
 fn secret_data_is_base64_and_string_data_wins() {
     // "3\n" and "c2VjcmV0" = "secret".
