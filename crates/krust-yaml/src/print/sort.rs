@@ -7,6 +7,11 @@
 //! Limitation: Go's `unicode.IsLetter`/`IsDigit` are approximated for non-ASCII characters
 //! by Rust's `is_alphabetic`/`is_numeric` (they differ on a few rare classes such as
 //! combining marks and superscript digits).
+//!
+//! The order is not always transitive (`12:30` < `1e3` < `9?` < `12:30`). v2 sorts the keys
+//! in Go's map iteration order, which is random, so for such keys kustomize's own output
+//! changes from run to run; krust prints one fixed order (a stable sort of the insertion
+//! order).
 
 use std::cmp::Ordering;
 
