@@ -110,8 +110,10 @@ pub(crate) struct Builder<'a> {
     doc_nodes: u64,
     /// How many open collections are flow collections.
     flow_depth: usize,
-    /// Expanded sizes of the collections built so far, by storage address.
+    /// Expanded sizes of the collections built so far, by storage address (kept once the
+    /// document has an anchor).
     coll_sizes: HashMap<usize, u64>,
+    anchor_seen: bool,
     docs: Vec<Value>,
     /// Collected only when comments are wanted.
     pub(crate) scalar_spans: Option<Vec<ByteSpan>>,
@@ -155,6 +157,7 @@ impl<'a> Builder<'a> {
             doc_nodes: 0,
             flow_depth: 0,
             coll_sizes: HashMap::new(),
+            anchor_seen: false,
             docs: Vec::new(),
             scalar_spans: want_spans.then(Vec::new),
         }
@@ -247,6 +250,11 @@ impl<'a> Builder<'a> {
 
     /// Handles one event; returns true at the end of the stream.
     fn event(&mut self, event: Event<'_>, span: Span) -> Result<bool, Error> {
+        if let Event::Scalar(_, _, a, _) | Event::SequenceStart(a, _) | Event::MappingStart(a, _) =
+            event
+        {
+            self.anchor_seen |= a != 0;
+        }
         let mark = self.mark_at(span.start.line(), span.start.col());
         match event {
             Event::StreamEnd => return Ok(true),
@@ -254,6 +262,7 @@ impl<'a> Builder<'a> {
             Event::DocumentStart(_) => {
                 self.anchors.clear();
                 self.coll_sizes.clear();
+                self.anchor_seen = false;
                 self.root = None;
                 self.doc_nodes = 0;
                 self.doc_mark = mark;
@@ -461,6 +470,10 @@ impl<'a> Builder<'a> {
 
     /// Remembers a collection's expanded size, for when it is merged into another map.
     fn record_size(&mut self, node: &Node) {
+        // Without an anchor nothing can be aliased: merged literals are copied once.
+        if !self.anchor_seen {
+            return;
+        }
         if let Some(p) = collection_ptr(&node.value) {
             self.coll_sizes.insert(p, node.size);
         }
