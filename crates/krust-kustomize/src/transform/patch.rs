@@ -158,9 +158,36 @@ pub(crate) fn strategic_merge_patches(t: &Target<'_>) -> Result<Vec<StrategicMer
     }])
 }
 
+/// A JSON 6902 patch applied to the resources `target` selects.
+#[derive(Debug)]
+pub struct Json6902 {
+    pub ops: Vec<krust_patch::Operation>,
+    pub target: Selector,
+    /// `patches:` entries record the previous id (name changes are allowed there).
+    pub store_previous_id: bool,
+}
+
+impl Transform for Json6902 {
+    fn apply(&self, resources: &mut ResMap) -> Result<(), Error> {
+        let idx = select(resources, &self.target)?;
+        for i in idx {
+            let Some(r) = resources.get_mut(i) else {
+                continue;
+            };
+            if self.store_previous_id {
+                r.store_previous_id();
+            }
+            let out = krust_patch::apply_json6902(r.value(), &self.ops)
+                .map_err(|e| Error::msg(e.to_string()))?;
+            r.set_value(out);
+        }
+        Ok(())
+    }
+}
+
 fn is_json_patch(text: &str) -> bool {
     let t = text.trim_start();
-    t.starts_with('[') || t.starts_with("- ")
+    t.starts_with('[') || t.starts_with('-')
 }
 
 pub(crate) fn patch_entry(t: &Target<'_>, p: &Patch) -> Result<Box<dyn Transform>, Error> {
@@ -186,18 +213,19 @@ pub(crate) fn patch_entry(t: &Target<'_>, p: &Patch) -> Result<Box<dyn Transform
         )
     };
     if is_json_patch(&text) {
-        return Err(Error::Unsupported {
-            file: t.file.clone(),
-            entry: format!(
-                "patches: {}",
-                if p.path.is_empty() {
-                    "<inline>"
-                } else {
-                    &p.path
-                }
-            ),
-            what: "JSON 6902 patches (not yet)".into(),
-        });
+        let ops = krust_patch::parse_json6902(&text, &file).map_err(|e| {
+            Error::msg(format!("unable to parse SM or JSON patch from {text}: {e}"))
+        })?;
+        let Some(target) = p.target.clone() else {
+            return Err(Error::msg(format!(
+                "must specify a target for JSON patch {text}"
+            )));
+        };
+        return Ok(Box::new(Json6902 {
+            ops,
+            target,
+            store_previous_id: true,
+        }));
     }
     let mut patches = parse_patches(&text, &file)
         .map_err(|e| e.context(format!("unable to parse SM or JSON patch from {file}")))?;
@@ -217,12 +245,33 @@ pub(crate) fn patches(t: &Target<'_>) -> Result<Vec<Box<dyn Transform>>, Error> 
 }
 
 pub(crate) fn json6902_patches(t: &Target<'_>) -> Result<Vec<Box<dyn Transform>>, Error> {
-    if let Some(p) = t.k.patches_json6902.first() {
-        return Err(Error::Unsupported {
-            file: t.file.clone(),
-            entry: format!("patchesJson6902: {}", p.path),
-            what: "JSON 6902 patches (not yet)".into(),
-        });
+    let mut out: Vec<Box<dyn Transform>> = Vec::new();
+    for p in &t.k.patches_json6902 {
+        let ctx = |e: Error| e.context(format!("{}: patchesJson6902", t.file));
+        let target = match &p.target {
+            Some(s) if !s.name.is_empty() => s.clone(),
+            _ => return Err(ctx(Error::msg("must specify the target name"))),
+        };
+        let (text, file) = match (p.path.is_empty(), p.patch.is_empty()) {
+            (true, true) => return Err(ctx(Error::msg("empty file path and empty jsonOp"))),
+            (false, false) => {
+                return Err(ctx(Error::msg(
+                    "must specify a file path or jsonOp, not both",
+                )))
+            }
+            (false, true) => (
+                t.ldr.load_string(&p.path)?,
+                crate::loader::display(&t.ldr.join(&p.path)),
+            ),
+            (true, false) => (p.patch.clone(), t.file.clone()),
+        };
+        let ops = krust_patch::parse_json6902(&text, &file)
+            .map_err(|e| ctx(Error::msg(e.to_string())))?;
+        out.push(Box::new(Json6902 {
+            ops,
+            target,
+            store_previous_id: false,
+        }));
     }
-    Ok(Vec::new())
+    Ok(out)
 }
