@@ -11,20 +11,36 @@ use crate::Mark;
 pub enum Error {
     /// The text is not valid YAML.
     #[error("{file}:{mark}: {message}")]
-    Syntax { file: String, mark: Mark, message: String },
+    Syntax {
+        file: String,
+        mark: Mark,
+        message: String,
+    },
 
     /// A mapping has the same key twice (kyaml rejects this).
     #[error("{file}:{mark}: mapping key {key:?} already defined")]
-    DuplicateKey { file: String, mark: Mark, key: String },
+    DuplicateKey {
+        file: String,
+        mark: Mark,
+        key: String,
+    },
 
     /// The document is valid YAML but cannot be used (e.g. an alias to an unknown anchor,
     /// a non-scalar mapping key, a value kustomize cannot convert).
     #[error("{file}:{mark}: {message}")]
-    Invalid { file: String, mark: Mark, message: String },
+    Invalid {
+        file: String,
+        mark: Mark,
+        message: String,
+    },
 
     /// Alias expansion or nesting went past the reader's bounds (an alias bomb).
     #[error("{file}:{mark}: {message}")]
-    Limit { file: String, mark: Mark, message: String },
+    Limit {
+        file: String,
+        mark: Mark,
+        message: String,
+    },
 
     /// A value that kustomize cannot print (NaN, infinity).
     #[error("line {mark}: {message}")]

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use saphyr_parser::{Event, Parser, ScalarStyle, Span, Tag};
 
 use super::resolve::{format_float_key, resolve_plain, resolve_tagged, CoreTag, Resolved};
-use super::Typing;
+use super::{PathStep, Typing};
 use crate::{Data, Error, Map, Mark, Str, Style, Value};
 
 /// Deepest nesting of collections accepted in one document.
@@ -117,6 +117,10 @@ pub(crate) struct Builder<'a> {
     docs: Vec<Value>,
     /// Collected only when comments are wanted.
     pub(crate) scalar_spans: Option<Vec<ByteSpan>>,
+    /// Positions of mapping keys and sequence items, collected with the spans.
+    entries: Vec<Entry>,
+    /// Documents before this chunk.
+    doc_base: usize,
     /// Where the text being parsed starts in its file (a chunk of a kyaml-split stream).
     at: ChunkStart,
     /// Stop after the first document (go-yaml's decoder reads one document per chunk).
@@ -130,7 +134,20 @@ pub(crate) struct ChunkStart {
     pub(crate) lines: usize,
     /// Bytes before the chunk.
     pub(crate) bytes: usize,
+    /// Documents before the chunk.
+    pub(crate) docs: usize,
 }
+
+/// Where a mapping key or sequence item starts, and its path from the document root.
+#[derive(Clone, Debug)]
+pub(crate) struct Entry {
+    pub(crate) mark: Mark,
+    pub(crate) doc: usize,
+    pub(crate) path: Vec<PathStep>,
+}
+
+/// What [`Builder::run`] collects for the comment scanner.
+pub(crate) type Collected = (Vec<ByteSpan>, Vec<Entry>);
 
 impl<'a> Builder<'a> {
     pub(crate) fn new(
@@ -160,14 +177,13 @@ impl<'a> Builder<'a> {
             anchor_seen: false,
             docs: Vec::new(),
             scalar_spans: want_spans.then(Vec::new),
+            entries: Vec::new(),
+            doc_base: at.docs,
         }
     }
 
     /// Runs the parser to the end of the stream.
-    pub(crate) fn run(
-        mut self,
-        src: &'a str,
-    ) -> Result<(Vec<Value>, Option<Vec<ByteSpan>>), Error> {
+    pub(crate) fn run(mut self, src: &'a str) -> Result<(Vec<Value>, Option<Collected>), Error> {
         let mut parser = Parser::new_from_str(src);
         while let Some(ev) = parser.next_event() {
             let (event, span) = ev.map_err(|e| Error::Syntax {
@@ -179,7 +195,8 @@ impl<'a> Builder<'a> {
                 break;
             }
         }
-        Ok((self.docs, self.scalar_spans))
+        let entries = self.entries;
+        Ok((self.docs, self.scalar_spans.map(|s| (s, entries))))
     }
 
     /// A file position from a chunk's 1-based line and 0-based column.
@@ -486,8 +503,46 @@ impl<'a> Builder<'a> {
             .unwrap_or(1)
     }
 
+    /// Records where a key or item starts, with its path (only when comments are wanted).
+    fn record_entry(&mut self, node: &Node) {
+        let last = match self.stack.last() {
+            Some(Frame::Map { key: None, .. }) => self.path_key(node),
+            Some(Frame::Seq { items, .. }) => PathStep::Index(items.len()),
+            _ => return,
+        };
+        let mut path = Vec::with_capacity(self.stack.len());
+        for pair in self.stack.windows(2) {
+            if let [parent, _] = pair {
+                match parent {
+                    Frame::Map { key: Some(k), .. } => path.push(self.path_key(k)),
+                    Frame::Seq { items, .. } => path.push(PathStep::Index(items.len())),
+                    Frame::Map { key: None, .. } => return,
+                }
+            }
+        }
+        path.push(last);
+        let doc = self.doc_base + self.docs.len();
+        self.entries.push(Entry {
+            mark: node.value.mark,
+            doc,
+            path,
+        });
+    }
+
+    /// The string a key node becomes in the value tree.
+    fn path_key(&self, k: &Node) -> PathStep {
+        let text = || k.text.clone().unwrap_or_else(|| Str::from(""));
+        PathStep::Key(match self.typing {
+            Typing::Kyaml => text(),
+            Typing::Yaml11 => yaml11_key(&k.value).unwrap_or_else(|_| text()),
+        })
+    }
+
     /// Hands a finished node to the open collection, or makes it the document's root.
     fn finish(&mut self, node: Node) -> Result<(), Error> {
+        if self.scalar_spans.is_some() {
+            self.record_entry(&node);
+        }
         match self.stack.last_mut() {
             None => self.root = Some(node),
             Some(Frame::Seq { items, size, .. }) => {
@@ -753,28 +808,7 @@ impl<'a> Builder<'a> {
                 }
                 continue;
             }
-            let key: Str = match &k.value.data {
-                Data::String(s) => s.clone(),
-                Data::Int(i) => Str::from(i.to_string()),
-                Data::Float(f) => Str::from(format_float_key(*f)),
-                Data::Bool(b) => Str::from(if *b { "true" } else { "false" }),
-                Data::Null => {
-                    return Err(
-                        self.invalid(k.value.mark, "unsupported map key of type: <nil>".into())
-                    )
-                }
-                Data::Uint(_) => {
-                    return Err(
-                        self.invalid(k.value.mark, "unsupported map key of type: uint64".into())
-                    )
-                }
-                Data::Seq(_) | Data::Map(_) => {
-                    return Err(self.invalid(
-                        k.value.mark,
-                        "invalid map key: a mapping key must be a scalar".into(),
-                    ))
-                }
-            };
+            let key = yaml11_key(&k.value).map_err(|m| self.invalid(k.value.mark, m.into()))?;
             size = size.saturating_add(1).saturating_add(v.size);
             map.insert(key, v.value.clone());
         }
@@ -794,6 +828,21 @@ fn header_indicator(line: &str) -> Option<usize> {
                 rest.trim_start_matches(|c: char| c.is_ascii_digit() || c == '+' || c == '-');
             let rest = rest.trim_start_matches([' ', '\t']);
             rest.is_empty() || rest.starts_with('#')
+        }
+    })
+}
+
+/// How sigs.k8s.io/yaml turns a go-yaml v2 key into a JSON object key.
+fn yaml11_key(k: &Value) -> Result<Str, &'static str> {
+    Ok(match &k.data {
+        Data::String(s) => s.clone(),
+        Data::Int(i) => Str::from(i.to_string()),
+        Data::Float(f) => Str::from(format_float_key(*f)),
+        Data::Bool(b) => Str::from(if *b { "true" } else { "false" }),
+        Data::Null => return Err("unsupported map key of type: <nil>"),
+        Data::Uint(_) => return Err("unsupported map key of type: uint64"),
+        Data::Seq(_) | Data::Map(_) => {
+            return Err("invalid map key: a mapping key must be a scalar")
         }
     })
 }

@@ -28,12 +28,34 @@ pub enum Typing {
 }
 
 /// A `#` comment found outside any scalar.
+///
+/// Comments are attached roughly as go-yaml attaches them: a comment after a mapping key or
+/// sequence item on the same line belongs to that entry (`trailing`), a comment on a line of
+/// its own belongs to the next entry (a head comment). Either way it is "a comment on the
+/// field's key or value node" in kyaml's terms.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Comment {
     /// Where the `#` is.
     pub mark: Mark,
     /// The text after the leading `#`s and spaces, without the line break.
     pub text: String,
+    /// The document (index into what [`parse_stream`] returns) of the owner; for a comment
+    /// with no owner, of the last entry before it.
+    pub doc: usize,
+    /// The path from the document root to the mapping entry or sequence item the comment
+    /// belongs to; `None` when no entry follows the comment.
+    pub owner: Option<Vec<PathStep>>,
+    /// The comment is on its owner's line, after it.
+    pub trailing: bool,
+}
+
+/// One step of a path into a value tree.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum PathStep {
+    /// A mapping key, as the value tree spells it.
+    Key(crate::Str),
+    /// A sequence index.
+    Index(usize),
 }
 
 /// Reads every document of a multi-document stream. `file` names the source in errors.
@@ -54,8 +76,8 @@ pub fn parse_stream_with_comments(
     file: &str,
     typing: Typing,
 ) -> Result<(Vec<Value>, Vec<Comment>), Error> {
-    let (docs, spans, text) = read(src, file, typing, true, false)?;
-    let comments = comments::scan(&text, &spans);
+    let (docs, (spans, entries), text) = read(src, file, typing, true, false)?;
+    let comments = comments::scan(&text, &spans, entries);
     Ok((docs, comments))
 }
 
@@ -69,7 +91,7 @@ pub fn parse_document(src: &str, file: &str, typing: Typing) -> Result<Value, Er
         .unwrap_or_default())
 }
 
-type Read<'s> = (Vec<Value>, Vec<build::ByteSpan>, Cow<'s, str>);
+type Read<'s> = (Vec<Value>, build::Collected, Cow<'s, str>);
 
 fn read<'s>(
     src: &'s str,
@@ -87,8 +109,8 @@ fn read<'s>(
             ChunkStart::default(),
             first_only,
         );
-        let (docs, spans) = b.run(src)?;
-        return Ok((docs, spans.unwrap_or_default(), Cow::Borrowed(src)));
+        let (docs, collected) = b.run(src)?;
+        return Ok((docs, collected.unwrap_or_default(), Cow::Borrowed(src)));
     }
     let text: Cow<'s, str> = if src.contains("\r\n") {
         Cow::Owned(src.replace("\r\n", "\n"))
@@ -98,14 +120,16 @@ fn read<'s>(
     let chunks = split_documents(&text, file)?;
     let mut docs = Vec::new();
     let mut spans = Vec::new();
+    let mut entries = Vec::new();
     let several = chunks.len() > 1;
-    for at in chunks {
+    for mut at in chunks {
         let end = at.end;
         let Some(chunk) = text.get(at.start.bytes..end) else {
             continue;
         };
+        at.start.docs = docs.len();
         let b = build::Builder::new(chunk, file, typing, want_spans, at.start, true);
-        let (mut d, s) = b.run(chunk)?;
+        let (mut d, collected) = b.run(chunk)?;
         if d.is_empty() && several {
             let line = u32::try_from(at.start.lines.saturating_add(1)).unwrap_or(u32::MAX);
             d.push(Value::with_mark(
@@ -115,12 +139,15 @@ fn read<'s>(
             ));
         }
         docs.append(&mut d);
-        spans.extend(s.unwrap_or_default());
+        if let Some((s, e)) = collected {
+            spans.extend(s);
+            entries.extend(e);
+        }
         if first_only && !docs.is_empty() {
             break;
         }
     }
-    Ok((docs, spans, text))
+    Ok((docs, (spans, entries), text))
 }
 
 /// A piece of a stream between document separators.
@@ -163,6 +190,7 @@ fn split_documents(s: &str, file: &str) -> Result<Vec<Chunk>, Error> {
         start = ChunkStart {
             lines: sep_lines_before + 1,
             bytes: eol + 1,
+            docs: 0,
         };
         search = eol + 1;
         lines_before = sep_lines_before + 1;

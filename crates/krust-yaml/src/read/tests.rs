@@ -432,3 +432,53 @@ fn merge_bomb_fails_fast() {
         assert!(matches!(e, Error::Limit { .. }), "{e:?}");
     }
 }
+
+#[test]
+fn comments_know_their_owner() {
+    let src = "a: 1\nspec:\n  # head of containers\n  containers: # {\"x\": 1}\n  - name: c # on name\n    image: i\n# foot\n---\nb: 2 # in doc 1\n";
+    let (docs, comments) = parse_stream_with_comments(src, "t", Typing::Kyaml).expect("parses");
+    assert_eq!(docs.len(), 2);
+    let key = |s: &str| PathStep::Key(s.into());
+    let summary: Vec<(&str, usize, Option<Vec<PathStep>>, bool)> = comments
+        .iter()
+        .map(|c| (c.text.as_str(), c.doc, c.owner.clone(), c.trailing))
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            (
+                "head of containers",
+                0,
+                Some(vec![key("spec"), key("containers")]),
+                false
+            ),
+            (
+                "{\"x\": 1}",
+                0,
+                Some(vec![key("spec"), key("containers")]),
+                true
+            ),
+            (
+                "on name",
+                0,
+                Some(vec![
+                    key("spec"),
+                    key("containers"),
+                    PathStep::Index(0),
+                    key("name")
+                ]),
+                true
+            ),
+            ("foot", 1, Some(vec![key("b")]), false),
+            ("in doc 1", 1, Some(vec![key("b")]), true),
+        ]
+    );
+    assert_eq!(comments[1].mark, Mark::new(4, 15));
+}
+
+#[test]
+fn comment_owner_keys_are_tree_keys_in_yaml11() {
+    let (_, comments) =
+        parse_stream_with_comments("yes: 1 # c\n", "t", Typing::Yaml11).expect("parses");
+    assert_eq!(comments[0].owner, Some(vec![PathStep::Key("true".into())]));
+}
