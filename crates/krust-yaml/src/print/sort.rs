@@ -5,8 +5,8 @@
 //! there are compared as numbers (`a2` before `a10`), then by run length.
 //!
 //! Limitation: Go's `unicode.IsLetter`/`IsDigit` are approximated for non-ASCII characters
-//! by Rust's `is_alphabetic`/`is_numeric` (they differ on a few rare classes such as
-//! combining marks and superscript digits).
+//! from Rust's `is_alphabetic`/`is_numeric` (they still differ on rare classes such as
+//! combining vowel signs, which Rust counts as alphabetic).
 //!
 //! The order is not always transitive (`12:30` < `1e3` < `9?` < `12:30`). v2 sorts the keys
 //! in Go's map iteration order, which is random, so for such keys kustomize's own output
@@ -15,20 +15,43 @@
 
 use std::cmp::Ordering;
 
+/// Go `unicode.IsLetter` (category L). Rust's `is_alphabetic` also holds for letter
+/// numbers (Nl, e.g. `Ⅻ`), which are numeric too, so those are taken out.
 fn is_letter(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphabetic()
     } else {
-        c.is_alphabetic()
+        c.is_alphabetic() && !c.is_numeric()
     }
 }
 
+/// Go `unicode.IsDigit` (category Nd). Rust's `is_numeric` is any N: letter numbers are
+/// taken out as above, and the common "other numbers" (No: superscripts, subscripts,
+/// fractions, circled and parenthesised numbers) by range.
 fn is_digit(c: char) -> bool {
     if c.is_ascii() {
-        c.is_ascii_digit()
-    } else {
-        c.is_numeric()
+        return c.is_ascii_digit();
     }
+    c.is_numeric()
+        && !c.is_alphabetic()
+        && !matches!(
+            c,
+            '\u{b2}'
+                | '\u{b3}'
+                | '\u{b9}'
+                | '\u{bc}'..='\u{be}'
+                | '\u{2070}'..='\u{209f}'
+                | '\u{2150}'..='\u{218f}'
+                | '\u{2460}'..='\u{24ff}'
+                | '\u{2776}'..='\u{2793}'
+                | '\u{3192}'..='\u{3195}'
+                | '\u{3220}'..='\u{3229}'
+                | '\u{3248}'..='\u{324f}'
+                | '\u{3251}'..='\u{325f}'
+                | '\u{3280}'..='\u{3289}'
+                | '\u{32b1}'..='\u{32bf}'
+                | '\u{1f100}'..='\u{1f10c}'
+        )
 }
 
 /// v2 `keyList.Less` for two string keys.
@@ -171,6 +194,15 @@ mod tests {
             ["a", "a\nb", "aaa", "b"]
         );
         assert_eq!(sorted(&["a01", "a1"]), ["a1", "a01"]);
+        // Checked against kubectl kustomize: superscripts, fractions, circled and Roman
+        // numerals are neither letters nor digits; other scripts' digits are digits.
+        let want = [
+            "²", "Ⅻ", "１", "a_", "a²", "a²b", "a½", "aⅫ", "a①", "a0", "a00", "a2", "a3", "a10",
+            "a٣", "a٣٣", "a１", "a１０", "aZ", "ab", "aé", "a中",
+        ];
+        let mut shuffled = want;
+        shuffled.reverse();
+        assert_eq!(sorted(&shuffled), want);
         assert_eq!(
             sorted(&["spec", "metadata", "kind", "apiVersion"]),
             ["apiVersion", "kind", "metadata", "spec"]
