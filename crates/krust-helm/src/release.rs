@@ -368,8 +368,10 @@ impl HelmRelease {
                             cx.release
                         ),
                     });
-                    if values_files.is_empty() {
-                        values_files.push(f);
+                    // The deprecated field is merged before the valuesFiles items (its
+                    // documented meaning in v2beta1/v2beta2 and source-controller v1beta2).
+                    if !f.is_empty() && !values_files.contains(&f) {
+                        values_files.insert(0, f);
                     }
                 }
                 Some(ChartTemplate {
