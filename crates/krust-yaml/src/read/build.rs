@@ -598,8 +598,13 @@ impl<'a> Builder<'a> {
         };
         let resolved = match core {
             // kyaml re-encodes the node before decoding it, and an empty plain scalar in a
-            // flow collection is written as '' there: the empty string, not null.
-            None if plain && in_flow && text.is_empty() => Resolved::Str,
+            // flow collection or as a key is written as '' there: the empty string, not null.
+            None if plain
+                && text.is_empty()
+                && (in_flow || (as_key && self.typing == Typing::Kyaml)) =>
+            {
+                Resolved::Str
+            }
             None if plain => resolve_plain(text, self.typing),
             None => Resolved::Str,
             Some(CoreTag::Binary) => {

@@ -482,3 +482,11 @@ fn comment_owner_keys_are_tree_keys_in_yaml11() {
         parse_stream_with_comments("yes: 1 # c\n", "t", Typing::Yaml11).expect("parses");
     assert_eq!(comments[0].owner, Some(vec![PathStep::Key("true".into())]));
 }
+
+#[test]
+fn empty_keys_are_empty_strings_in_kyaml() {
+    let v = one("? \n: v\nm:\n  ? \n  : w\n");
+    assert_eq!(v.str_at(&[""]), Some("v"));
+    assert_eq!(v.str_at(&["m", ""]), Some("w"));
+    assert!(parse_stream("? \n: v\n", "t", Typing::Yaml11).is_err());
+}
