@@ -25,7 +25,7 @@ pub(crate) struct Accumulated {
     /// Field specs: the defaults plus `configurations` here and below.
     pub config: Arc<transform::Config>,
     /// `vars` declared here and below.
-    pub vars: Vec<Value>,
+    pub vars: Vec<transform::vars::Var>,
 }
 
 impl Accumulated {
@@ -172,15 +172,11 @@ fn plugins_error(
 }
 
 fn merge_vars(t: &Target<'_>, ra: &mut Accumulated) -> Result<(), Error> {
-    for v in &t.k.vars {
-        let name = v.str_at(&["name"]).unwrap_or("");
-        if ra.vars.iter().any(|x| x.str_at(&["name"]) == Some(name)) {
-            return Err(Error::msg(format!("var '{name}' already encountered"))
-                .context(format!("merging vars {}", t.file)));
-        }
-        ra.vars.push(v.clone());
+    if t.k.vars.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    transform::vars::merge(&mut ra.resources, &mut ra.vars, &t.k.vars)
+        .context_with(|| format!("merging vars {}", t.file))
 }
 
 /// Reads a file of resources (kustomize `rFactory.FromFile`).
@@ -305,9 +301,8 @@ fn merge_accumulated(ra: &mut Accumulated, sub: &Accumulated) -> Result<(), Erro
         Arc::make_mut(&mut ra.config).merge(&sub.config);
     }
     for v in &sub.vars {
-        let name = v.str_at(&["name"]).unwrap_or("");
-        if ra.vars.iter().any(|x| x.str_at(&["name"]) == Some(name)) {
-            return Err(Error::msg(format!("var '{name}' already encountered")));
+        if ra.vars.iter().any(|x| x.name == v.name) {
+            return Err(Error::msg(format!("var '{}' already encountered", v.name)));
         }
         ra.vars.push(v.clone());
     }

@@ -89,7 +89,7 @@ fn missing_kustomization_names_the_directory() {
     let f = MemFs::from_files([("a/x.yaml", "a: 1\n")]);
     let err = Kustomizer::new(no_reorder())
         .build(&f, Path::new("/a"))
-        .unwrap_err();
+        .expect_err("build should fail");
     assert_eq!(
         err.to_string(),
         "unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '/a'"
@@ -101,7 +101,7 @@ fn unknown_kustomization_field_is_rejected() {
     let f = MemFs::from_files([("a/kustomization.yaml", "resourcez:\n- x.yaml\n")]);
     let err = Kustomizer::new(no_reorder())
         .build(&f, Path::new("/a"))
-        .unwrap_err();
+        .expect_err("build should fail");
     assert!(
         err.to_string()
             .contains("json: unknown field \"resourcez\""),
@@ -123,7 +123,7 @@ fn root_only_restrictor_refuses_files_outside_the_root() {
     ]);
     let err = Kustomizer::new(no_reorder())
         .build(&f, Path::new("/app"))
-        .unwrap_err();
+        .expect_err("build should fail");
     assert!(
         err.to_string()
             .contains("security; file '/shared/cm.yaml' is not in or below '/app'"),
@@ -147,7 +147,7 @@ fn cycles_are_errors() {
     ]);
     let err = Kustomizer::new(no_reorder())
         .build(&f, Path::new("/a"))
-        .unwrap_err();
+        .expect_err("build should fail");
     assert!(err.to_string().contains("cycle detected"), "{err}");
     assert!(matches!(err, Error::Context { .. }));
 }
