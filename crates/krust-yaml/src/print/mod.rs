@@ -4,7 +4,15 @@
 //! v2 before `yaml.Marshal` (`Resource.AsYAML`). The printer here reproduces the effect in
 //! one pass over the value, writing into one buffer: keys in v2's natural order, numbers
 //! re-typed as the JSON round trip types them, and v2's quoting, block scalars, folding at
-//! 80 columns and indentation (see `emit.rs`).
+//! 80 columns and indentation (see `emit.rs`). Values JSON cannot carry (NaN, infinities)
+//! and text go-yaml v2 cannot read back (some control characters, keys too long to be
+//! simple keys, nesting past 10000) fail with [`Error::Print`], as kustomize fails.
+//!
+//! # Limitations
+//! - When go-yaml v2's key order is not transitive (`12:30`, `1e3`, `9?`), kustomize's own
+//!   order varies between runs; krust prints one fixed order.
+//! - Go's Unicode letter/digit classes are approximated for rare non-ASCII key characters
+//!   (see `sort.rs`).
 
 mod emit;
 mod json;
@@ -16,7 +24,14 @@ use crate::{Error, Value};
 
 /// Prints one document as go-yaml v2 `Marshal` prints the object's JSON form.
 ///
-/// Fails only for values JSON cannot carry (NaN, infinities), as kustomize does.
+/// ```
+/// use krust_yaml::{to_yaml, Value};
+/// let mut v = Value::map();
+/// v.insert("kind", Value::from("ConfigMap"));
+/// v.insert("apiVersion", Value::from("v1"));
+/// v.insert("data", Value::from_seq(vec![Value::from("yes"), Value::from(1e3)]));
+/// assert_eq!(to_yaml(&v).unwrap(), "apiVersion: v1\ndata:\n- \"yes\"\n- 1000\nkind: ConfigMap\n");
+/// ```
 pub fn to_yaml(value: &Value) -> Result<String, Error> {
     let mut out = String::with_capacity(256);
     write_yaml(&mut out, value)?;
