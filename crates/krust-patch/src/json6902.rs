@@ -526,20 +526,21 @@ mod tests {
             "a: {}\n",
             "- {op: test, path: /a, value: {}}\n- {op: remove, path: /a/x}\n",
         )
-        .unwrap_err();
+        .expect_err("must fail");
         assert_eq!(
             e.to_string(),
             "operation 1 (remove /a/x): error in remove for path: '/a/x': Unable to remove nonexistent key: x: missing value"
         );
-        let e = apply("a: {}\n", "- {op: add, path: /b/c, value: 1}\n").unwrap_err();
+        let e = apply("a: {}\n", "- {op: add, path: /b/c, value: 1}\n").expect_err("must fail");
         assert!(
             e.to_string()
                 .contains("add operation does not apply: doc is missing path: \"/b/c\""),
             "{e}"
         );
-        let e = apply("l: [1]\n", "- {op: replace, path: /l/3, value: 1}\n").unwrap_err();
+        let e =
+            apply("l: [1]\n", "- {op: replace, path: /l/3, value: 1}\n").expect_err("must fail");
         assert!(e.to_string().contains("doc is missing key: /l/3"), "{e}");
-        let e = apply("a: 1\n", "- {op: frobnicate, path: /a}\n").unwrap_err();
+        let e = apply("a: 1\n", "- {op: frobnicate, path: /a}\n").expect_err("must fail");
         assert!(
             e.to_string().ends_with("Unexpected kind: frobnicate"),
             "{e}"

@@ -138,14 +138,14 @@ fn mismatched_kinds_are_an_error() {
         &doc("kind: X\na: [1]\n"),
         Schema::builtin(),
     )
-    .unwrap_err();
+    .expect_err("must fail");
     assert!(e.to_string().contains("wrong node kind"), "{e}");
     let e = merge(
         &doc("kind: X\na: {b: 1}\n"),
         &doc("kind: X\na: {$patch: frob}\n"),
         Schema::builtin(),
     )
-    .unwrap_err();
+    .expect_err("must fail");
     assert!(
         e.to_string().contains("unknown patch strategy 'frob'"),
         "{e}"

@@ -75,8 +75,8 @@ impl CommentSchemas {
         for (mark, entry) in parsed {
             let same_line = nodes
                 .iter()
-                .filter(|(m, inline)| *inline && m.line == mark.line && m.col < mark.col)
-                .last()
+                .rev()
+                .find(|(m, inline)| *inline && m.line == mark.line && m.col < mark.col)
                 .map(|(m, _)| *m);
             let target = same_line.or_else(|| {
                 nodes

@@ -26,6 +26,42 @@ pub(crate) fn has_key_everywhere(list: &Value, key: &str) -> bool {
         .is_some_and(|s| s.iter().all(|e| e.get(key).is_some()))
 }
 
+/// True when kyaml's merge of this list with nothing would keep every element in place:
+/// keys from the schema, every element a mapping with a non-empty text for every key and
+/// a distinct key tuple (or, for a primitive list, distinct non-empty scalars).
+pub(crate) fn is_canonical(w: &Walker<'_>, items: &[Value], sch: Sch<'_>) -> bool {
+    let (has_strategy, keys): (bool, &[Box<str>]) = match sch {
+        Sch::Node(n) => (w.schema.patch_strategy(n).is_some(), w.schema.merge_keys(n)),
+        Sch::Inline(i) => (i.strategy.is_some(), &i.keys),
+        Sch::None => return false,
+    };
+    if !has_strategy {
+        return false;
+    }
+    if keys.is_empty() {
+        let mut seen = HashSet::with_capacity(items.len());
+        return items.iter().all(|e| {
+            e.is_scalar() && !e.is_null() && {
+                let t = node_text(e);
+                !t.is_empty() && seen.insert(t)
+            }
+        });
+    }
+    let mut seen: HashSet<Vec<std::borrow::Cow<'_, str>>> = HashSet::with_capacity(items.len());
+    items.iter().all(|e| {
+        let Some(m) = e.as_map() else { return false };
+        let mut tuple = Vec::with_capacity(keys.len());
+        for k in keys {
+            let t = key_text(m.get(&**k));
+            if t.is_empty() {
+                return false;
+            }
+            tuple.push(t);
+        }
+        seen.insert(tuple)
+    })
+}
+
 struct Arena {
     nodes: Vec<(Value, Side)>,
 }

@@ -19,7 +19,7 @@ pub(crate) mod directive;
 pub(crate) mod list;
 
 use krust_model::openapi::{InlineSchema, ListStrategy, NodeId, Schema};
-use krust_yaml::{Map, Str, Style, Value};
+use krust_yaml::{Data, Map, Str, Style, Value};
 
 pub use comments::CommentSchemas;
 pub use directive::Directive;
@@ -215,6 +215,9 @@ impl<'a> Walker<'a> {
         p: Option<&Value>,
         inherited: Sch<'a>,
     ) -> Result<Visit, PatchError> {
+        if let (Some(d), None) = (d, p) {
+            return self.walk_target_only(d, dside, inherited);
+        }
         let sch = self.get_schema(d, dside, p, inherited);
         let first = [d, p].into_iter().flatten().find(|v| !v.is_null());
         let Some(first) = first else {
@@ -250,6 +253,87 @@ impl<'a> Walker<'a> {
                 (None, Some(d)) => Some((d.clone(), Ident::Dest)),
                 (None, None) => None,
             }),
+        }
+    }
+
+    /// `walk(Some(d), None)`: a subtree the patch does not mention. kyaml still walks it
+    /// (dropping empty values, normalising associative lists); this does the same without
+    /// copying anything unless something changes.
+    fn walk_target_only(
+        &mut self,
+        d: &Value,
+        dside: Side,
+        inherited: Sch<'a>,
+    ) -> Result<Visit, PatchError> {
+        match &d.data {
+            Data::Null if d.style == Style::Empty => Ok(None),
+            Data::Null => Ok(Some((d.clone(), Ident::KeepNull))),
+            Data::Map(m) => {
+                let sch = self.get_schema(Some(d), dside, None, inherited);
+                let mut out: Option<Map> = None;
+                for (k, v) in m.iter() {
+                    let fs = self.field_schema(sch, k);
+                    self.path.push(k.clone());
+                    let r = self.walk_target_only(v, dside, fs);
+                    self.path.pop();
+                    match r? {
+                        Some((_, Ident::KeepNull)) => {}
+                        Some((nv, _)) if !nv.is_null() => {
+                            if !same_node(v, &nv) {
+                                if let Some(slot) =
+                                    out.get_or_insert_with(|| (**m).clone()).get_mut(&**k)
+                                {
+                                    *slot = nv;
+                                }
+                            }
+                        }
+                        _ => {
+                            out.get_or_insert_with(|| (**m).clone()).shift_remove(&**k);
+                        }
+                    }
+                }
+                Ok(Some((
+                    out.map_or_else(
+                        || d.clone(),
+                        |m| Value::with_mark(Data::Map(std::sync::Arc::new(m)), d.mark, d.style),
+                    ),
+                    Ident::Dest,
+                )))
+            }
+            Data::Seq(items) => {
+                let sch = self.get_schema(Some(d), dside, None, inherited);
+                if !self.is_associative(sch, Some(d), None) {
+                    return Ok(Some((d.clone(), Ident::Dest)));
+                }
+                if !list::is_canonical(self, items, sch) {
+                    return list::walk_associative(self, Some(d), dside, None, sch);
+                }
+                // Already what kyaml's list merge would make of it: walk the elements only.
+                let es = self.items_schema(sch);
+                let mut out: Option<Vec<Value>> = None;
+                for (i, e) in items.iter().enumerate() {
+                    self.path.push("[]".into());
+                    let r = self.walk_target_only(e, dside, es);
+                    self.path.pop();
+                    if let Some((ne, _)) = r? {
+                        if !same_node(e, &ne) {
+                            if let Some(slot) =
+                                out.get_or_insert_with(|| (**items).clone()).get_mut(i)
+                            {
+                                *slot = ne;
+                            }
+                        }
+                    }
+                }
+                Ok(Some((
+                    out.map_or_else(
+                        || d.clone(),
+                        |v| Value::with_mark(Data::Seq(std::sync::Arc::new(v)), d.mark, d.style),
+                    ),
+                    Ident::Fresh,
+                )))
+            }
+            _ => Ok(Some((d.clone(), Ident::Dest))),
         }
     }
 
@@ -392,7 +476,6 @@ impl<'a> Walker<'a> {
 
 /// Cheap identity test: the same shared container, or equal scalars.
 fn same_node(a: &Value, b: &Value) -> bool {
-    use krust_yaml::Data;
     match (&a.data, &b.data) {
         (Data::Map(x), Data::Map(y)) => std::sync::Arc::ptr_eq(x, y),
         (Data::Seq(x), Data::Seq(y)) => std::sync::Arc::ptr_eq(x, y),
