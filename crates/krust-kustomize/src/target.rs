@@ -138,37 +138,23 @@ pub(crate) fn accumulate(
         transform::config::merge_configurations(t, Arc::make_mut(&mut ra.config))?;
     }
     transform::config::merge_crds(t, Arc::make_mut(&mut ra.config))?;
-    run_generators(t, &mut ra)?;
+    run_generators(kz, t, &mut ra)?;
     for path in &t.k.components {
         ra = accumulate_component(kz, t, ra, path)
             .context_with(|| "accumulating components".into())?;
     }
     run_transformers(kz, t, &mut ra)?;
     if !t.k.validators.is_empty() {
-        plugins_error(kz, t, "validators", &t.k.validators)?;
+        for v in transform::plugins::transformers(kz, t, &t.k.validators)? {
+            let before = ra.resources.clone();
+            v.apply(&mut ra.resources)?;
+            if before.resources() != ra.resources.resources() {
+                return Err(Error::msg("validator shouldn't modify the resource map"));
+            }
+        }
     }
     merge_vars(t, &mut ra)?;
     Ok(ra)
-}
-
-fn plugins_error(
-    kz: &Kustomizer,
-    t: &Target<'_>,
-    field: &str,
-    entries: &[String],
-) -> Result<(), Error> {
-    let entry = entries.first().cloned().unwrap_or_default();
-    if !kz.options.plugins_enabled {
-        return Err(Error::msg(format!(
-            "{}: {field}: {entry}: external plugins disabled; unable to load external plugin",
-            t.file
-        )));
-    }
-    Err(Error::Unsupported {
-        file: t.file.clone(),
-        entry,
-        what: format!("a {field} plugin"),
-    })
 }
 
 fn merge_vars(t: &Target<'_>, ra: &mut Accumulated) -> Result<(), Error> {
@@ -200,7 +186,7 @@ pub(crate) enum FileError {
     Malformed(Error),
 }
 
-fn accumulate_resources(
+pub(crate) fn accumulate_resources(
     kz: &Kustomizer,
     t: &Target<'_>,
     ra: &mut Accumulated,
@@ -309,8 +295,12 @@ fn merge_accumulated(ra: &mut Accumulated, sub: &Accumulated) -> Result<(), Erro
     Ok(())
 }
 
-fn run_generators(t: &Target<'_>, ra: &mut Accumulated) -> Result<(), Error> {
-    for g in transform::generators(t)? {
+fn run_generators(kz: &Kustomizer, t: &Target<'_>, ra: &mut Accumulated) -> Result<(), Error> {
+    let mut gens = transform::generators(t)?;
+    if !t.k.generators.is_empty() {
+        gens.extend(transform::plugins::generators(kz, t)?);
+    }
+    for g in gens {
         let generated = g.generate(t)?;
         for r in generated {
             transform::absorb(&mut ra.resources, r)
@@ -326,7 +316,9 @@ fn run_transformers(kz: &Kustomizer, t: &Target<'_>, ra: &mut Accumulated) -> Re
         tr.apply(&mut ra.resources)?;
     }
     if !t.k.transformers.is_empty() {
-        transform::external_transformers(kz, t, ra)?;
+        for tr in transform::plugins::transformers(kz, t, &t.k.transformers)? {
+            tr.apply(&mut ra.resources)?;
+        }
     }
     Ok(())
 }

@@ -10,6 +10,7 @@ pub mod labels;
 pub mod nameref;
 pub mod namespace;
 pub mod patch;
+pub mod plugins;
 pub mod prefix_suffix;
 pub mod replicas;
 pub mod select;
@@ -18,8 +19,8 @@ pub mod vars;
 
 use krust_yaml::Value;
 
-use crate::target::{Accumulated, Target};
-use crate::{Error, Kustomizer};
+use crate::target::Target;
+use crate::Error;
 use krust_model::{Behavior, ResMap, Resource};
 
 pub use config::Config;
@@ -46,13 +47,6 @@ pub(crate) fn generators(t: &Target<'_>) -> Result<Vec<Box<dyn Generate>>, Error
             file: t.file.clone(),
             entry: format!("helmCharts: {}", chart.str_at(&["name"]).unwrap_or("")),
             what: "helm chart inflation".into(),
-        });
-    }
-    if !t.k.generators.is_empty() {
-        return Err(Error::Unsupported {
-            file: t.file.clone(),
-            entry: format!("generators: {}", t.k.generators.join(", ")),
-            what: "a generator plugin".into(),
         });
     }
     Ok(out)
@@ -171,19 +165,6 @@ pub(crate) fn builtin_transformers(
         });
     }
     Ok(out)
-}
-
-/// `transformers:` entries (plugin configs). Only builtin plugin kinds are supported.
-pub(crate) fn external_transformers(
-    _kz: &Kustomizer,
-    t: &Target<'_>,
-    _ra: &mut Accumulated,
-) -> Result<(), Error> {
-    Err(Error::Unsupported {
-        file: t.file.clone(),
-        entry: format!("transformers: {}", t.k.transformers.join(", ")),
-        what: "a transformer plugin".into(),
-    })
 }
 
 /// kustomize `appendReplaceOrMerge` for generated resources.

@@ -132,8 +132,19 @@ pub(crate) fn strategic_merge_patches(t: &Target<'_>) -> Result<Vec<StrategicMer
     if t.k.patches_strategic_merge.is_empty() {
         return Ok(Vec::new());
     }
+    Ok(vec![strategic_merge_entries(
+        t,
+        &t.k.patches_strategic_merge,
+    )?])
+}
+
+/// `patchesStrategicMerge` entries (file paths or inline YAML) as one transform.
+pub(crate) fn strategic_merge_entries(
+    t: &Target<'_>,
+    entries: &[String],
+) -> Result<StrategicMerge, Error> {
     let mut patches = Vec::new();
-    for entry in &t.k.patches_strategic_merge {
+    for entry in entries {
         // An entry is inline YAML if it parses as resources, else a file path.
         let inline = parse_patches(entry, &t.file).ok().filter(|p| !p.is_empty());
         match inline {
@@ -148,14 +159,14 @@ pub(crate) fn strategic_merge_patches(t: &Target<'_>) -> Result<Vec<StrategicMer
     if patches.is_empty() {
         return Err(Error::msg(format!(
             "patch appears to be empty; files=[{}], Patch=",
-            t.k.patches_strategic_merge.join(" ")
+            entries.join(" ")
         )));
     }
-    Ok(vec![StrategicMerge {
+    Ok(StrategicMerge {
         patches,
         target: None,
         source: t.file.clone(),
-    }])
+    })
 }
 
 /// A JSON 6902 patch applied to the resources `target` selects.
@@ -247,31 +258,32 @@ pub(crate) fn patches(t: &Target<'_>) -> Result<Vec<Box<dyn Transform>>, Error> 
 pub(crate) fn json6902_patches(t: &Target<'_>) -> Result<Vec<Box<dyn Transform>>, Error> {
     let mut out: Vec<Box<dyn Transform>> = Vec::new();
     for p in &t.k.patches_json6902 {
-        let ctx = |e: Error| e.context(format!("{}: patchesJson6902", t.file));
-        let target = match &p.target {
-            Some(s) if !s.name.is_empty() => s.clone(),
-            _ => return Err(ctx(Error::msg("must specify the target name"))),
-        };
-        let (text, file) = match (p.path.is_empty(), p.patch.is_empty()) {
-            (true, true) => return Err(ctx(Error::msg("empty file path and empty jsonOp"))),
-            (false, false) => {
-                return Err(ctx(Error::msg(
-                    "must specify a file path or jsonOp, not both",
-                )))
-            }
-            (false, true) => (
-                t.ldr.load_string(&p.path)?,
-                crate::loader::display(&t.ldr.join(&p.path)),
-            ),
-            (true, false) => (p.patch.clone(), t.file.clone()),
-        };
-        let ops = krust_patch::parse_json6902(&text, &file)
-            .map_err(|e| ctx(Error::msg(e.to_string())))?;
-        out.push(Box::new(Json6902 {
-            ops,
-            target,
-            store_previous_id: false,
-        }));
+        out.push(
+            json6902_entry(t, p).map_err(|e| e.context(format!("{}: patchesJson6902", t.file)))?,
+        );
     }
     Ok(out)
+}
+
+/// One `patchesJson6902` entry (`patch` holds the inline operations).
+pub(crate) fn json6902_entry(t: &Target<'_>, p: &Patch) -> Result<Box<dyn Transform>, Error> {
+    let target = match &p.target {
+        Some(s) if !s.name.is_empty() => s.clone(),
+        _ => return Err(Error::msg("must specify the target name")),
+    };
+    let (text, file) = match (p.path.is_empty(), p.patch.is_empty()) {
+        (true, true) => return Err(Error::msg("empty file path and empty jsonOp")),
+        (false, false) => return Err(Error::msg("must specify a file path or jsonOp, not both")),
+        (false, true) => (
+            t.ldr.load_string(&p.path)?,
+            crate::loader::display(&t.ldr.join(&p.path)),
+        ),
+        (true, false) => (p.patch.clone(), t.file.clone()),
+    };
+    let ops = krust_patch::parse_json6902(&text, &file).map_err(|e| Error::msg(e.to_string()))?;
+    Ok(Box::new(Json6902 {
+        ops,
+        target,
+        store_previous_id: false,
+    }))
 }

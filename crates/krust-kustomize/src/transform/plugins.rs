@@ -1,0 +1,253 @@
+//! `transformers:`, `generators:` and `validators:` entries: plugin configurations, inline
+//! or from files and kustomization directories. Builtin plugins (`apiVersion: builtin`) run;
+//! anything else needs an external plugin, which krust does not run.
+
+use krust_model::Resource;
+use krust_yaml::{Typing, Value};
+
+use super::fieldspec::FieldSpec;
+use super::generators::DataGenerator;
+use super::{annotations, images, labels, namespace, patch, prefix_suffix, replicas};
+use super::{Generate, Transform};
+use crate::kustomization::{GeneratorArgs, GeneratorOptions, Image, Patch, Selector};
+use crate::target::{accumulate_resources, Accumulated, Target};
+use crate::{Error, Kustomizer};
+
+/// The plugin configurations named by `entries`.
+fn configs(kz: &Kustomizer, t: &Target<'_>, entries: &[String]) -> Result<Vec<Resource>, Error> {
+    let mut out = Vec::new();
+    let mut paths = Vec::new();
+    for e in entries {
+        let inline = if e.contains('\n') {
+            krust_yaml::parse_stream(e, &t.file, Typing::Kyaml)
+                .ok()
+                .filter(|d| d.iter().any(Value::is_map))
+        } else {
+            None
+        };
+        match inline {
+            Some(docs) => {
+                out.extend(docs.into_iter().filter(Value::is_map).map(Resource::new));
+            }
+            None => paths.push(e.clone()),
+        }
+    }
+    if !paths.is_empty() {
+        let mut ra = Accumulated::new(kz)?;
+        accumulate_resources(kz, t, &mut ra, &paths)?;
+        out.extend(ra.resources.into_resources());
+    }
+    Ok(out)
+}
+
+fn s(v: &Value, k: &str) -> String {
+    v.get(k)
+        .and_then(crate::util::scalar_string)
+        .unwrap_or_default()
+}
+
+fn pairs(v: &Value, k: &str) -> Vec<(String, String)> {
+    v.get(k)
+        .and_then(Value::as_map)
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| {
+                    (
+                        k.to_string(),
+                        crate::util::scalar_string(v).unwrap_or_default(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn specs(v: &Value) -> Result<Vec<FieldSpec>, Error> {
+    match v.get("fieldSpecs").and_then(Value::as_seq) {
+        None => Ok(Vec::new()),
+        Some(seq) => seq
+            .iter()
+            .map(|f| FieldSpec::decode(f).map_err(Error::msg))
+            .collect(),
+    }
+}
+
+fn selector(v: Option<&Value>) -> Result<Option<Selector>, Error> {
+    v.filter(|v| !v.is_null())
+        .map(|v| Selector::decode(v).map_err(Error::msg))
+        .transpose()
+}
+
+fn strings(v: &Value, k: &str) -> Vec<String> {
+    match v.get(k) {
+        Some(x) if x.is_seq() => x
+            .as_seq()
+            .map(|s| s.iter().filter_map(crate::util::scalar_string).collect())
+            .unwrap_or_default(),
+        Some(x) => crate::util::scalar_string(x).into_iter().collect(),
+        None => Vec::new(),
+    }
+}
+
+fn check_builtin(kz: &Kustomizer, c: &Resource) -> Result<(), Error> {
+    let gvk = c.cur_id().gvk.clone();
+    if gvk.group().is_empty() && gvk.version() == "builtin" {
+        return Ok(());
+    }
+    if !kz.options.plugins_enabled {
+        return Err(Error::msg(format!(
+            "external plugins disabled; unable to load external plugin '{}'",
+            gvk.kind()
+        )));
+    }
+    Err(Error::Unsupported {
+        file: c.name().to_string(),
+        entry: gvk.to_string(),
+        what: "an external plugin".into(),
+    })
+}
+
+fn unknown_builtin(c: &Resource) -> Error {
+    Error::msg(format!("unable to load builtin {}", c.cur_id().gvk))
+}
+
+/// The transformers (or validators) configured by `entries`.
+pub(crate) fn transformers(
+    kz: &Kustomizer,
+    t: &Target<'_>,
+    entries: &[String],
+) -> Result<Vec<Box<dyn Transform>>, Error> {
+    let mut out: Vec<Box<dyn Transform>> = Vec::new();
+    for c in configs(kz, t, entries)? {
+        check_builtin(kz, &c)?;
+        let v = c.value();
+        let tr: Box<dyn Transform> = match c.kind() {
+            "AnnotationsTransformer" => Box::new(annotations::MapEntries {
+                pairs: pairs(v, "annotations"),
+                field_specs: specs(v)?,
+            }),
+            "LabelTransformer" => Box::new(labels::Labels {
+                pairs: pairs(v, "labels"),
+                field_specs: specs(v)?,
+            }),
+            "NamespaceTransformer" => Box::new(namespace::Namespace {
+                namespace: c.namespace().to_string(),
+                field_specs: specs(v)?,
+            }),
+            "PrefixSuffixTransformer" => Box::new(prefix_suffix::PrefixSuffix {
+                prefix: s(v, "prefix"),
+                suffix: s(v, "suffix"),
+                field_specs: specs(v)?,
+            }),
+            "PrefixTransformer" => Box::new(prefix_suffix::PrefixSuffix {
+                prefix: s(v, "prefix"),
+                suffix: String::new(),
+                field_specs: specs(v)?,
+            }),
+            "SuffixTransformer" => Box::new(prefix_suffix::PrefixSuffix {
+                prefix: String::new(),
+                suffix: s(v, "suffix"),
+                field_specs: specs(v)?,
+            }),
+            "PatchTransformer" => {
+                let mut p = Patch {
+                    path: s(v, "path"),
+                    patch: s(v, "patch"),
+                    target: selector(v.get("target"))?,
+                    ..Patch::default()
+                };
+                if let Some(o) = v.get("options") {
+                    p.allow_name_change =
+                        o.get("allowNameChange").and_then(Value::as_bool) == Some(true);
+                    p.allow_kind_change =
+                        o.get("allowKindChange").and_then(Value::as_bool) == Some(true);
+                }
+                patch::patch_entry(t, &p)?
+            }
+            "PatchStrategicMergeTransformer" => {
+                let mut entries = strings(v, "paths");
+                let inline = s(v, "patches");
+                if !inline.is_empty() {
+                    entries.push(inline);
+                }
+                if entries.is_empty() {
+                    return Err(Error::msg("empty file path and empty patch content"));
+                }
+                Box::new(patch::strategic_merge_entries(t, &entries)?)
+            }
+            "PatchJson6902Transformer" => {
+                let p = Patch {
+                    path: s(v, "path"),
+                    patch: s(v, "jsonOp"),
+                    target: selector(v.get("target"))?,
+                    ..Patch::default()
+                };
+                patch::json6902_entry(t, &p)?
+            }
+            "ReplicaCountTransformer" => {
+                let r = v.get("replica").cloned().unwrap_or_default();
+                Box::new(replicas::Replicas {
+                    name: s(&r, "name"),
+                    count: r.get("count").and_then(Value::as_i64).unwrap_or(0),
+                    field_specs: specs(v)?,
+                })
+            }
+            "ImageTagTransformer" => {
+                let i = v.get("imageTag").cloned().unwrap_or_default();
+                Box::new(images::Images {
+                    image: Image {
+                        name: s(&i, "name"),
+                        new_name: s(&i, "newName"),
+                        tag_suffix: s(&i, "tagSuffix"),
+                        new_tag: s(&i, "newTag"),
+                        digest: s(&i, "digest"),
+                    },
+                    field_specs: specs(v)?,
+                })
+            }
+            _ => return Err(unknown_builtin(&c)),
+        };
+        out.push(tr);
+    }
+    Ok(out)
+}
+
+fn generator_options(v: Option<&Value>) -> Option<GeneratorOptions> {
+    let o = v.filter(|o| o.is_map())?;
+    let opt = |k: &str| o.get(k).map(|_| pairs(o, k));
+    Some(GeneratorOptions {
+        labels: opt("labels"),
+        annotations: opt("annotations"),
+        disable_name_suffix_hash: o.get("disableNameSuffixHash").and_then(Value::as_bool)
+            == Some(true),
+        immutable: o.get("immutable").and_then(Value::as_bool) == Some(true),
+    })
+}
+
+/// The generators configured by `generators:` entries.
+pub(crate) fn generators(kz: &Kustomizer, t: &Target<'_>) -> Result<Vec<Box<dyn Generate>>, Error> {
+    let mut out: Vec<Box<dyn Generate>> = Vec::new();
+    for c in configs(kz, t, &t.k.generators)? {
+        check_builtin(kz, &c)?;
+        let v = c.value();
+        let secret = match c.kind() {
+            "ConfigMapGenerator" => false,
+            "SecretGenerator" => true,
+            _ => return Err(unknown_builtin(&c)),
+        };
+        let mut envs = strings(v, "envs");
+        envs.extend(strings(v, "env"));
+        let args = GeneratorArgs {
+            namespace: c.namespace().to_string(),
+            name: c.name().to_string(),
+            behavior: s(v, "behavior"),
+            literals: strings(v, "literals"),
+            files: strings(v, "files"),
+            envs,
+            options: generator_options(v.get("options")),
+            secret_type: s(v, "type"),
+        };
+        out.push(Box::new(DataGenerator { args, secret }));
+    }
+    Ok(out)
+}
