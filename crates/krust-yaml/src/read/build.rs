@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span, Tag};
 
+use super::repair::Inserts;
 use super::resolve::{format_float_key, resolve_plain, resolve_tagged, CoreTag, Resolved};
 use super::{PathStep, Typing};
 use crate::{Data, Error, Map, Mark, Str, Style, Value};
@@ -125,7 +126,13 @@ pub(crate) struct Builder<'a> {
     at: ChunkStart,
     /// Stop after the first document (go-yaml's decoder reads one document per chunk).
     first_only: bool,
+    /// Spaces the repairs added to the text.
+    inserts: &'a Inserts,
 }
+
+/// A failed run: the error, and for a scanner error its message, byte offset and 1-based
+/// line in the parsed text (what a repair needs).
+pub(crate) type RunError = (Error, Option<(String, usize, usize)>);
 
 /// Where a parsed chunk starts in its file.
 #[derive(Clone, Copy, Debug, Default)]
@@ -157,10 +164,12 @@ impl<'a> Builder<'a> {
         want_spans: bool,
         at: ChunkStart,
         first_only: bool,
+        inserts: &'a Inserts,
     ) -> Self {
         Builder {
             at,
             first_only,
+            inserts,
             file,
             typing,
             index: CharIndex::new(src),
@@ -183,15 +192,25 @@ impl<'a> Builder<'a> {
     }
 
     /// Runs the parser to the end of the stream.
-    pub(crate) fn run(mut self, src: &'a str) -> Result<(Vec<Value>, Option<Collected>), Error> {
+    pub(crate) fn run(mut self, src: &'a str) -> Result<(Vec<Value>, Option<Collected>), RunError> {
         let mut parser = Parser::new_from_str(src);
         while let Some(ev) = parser.next_event() {
-            let (event, span) = ev.map_err(|e| Error::Syntax {
-                file: self.file.to_string(),
-                mark: self.mark_at(e.marker().line(), e.marker().col()),
-                message: e.info().to_string(),
-            })?;
-            if self.event(event, span)? || (self.first_only && !self.docs.is_empty()) {
+            let (event, span) = match ev {
+                Ok(ev) => ev,
+                Err(e) => {
+                    let m = e.marker();
+                    let error = Error::Syntax {
+                        file: self.file.to_string(),
+                        mark: self.mark_at(m.line(), m.col()),
+                        message: e.info().to_string(),
+                    };
+                    let raw = (e.info().to_string(), self.index.byte(m.index()), m.line());
+                    return Err((error, Some(raw)));
+                }
+            };
+            if self.event(event, span).map_err(|e| (e, None))?
+                || (self.first_only && !self.docs.is_empty())
+            {
                 break;
             }
         }
@@ -201,6 +220,11 @@ impl<'a> Builder<'a> {
 
     /// A file position from a chunk's 1-based line and 0-based column.
     fn mark_at(&self, line: usize, col0: usize) -> Mark {
+        let col0 = if self.inserts.is_empty() {
+            col0
+        } else {
+            col0.saturating_sub(self.inserts.cols(line))
+        };
         let line = line.saturating_add(self.at.lines);
         Mark::new(
             u32::try_from(line).unwrap_or(u32::MAX),
@@ -312,8 +336,8 @@ impl<'a> Builder<'a> {
                 }
                 if let Some(spans) = self.scalar_spans.as_mut() {
                     spans.push((
-                        self.at.bytes + self.index.byte(span.start.index()),
-                        self.at.bytes + self.index.byte(span.end.index()),
+                        self.at.bytes + self.inserts.original(self.index.byte(span.start.index())),
+                        self.at.bytes + self.inserts.original(self.index.byte(span.end.index())),
                     ));
                 }
                 // The text is kept only where the scalar may serve as a mapping key.
@@ -567,6 +591,16 @@ impl<'a> Builder<'a> {
         as_key: bool,
     ) -> Result<Node, Error> {
         let in_flow = self.flow_depth > 0 && self.typing == Typing::Kyaml;
+        // go-yaml (YAML 1.1) breaks lines at NEL, LS and PS; saphyr keeps them in a plain
+        // scalar, where go-yaml would see a broken line.
+        if style == ScalarStyle::Plain && text.contains(['\u{85}', '\u{2028}', '\u{2029}']) {
+            return Err(Error::Syntax {
+                file: self.file.to_string(),
+                mark,
+                message: "could not find expected ':' (NEL, LS and PS break lines in YAML 1.1)"
+                    .into(),
+            });
+        }
         let plain = style == ScalarStyle::Plain;
         let vstyle = match style {
             ScalarStyle::Plain => Style::Plain,

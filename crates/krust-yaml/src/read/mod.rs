@@ -6,6 +6,7 @@
 
 mod build;
 mod comments;
+mod repair;
 mod resolve;
 #[cfg(test)]
 mod tests;
@@ -101,15 +102,14 @@ fn read<'s>(
     first_only: bool,
 ) -> Result<Read<'s>, Error> {
     if typing == Typing::Yaml11 {
-        let b = build::Builder::new(
+        let (docs, collected) = parse_chunk(
             src,
             file,
             typing,
             want_spans,
             ChunkStart::default(),
             first_only,
-        );
-        let (docs, collected) = b.run(src)?;
+        )?;
         return Ok((docs, collected.unwrap_or_default(), Cow::Borrowed(src)));
     }
     let text: Cow<'s, str> = if src.contains("\r\n") {
@@ -128,8 +128,7 @@ fn read<'s>(
             continue;
         };
         at.start.docs = docs.len();
-        let b = build::Builder::new(chunk, file, typing, want_spans, at.start, true);
-        let (mut d, collected) = b.run(chunk)?;
+        let (mut d, collected) = parse_chunk(chunk, file, typing, want_spans, at.start, true)?;
         if d.is_empty() && several {
             let line = u32::try_from(at.start.lines.saturating_add(1)).unwrap_or(u32::MAX);
             d.push(Value::with_mark(
@@ -148,6 +147,79 @@ fn read<'s>(
         }
     }
     Ok((docs, (spans, entries), text))
+}
+
+/// Most repairs tried on one piece of text before giving up.
+const MAX_REPAIRS: usize = 200;
+
+/// Parses one piece, mending what go-yaml tolerates and saphyr-parser does not
+/// ([`repair`]).
+fn parse_chunk(
+    chunk: &str,
+    file: &str,
+    typing: Typing,
+    want_spans: bool,
+    at: ChunkStart,
+    first_only: bool,
+) -> Result<(Vec<Value>, Option<build::Collected>), Error> {
+    if let Some(pos) = control_character(chunk) {
+        let before = chunk.get(..pos).unwrap_or("");
+        let line = at.lines + before.bytes().filter(|&b| b == b'\n').count() + 1;
+        let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+        return Err(Error::Syntax {
+            file: file.to_string(),
+            mark: Mark::new(
+                u32::try_from(line).unwrap_or(u32::MAX),
+                u32::try_from(col).unwrap_or(u32::MAX),
+            ),
+            message: "control characters are not allowed".into(),
+        });
+    }
+    let mut inserts = repair::Inserts::default();
+    let mut mended: Option<String> = None;
+    for _ in 0..MAX_REPAIRS {
+        let text = mended.as_deref().unwrap_or(chunk);
+        let b = build::Builder::new(text, file, typing, want_spans, at, first_only, &inserts);
+        let (error, raw) = match b.run(text) {
+            Ok(r) => return Ok(r),
+            Err(e) => e,
+        };
+        let Some((message, byte, line)) = raw else {
+            return Err(error);
+        };
+        let failure = repair::ScanFailure {
+            message: &message,
+            byte,
+            line,
+        };
+        match repair::repair(text, &failure, &mut inserts) {
+            Some(t) => mended = Some(t),
+            None => return Err(error),
+        }
+    }
+    Err(Error::Limit {
+        file: file.to_string(),
+        mark: Mark::new(u32::try_from(at.lines + 1).unwrap_or(u32::MAX), 1),
+        message: format!("more than {MAX_REPAIRS} lines need go-yaml's lax indentation"),
+    })
+}
+
+/// The byte offset of the first character go-yaml's reader refuses: C0 controls other than
+/// tab and line breaks, DEL, C1 controls other than NEL, U+FFFE and U+FFFF.
+fn control_character(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    b.iter().enumerate().find_map(|(i, &c)| {
+        let bad = match c {
+            b'\t' | b'\n' | b'\r' => false,
+            0..=0x1f | 0x7f => true,
+            // U+0080..U+009F are C2 80..C2 9F; U+0085 (NEL) is allowed.
+            0xc2 => matches!(b.get(i + 1), Some(&n) if (0x80..=0x9f).contains(&n) && n != 0x85),
+            // U+FFFE and U+FFFF are EF BF BE and EF BF BF.
+            0xef => b.get(i + 1) == Some(&0xbf) && matches!(b.get(i + 2), Some(0xbe | 0xbf)),
+            _ => false,
+        };
+        bad.then_some(i)
+    })
 }
 
 /// A piece of a stream between document separators.

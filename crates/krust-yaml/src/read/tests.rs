@@ -490,3 +490,48 @@ fn empty_keys_are_empty_strings_in_kyaml() {
     assert_eq!(v.str_at(&["m", ""]), Some("w"));
     assert!(parse_stream("? \n: v\n", "t", Typing::Yaml11).is_err());
 }
+
+#[test]
+fn lax_indentation_go_yaml_accepts() {
+    // Flow continuation lines and quoted continuation lines at the key's indentation.
+    let src =
+        "spec:\n  command: [\"sh\", \"-c\",\n  \"echo hi\"]\n  msg: \"a\n  b\"\n  after: 1 # c\n";
+    let (docs, comments) = parse_stream_with_comments(src, "t", Typing::Kyaml).expect("lax");
+    let v = &docs[0];
+    let cmd = v
+        .path(&["spec", "command"])
+        .and_then(Value::as_seq)
+        .expect("command");
+    assert_eq!(cmd.len(), 3);
+    assert_eq!(cmd[2].as_str(), Some("echo hi"));
+    assert_eq!(cmd[2].mark, Mark::new(3, 3));
+    assert_eq!(v.str_at(&["spec", "msg"]), Some("a b"));
+    assert_eq!(
+        v.path(&["spec", "after"]).map(|a| a.mark),
+        Some(Mark::new(6, 10))
+    );
+    assert_eq!(comments.len(), 1);
+    assert_eq!(comments[0].mark, Mark::new(6, 12));
+    // A tab after a colon separates.
+    assert_eq!(one("a:\tb\n").str_at(&["a"]), Some("b"));
+    // Broken block indentation stays an error.
+    assert!(parse_stream("a:\n  b: 1\n c: 2\n", "t", Typing::Kyaml).is_err());
+}
+
+#[test]
+fn control_characters_are_refused() {
+    for bad in [
+        "a: b\u{1}c\n",
+        "a: b\u{7f}\n",
+        "a: \"\u{90}\"\n",
+        "a: \u{fffe}\n",
+    ] {
+        let e = parse_stream(bad, "t", Typing::Kyaml).expect_err(bad);
+        assert!(
+            matches!(e, Error::Syntax { mark, .. } if mark == Mark::new(1, 5) || mark == Mark::new(1, 4)),
+            "{e:?}"
+        );
+    }
+    assert!(parse_stream("a: \"x\u{85}\"\nb: \"\u{feff}é\t\"\n", "t", Typing::Kyaml).is_ok());
+    assert!(parse_stream("a: b\u{2028}c\n", "t", Typing::Kyaml).is_err());
+}
