@@ -12,6 +12,7 @@ pub mod namespace;
 pub mod patch;
 pub mod plugins;
 pub mod prefix_suffix;
+pub mod replacements;
 pub mod replicas;
 pub mod select;
 pub mod sort;
@@ -158,11 +159,10 @@ pub(crate) fn builtin_transformers(
         }));
     }
     if !k.replacements.is_empty() {
-        return Err(Error::Unsupported {
-            file: t.file.clone(),
-            entry: "replacements".into(),
-            what: "replacements (not yet)".into(),
-        });
+        out.push(Box::new(replacements::from_kustomization(
+            t,
+            &k.replacements,
+        )?));
     }
     Ok(out)
 }

@@ -205,6 +205,14 @@ pub(crate) fn transformers(
                     field_specs: specs(v)?,
                 })
             }
+            "ReplacementTransformer" => {
+                let list: Vec<Value> = v
+                    .get("replacements")
+                    .and_then(Value::as_seq)
+                    .cloned()
+                    .unwrap_or_default();
+                Box::new(super::replacements::from_kustomization(t, &list)?)
+            }
             _ => return Err(unknown_builtin(&c)),
         };
         out.push(tr);

@@ -1,0 +1,539 @@
+//! `replacements:` (kustomize's `ReplacementTransformer` and `filters/replacement`).
+
+use krust_model::{Gvk, ResId, ResMap};
+use krust_yaml::{Data, Typing, Value};
+use regex::Regex;
+
+use super::Transform;
+use crate::decode::fields;
+use crate::kustomization::Selector;
+use crate::target::Target;
+use crate::Error;
+
+/// `delimiter`/`index`/`create` options of a source or target.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FieldOptions {
+    pub delimiter: String,
+    pub index: i64,
+    pub create: bool,
+}
+
+/// Where a replacement reads its value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    Value(String),
+    Field {
+        id: ResId,
+        field_path: String,
+        options: FieldOptions,
+    },
+}
+
+/// Where a replacement writes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetSel {
+    pub select: Selector,
+    pub reject: Vec<Selector>,
+    pub field_paths: Vec<String>,
+    pub options: FieldOptions,
+}
+
+/// One replacement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Replacement {
+    pub source: Source,
+    pub targets: Vec<TargetSel>,
+}
+
+/// The `replacements` of one kustomization.
+#[derive(Debug, Clone)]
+pub struct Replacements {
+    pub list: Vec<Replacement>,
+}
+
+fn options(v: Option<&Value>) -> Result<FieldOptions, String> {
+    let Some(v) = v.filter(|v| !v.is_null()) else {
+        return Ok(FieldOptions::default());
+    };
+    let f = fields(
+        v,
+        "FieldOptions",
+        &["delimiter", "index", "encoding", "create"],
+    )?;
+    Ok(FieldOptions {
+        delimiter: f.string("delimiter")?,
+        index: f.int("index")?.unwrap_or(0),
+        create: f.bool("create")?,
+    })
+}
+
+fn decode(v: &Value) -> Result<Replacement, String> {
+    let f = fields(
+        v,
+        "Replacement",
+        &["source", "targets", "sourceValue", "path"],
+    )?;
+    let source = match (f.raw("sourceValue"), f.raw("source")) {
+        (Some(_), Some(_)) => {
+            return Err("value and resource selectors are mutually exclusive".into())
+        }
+        (Some(sv), None) => Source::Value(crate::util::scalar_string(sv).unwrap_or_default()),
+        (None, Some(s)) => {
+            let sf = fields(
+                s,
+                "SourceSelector",
+                &[
+                    "group",
+                    "version",
+                    "kind",
+                    "name",
+                    "namespace",
+                    "fieldPath",
+                    "options",
+                ],
+            )?;
+            let mut fp = sf.string("fieldPath")?;
+            if fp.is_empty() {
+                fp = "metadata.name".into();
+            }
+            Source::Field {
+                id: ResId::new(
+                    Gvk::new(
+                        sf.string("group")?,
+                        sf.string("version")?,
+                        sf.string("kind")?,
+                    ),
+                    sf.string("name")?,
+                    sf.string("namespace")?,
+                ),
+                field_path: fp,
+                options: options(sf.raw("options"))?,
+            }
+        }
+        (None, None) => {
+            return Err("replacements must specify a source and at least one target".into())
+        }
+    };
+    let targets = f.list("targets", |t| {
+        let tf = fields(
+            t,
+            "TargetSelector",
+            &["select", "reject", "fieldPaths", "options"],
+        )?;
+        let Some(sel) = tf.raw("select") else {
+            return Err("target must specify resources to select".to_string());
+        };
+        let mut field_paths = tf.strings("fieldPaths")?;
+        if field_paths.is_empty() {
+            field_paths.push("metadata.name".into());
+        }
+        Ok(TargetSel {
+            select: Selector::decode(sel)?,
+            reject: tf.list("reject", Selector::decode)?,
+            field_paths,
+            options: options(tf.raw("options"))?,
+        })
+    })?;
+    if targets.is_empty() {
+        return Err("replacements must specify a source and at least one target".into());
+    }
+    Ok(Replacement { source, targets })
+}
+
+/// Reads the `replacements` entries of a kustomization (inline, or `path:` files).
+pub(crate) fn from_kustomization(t: &Target<'_>, entries: &[Value]) -> Result<Replacements, Error> {
+    let mut list = Vec::new();
+    for e in entries {
+        let path = e.get("path").and_then(Value::as_str).unwrap_or("");
+        if path.is_empty() {
+            list.push(decode(e).map_err(Error::msg)?);
+            continue;
+        }
+        if e.get("source").is_some() || e.get("targets").is_some() {
+            return Err(Error::msg(
+                "cannot specify both path and inline replacement",
+            ));
+        }
+        let text = t.ldr.load_string(path)?;
+        let file = crate::loader::display(&t.ldr.join(path));
+        for doc in krust_yaml::parse_stream(&text, &file, Typing::Yaml11)? {
+            match &doc.data {
+                Data::Seq(s) => {
+                    for r in s.iter() {
+                        list.push(decode(r).map_err(|m| Error::msg(format!("{file}: {m}")))?);
+                    }
+                }
+                Data::Map(_) => {
+                    list.push(decode(&doc).map_err(|m| Error::msg(format!("{file}: {m}")))?)
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(Replacements { list })
+}
+
+/// kyaml `SmarterPathSplitter(path, ".")`: `.` outside brackets separates.
+fn split_path(p: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut depth = 0;
+    for c in p.chars() {
+        match c {
+            '[' => {
+                depth += 1;
+                cur.push(c)
+            }
+            ']' => {
+                depth -= 1;
+                cur.push(c)
+            }
+            '.' if depth == 0 => out.push(std::mem::take(&mut cur)),
+            c => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out
+}
+
+/// What to create for a missing path element.
+fn placeholder(next: Option<&String>, leaf: &Value) -> Value {
+    match next {
+        Some(n) if n.starts_with('[') => Value::from_seq(Vec::new()),
+        Some(_) => Value::map(),
+        None => match &leaf.data {
+            Data::Map(_) => Value::map(),
+            Data::Seq(_) => Value::from_seq(Vec::new()),
+            _ => Value::null(),
+        },
+    }
+}
+
+/// kyaml `PathMatcher`: visits every node at `path` (creating missing ones when `create`
+/// holds the value that will be written).
+fn visit(
+    node: &mut Value,
+    path: &[String],
+    create: Option<&Value>,
+    f: &mut dyn FnMut(&mut Value) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let Some((seg, rest)) = path.split_first() else {
+        return f(node);
+    };
+    if let Some(inner) = seg.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
+        let (k, v) = inner.split_once('=').unwrap_or((inner, ""));
+        let Some(seq) = node.as_seq_mut() else {
+            return Ok(());
+        };
+        let mut any = false;
+        for e in seq.iter_mut() {
+            let hit = if k.is_empty() {
+                crate::util::scalar_string(e).as_deref() == Some(v)
+            } else {
+                e.get(k).and_then(crate::util::scalar_string).as_deref() == Some(v)
+            };
+            if hit {
+                any = true;
+                visit(e, rest, create, f)?;
+            }
+        }
+        if !any {
+            if let Some(leaf) = create {
+                let mut m = Value::map();
+                m.insert(k, Value::from(v));
+                seq.push(m);
+                if let Some(last) = seq.last_mut() {
+                    visit(last, rest, Some(leaf), f)?;
+                }
+            }
+        }
+        return Ok(());
+    }
+    if seg == "*" {
+        match &node.data {
+            Data::Seq(_) => {
+                if let Some(seq) = node.as_seq_mut() {
+                    for e in seq.iter_mut() {
+                        visit(e, rest, create, f)?;
+                    }
+                }
+            }
+            Data::Map(_) => {
+                if let Some(m) = node.as_map_mut() {
+                    for (_, e) in m.iter_mut() {
+                        visit(e, rest, create, f)?;
+                    }
+                }
+            }
+            _ => {}
+        }
+        return Ok(());
+    }
+    if node.is_seq() {
+        if let Ok(i) = seg.parse::<usize>() {
+            if let Some(e) = node.as_seq_mut().and_then(|s| s.get_mut(i)) {
+                visit(e, rest, create, f)?;
+            }
+        }
+        return Ok(());
+    }
+    if node.is_null() && create.is_some() {
+        *node = Value::map();
+    }
+    let Some(m) = node.as_map_mut() else {
+        return Ok(());
+    };
+    if !m.contains_key(seg.as_str()) {
+        let Some(leaf) = create else { return Ok(()) };
+        m.insert(seg.as_str().into(), placeholder(rest.first(), leaf));
+    }
+    match m.get_mut(seg.as_str()) {
+        Some(child) => {
+            if child.is_null() && create.is_some() && !rest.is_empty() {
+                *child = placeholder(rest.first(), create.unwrap_or(&Value::null()));
+            }
+            visit(child, rest, create, f)
+        }
+        None => Ok(()),
+    }
+}
+
+/// A scalar's text as kyaml keeps it in `Node.Value`.
+fn text(v: &Value) -> String {
+    crate::util::scalar_string(v).unwrap_or_default()
+}
+
+/// Re-types `s` like the scalar `like` (kyaml keeps the target node's tag).
+fn retype(s: &str, like: &Value) -> Value {
+    match &like.data {
+        Data::Int(_) | Data::Uint(_) => s
+            .parse::<i64>()
+            .map(Value::from)
+            .unwrap_or_else(|_| Value::from(s)),
+        Data::Float(_) => s
+            .parse::<f64>()
+            .map(Value::from)
+            .unwrap_or_else(|_| Value::from(s)),
+        Data::Bool(_) => match s {
+            "true" => Value::from(true),
+            "false" => Value::from(false),
+            _ => Value::from(s),
+        },
+        Data::Null => resolve_plain(s),
+        _ => Value::from(s),
+    }
+}
+
+/// How a plain scalar with this text is typed (go-yaml v3 core schema, the common cases).
+fn resolve_plain(s: &str) -> Value {
+    match krust_yaml::parse_stream(s, "<replacement>", Typing::Kyaml) {
+        Ok(mut d) if d.len() == 1 && d[0].is_scalar() => d.remove(0),
+        _ => Value::from(s),
+    }
+}
+
+fn set_field(target: &mut Value, value: &Value, opts: &FieldOptions) -> Result<(), Error> {
+    let mut value = value.clone();
+    if !opts.delimiter.is_empty() {
+        if !target.is_scalar() {
+            return Err(Error::msg(
+                "delimiter option can only be used with scalar nodes",
+            ));
+        }
+        let cur = text(target);
+        let mut parts: Vec<String> = cur
+            .split(opts.delimiter.as_str())
+            .map(String::from)
+            .collect();
+        let v = text(&value);
+        if opts.index < 0 {
+            parts.insert(0, v);
+        } else if opts.index as usize >= parts.len() {
+            parts.push(v);
+        } else if let Some(p) = parts.get_mut(opts.index as usize) {
+            *p = v;
+        }
+        value = Value::from(parts.join(&opts.delimiter));
+    }
+    if target.is_scalar() && value.is_scalar() {
+        *target = retype(&text(&value), target);
+    } else {
+        *target = value;
+    }
+    Ok(())
+}
+
+fn anchored(p: &str) -> Result<Option<Regex>, Error> {
+    if p.is_empty() {
+        return Ok(None);
+    }
+    Regex::new(&format!("^(?:{p})$"))
+        .map(Some)
+        .map_err(|e| Error::msg(format!("error creating target selector: {e}")))
+}
+
+struct SelRegex {
+    gvk: Gvk,
+    name: Option<Regex>,
+    namespace: Option<Regex>,
+}
+
+impl SelRegex {
+    fn new(s: &Selector) -> Result<Self, Error> {
+        Ok(SelRegex {
+            gvk: Gvk::new(s.group.as_str(), s.version.as_str(), s.kind.as_str()),
+            name: anchored(&s.name)?,
+            namespace: anchored(&s.namespace)?,
+        })
+    }
+    fn selects(&self, id: &ResId) -> bool {
+        id.gvk.is_selected(&self.gvk)
+            && self.name.as_ref().is_none_or(|r| r.is_match(&id.name))
+            && self
+                .namespace
+                .as_ref()
+                .is_none_or(|r| r.is_match(&id.namespace))
+    }
+}
+
+fn labels_match(r: &krust_model::Resource, s: &Selector) -> Result<bool, Error> {
+    let sel = Selector {
+        label_selector: s.label_selector.clone(),
+        annotation_selector: s.annotation_selector.clone(),
+        ..Selector::default()
+    };
+    let mut one = ResMap::new();
+    one.push_unchecked(r.clone());
+    Ok(!super::select::select(&one, &sel)?.is_empty())
+}
+
+impl Transform for Replacements {
+    fn apply(&self, resources: &mut ResMap) -> Result<(), Error> {
+        for rep in &self.list {
+            let value = match &rep.source {
+                Source::Value(v) => Value::from(v.as_str()),
+                Source::Field {
+                    id,
+                    field_path,
+                    options,
+                } => {
+                    let mut found = None;
+                    for r in resources.iter() {
+                        if r.all_ids().any(|x| x.is_selected_by(id)) {
+                            if found.is_some() {
+                                return Err(Error::msg(format!(
+                                    "multiple matches for selector {id}"
+                                )));
+                            }
+                            found = Some(r);
+                        }
+                    }
+                    let Some(src) = found else {
+                        return Err(Error::msg(format!("nothing selected by {id}")));
+                    };
+                    let mut obj = src.value().clone();
+                    let mut got = None;
+                    visit(
+                        &mut obj,
+                        &split_path(field_path),
+                        None,
+                        &mut |v: &mut Value| {
+                            if got.is_none() {
+                                got = Some(v.clone());
+                            }
+                            Ok(())
+                        },
+                    )?;
+                    let got = got.filter(|v| {
+                        !v.is_null()
+                            && !v.as_map().is_some_and(|m| m.is_empty())
+                            && !v.as_seq().is_some_and(|s| s.is_empty())
+                    });
+                    let Some(mut v) = got else {
+                        return Err(Error::msg(format!(
+                            "fieldPath `{field_path}` is missing for replacement source {id}"
+                        )));
+                    };
+                    if !options.delimiter.is_empty() {
+                        if !v.is_scalar() {
+                            return Err(Error::msg(
+                                "delimiter option can only be used with scalar nodes",
+                            ));
+                        }
+                        let t = text(&v);
+                        let parts: Vec<&str> = t.split(options.delimiter.as_str()).collect();
+                        let Some(p) = usize::try_from(options.index)
+                            .ok()
+                            .and_then(|i| parts.get(i))
+                        else {
+                            return Err(Error::msg(format!(
+                                "options.index {} is out of bounds for value {t}",
+                                options.index
+                            )));
+                        };
+                        v = retype(p, &v);
+                    }
+                    v
+                }
+            };
+            for ts in &rep.targets {
+                let sel = SelRegex::new(&ts.select)?;
+                let rejects: Vec<SelRegex> = ts
+                    .reject
+                    .iter()
+                    .filter(|r| {
+                        !(r.group.is_empty()
+                            && r.version.is_empty()
+                            && r.kind.is_empty()
+                            && r.name.is_empty()
+                            && r.namespace.is_empty())
+                    })
+                    .map(SelRegex::new)
+                    .collect::<Result<_, _>>()?;
+                for i in 0..resources.len() {
+                    let Some(r) = resources.get(i) else { continue };
+                    if !labels_match(r, &ts.select)? {
+                        continue;
+                    }
+                    let mut rejected = false;
+                    for rj in &ts.reject {
+                        if (!rj.label_selector.is_empty() || !rj.annotation_selector.is_empty())
+                            && labels_match(r, rj)?
+                        {
+                            rejected = true;
+                        }
+                    }
+                    let ids: Vec<ResId> = r.all_ids().cloned().collect();
+                    if rejected || rejects.iter().any(|rj| ids.iter().any(|id| rj.selects(id))) {
+                        continue;
+                    }
+                    if !ids.iter().any(|id| sel.selects(id)) {
+                        continue;
+                    }
+                    let mut obj = r.value().clone();
+                    for fp in &ts.field_paths {
+                        let create = ts.options.create.then_some(&value);
+                        let mut n = 0;
+                        visit(&mut obj, &split_path(fp), create, &mut |t: &mut Value| {
+                            n += 1;
+                            set_field(t, &value, &ts.options)
+                        })?;
+                        if n == 0 {
+                            return Err(Error::msg(if ts.options.create {
+                                format!(
+                                    "unable to find or create field {fp:?} in replacement target"
+                                )
+                            } else {
+                                format!("unable to find field {fp:?} in replacement target")
+                            }));
+                        }
+                    }
+                    if let Some(r) = resources.get_mut(i) {
+                        r.set_value(obj);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
