@@ -112,7 +112,10 @@ impl PartialEq for Data {
 /// Maps are equal when they hold the same entries in the same order (YAML output is
 /// key-sorted, but kyaml-level operations see the order).
 fn maps_equal(a: &Map, b: &Map) -> bool {
-    a.len() == b.len() && a.iter().zip(b.iter()).all(|((ka, va), (kb, vb))| ka == kb && va == vb)
+    a.len() == b.len()
+        && a.iter()
+            .zip(b.iter())
+            .all(|((ka, va), (kb, vb))| ka == kb && va == vb)
 }
 
 impl PartialEq for Value {
@@ -130,7 +133,11 @@ impl Default for Value {
 impl Value {
     /// A node with no position and no style.
     pub fn new(data: Data) -> Self {
-        Value { data, mark: Mark::NONE, style: Style::Any }
+        Value {
+            data,
+            mark: Mark::NONE,
+            style: Style::Any,
+        }
     }
 
     /// A node read at `mark`, written in `style`.
