@@ -14,7 +14,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for target in &targets {
         let mut cur = Some(target.clone());
         for patch in &patches {
-            if patch.get("kind") != target.get("kind") {
+            // kustomize applies a patch to the resource with its kind and name.
+            let id = |v: &krust_yaml::Value| {
+                (
+                    v.get("kind").cloned(),
+                    v.path(&["metadata", "name"]).cloned(),
+                )
+            };
+            if id(patch) != id(target) {
                 continue;
             }
             cur = match cur {

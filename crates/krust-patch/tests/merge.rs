@@ -258,3 +258,64 @@ mod laws {
         }
     }
 }
+
+/// Regression: kyaml's `ElementMatcher` needs an exact (empty) key text where its
+/// `ElementSetter` takes an empty text as "any"; an element without a merge key therefore
+/// deletes every keyed target element. Outputs checked with kubectl kustomize v5.5.
+#[test]
+fn element_without_merge_key_in_target_or_patch() {
+    let names = |v: &Value| -> Vec<String> {
+        v.pointer("/spec/containers")
+            .and_then(Value::as_seq)
+            .expect("containers")
+            .iter()
+            .map(|c| {
+                c.str_at(&["name"]).unwrap_or("-").to_string()
+                    + "="
+                    + c.str_at(&["image"]).unwrap_or("")
+            })
+            .collect()
+    };
+    let out = smp(
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p1}\nspec:\n  containers:\n  - {name: a, image: a}\n  - {image: nokey}\n  - {name: b, image: b}\n",
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p1}\nspec:\n  containers:\n  - {name: b, image: b2}\n",
+    )
+    .expect("kept");
+    assert_eq!(names(&out), ["-=nokey"]);
+    let out = smp(
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p3}\nspec:\n  containers:\n  - {name: a, image: a}\n  - {name: a, image: dup}\n  - {name: c, image: c}\n",
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p3}\nspec:\n  containers:\n  - {name: c, image: c2}\n  - {image: nokey2}\n",
+    )
+    .expect("kept");
+    assert_eq!(names(&out), ["c=c2"]);
+}
+
+/// `$patch` inside a list or map the target does not have: kyaml adds the patch's node
+/// as it is, keeping the directive elements (checked with kubectl kustomize v5.5).
+#[test]
+fn directives_in_added_subtrees() {
+    let out = smp(
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p2}\nspec:\n  containers:\n  - {name: a, image: a}\n",
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p2}\nspec:\n  initContainers:\n  - {name: i, image: i, x: null}\n  - {name: j, $patch: delete}\n  - $patch: replace\n  tolerations:\n  - {key: k, $patch: delete}\n  - $patch: replace\n  affinity:\n    nodeAffinity: {$patch: delete}\n    podAffinity: {x: null, $patch: replace, y: 1}\n",
+    )
+    .expect("kept");
+    let want = doc("apiVersion: v1\nkind: Pod\nmetadata: {name: p2}\nspec:\n  affinity:\n    podAffinity: {y: 1}\n  containers:\n  - {image: a, name: a}\n  initContainers:\n  - $patch: replace\n  tolerations:\n  - {$patch: delete, key: k}\n  - $patch: replace\n");
+    assert_eq!(sorted(&out), sorted(&want));
+}
+
+/// Regression: below a part of the patch that is added whole, kyaml merges the patch with
+/// itself through one shared node, so an empty element's deletion also empties the "other"
+/// source (found by differential testing against kubectl kustomize v5.5).
+#[test]
+fn added_list_with_empty_element_merges_through_one_node() {
+    let out = smp(
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {}\n",
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    ports:\n    - {containerPort: 8080, protocol: TCP, name: http}\n    - {}\n    - {containerPort: 443, protocol: UDP}\n",
+    )
+    .expect("kept");
+    let ports = out.pointer("/spec/containers/0/ports").expect("ports");
+    assert_eq!(
+        ports,
+        &doc("- {containerPort: 8080, protocol: TCP, name: http}\n")
+    );
+}

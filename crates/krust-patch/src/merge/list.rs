@@ -170,8 +170,8 @@ fn element_setter(
     Ok(())
 }
 
-/// kyaml `ElementMatcher` (`ElementList`): the first element whose key fields have these
-/// texts (an empty text only asks for the field to exist).
+/// kyaml `ElementMatcher` (`ElementList`): the first element whose key fields have exactly
+/// these texts (unlike `ElementSetter`, an empty text is not a wildcard here).
 fn element_list(arena: &Arena, list: &Ids, keys: &[String], values: &[String]) -> Option<usize> {
     let v0 = values.first().map_or("", String::as_str);
     if keys.first().is_none_or(String::is_empty) {
@@ -191,7 +191,7 @@ fn element_list(arena: &Arena, list: &Ids, keys: &[String], values: &[String]) -
             .zip(values)
             .all(|(k, v)| match m.get(k.as_str()) {
                 None => false,
-                Some(f) => v.is_empty() || node_text(f) == *v,
+                Some(f) => node_text(f) == *v, // MatchField: exact text, even when empty
             })
     })
 }
@@ -316,6 +316,7 @@ pub(crate) fn walk_associative<'a>(
     dside: Side,
     p: Option<&Value>,
     sch: Sch<'a>,
+    same_in: bool,
 ) -> Result<Visit, PatchError> {
     // VisitList: which list the elements are merged into.
     let (dest, dest_side, origin, same): (Value, Side, Option<Value>, bool);
@@ -344,6 +345,13 @@ pub(crate) fn walk_associative<'a>(
                     Directive::Replace => {
                         dest = elided.clone();
                         dest_side = Side::Patch;
+                        origin = Some(elided);
+                        same = true;
+                    }
+                    Directive::Merge if same_in => {
+                        // One node: the directive is gone from the target too.
+                        dest = elided.clone();
+                        dest_side = dside;
                         origin = Some(elided);
                         same = true;
                     }
@@ -407,8 +415,10 @@ pub(crate) fn walk_associative<'a>(
         .iter()
         .map(|v| arena.push(v.clone(), dest_side))
         .collect();
+    // When the target list *is* the patch's list (added or replaced), kyaml has one node for
+    // both sources: deleting from one deletes from the other (`same`; origin_ids is None).
     let origin_ids: Option<Ids> = if same {
-        Some(dest_ids.clone())
+        None
     } else {
         origin.as_ref().map(|o| {
             o.as_seq()
@@ -419,9 +429,14 @@ pub(crate) fn walk_associative<'a>(
         })
     };
     // Sources in the order their elements are listed: the patch first for prepend.
+    let origin_view: Option<&Ids> = if same {
+        Some(&dest_ids)
+    } else {
+        origin_ids.as_ref()
+    };
     let order: [Option<&Ids>; 2] = match w.opts.list_increase {
-        ListIncrease::Prepend => [origin_ids.as_ref(), Some(&dest_ids)],
-        ListIncrease::Append => [Some(&dest_ids), origin_ids.as_ref()],
+        ListIncrease::Prepend => [origin_view, Some(&dest_ids)],
+        ListIncrease::Append => [Some(&dest_ids), origin_view],
     };
 
     // elementValues: the key tuples of all elements, deduplicated, in source order.
@@ -455,7 +470,16 @@ pub(crate) fn walk_associative<'a>(
         keys = vec![String::new()];
     }
 
-    let merged = set_elements(w, &mut arena, values_list, &keys, dest_ids, origin_ids, sch)?;
+    let merged = set_elements(
+        w,
+        &mut arena,
+        values_list,
+        &keys,
+        dest_ids,
+        origin_ids,
+        same,
+        sch,
+    )?;
     let items: Vec<Value> = merged
         .iter()
         .filter_map(|&id| arena.get(id).cloned())
@@ -479,6 +503,7 @@ fn set_elements<'a>(
     keys: &[String],
     mut dest_ids: Ids,
     origin_ids: Option<Ids>,
+    same: bool,
     sch: Sch<'a>,
 ) -> Result<Ids, PatchError> {
     let elem_sch = w.items_schema(sch);
@@ -497,9 +522,13 @@ fn set_elements<'a>(
         valid_keys.clone_from(&vk);
         let (ek, ev) = validate_keys(std::slice::from_ref(&vv), &vv, &vk);
         let d_id = element_list(arena, &dest_ids, &ek, &ev);
-        let p_id = origin_ids
-            .as_ref()
-            .and_then(|o| element_list(arena, o, &ek, &ev));
+        let p_id = if same {
+            d_id
+        } else {
+            origin_ids
+                .as_ref()
+                .and_then(|o| element_list(arena, o, &ek, &ev))
+        };
         let d_val = d_id.and_then(|i| arena.nodes.get(i).cloned());
         let p_val = p_id.and_then(|i| arena.get(i).cloned());
         let d_side = d_val.as_ref().map_or(Side::Target, |(_, s)| *s);
@@ -509,6 +538,7 @@ fn set_elements<'a>(
             d_side,
             p_val.as_ref(),
             elem_sch,
+            same,
         );
         w.path.pop();
         // The element the walk returned, as an id (kyaml's node identity).

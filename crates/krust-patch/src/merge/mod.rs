@@ -207,13 +207,16 @@ impl<'a> Walker<'a> {
     }
 
     /// Walks one node: `d` from the target (or the patch, once the target was replaced by
-    /// it: `dside`), `p` from the patch.
+    /// it: `dside`), `p` from the patch. `same` says that `d` and `p` are one node in kyaml
+    /// (below a part of the patch that was added or replaced), so that changing one changes
+    /// the other.
     pub(crate) fn walk(
         &mut self,
         d: Option<&Value>,
         dside: Side,
         p: Option<&Value>,
         inherited: Sch<'a>,
+        same: bool,
     ) -> Result<Visit, PatchError> {
         if let (Some(d), None) = (d, p) {
             return self.walk_target_only(d, dside, inherited);
@@ -221,7 +224,7 @@ impl<'a> Walker<'a> {
         let sch = self.get_schema(d, dside, p, inherited);
         let first = [d, p].into_iter().flatten().find(|v| !v.is_null());
         let Some(first) = first else {
-            return self.walk_map(d, dside, p, sch);
+            return self.walk_map(d, dside, p, sch, same);
         };
         let k = kind(first);
         for v in [d, p].into_iter().flatten() {
@@ -235,10 +238,10 @@ impl<'a> Walker<'a> {
             }
         }
         match k {
-            Kind::Map => self.walk_map(d, dside, p, sch),
+            Kind::Map => self.walk_map(d, dside, p, sch, same),
             Kind::Seq => {
                 if self.is_associative(sch, d, p) {
-                    list::walk_associative(self, d, dside, p, sch)
+                    list::walk_associative(self, d, dside, p, sch, same)
                 } else {
                     // Replace: the patch's list if it has one.
                     Ok(match (p, d) {
@@ -306,7 +309,7 @@ impl<'a> Walker<'a> {
                     return Ok(Some((d.clone(), Ident::Dest)));
                 }
                 if !list::is_canonical(self, items, sch) {
-                    return list::walk_associative(self, Some(d), dside, None, sch);
+                    return list::walk_associative(self, Some(d), dside, None, sch, false);
                 }
                 // Already what kyaml's list merge would make of it: walk the elements only.
                 let es = self.items_schema(sch);
@@ -357,6 +360,7 @@ impl<'a> Walker<'a> {
         dside: Side,
         p: Option<&Value>,
         sch: Sch<'a>,
+        same: bool,
     ) -> Result<Visit, PatchError> {
         // kyaml Merger.VisitMap: decide which node the merged fields are written into.
         let (dest, dest_side, origin, ident): (Value, Side, Option<Value>, Ident);
@@ -401,6 +405,14 @@ impl<'a> Walker<'a> {
                     origin = Some(e);
                     ident = Ident::Origin;
                 }
+                Directive::Merge if same => {
+                    // One node: the directive was removed from the target as well.
+                    let Some(e) = elided else { return Ok(None) };
+                    dest = e.clone();
+                    dest_side = dside;
+                    origin = Some(e);
+                    ident = Ident::Dest;
+                }
                 Directive::Merge => {
                     let Some(dv) = d else { return Ok(None) };
                     dest = dv.clone();
@@ -416,6 +428,7 @@ impl<'a> Walker<'a> {
             return Ok(Some((dest, ident)));
         };
         let origin_map = origin.as_ref().and_then(Value::as_map);
+        let fields_same = same || ident == Ident::Origin;
         let mut names: Vec<Str> = dest_map.keys().cloned().collect();
         if let Some(om) = origin_map {
             names.extend(om.keys().filter(|k| !dest_map.contains_key(&***k)).cloned());
@@ -428,7 +441,7 @@ impl<'a> Walker<'a> {
             let pv = origin_map.and_then(|m| m.get(&*name));
             let fs = self.field_schema(sch, &name);
             self.path.push(name.clone());
-            let r = self.walk(dv, dest_side, pv, fs);
+            let r = self.walk(dv, dest_side, pv, fs, fields_same);
             self.path.pop();
             let r = r?;
             let keep = match &r {
@@ -501,6 +514,6 @@ pub fn merge_with(
     opts: &MergeOptions,
 ) -> Result<Option<Value>, PatchError> {
     let mut w = Walker::new(schema, opts);
-    let r = w.walk(Some(target), Side::Target, Some(patch), Sch::None)?;
+    let r = w.walk(Some(target), Side::Target, Some(patch), Sch::None, false)?;
     Ok(r.map(|(v, _)| v))
 }
