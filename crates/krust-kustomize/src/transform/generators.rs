@@ -15,6 +15,8 @@ use crate::Error;
 pub struct DataGenerator {
     pub args: GeneratorArgs,
     pub secret: bool,
+    /// Where the generator was configured (for a plugin config; builtin when `None`).
+    pub origin: Option<std::sync::Arc<krust_model::Origin>>,
 }
 
 impl DataGenerator {
@@ -23,7 +25,11 @@ impl DataGenerator {
         let mk = |a: &GeneratorArgs, secret: bool| {
             let mut args = a.clone();
             args.options = GeneratorOptions::merge_global(a.options.as_ref(), global);
-            DataGenerator { args, secret }
+            DataGenerator {
+                args,
+                secret,
+                origin: None,
+            }
         };
         t.k.config_map_generator
             .iter()
@@ -168,6 +174,22 @@ pub(crate) fn base64(data: &[u8]) -> String {
     out
 }
 
+/// kyaml's secret encoding: base64 in lines of 70 characters, each ended by a newline,
+/// when the text needs more than one line.
+fn secret_base64(data: &[u8]) -> String {
+    const LINE: usize = 70;
+    let enc = base64(data);
+    if enc.len() / LINE == 0 {
+        return enc;
+    }
+    let mut out = String::with_capacity(enc.len() + enc.len() / LINE + 1);
+    for chunk in enc.as_bytes().chunks(LINE) {
+        out.push_str(&String::from_utf8_lossy(chunk));
+        out.push('\n');
+    }
+    out
+}
+
 fn sorted_map(pairs: &[(String, String)]) -> Value {
     let mut m = Map::new();
     let mut v: Vec<&(String, String)> = pairs.iter().collect();
@@ -218,7 +240,7 @@ impl Generate for DataGenerator {
         sorted.sort_by(|x, y| x.0.cmp(&y.0));
         for (k, v) in sorted {
             if self.secret {
-                data.insert(k.as_str().into(), Value::from(base64(v)));
+                data.insert(k.as_str().into(), Value::from(secret_base64(v)));
             } else {
                 match std::str::from_utf8(v) {
                     Ok(s) => {
@@ -264,6 +286,17 @@ impl Generate for DataGenerator {
             obj.insert("immutable", Value::from(true));
         }
         let mut r = Resource::new(obj);
+        r.set_origin(Some(match &self.origin {
+            Some(o) => o.clone(),
+            None => super::origin::builtin_generator(
+                &t.file,
+                if self.secret {
+                    "SecretGenerator"
+                } else {
+                    "ConfigMapGenerator"
+                },
+            ),
+        }));
         r.set_behavior(Behavior::parse(&a.behavior));
         r.set_needs_hash_suffix(!opts.disable_name_suffix_hash);
         Ok(vec![r])

@@ -9,6 +9,7 @@ pub mod images;
 pub mod labels;
 pub mod nameref;
 pub mod namespace;
+pub mod origin;
 pub mod patch;
 pub mod plugins;
 pub mod prefix_suffix;
@@ -188,6 +189,10 @@ pub(crate) fn absorb(list: &mut ResMap, mut r: Resource) -> Result<(), Error> {
                 Behavior::Merge => {
                     r.copy_merge_metadata_from(&old);
                     merge_data_from(&mut r, &old);
+                    // kustomize keeps the merged-into resource's origin.
+                    if let Some(o) = old.origin() {
+                        r.set_origin(Some(o.clone()));
+                    }
                 }
                 b => {
                     return Err(Error::msg(format!(

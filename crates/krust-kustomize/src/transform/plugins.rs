@@ -246,8 +246,12 @@ pub(crate) fn generators(kz: &Kustomizer, t: &Target<'_>) -> Result<Vec<Box<dyn 
         let mut envs = strings(v, "envs");
         envs.extend(strings(v, "env"));
         let args = GeneratorArgs {
-            namespace: c.namespace().to_string(),
-            name: c.name().to_string(),
+            namespace: Some(s(v, "namespace"))
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| c.namespace().to_string()),
+            name: Some(s(v, "name"))
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| c.name().to_string()),
             behavior: s(v, "behavior"),
             literals: strings(v, "literals"),
             files: strings(v, "files"),
@@ -255,7 +259,20 @@ pub(crate) fn generators(kz: &Kustomizer, t: &Target<'_>) -> Result<Vec<Box<dyn 
             options: generator_options(v.get("options")),
             secret_type: s(v, "type"),
         };
-        out.push(Box::new(DataGenerator { args, secret }));
+        let origin = std::sync::Arc::new(krust_model::Origin {
+            configured_in: Some(
+                c.origin()
+                    .map(|o| o.path.clone())
+                    .unwrap_or_else(|| t.file.as_str().into()),
+            ),
+            configured_by: Some(c.cur_id().clone()),
+            ..krust_model::Origin::default()
+        });
+        out.push(Box::new(DataGenerator {
+            args,
+            secret,
+            origin: Some(origin),
+        }));
     }
     Ok(out)
 }
