@@ -470,16 +470,12 @@ pub(crate) fn walk_associative<'a>(
         keys = vec![String::new()];
     }
 
-    let merged = set_elements(
-        w,
-        &mut arena,
-        values_list,
-        &keys,
-        dest_ids,
-        origin_ids,
+    let lists = Lists {
+        dest: dest_ids,
+        origin: origin_ids,
         same,
-        sch,
-    )?;
+    };
+    let merged = set_elements(w, &mut arena, values_list, &keys, lists, sch)?;
     let items: Vec<Value> = merged
         .iter()
         .filter_map(|&id| arena.get(id).cloned())
@@ -495,17 +491,30 @@ pub(crate) fn walk_associative<'a>(
     )))
 }
 
+/// The element lists of one associative-list merge.
+struct Lists {
+    /// The target's elements.
+    dest: Ids,
+    /// The patch's elements, unless `same`.
+    origin: Option<Ids>,
+    /// The target list is the patch's list (one node in kyaml).
+    same: bool,
+}
+
 /// kyaml `setAssociativeSequenceElements`.
 fn set_elements<'a>(
     w: &mut Walker<'a>,
     arena: &mut Arena,
     mut values_list: Vec<Vec<String>>,
     keys: &[String],
-    mut dest_ids: Ids,
-    origin_ids: Option<Ids>,
-    same: bool,
+    lists: Lists,
     sch: Sch<'a>,
 ) -> Result<Ids, PatchError> {
+    let Lists {
+        dest: mut dest_ids,
+        origin: origin_ids,
+        same,
+    } = lists;
     let elem_sch = w.items_schema(sch);
     if keys.len() > 1 {
         merge_values(&mut values_list);
