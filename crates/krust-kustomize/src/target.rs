@@ -3,7 +3,9 @@
 //! name references, vars and the final order.
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+
+use krust_model::openapi::Schema;
 
 use krust_yaml::{Typing, Value};
 
@@ -24,6 +26,10 @@ pub(crate) struct Accumulated {
     pub resources: ResMap,
     /// Field specs: the defaults plus `configurations` here and below.
     pub config: Arc<transform::Config>,
+    /// The OpenAPI schema chosen by an `openapi:` field met here or below (`Some(None)`:
+    /// a builtin version); the first one wins, as kustomize's process-wide
+    /// `openapi.SetSchema` does.
+    pub schema: Option<Option<Arc<Schema>>>,
     /// `vars` declared here and below.
     pub vars: Vec<transform::vars::Var>,
 }
@@ -33,6 +39,7 @@ impl Accumulated {
         Ok(Accumulated {
             resources: ResMap::new(),
             config: kz.default_config()?,
+            schema: None,
             vars: Vec::new(),
         })
     }
@@ -45,6 +52,9 @@ pub(crate) struct Target<'a> {
     pub k: Kustomization,
     /// Path of the kustomization file, for error messages.
     pub file: String,
+    /// The OpenAPI schema this kustomization's patches use when it is not the builtin one
+    /// (set before the transformers run).
+    pub schema: OnceLock<Arc<Schema>>,
 }
 
 pub(crate) fn build(kz: &Kustomizer, fs: &dyn FileSystem, path: &Path) -> Result<ResMap, Error> {
@@ -107,7 +117,12 @@ impl<'a> Target<'a> {
                 errs.join("\n")
             )));
         }
-        Ok(Target { ldr, k, file })
+        Ok(Target {
+            ldr,
+            k,
+            file,
+            schema: OnceLock::new(),
+        })
     }
 }
 
@@ -132,6 +147,9 @@ pub(crate) fn accumulate(
     t: &Target<'_>,
     mut ra: Accumulated,
 ) -> Result<Accumulated, Error> {
+    if ra.schema.is_none() {
+        ra.schema = load_schema(t)?;
+    }
     accumulate_resources(kz, t, &mut ra, &t.k.resources)
         .context_with(|| "accumulating resources".into())?;
     if !t.k.configurations.is_empty() {
@@ -280,8 +298,37 @@ fn accumulate_directory(
     merge_accumulated(ra, &acc).context_with(|| format!("recursed merging from path '{root_s}'"))
 }
 
+/// kustomize `openapi.SetSchema` for one kustomization's `openapi:` field.
+fn load_schema(t: &Target<'_>) -> Result<Option<Option<Arc<Schema>>>, Error> {
+    let Some(fields) = &t.k.openapi else {
+        return Ok(None);
+    };
+    let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    match (get("path"), get("version")) {
+        (Some(_), Some(_)) => Err(Error::msg(
+            "builtin version and custom schema provided, cannot use both",
+        )),
+        (Some(path), None) => {
+            let text = t.ldr.load_string(path)?;
+            let file = display(&t.ldr.join(path));
+            let docs = krust_yaml::parse_stream(&text, &file, Typing::Kyaml)?;
+            let doc = docs.into_iter().next().unwrap_or_default();
+            let schema =
+                Schema::from_openapi(&doc).map_err(|e| Error::msg(format!("{file}: {e}")))?;
+            Ok(Some(Some(Arc::new(schema))))
+        }
+        (None, Some("")) => Ok(None),
+        (None, Some("v1.21.2")) => Ok(Some(None)),
+        (None, Some(_)) => Err(Error::msg("the specified OpenAPI version is not built in")),
+        (None, None) => Ok(None),
+    }
+}
+
 /// kustomize `MergeAccumulator`.
 fn merge_accumulated(ra: &mut Accumulated, sub: &Accumulated) -> Result<(), Error> {
+    if ra.schema.is_none() {
+        ra.schema = sub.schema.clone();
+    }
     ra.resources.append_all(sub.resources.iter().cloned())?;
     if !Arc::ptr_eq(&ra.config, &sub.config) && *ra.config != *sub.config {
         Arc::make_mut(&mut ra.config).merge(&sub.config);
@@ -311,6 +358,9 @@ fn run_generators(kz: &Kustomizer, t: &Target<'_>, ra: &mut Accumulated) -> Resu
 }
 
 fn run_transformers(kz: &Kustomizer, t: &Target<'_>, ra: &mut Accumulated) -> Result<(), Error> {
+    if let Some(Some(s)) = &ra.schema {
+        let _ = t.schema.set(s.clone());
+    }
     let list = transform::builtin_transformers(t, &ra.config)?;
     for tr in list {
         tr.apply(&mut ra.resources)?;

@@ -19,6 +19,8 @@ pub struct StrategicMerge {
     pub target: Option<Selector>,
     /// Where the patches came from, for messages.
     pub source: String,
+    /// A custom schema (`openapi:`); the builtin one when `None`.
+    pub schema: Option<std::sync::Arc<Schema>>,
 }
 
 /// Parses YAML-form patch documents (null documents are skipped).
@@ -38,7 +40,7 @@ fn parse_patches(text: &str, file: &str) -> Result<Vec<Resource>, Error> {
 }
 
 /// kustomize `Resource.ApplySmPatch`. Returns false when the patch deleted the resource.
-fn apply_one(r: &mut Resource, patch: &Resource) -> Result<bool, Error> {
+fn apply_one(r: &mut Resource, patch: &Resource, schema: &Schema) -> Result<bool, Error> {
     let (name, ns, kind) = (
         r.name().to_string(),
         r.namespace().to_string(),
@@ -52,8 +54,8 @@ fn apply_one(r: &mut Resource, patch: &Resource) -> Result<bool, Error> {
     if let Some(av) = r.value().get("apiVersion").cloned() {
         p.insert("apiVersion", av);
     }
-    let merged = krust_patch::merge(r.value(), &p, Schema::builtin())
-        .map_err(|e| Error::msg(e.to_string()))?;
+    let merged =
+        krust_patch::merge(r.value(), &p, schema).map_err(|e| Error::msg(e.to_string()))?;
     let Some(merged) = merged.filter(|m| m.as_map().is_some_and(|m| !m.is_empty())) else {
         return Ok(false);
     };
@@ -75,11 +77,16 @@ fn apply_one(r: &mut Resource, patch: &Resource) -> Result<bool, Error> {
 }
 
 /// Applies `patch` to the resources at `idx`, dropping those it deletes.
-fn apply_to(resources: &mut ResMap, idx: &[usize], patch: &Resource) -> Result<(), Error> {
+fn apply_to(
+    resources: &mut ResMap,
+    idx: &[usize],
+    patch: &Resource,
+    schema: &Schema,
+) -> Result<(), Error> {
     let mut deleted = Vec::new();
     for &i in idx {
         if let Some(r) = resources.get_mut(i) {
-            if !apply_one(r, patch)? {
+            if !apply_one(r, patch, schema)? {
                 deleted.push(i);
             }
         }
@@ -110,17 +117,18 @@ fn unique_target(resources: &ResMap, id: &ResId) -> Result<usize, Error> {
 
 impl Transform for StrategicMerge {
     fn apply(&self, resources: &mut ResMap) -> Result<(), Error> {
+        let schema = self.schema.as_deref().unwrap_or_else(|| Schema::builtin());
         match &self.target {
             None => {
                 for p in &self.patches {
                     let i = unique_target(resources, p.org_id())?;
-                    apply_to(resources, &[i], p)?;
+                    apply_to(resources, &[i], p, schema)?;
                 }
             }
             Some(sel) => {
                 for p in &self.patches {
                     let idx = select(resources, sel)?;
-                    apply_to(resources, &idx, p)?;
+                    apply_to(resources, &idx, p, schema)?;
                 }
             }
         }
@@ -166,6 +174,7 @@ pub(crate) fn strategic_merge_entries(
         patches,
         target: None,
         source: t.file.clone(),
+        schema: t.schema.get().cloned(),
     })
 }
 
@@ -248,6 +257,7 @@ pub(crate) fn patch_entry(t: &Target<'_>, p: &Patch) -> Result<Box<dyn Transform
         patches,
         target: p.target.clone(),
         source: file,
+        schema: t.schema.get().cloned(),
     }))
 }
 
