@@ -223,7 +223,7 @@ impl<'a> Builder<'a> {
         let col0 = if self.inserts.is_empty() {
             col0
         } else {
-            col0.saturating_sub(self.inserts.cols(line))
+            col0.saturating_sub(self.inserts.cols(line, col0))
         };
         let line = line.saturating_add(self.at.lines);
         Mark::new(
@@ -335,9 +335,19 @@ impl<'a> Builder<'a> {
                     self.check_escapes(&span, mark)?;
                 }
                 if let Some(spans) = self.scalar_spans.as_mut() {
+                    let start = self.index.byte(span.start.index());
+                    // saphyr-parser's span of a quoted scalar ends too far when the scalar
+                    // has escapes: find the closing quote.
+                    let end = match style {
+                        ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+                            quoted_end(self.index.src, start, style == ScalarStyle::DoubleQuoted)
+                        }
+                        _ => None,
+                    }
+                    .unwrap_or_else(|| self.index.byte(span.end.index()));
                     spans.push((
-                        self.at.bytes + self.inserts.original(self.index.byte(span.start.index())),
-                        self.at.bytes + self.inserts.original(self.index.byte(span.end.index())),
+                        self.at.bytes + self.inserts.original(start),
+                        self.at.bytes + self.inserts.original(end),
                     ));
                 }
                 // The text is kept only where the scalar may serve as a mapping key.
@@ -852,6 +862,22 @@ impl<'a> Builder<'a> {
             map.insert(key, v.value.clone());
         }
         Ok((map, size, merged_size))
+    }
+}
+
+/// The byte offset just past the closing quote of the quoted scalar at or after `from`
+/// (after any anchor or tag).
+fn quoted_end(src: &str, from: usize, double: bool) -> Option<usize> {
+    let q = if double { b'"' } else { b'\'' };
+    let bytes = src.as_bytes();
+    let mut i = from + src.get(from..)?.bytes().position(|b| b == q)? + 1;
+    loop {
+        match *bytes.get(i)? {
+            b'\\' if double => i += 2,
+            b'\'' if !double && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            c if c == q => return Some(i + 1),
+            _ => i += 1,
+        }
     }
 }
 

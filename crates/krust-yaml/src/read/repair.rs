@@ -6,21 +6,41 @@
 //! (indentation that carries no meaning there is added, a tab becomes a space) and parsed
 //! again. Added spaces are recorded so positions still refer to the original text.
 
-/// Spaces added to the text: `(byte offset in the mended text, 1-based line, count)`.
+/// Characters added to the text.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Inserts {
-    items: Vec<(usize, usize, usize)>,
+    items: Vec<Insert>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Insert {
+    /// Byte offset in the mended text.
+    at: usize,
+    /// 1-based line.
+    line: usize,
+    /// 0-based column (in characters, in the mended text) where the characters were added.
+    col: usize,
+    count: usize,
 }
 
 impl Inserts {
-    /// Columns added at the start of `line` (1-based, in the parsed text).
-    pub(crate) fn cols(&self, line: usize) -> usize {
-        self.items.iter().filter(|i| i.1 == line).map(|i| i.2).sum()
+    /// Columns added before column `col0` of `line` (both in the mended text).
+    pub(crate) fn cols(&self, line: usize, col0: usize) -> usize {
+        self.items
+            .iter()
+            .filter(|i| i.line == line && i.col < col0)
+            .map(|i| i.count)
+            .sum()
     }
 
     /// The original byte offset of a byte offset of the mended text.
     pub(crate) fn original(&self, pos: usize) -> usize {
-        let before: usize = self.items.iter().filter(|i| i.0 < pos).map(|i| i.2).sum();
+        let before: usize = self
+            .items
+            .iter()
+            .filter(|i| i.at < pos)
+            .map(|i| i.count)
+            .sum();
         pos.saturating_sub(before)
     }
 
@@ -28,14 +48,22 @@ impl Inserts {
         self.items.is_empty()
     }
 
-    fn add(&mut self, at: usize, line: usize, count: usize) {
-        // Later insertions move the offsets of earlier ones that lie after them.
+    fn add(&mut self, at: usize, line: usize, col: usize, count: usize) {
+        // Later insertions move the offsets (and columns) of earlier ones after them.
         for i in &mut self.items {
-            if i.0 >= at {
-                i.0 += count;
+            if i.at >= at {
+                i.at += count;
+                if i.line == line {
+                    i.col += count;
+                }
             }
         }
-        self.items.push((at, line, count));
+        self.items.push(Insert {
+            at,
+            line,
+            col,
+            count,
+        });
     }
 }
 
@@ -58,7 +86,58 @@ pub(crate) fn repair(text: &str, err: &ScanFailure<'_>, inserts: &mut Inserts) -
     if m == "invalid indentation" || m.contains("invalid indentation in flow construct") {
         return indent_flow_line(text, err.byte, err.line, inserts);
     }
+    if m.contains("unknown escape character") {
+        return escaped_apostrophe(text, err.byte, err.line, inserts);
+    }
     None
+}
+
+/// go-yaml takes `\'` in a double-quoted scalar for `'`: it is spelled `\x27` instead.
+fn escaped_apostrophe(
+    text: &str,
+    quote: usize,
+    line: usize,
+    inserts: &mut Inserts,
+) -> Option<String> {
+    if text.as_bytes().get(quote) != Some(&b'"') {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let mut i = quote + 1;
+    let mut line = line;
+    let mut line_start = line_start(text, quote);
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut last = 0;
+    // Characters this pass added earlier on the current line.
+    let mut added = 0;
+    loop {
+        match bytes.get(i)? {
+            b'\\' => {
+                if bytes.get(i + 1) == Some(&b'\'') {
+                    out.push_str(text.get(last..i + 1)?);
+                    let col = text.get(line_start..i + 1)?.chars().count() + added;
+                    inserts.add(out.len(), line, col, 2);
+                    added += 2;
+                    out.push_str("x27");
+                    last = i + 2;
+                }
+                i += 2;
+            }
+            b'\n' => {
+                line += 1;
+                i += 1;
+                line_start = i;
+                added = 0;
+            }
+            b'"' => break,
+            _ => i += 1,
+        }
+    }
+    if last == 0 {
+        return None;
+    }
+    out.push_str(text.get(last..)?);
+    Some(out)
 }
 
 /// `key:\tvalue`: the tabs become spaces.
@@ -128,7 +207,7 @@ fn indent_quoted(text: &str, quote: usize, inserts: &mut Inserts) -> Option<Stri
         if !this.trim().is_empty() && have < need {
             out.push_str(text.get(last..start)?);
             let add = need - have;
-            inserts.add(out.len(), line, add);
+            inserts.add(out.len(), line, 0, add);
             out.extend(std::iter::repeat_n(' ', add));
             last = start;
         }
@@ -161,7 +240,7 @@ fn indent_flow_line(text: &str, at: usize, line: usize, inserts: &mut Inserts) -
     let add = need - have;
     let mut out = String::with_capacity(text.len() + add);
     out.push_str(text.get(..start)?);
-    inserts.add(start, line, add);
+    inserts.add(start, line, 0, add);
     out.extend(std::iter::repeat_n(' ', add));
     out.push_str(text.get(start..)?);
     Some(out)
@@ -235,7 +314,7 @@ mod tests {
             indent_quoted(t, q, &mut ins).as_deref(),
             Some("m:\n  a: \"x\n   y\"\n")
         );
-        assert_eq!(ins.cols(3), 1);
+        assert_eq!(ins.cols(3, 3), 1);
         assert_eq!(ins.original(14), 13);
     }
 

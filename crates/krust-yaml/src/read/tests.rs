@@ -535,3 +535,27 @@ fn control_characters_are_refused() {
     assert!(parse_stream("a: \"x\u{85}\"\nb: \"\u{feff}é\t\"\n", "t", Typing::Kyaml).is_ok());
     assert!(parse_stream("a: b\u{2028}c\n", "t", Typing::Kyaml).is_err());
 }
+
+#[test]
+fn escaped_apostrophe_as_go_yaml_reads_it() {
+    let v = one("a: \"it\\'s \\'x\\'\" # c\nb: 1\n");
+    assert_eq!(v.str_at(&["a"]), Some("it's 'x'"));
+    let (_, c) = parse_stream_with_comments("a: \"it\\'s\" # c\nb: \"\\'\"\n", "t", Typing::Kyaml)
+        .expect("parses");
+    assert_eq!(c.first().map(|c| c.mark), Some(Mark::new(1, 12)));
+    let v = one("a: [\"\\'\", x]\n");
+    assert_eq!(
+        v.path(&["a"]).and_then(|a| a.get_index(1)).map(|x| x.mark),
+        Some(Mark::new(1, 11))
+    );
+    // Other unknown escapes stay errors.
+    assert!(parse_stream("a: \"\\q\"\n", "t", Typing::Kyaml).is_err());
+}
+
+#[test]
+fn comments_after_quoted_scalars_with_escapes() {
+    let src = "a: \"x\\ty\" # one\nb: 'it''s' # two\nc: &k \"q\\n\" # three\n";
+    let (_, c) = parse_stream_with_comments(src, "t", Typing::Kyaml).expect("parses");
+    let texts: Vec<&str> = c.iter().map(|c| c.text.as_str()).collect();
+    assert_eq!(texts, vec!["one", "two", "three"]);
+}
