@@ -2,7 +2,32 @@
 //!
 //! saphyr-parser produces the events; [`build`] turns them into values with go-yaml's
 //! typing ([`resolve`]), expands aliases and merge keys, and bounds alias expansion and
-//! nesting. [`comments`] finds `#` comments, which the parser does not report.
+//! nesting. [`comments`] finds `#` comments, which the parser does not report; [`repair`]
+//! mends the few things go-yaml accepts and saphyr-parser does not.
+//!
+//! kustomize types a resource when it converts it to JSON: kyaml re-encodes the node with
+//! go-yaml v3 and decodes that text. [`Typing::Kyaml`] reproduces what that round trip
+//! does to the text as written (checked against `kubectl kustomize` v5.5):
+//! - go-yaml v3 `resolve`: `012`, `0o12`, `0x1F`, `0b1`, `1_000` are ints, `1e3` a float,
+//!   numbers past `u64` floats or strings as Go's `strconv` decides, `yes`/`on` strings;
+//! - plain date-times become their RFC 3339 rendering (`2001-12-14` becomes
+//!   `2001-12-14T00:00:00Z`), except inside flow collections when they contain a `:` (the
+//!   encoder quotes those there);
+//! - an empty plain scalar in a flow collection or as a key is `""`, elsewhere null;
+//! - below the document root every key must be a string (else kustomize cannot make JSON);
+//!   root keys are their text; duplicate keys (compared by text) fail;
+//! - `<<` merges: explicit keys win, earlier maps of a list win; any key spelled `<<`,
+//!   quoted or not, is dropped (kyaml's `DeAnchor`);
+//! - the stream is cut at `---` lines as kyaml's `ByteReader` cuts it.
+//!
+//! # Limitations
+//! - Typing happens at read time, from the text and its context in this file; kustomize
+//!   types at output, so a value moved into a flow collection by a patch is not re-typed.
+//! - Positions are 1-based lines and columns in characters; a block scalar's position is its
+//!   `|`/`>` indicator, a collection's is its first entry (block) or bracket (flow).
+//! - go-yaml accepts a few inputs saphyr-parser rejects and the repairs do not cover
+//!   (`*alias:` without a space, a byte order mark inside a document), and rejects a few
+//!   that are read here (`{: x}`, block scalars inside flow collections).
 
 mod build;
 mod comments;
@@ -23,8 +48,11 @@ pub enum Typing {
     /// How kustomize types resources: go-yaml v3 as kyaml applies it.
     #[default]
     Kyaml,
-    /// YAML 1.1 rules of sigs.k8s.io/yaml (go-yaml v2): kustomization files, YAML-form
-    /// patches, Helm values documents. `yes`/`on` are booleans, keys become strings.
+    /// YAML 1.1 rules of sigs.k8s.io/yaml (go-yaml v2 `Unmarshal`): kustomization files,
+    /// JSON 6902 patches written as YAML, Helm values documents. `yes`/`on`/`y` are
+    /// booleans, timestamps stay text, keys become strings (`1.5` → `"1.5"`, `true` →
+    /// `"true"`; null and `uint64` keys fail), `<<` applies where it is written, and a later
+    /// duplicate key wins. Strategic-merge patches are typed like resources ([`Typing::Kyaml`]).
     Yaml11,
 }
 
