@@ -319,3 +319,36 @@ fn added_list_with_empty_element_merges_through_one_node() {
         &doc("- {containerPort: 8080, protocol: TCP, name: http}\n")
     );
 }
+
+/// Regression: `$patch: delete` removes the directive from the patch node before deleting,
+/// and a later match of the same node (or of the target, when they are one node) sees it
+/// without the directive (outputs from kubectl kustomize v5.5).
+#[test]
+fn delete_directive_is_consumed_from_the_patch_node() {
+    let svc = |ports: &str, patch: &str| {
+        smp(
+            &format!("apiVersion: v1\nkind: Service\nmetadata: {{name: s}}\nspec:\n{ports}"),
+            &format!(
+                "apiVersion: v1\nkind: Service\nmetadata: {{name: s}}\nspec:\n  ports: {patch}\n"
+            ),
+        )
+        .expect("kept")
+        .pointer("/spec/ports")
+        .cloned()
+        .expect("ports")
+    };
+    assert_eq!(
+        svc(
+            "  selector: {a: b}\n",
+            "[{port: 443, $patch: delete}, {port: 8080, protocol: UDP}]"
+        ),
+        doc("[{port: 443}, {port: 8080, protocol: UDP}]")
+    );
+    assert_eq!(
+        svc(
+            "  ports: []\n",
+            "[{port: 443}, {port: 80, protocol: UDP, name: http, $patch: delete}, {protocol: UDP, targetPort: 8080, $patch: delete}]"
+        ),
+        doc("[{port: 443}, {port: 80, protocol: UDP, name: http}]")
+    );
+}

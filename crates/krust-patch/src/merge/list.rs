@@ -553,6 +553,14 @@ fn set_elements<'a>(
         // The element the walk returned, as an id (kyaml's node identity).
         let val_id: Option<usize> = match r? {
             None => None,
+            Some((v, Ident::Cleared)) => {
+                // Deleted; the patch element (one node with the target's when `same`) has
+                // lost its directive, which a later match of it sees.
+                if let Some(slot) = p_id.and_then(|i| arena.nodes.get_mut(i)) {
+                    slot.0 = v;
+                }
+                None
+            }
             Some((v, ident)) => Some(match (ident, d_id, p_id) {
                 (Ident::Dest, Some(i), _) | (Ident::Origin, _, Some(i)) => {
                     if let Some(slot) = arena.nodes.get_mut(i) {

@@ -81,6 +81,9 @@ pub(crate) enum Ident {
     Fresh,
     /// A null from the target that must be kept (`MakePersistentNullNode`).
     KeepNull,
+    /// Deleted by `$patch: delete`; the value is the patch node with the directive removed,
+    /// which kyaml leaves behind in the patch (and in the target, when they are one node).
+    Cleared,
 }
 
 pub(crate) type Visit = Option<(Value, Ident)>;
@@ -370,7 +373,7 @@ impl<'a> Walker<'a> {
                 // kyaml ignores an unknown directive here (the key then stays).
                 if let Ok((dir, elided)) = directive::for_map(pv) {
                     if dir == Directive::Delete {
-                        return Ok(None);
+                        return Ok(Some((elided, Ident::Cleared)));
                     }
                     origin_v = Some(elided);
                 }
@@ -397,7 +400,7 @@ impl<'a> Walker<'a> {
                 }
             };
             match dir {
-                Directive::Delete => return Ok(None),
+                Directive::Delete => return Ok(elided.map(|e| (e, Ident::Cleared))),
                 Directive::Replace => {
                     let Some(e) = elided else { return Ok(None) };
                     dest = e.clone();
@@ -445,7 +448,7 @@ impl<'a> Walker<'a> {
             self.path.pop();
             let r = r?;
             let keep = match &r {
-                None => None,
+                None | Some((_, Ident::Cleared)) => None,
                 Some((v, Ident::KeepNull)) => Some(v),
                 Some((v, _)) if v.is_null() => None,
                 Some((v, _)) => Some(v),
@@ -515,5 +518,6 @@ pub fn merge_with(
 ) -> Result<Option<Value>, PatchError> {
     let mut w = Walker::new(schema, opts);
     let r = w.walk(Some(target), Side::Target, Some(patch), Sch::None, false)?;
-    Ok(r.map(|(v, _)| v))
+    Ok(r.filter(|(_, ident)| *ident != Ident::Cleared)
+        .map(|(v, _)| v))
 }
