@@ -60,23 +60,48 @@ enum Frame {
     },
 }
 
-/// Char index → byte offset (saphyr reports positions in characters).
+/// Char index → byte offset (saphyr reports positions in characters). For non-ASCII text a
+/// cursor walks from the last position asked for: the parser's positions mostly increase,
+/// so the walks add up to one pass over the text.
 pub(crate) struct CharIndex<'a> {
     pub(crate) src: &'a str,
-    /// Byte offsets of each char when the text is not ASCII.
-    offsets: Option<Vec<usize>>,
+    ascii: bool,
+    /// (char index, byte offset) of the last lookup.
+    cursor: std::cell::Cell<(usize, usize)>,
 }
 
 impl<'a> CharIndex<'a> {
     pub(crate) fn new(src: &'a str) -> Self {
-        let offsets = (!src.is_ascii()).then(|| src.char_indices().map(|(i, _)| i).collect());
-        CharIndex { src, offsets }
+        CharIndex {
+            src,
+            ascii: src.is_ascii(),
+            cursor: std::cell::Cell::new((0, 0)),
+        }
     }
     pub(crate) fn byte(&self, char_index: usize) -> usize {
-        match &self.offsets {
-            None => char_index.min(self.src.len()),
-            Some(o) => o.get(char_index).copied().unwrap_or(self.src.len()),
+        if self.ascii {
+            return char_index.min(self.src.len());
         }
+        let (mut c, mut b) = self.cursor.get();
+        if char_index < c / 2 {
+            (c, b) = (0, 0);
+        }
+        while c < char_index {
+            match self.src.get(b..).and_then(|t| t.chars().next()) {
+                Some(ch) => b += ch.len_utf8(),
+                None => break,
+            }
+            c += 1;
+        }
+        while c > char_index {
+            match self.src.get(..b).and_then(|t| t.chars().next_back()) {
+                Some(ch) => b -= ch.len_utf8(),
+                None => break,
+            }
+            c -= 1;
+        }
+        self.cursor.set((c, b));
+        b
     }
     fn char_at(&self, char_index: usize) -> Option<char> {
         self.src

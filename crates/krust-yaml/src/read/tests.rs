@@ -559,3 +559,19 @@ fn comments_after_quoted_scalars_with_escapes() {
     let texts: Vec<&str> = c.iter().map(|c| c.text.as_str()).collect();
     assert_eq!(texts, vec!["one", "two", "three"]);
 }
+
+#[test]
+fn non_ascii_comments_and_styles_on_many_lines() {
+    let src = "é: \"ü\" # a\nb: [ç] # b\nc: &x {ü: 1} # c\nd: |\n  日本\ne: 1 # e\n";
+    let (docs, c) = parse_stream_with_comments(src, "t", Typing::Kyaml).expect("parses");
+    let got: Vec<(u32, u32, &str)> = c
+        .iter()
+        .map(|c| (c.mark.line, c.mark.col, c.text.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![(1, 8, "a"), (2, 8, "b"), (3, 14, "c"), (6, 6, "e")]
+    );
+    assert_eq!(docs[0].get("c").map(|c| c.style), Some(Style::Flow));
+    assert_eq!(docs[0].str_at(&["d"]), Some("日本\n"));
+}
