@@ -20,7 +20,7 @@
 #   kubectl kustomize --reorder=none --load-restrictor=LoadRestrictionsNone DIR/clusters/<env>
 #   krust build       --reorder=none --load-restrictor=LoadRestrictionsNone DIR/clusters/<env>
 # compares the outputs with cmp (and prints the head of a unified diff on mismatch), and
-# prints best-of-RUNS wall-clock times and the ratio kubectl/krust.
+# prints best-of-RUNS wall-clock and CPU (user+sys) times and the ratios kubectl/krust.
 # Exit status: 0 if every env matched, 1 if any mismatch or failure, 2 on usage errors.
 # Needs bash, python3 + PyYAML, kubectl, cargo (unless --no-build); not hyperfine.
 set -u -o pipefail
@@ -88,28 +88,24 @@ echo "   commit: $(git -C "$repo_root" rev-parse --short HEAD 2>/dev/null || ech
 
 flags=(--reorder=none --load-restrictor=LoadRestrictionsNone)
 
-# best_of CMD... : runs CMD $runs times, stdout to /dev/null; prints best wall seconds.
-# Returns the command's exit status of the last run.
+# best_of CMD... : runs CMD $runs times (stdout/stderr discarded) and prints
+# "BEST_WALL BEST_CPU" in seconds (CPU = user+sys of the process and its children; under
+# load, CPU time is the steadier number). Uses bash's `time` keyword, no external tools.
 best_of() {
-    local best="" t rc=0 i start end
+    local bw="" bc="" line w u s c i tf
+    tf=$(mktemp)
     for ((i = 0; i < runs; i++)); do
-        start=$(now)
-        "$@" >/dev/null 2>&1
-        rc=$?
-        end=$(now)
-        t=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.6f", b - a }')
-        if [ -z "$best" ] || awk -v t="$t" -v b="$best" 'BEGIN { exit !(t < b) }'; then
-            best=$t
-        fi
+        { TIMEFORMAT='%R %U %S'; time "$@" >/dev/null 2>&1; } 2>"$tf"
+        read -r w u s <"$tf"
+        c=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.3f", u + s }')
+        if [ -z "$bw" ] || awk -v t="$w" -v b="$bw" 'BEGIN { exit !(t < b) }'; then bw=$w; fi
+        if [ -z "$bc" ] || awk -v t="$c" -v b="$bc" 'BEGIN { exit !(t < b) }'; then bc=$c; fi
     done
-    printf '%.3f' "$best"
-    return $rc
+    rm -f "$tf"
+    echo "$bw $bc"
 }
 
-# now: wall-clock seconds with microseconds (bash 5 EPOCHREALTIME, else date +%s.%N).
-now() {
-    if [ -n "${EPOCHREALTIME:-}" ]; then echo "${EPOCHREALTIME/,/.}"; else date +%s.%N; fi
-}
+ratio() { awk -v k="$1" -v r="$2" 'BEGIN { if (r > 0) printf "%.1f", k / r; else print "inf" }'; }
 
 status=0
 summary=()
@@ -141,16 +137,18 @@ for env in staging production; do
         fi
     fi
     echo "   $result  ($(wc -c <"$want") bytes kubectl, $(wc -c <"$got") bytes krust)"
-    tk=$(best_of kubectl kustomize "${flags[@]}" "$dir")
+    read -r tk ck <<<"$(best_of kubectl kustomize "${flags[@]}" "$dir")"
     if [ $rrc -eq 0 ]; then
-        tr=$(best_of "$krust" build "${flags[@]}" "$dir")
-        ratio=$(awk -v k="$tk" -v r="$tr" 'BEGIN { if (r > 0) printf "%.1f", k / r; else print "inf" }')
+        read -r tr cr <<<"$(best_of "$krust" build "${flags[@]}" "$dir")"
+        ratio_w=$(ratio "$tk" "$tr")
+        ratio_c=$(ratio "$ck" "$cr")
     else
-        tr="failed"
-        ratio="n/a"
+        tr="failed" cr="failed" ratio_w="n/a" ratio_c="n/a"
     fi
-    echo "   time (best of $runs): kubectl ${tk}s  krust ${tr}s  ratio kubectl/krust ${ratio}x"
-    summary+=("$(printf '%-10s %-8s kubectl %8ss  krust %8ss  %6sx' "$env" "$result" "$tk" "$tr" "$ratio")")
+    echo "   wall (best of $runs): kubectl ${tk}s  krust ${tr}s  ratio kubectl/krust ${ratio_w}x"
+    echo "   cpu  (best of $runs): kubectl ${ck}s  krust ${cr}s  ratio kubectl/krust ${ratio_c}x"
+    summary+=("$(printf '%-10s %-8s wall: kubectl %7ss krust %7ss %6sx | cpu: kubectl %7ss krust %7ss %6sx' \
+        "$env" "$result" "$tk" "$tr" "$ratio_w" "$ck" "$cr" "$ratio_c")")
 done
 
 echo "== summary: N=$tenants seed=$seed"
