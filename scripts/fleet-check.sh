@@ -8,7 +8,8 @@
 #
 #   -n TENANTS  number of tenants for gen_fleet.py (default 50)
 #   -s SEED     seed for gen_fleet.py (default 0)
-#   -r RUNS     timed runs per tool; the best (minimum) wall-clock is reported (default 3)
+#   -r RUNS     runs per tool, interleaved; the best (minimum) time is reported (default 3;
+#               use 1 for large N, where one kubectl run takes minutes)
 #   -o OUTDIR   work directory for the fleet and the renders (default: a fresh mktemp -d
 #               under ${TMPDIR:-/tmp}); it is created/overwritten, never inside ../shared
 #   -g GEN      path of gen_fleet.py (default: ../shared/bench/gen_fleet.py from the repo root)
@@ -22,7 +23,8 @@
 # compares the outputs with cmp (and prints the head of a unified diff on mismatch), and
 # prints best-of-RUNS wall-clock and CPU (user+sys) times and the ratios kubectl/krust.
 # Exit status: 0 if every env matched, 1 if any mismatch or failure, 2 on usage errors.
-# Needs bash, python3 + PyYAML, kubectl, cargo (unless --no-build); not hyperfine.
+# Needs bash 4+, awk, python3 + PyYAML, kubectl, cargo (unless --no-build); not hyperfine.
+# To find which tenant/feature causes a mismatch: scripts/tenant-check.sh OUTDIR/fleet.
 set -u -o pipefail
 
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -88,23 +90,21 @@ echo "   commit: $(git -C "$repo_root" rev-parse --short HEAD 2>/dev/null || ech
 
 flags=(--reorder=none --load-restrictor=LoadRestrictionsNone)
 
-# best_of CMD... : runs CMD $runs times (stdout/stderr discarded) and prints
-# "BEST_WALL BEST_CPU" in seconds (CPU = user+sys of the process and its children; under
-# load, CPU time is the steadier number). Uses bash's `time` keyword, no external tools.
-best_of() {
-    local bw="" bc="" line w u s c i tf
+# timed OUT ERR CMD... : runs CMD once with stdout to OUT and stderr to ERR; prints
+# "RC WALL CPU" (seconds; CPU = user+sys of the process and its children, the steadier number
+# on a loaded machine). Uses bash's `time` keyword, no external tools.
+timed() {
+    local out=$1 err=$2 tf rc w u s
+    shift 2
     tf=$(mktemp)
-    for ((i = 0; i < runs; i++)); do
-        { TIMEFORMAT='%R %U %S'; time "$@" >/dev/null 2>&1; } 2>"$tf"
-        read -r w u s <"$tf"
-        c=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.3f", u + s }')
-        if [ -z "$bw" ] || awk -v t="$w" -v b="$bw" 'BEGIN { exit !(t < b) }'; then bw=$w; fi
-        if [ -z "$bc" ] || awk -v t="$c" -v b="$bc" 'BEGIN { exit !(t < b) }'; then bc=$c; fi
-    done
-    rm -f "$tf"
-    echo "$bw $bc"
+    { TIMEFORMAT='%R %U %S'; time { "$@" >"$out" 2>"$err"; echo $? >"$tf.rc"; }; } 2>"$tf"
+    read -r w u s <"$tf"
+    rc=$(cat "$tf.rc")
+    rm -f "$tf" "$tf.rc"
+    echo "$rc $w $(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.3f", u + s }')"
 }
 
+min() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b + 0 < a + 0) print b; else print a }'; }
 ratio() { awk -v k="$1" -v r="$2" 'BEGIN { if (r > 0) printf "%.1f", k / r; else print "inf" }'; }
 
 status=0
@@ -114,22 +114,28 @@ for env in staging production; do
     want="$outdir/$env.kubectl.yaml"
     got="$outdir/$env.krust.yaml"
     echo "== $env"
-    kubectl kustomize "${flags[@]}" "$dir" >"$want" 2>"$want.err"
-    krc=$?
-    "$krust" build "${flags[@]}" "$dir" >"$got" 2>"$got.err"
-    rrc=$?
-    if [ $krc -ne 0 ]; then
-        echo "   kubectl failed (exit $krc): $(head -c 400 "$want.err")"
+    # Interleave the runs so both tools see the same machine load; every run's output is
+    # kept (the last one is compared), so RUNS=1 means one kubectl run in all.
+    tk="" ck="" tr="" cr="" krc=0 rrc=0
+    for ((i = 0; i < runs; i++)); do
+        read -r krc w c <<<"$(timed "$want" "$want.err" kubectl kustomize "${flags[@]}" "$dir")"
+        tk=$(min "$tk" "$w"); ck=$(min "$ck" "$c")
+        read -r rrc w c <<<"$(timed "$got" "$got.err" "$krust" build "${flags[@]}" "$dir")"
+        tr=$(min "$tr" "$w"); cr=$(min "$cr" "$c")
+        [ "$krc" = 0 ] && [ "$rrc" = 0 ] || break
+    done
+    if [ "$krc" -ne 0 ]; then
+        echo "   kubectl failed (exit $krc): $(grep -v '^# Warning\|^Flag --reorder' "$want.err" | head -c 400)"
     fi
-    if [ $rrc -ne 0 ]; then
-        echo "   krust failed (exit $rrc$([ $rrc = 101 ] && echo ', PANIC')): $(head -c 600 "$got.err")"
+    if [ "$rrc" -ne 0 ]; then
+        echo "   krust failed (exit $rrc$([ "$rrc" = 101 ] && echo ', PANIC')): $(head -c 600 "$got.err")"
     fi
-    if [ $krc -eq 0 ] && [ $rrc -eq 0 ] && cmp -s "$want" "$got"; then
+    if [ "$krc" -eq 0 ] && [ "$rrc" -eq 0 ] && cmp -s "$want" "$got"; then
         result="MATCH"
     else
         result="MISMATCH"
         status=1
-        if [ $krc -eq 0 ] && [ $rrc -eq 0 ]; then
+        if [ "$krc" -eq 0 ] && [ "$rrc" -eq 0 ]; then
             echo "   $(cmp "$want" "$got" 2>&1 | head -1)"
             echo "   diff (kubectl -> krust), head:"
             diff -u --label kubectl --label krust "$want" "$got" | head -40 | sed 's/^/     /'
@@ -137,13 +143,11 @@ for env in staging production; do
         fi
     fi
     echo "   $result  ($(wc -c <"$want") bytes kubectl, $(wc -c <"$got") bytes krust)"
-    read -r tk ck <<<"$(best_of kubectl kustomize "${flags[@]}" "$dir")"
-    if [ $rrc -eq 0 ]; then
-        read -r tr cr <<<"$(best_of "$krust" build "${flags[@]}" "$dir")"
+    if [ "$rrc" -eq 0 ] && [ "$krc" -eq 0 ]; then
         ratio_w=$(ratio "$tk" "$tr")
         ratio_c=$(ratio "$ck" "$cr")
     else
-        tr="failed" cr="failed" ratio_w="n/a" ratio_c="n/a"
+        ratio_w="n/a" ratio_c="n/a"
     fi
     echo "   wall (best of $runs): kubectl ${tk}s  krust ${tr}s  ratio kubectl/krust ${ratio_w}x"
     echo "   cpu  (best of $runs): kubectl ${ck}s  krust ${cr}s  ratio kubectl/krust ${ratio_c}x"
