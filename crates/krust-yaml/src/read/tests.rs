@@ -351,6 +351,19 @@ mod prop {
             let _ = parse_stream_with_comments(&s, "p", Typing::Kyaml);
             let _ = parse_stream(&s, "p", Typing::Yaml11);
         }
+
+        #[test]
+        fn never_panics_on_indented_lines(lines in proptest::collection::vec((0usize..8, "(- |[a-c]{1,3}: |&a |\\*a |<<: |\\? |'x\\\\' |\"y\\\\' |\\[|\\]|\\{|\\}|, |# c|\\||>|---|\\.\\.\\.|0x1|2001-1-1 1:1:1|~|\t){0,6}"), 0..24)) {
+            let src: String = lines.iter().map(|(n, l)| format!("{}{}\n", " ".repeat(*n), l)).collect();
+            let _ = parse_stream_with_comments(&src, "p", Typing::Kyaml);
+            let _ = parse_stream_with_comments(&src, "p", Typing::Yaml11);
+        }
+
+        #[test]
+        fn never_panics_with_escapes_and_unicode(s in "[-: \n\t\\'\"\\[\\]{}#&*<%@éü\u{2028}\u{85}\u{feff}\r0-9ax]{0,160}") {
+            let _ = parse_stream_with_comments(&s, "p", Typing::Kyaml);
+            let _ = parse_stream(&s, "p", Typing::Yaml11);
+        }
     }
 }
 
