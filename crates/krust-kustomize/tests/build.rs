@@ -160,3 +160,43 @@ fn legacy_order_puts_configmaps_before_deployments() {
     let kinds: Vec<String> = out.iter().map(|r| r.kind().to_string()).collect();
     assert_eq!(kinds, ["ConfigMap", "Deployment"]);
 }
+
+#[test]
+fn configuration_narrowing_a_default_spec_replaces_it() {
+    // kubectl kustomize: only the Deployment gets the prefix.
+    let f = MemFs::from_files([
+        (
+            "k/kustomization.yaml",
+            "namePrefix: p-\nresources:\n- r.yaml\nconfigurations:\n- c.yaml\n",
+        ),
+        (
+            "k/r.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n",
+        ),
+        ("k/c.yaml", "namePrefix:\n- path: metadata/name\n  kind: Deployment\n"),
+    ]);
+    let out = Kustomizer::new(no_reorder())
+        .build(&f, Path::new("/k"))
+        .expect("build");
+    let names: Vec<String> = out.iter().map(|r| r.name().to_string()).collect();
+    assert_eq!(names, ["cm", "p-d"]);
+}
+
+#[test]
+fn annotation_values_print_as_strings() {
+    // kubectl kustomize prints `happy: "true"` and `port: "8080"`.
+    let f = MemFs::from_files([
+        ("k/kustomization.yaml", "resources:\n- s.yaml\n"),
+        (
+            "k/s.yaml",
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  annotations:\n    happy: true\n    port: 8080\n",
+        ),
+    ]);
+    let out = Kustomizer::new(no_reorder())
+        .build(&f, Path::new("/k"))
+        .expect("build");
+    assert_eq!(
+        out.to_yaml().expect("print"),
+        "apiVersion: v1\nkind: Service\nmetadata:\n  annotations:\n    happy: \"true\"\n    port: \"8080\"\n  name: s\n"
+    );
+}

@@ -37,9 +37,15 @@ pub struct Config {
     pub labels: Vec<FieldSpec>,
 }
 
+/// kustomize `FsSlice.MergeAll`: a spec is left out when one already present has the
+/// same path and a Gvk the new one selects (`effectivelyEquals`), so a general default
+/// spec is dropped when a configuration file narrowed it to some kinds.
 fn merge_specs(into: &mut Vec<FieldSpec>, from: &[FieldSpec]) {
     for fs in from {
-        if !into.iter().any(|x| x.gvk == fs.gvk && x.path == fs.path) {
+        if !into
+            .iter()
+            .any(|x| x.path == fs.path && x.gvk.is_selected(&fs.gvk))
+        {
             into.push(fs.clone());
         }
     }
@@ -137,8 +143,10 @@ pub(crate) fn merge_configurations(t: &Target<'_>, config: &mut Config) -> Resul
         let file = crate::loader::display(&t.ldr.join(path));
         let docs = krust_yaml::parse_stream(&text, &file, Typing::Yaml11)?;
         for d in docs {
-            let c = Config::from_value(&d).map_err(|m| Error::msg(format!("{file}: {m}")))?;
-            config.merge(&c);
+            let mut c = Config::from_value(&d).map_err(|m| Error::msg(format!("{file}: {m}")))?;
+            // The file's specs come first, so defaults they narrow are left out.
+            c.merge(config);
+            *config = c;
         }
     }
     Ok(())

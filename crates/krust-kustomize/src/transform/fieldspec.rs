@@ -68,6 +68,26 @@ impl FieldSpec {
         ))
     }
 
+    /// A field spec in a plugin configuration (read leniently: unknown fields ignored).
+    pub(crate) fn decode_lenient(v: &Value) -> Result<Self, String> {
+        let get = |k: &str| {
+            v.get(k)
+                .and_then(crate::util::scalar_string)
+                .unwrap_or_default()
+        };
+        if !v.is_map() {
+            return Err(format!(
+                "a field spec must be a mapping, found a {}",
+                v.type_name()
+            ));
+        }
+        Ok(FieldSpec::new(
+            Gvk::new(get("group"), get("version"), get("kind")),
+            &get("path"),
+            v.get("create").and_then(Value::as_bool) == Some(true),
+        ))
+    }
+
     /// Whether this spec applies to a resource of type `gvk`.
     pub fn applies_to(&self, gvk: &Gvk) -> bool {
         gvk.is_selected(&self.gvk)

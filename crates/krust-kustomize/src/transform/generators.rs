@@ -174,7 +174,7 @@ pub(crate) fn base64(data: &[u8]) -> String {
     out
 }
 
-/// kyaml's secret encoding: base64 in lines of 70 characters, each ended by a newline,
+/// kyaml's encoding of Secret data and ConfigMap binaryData: base64 in lines of 70 characters, each ended by a newline,
 /// when the text needs more than one line.
 fn secret_base64(data: &[u8]) -> String {
     const LINE: usize = 70;
@@ -247,7 +247,7 @@ impl Generate for DataGenerator {
                         data.insert(k.as_str().into(), Value::from(s));
                     }
                     Err(_) => {
-                        binary.insert(k.as_str().into(), Value::from(base64(v)));
+                        binary.insert(k.as_str().into(), Value::from(secret_base64(v)));
                     }
                 }
             }

@@ -205,9 +205,17 @@ impl Transform for Json6902 {
     }
 }
 
+/// kustomize tries a patch as strategic merge and as JSON 6902: a document that is a
+/// sequence (YAML or JSON) is a list of operations.
 fn is_json_patch(text: &str) -> bool {
     let t = text.trim_start();
-    t.starts_with('[') || t.starts_with('-')
+    if t.starts_with('[') {
+        return true;
+    }
+    krust_yaml::parse_stream(text, "<patch>", Typing::Yaml11)
+        .ok()
+        .and_then(|d| d.into_iter().find(|d| !d.is_null()))
+        .is_some_and(|d| d.is_seq())
 }
 
 pub(crate) fn patch_entry(t: &Target<'_>, p: &Patch) -> Result<Box<dyn Transform>, Error> {

@@ -67,7 +67,7 @@ fn specs(v: &Value) -> Result<Vec<FieldSpec>, Error> {
         None => Ok(Vec::new()),
         Some(seq) => seq
             .iter()
-            .map(|f| FieldSpec::decode(f).map_err(Error::msg))
+            .map(|f| FieldSpec::decode_lenient(f).map_err(Error::msg))
             .collect(),
     }
 }
