@@ -110,14 +110,19 @@ pub fn parse_stream_with_comments(
     Ok((docs, comments))
 }
 
-/// The first document of a stream; null when there is none. Like go-yaml's `Unmarshal`,
-/// nothing after the first document is read.
+/// The first document of a stream that has content; null when there is none. Like
+/// go-yaml's `Unmarshal`, nothing after that document is read.
 pub fn parse_document(src: &str, file: &str, typing: Typing) -> Result<Value, Error> {
     Ok(read(src, file, typing, false, true)?
         .0
         .into_iter()
-        .next()
+        .find(|d| !is_empty_doc(d))
         .unwrap_or_default())
+}
+
+/// A document with no content at all (not even `null`).
+fn is_empty_doc(v: &Value) -> bool {
+    v.is_null() && v.style == crate::Style::Empty
 }
 
 type Read<'s> = (Vec<Value>, build::Collected, Cow<'s, str>);
@@ -170,7 +175,7 @@ fn read<'s>(
             spans.extend(s);
             entries.extend(e);
         }
-        if first_only && !docs.is_empty() {
+        if first_only && docs.iter().any(|d| !is_empty_doc(d)) {
             break;
         }
     }

@@ -588,3 +588,15 @@ fn non_ascii_comments_and_styles_on_many_lines() {
     assert_eq!(docs[0].get("c").map(|c| c.style), Some(Style::Flow));
     assert_eq!(docs[0].str_at(&["d"]), Some("日本\n"));
 }
+
+#[test]
+fn parse_document_skips_empty_pieces() {
+    let v =
+        parse_document("\n---\n# c\n---\na: 1\n---\nb: [\n", "t", Typing::Kyaml).expect("first");
+    assert_eq!(v.get("a").and_then(Value::as_i64), Some(1));
+    let v = parse_document("# c\n---\na: 1\n", "t", Typing::Yaml11).expect("first");
+    assert_eq!(v.get("a").and_then(Value::as_i64), Some(1));
+    assert!(parse_document("# only\n", "t", Typing::Kyaml)
+        .expect("none")
+        .is_null());
+}
