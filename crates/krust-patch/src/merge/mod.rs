@@ -148,7 +148,9 @@ impl<'a> Walker<'a> {
     }
 
     fn comment_schema(&self, side: Side, v: &Value) -> Option<Sch<'a>> {
-        if v.mark.is_none() {
+        if v.mark.is_none()
+            || (self.opts.target_comments.is_empty() && self.opts.patch_comments.is_empty())
+        {
             return None;
         }
         let table = match side {
@@ -432,46 +434,51 @@ impl<'a> Walker<'a> {
         };
         let origin_map = origin.as_ref().and_then(Value::as_map);
         let fields_same = same || ident == Ident::Origin;
-        let mut names: Vec<Str> = dest_map.keys().cloned().collect();
-        if let Some(om) = origin_map {
-            names.extend(om.keys().filter(|k| !dest_map.contains_key(&***k)).cloned());
-        }
-        names.sort_unstable();
-        names.dedup();
+        // kyaml visits the sorted union of the field names; keys the target has are updated
+        // in place (so their visiting order does not matter) and new keys are appended,
+        // which puts them in sorted order after the target's.
         let mut out: Option<Map> = None;
-        for name in names {
-            let dv = dest_map.get(&*name);
-            let pv = origin_map.and_then(|m| m.get(&*name));
-            let fs = self.field_schema(sch, &name);
+        let mut removed: Vec<usize> = Vec::new();
+        for (i, (name, dv)) in dest_map.iter().enumerate() {
+            let pv = origin_map.and_then(|m| m.get(&**name));
+            let fs = self.field_schema(sch, name);
             self.path.push(name.clone());
-            let r = self.walk(dv, dest_side, pv, fs, fields_same);
+            let r = self.walk(Some(dv), dest_side, pv, fs, fields_same);
             self.path.pop();
-            let r = r?;
-            let keep = match &r {
-                None | Some((_, Ident::Cleared)) => None,
-                Some((v, Ident::KeepNull)) => Some(v),
-                Some((v, _)) if v.is_null() => None,
-                Some((v, _)) => Some(v),
-            };
-            match keep {
-                None => {
-                    if dv.is_some() {
-                        out.get_or_insert_with(|| dest_map.clone())
-                            .shift_remove(&*name);
-                    }
-                }
+            match kept(&r?) {
+                None => removed.push(i),
+                // Unchanged (same shared node or equal data): leave the map alone.
+                Some(v) if same_node(dv, v) => {}
                 Some(v) => {
-                    // Unchanged (same shared node or equal data): leave the map alone.
-                    if dv.is_some_and(|dv| same_node(dv, v)) {
-                        continue;
-                    }
-                    let m = out.get_or_insert_with(|| dest_map.clone());
-                    if let Some(slot) = m.get_mut(&*name) {
+                    if let Some((_, slot)) =
+                        out.get_or_insert_with(|| dest_map.clone()).get_index_mut(i)
+                    {
                         *slot = v.clone();
-                    } else {
-                        m.insert(name, v.clone());
                     }
                 }
+            }
+        }
+        if let Some(om) = origin_map.filter(|_| ident != Ident::Origin) {
+            let mut new: Vec<(&Str, &Value)> = om
+                .iter()
+                .filter(|(k, _)| !dest_map.contains_key(&***k))
+                .collect();
+            new.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            for (name, pv) in new {
+                let fs = self.field_schema(sch, name);
+                self.path.push(name.clone());
+                let r = self.walk(None, dest_side, Some(pv), fs, fields_same);
+                self.path.pop();
+                if let Some(v) = kept(&r?) {
+                    out.get_or_insert_with(|| dest_map.clone())
+                        .insert(name.clone(), v.clone());
+                }
+            }
+        }
+        if !removed.is_empty() {
+            let m = out.get_or_insert_with(|| dest_map.clone());
+            for i in removed.into_iter().rev() {
+                m.shift_remove_index(i);
             }
         }
         if let Some(m) = out {
@@ -487,6 +494,16 @@ impl<'a> Walker<'a> {
             );
         }
         Ok(Some((dest, ident)))
+    }
+}
+
+/// What kyaml's `FieldSetter` keeps of a visit: nothing for a deletion or an unkept null.
+fn kept(r: &Visit) -> Option<&Value> {
+    match r {
+        None | Some((_, Ident::Cleared)) => None,
+        Some((v, Ident::KeepNull)) => Some(v),
+        Some((v, _)) if v.is_null() => None,
+        Some((v, _)) => Some(v),
     }
 }
 
