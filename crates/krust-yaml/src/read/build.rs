@@ -18,7 +18,8 @@ use crate::{Data, Error, Map, Mark, Str, Style, Value};
 
 /// Deepest nesting of collections accepted in one document.
 pub(crate) const MAX_DEPTH: usize = 1000;
-/// Most nodes one document may expand to (aliases and merge keys counted expanded).
+/// Most nodes a document with anchors may expand to (aliases and merge keys counted
+/// expanded).
 pub(crate) const MAX_NODES: u64 = 1_000_000;
 
 /// What a finished node knows beyond its value: what it would be as a mapping key.
@@ -274,7 +275,8 @@ impl<'a> Builder<'a> {
 
     fn count(&mut self, n: u64, mark: Mark) -> Result<(), Error> {
         self.doc_nodes = self.doc_nodes.saturating_add(n);
-        if self.doc_nodes > MAX_NODES {
+        // Without anchors a document is no bigger than its text: only expansion is bounded.
+        if self.doc_nodes > MAX_NODES && self.anchor_seen {
             return Err(self.limit(
                 mark,
                 format!("document expands to more than {MAX_NODES} nodes (aliases are expanded)"),

@@ -600,3 +600,25 @@ fn parse_document_skips_empty_pieces() {
         .expect("none")
         .is_null());
 }
+
+#[test]
+fn big_documents_without_aliases_are_not_limited() {
+    let mut src = String::from("items:\n");
+    // Two nodes a line: past the expansion bound, but nothing is expanded.
+    for i in 0..550_000 {
+        src.push_str(&format!("- [{i}]\n"));
+    }
+    let v = parse_document(&src, "big.yaml", Typing::Kyaml).expect("big");
+    assert_eq!(
+        v.get("items").and_then(Value::as_seq).map(Vec::len),
+        Some(550_000)
+    );
+    let mut many = String::from("a: &a [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\nb:\n");
+    for _ in 0..100_001 {
+        many.push_str("- *a\n");
+    }
+    assert!(matches!(
+        parse_stream(&many, "t", Typing::Kyaml),
+        Err(Error::Limit { .. })
+    ));
+}
