@@ -92,7 +92,7 @@ pub const KUSTOMIZE_VERSION: &str = "v5.5.0";
 pub struct Kustomizer {
     options: Options,
     /// Accumulated sub-builds by canonical directory.
-    cache: Mutex<HashMap<PathBuf, Arc<target::Accumulated>>>,
+    cache: Mutex<HashMap<(PathBuf, bool), Arc<target::Accumulated>>>,
     /// kustomize's default field specs, parsed once.
     defaults: OnceLock<Arc<transform::Config>>,
 }
@@ -130,13 +130,17 @@ impl Kustomizer {
         Ok(self.defaults.get_or_init(|| c).clone())
     }
 
-    pub(crate) fn cached(&self, dir: &Path) -> Option<Arc<target::Accumulated>> {
-        self.cache.lock().ok().and_then(|c| c.get(dir).cloned())
+    /// A cached sub-build of `dir` (`tracking`: built with origin tracking).
+    pub(crate) fn cached(&self, dir: &Path, tracking: bool) -> Option<Arc<target::Accumulated>> {
+        self.cache
+            .lock()
+            .ok()
+            .and_then(|c| c.get(&(dir.to_path_buf(), tracking)).cloned())
     }
 
-    pub(crate) fn store(&self, dir: PathBuf, acc: Arc<target::Accumulated>) {
+    pub(crate) fn store(&self, dir: PathBuf, tracking: bool, acc: Arc<target::Accumulated>) {
         if let Ok(mut c) = self.cache.lock() {
-            c.insert(dir, acc);
+            c.insert((dir, tracking), acc);
         }
     }
 }

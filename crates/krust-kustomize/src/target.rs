@@ -55,11 +55,15 @@ pub(crate) struct Target<'a> {
     /// The OpenAPI schema this kustomization's patches use when it is not the builtin one
     /// (set before the transformers run).
     pub schema: OnceLock<Arc<Schema>>,
+    /// Whether the build records origins and transformations (the top kustomization has
+    /// `buildMetadata`; kustomize copies it down to every kustomization it includes).
+    pub tracking: bool,
 }
 
 pub(crate) fn build(kz: &Kustomizer, fs: &dyn FileSystem, path: &Path) -> Result<ResMap, Error> {
     let ldr = Loader::at(fs, path, kz.options.load_restrictor)?;
-    let t = Target::load(ldr)?;
+    let mut t = Target::load(ldr)?;
+    t.tracking = !t.k.build_metadata.is_empty();
     let acc = accumulate(kz, &t, Accumulated::new(kz)?)?;
     finish(kz, &t, acc)
 }
@@ -122,6 +126,7 @@ impl<'a> Target<'a> {
             k,
             file,
             schema: OnceLock::new(),
+            tracking: false,
         })
     }
 }
@@ -165,7 +170,7 @@ pub(crate) fn accumulate(
     if !t.k.validators.is_empty() {
         for v in transform::plugins::transformers(kz, t, &t.k.validators)? {
             let before = ra.resources.clone();
-            v.apply(&mut ra.resources)?;
+            v.transform.apply(&mut ra.resources)?;
             if before.resources() != ra.resources.resources() {
                 return Err(Error::msg("validator shouldn't modify the resource map"));
             }
@@ -236,7 +241,7 @@ pub(crate) fn accumulate_resources(
             .ldr
             .child(path)
             .context_with(|| format!("accumulation err='{err_f}'"))?;
-        accumulate_directory(kz, ra, ldr, false)
+        accumulate_directory(kz, ra, ldr, false, t.tracking)
             .context_with(|| format!("accumulation err='{err_f}'"))?;
     }
     Ok(())
@@ -253,7 +258,7 @@ fn accumulate_component(
         .child(path)
         .map_err(|e| Error::msg(format!("loader.New {:?}", e.to_string())))?;
     let mut ra = ra;
-    accumulate_directory(kz, &mut ra, ldr, true)
+    accumulate_directory(kz, &mut ra, ldr, true, t.tracking)
         .map_err(|e| Error::msg(format!("accumulateDirectory: {:?}", e.to_string())))?;
     Ok(ra)
 }
@@ -263,17 +268,19 @@ fn accumulate_directory(
     ra: &mut Accumulated,
     ldr: Loader<'_>,
     is_component: bool,
+    tracking: bool,
 ) -> Result<(), Error> {
     let root = ldr.root.clone();
     let root_s = display(&root);
     if !is_component {
-        if let Some(sub) = kz.cached(&root) {
+        if let Some(sub) = kz.cached(&root, tracking) {
             return merge_accumulated(ra, &sub)
                 .context_with(|| format!("recursed merging from path '{root_s}'"));
         }
     }
-    let sub =
+    let mut sub =
         Target::load(ldr).context_with(|| format!("couldn't make target for path '{root_s}'"))?;
+    sub.tracking = tracking;
     if is_component && !sub.k.is_component() {
         return Err(Error::msg(format!(
             "expected kind 'Component' for path '{root_s}' but got '{}'",
@@ -294,7 +301,7 @@ fn accumulate_directory(
     let acc = accumulate(kz, &sub, Accumulated::new(kz)?)
         .context_with(|| format!("recursed accumulation of path '{root_s}'"))?;
     let acc = Arc::new(acc);
-    kz.store(root, acc.clone());
+    kz.store(root, tracking, acc.clone());
     merge_accumulated(ra, &acc).context_with(|| format!("recursed merging from path '{root_s}'"))
 }
 
@@ -362,12 +369,18 @@ fn run_transformers(kz: &Kustomizer, t: &Target<'_>, ra: &mut Accumulated) -> Re
         let _ = t.schema.set(s.clone());
     }
     let list = transform::builtin_transformers(t, &ra.config)?;
-    for tr in list {
-        tr.apply(&mut ra.resources)?;
+    for step in list {
+        step.transform.apply(&mut ra.resources)?;
+        if t.tracking {
+            transform::origin::record(&mut ra.resources, &step.origin);
+        }
     }
     if !t.k.transformers.is_empty() {
-        for tr in transform::plugins::transformers(kz, t, &t.k.transformers)? {
-            tr.apply(&mut ra.resources)?;
+        for step in transform::plugins::transformers(kz, t, &t.k.transformers)? {
+            step.transform.apply(&mut ra.resources)?;
+            if t.tracking {
+                transform::origin::record(&mut ra.resources, &step.origin);
+            }
         }
     }
     Ok(())
@@ -383,6 +396,13 @@ fn finish(kz: &Kustomizer, t: &Target<'_>, mut ra: Accumulated) -> Result<ResMap
     transform::stringify_annotations(&mut ra.resources);
     if t.k.build_metadata.iter().any(|b| b == "originAnnotations") {
         transform::origin::annotate(&mut ra.resources, &t.ldr.root);
+    }
+    if t.tracking {
+        let keep =
+            t.k.build_metadata
+                .iter()
+                .any(|b| b == "transformerAnnotations");
+        transform::origin::finish_transformations(&mut ra.resources, &t.ldr.root, keep);
     }
     if kz.options.add_managed_by_label || t.k.build_metadata.iter().any(|b| b == "managedByLabel") {
         transform::labels::add_managed_by(&mut ra.resources);

@@ -54,39 +54,68 @@ pub(crate) fn generators(t: &Target<'_>) -> Result<Vec<Box<dyn Generate>>, Error
     Ok(out)
 }
 
+/// A configured transformer and where it was configured (for `transformerAnnotations`).
+pub(crate) struct Step {
+    pub origin: origin::TransformOrigin,
+    pub transform: Box<dyn Transform>,
+}
+
+struct Steps<'a> {
+    steps: Vec<Step>,
+    file: &'a str,
+}
+
+impl Steps<'_> {
+    fn add(&mut self, kind: &'static str, transform: Box<dyn Transform>) {
+        self.steps.push(Step {
+            origin: origin::TransformOrigin::builtin(self.file, kind),
+            transform,
+        });
+    }
+}
+
 /// The builtin transformers of a kustomization, in kustomize's order.
-pub(crate) fn builtin_transformers(
-    t: &Target<'_>,
-    config: &Config,
-) -> Result<Vec<Box<dyn Transform>>, Error> {
+pub(crate) fn builtin_transformers(t: &Target<'_>, config: &Config) -> Result<Vec<Step>, Error> {
     use fieldspec::FieldSpec;
     let k = &t.k;
-    let mut out: Vec<Box<dyn Transform>> = Vec::new();
+    let mut out = Steps {
+        steps: Vec::new(),
+        file: &t.file,
+    };
     for p in patch::strategic_merge_patches(t)? {
-        out.push(Box::new(p));
+        out.add("PatchStrategicMergeTransformer", Box::new(p));
     }
     for p in patch::patches(t)? {
-        out.push(p);
+        out.add("PatchTransformer", p);
     }
     if !k.namespace.is_empty() {
-        out.push(Box::new(namespace::Namespace {
-            namespace: k.namespace.clone(),
-            field_specs: config.namespace.clone(),
-        }));
+        out.add(
+            "NamespaceTransformer",
+            Box::new(namespace::Namespace {
+                namespace: k.namespace.clone(),
+                field_specs: config.namespace.clone(),
+            }),
+        );
     }
     if !k.name_prefix.is_empty() {
-        out.push(Box::new(prefix_suffix::PrefixSuffix {
-            prefix: k.name_prefix.clone(),
-            suffix: String::new(),
-            field_specs: config.name_prefix.clone(),
-        }));
+        out.add(
+            "PrefixTransformer",
+            Box::new(prefix_suffix::PrefixSuffix {
+                prefix: k.name_prefix.clone(),
+                suffix: String::new(),
+                field_specs: config.name_prefix.clone(),
+            }),
+        );
     }
     if !k.name_suffix.is_empty() {
-        out.push(Box::new(prefix_suffix::PrefixSuffix {
-            prefix: String::new(),
-            suffix: k.name_suffix.clone(),
-            field_specs: config.name_suffix.clone(),
-        }));
+        out.add(
+            "SuffixTransformer",
+            Box::new(prefix_suffix::PrefixSuffix {
+                prefix: String::new(),
+                suffix: k.name_suffix.clone(),
+                field_specs: config.name_suffix.clone(),
+            }),
+        );
     }
     if !k.labels.is_empty() || k.common_labels.as_ref().is_some_and(|l| !l.is_empty()) {
         for l in &k.labels {
@@ -127,45 +156,60 @@ pub(crate) fn builtin_transformers(
                     &[FieldSpec::new(Default::default(), "metadata/labels", true)],
                 );
             }
-            out.push(Box::new(labels::Labels {
-                pairs: l.pairs.clone(),
-                field_specs: specs,
-            }));
+            out.add(
+                "LabelTransformer",
+                Box::new(labels::Labels {
+                    pairs: l.pairs.clone(),
+                    field_specs: specs,
+                }),
+            );
         }
-        out.push(Box::new(labels::Labels {
-            pairs: k.common_labels.clone().unwrap_or_default(),
-            field_specs: config.common_labels.clone(),
-        }));
+        out.add(
+            "LabelTransformer",
+            Box::new(labels::Labels {
+                pairs: k.common_labels.clone().unwrap_or_default(),
+                field_specs: config.common_labels.clone(),
+            }),
+        );
     }
     if let Some(a) = k.common_annotations.as_ref().filter(|a| !a.is_empty()) {
-        out.push(Box::new(annotations::MapEntries {
-            pairs: a.clone(),
-            field_specs: config.common_annotations.clone(),
-        }));
+        out.add(
+            "AnnotationsTransformer",
+            Box::new(annotations::MapEntries {
+                pairs: a.clone(),
+                field_specs: config.common_annotations.clone(),
+            }),
+        );
     }
     for p in patch::json6902_patches(t)? {
-        out.push(p);
+        out.add("PatchJson6902Transformer", p);
     }
     for r in &k.replicas {
-        out.push(Box::new(replicas::Replicas {
-            name: r.name.clone(),
-            count: r.count,
-            field_specs: config.replicas.clone(),
-        }));
+        out.add(
+            "ReplicaCountTransformer",
+            Box::new(replicas::Replicas {
+                name: r.name.clone(),
+                count: r.count,
+                field_specs: config.replicas.clone(),
+            }),
+        );
     }
     for im in &k.images {
-        out.push(Box::new(images::Images {
-            image: im.clone(),
-            field_specs: config.images.clone(),
-        }));
+        out.add(
+            "ImageTagTransformer",
+            Box::new(images::Images {
+                image: im.clone(),
+                field_specs: config.images.clone(),
+            }),
+        );
     }
     if !k.replacements.is_empty() {
-        out.push(Box::new(replacements::from_kustomization(
-            t,
-            &k.replacements,
-        )?));
+        out.add(
+            "ReplacementTransformer",
+            Box::new(replacements::from_kustomization(t, &k.replacements)?),
+        );
     }
-    Ok(out)
+    Ok(out.steps)
 }
 
 /// kustomize `appendReplaceOrMerge` for generated resources.

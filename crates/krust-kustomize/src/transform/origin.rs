@@ -97,3 +97,85 @@ mod tests {
         );
     }
 }
+
+/// The annotation listing the transformers that touched a resource.
+pub const TRANSFORMATIONS_ANNOTATION: &str = "alpha.config.kubernetes.io/transformations";
+
+/// Where a transformer was configured: the file (absolute while building) and its id.
+#[derive(Debug, Clone)]
+pub struct TransformOrigin {
+    pub configured_in: String,
+    pub by: ResId,
+}
+
+impl TransformOrigin {
+    /// A builtin transformer configured by the kustomization file `file`.
+    pub fn builtin(file: &str, kind: &str) -> Self {
+        TransformOrigin {
+            configured_in: file.to_string(),
+            by: ResId::new(Gvk::new("", "builtin", kind), "", ""),
+        }
+    }
+
+    fn entry(&self) -> String {
+        let mut s = format!("- configuredIn: {}\n  configuredBy:\n", self.configured_in);
+        s.push_str(&format!("    apiVersion: {}\n", self.by.gvk.api_version()));
+        s.push_str(&format!("    kind: {}\n", self.by.gvk.kind()));
+        if !self.by.name.is_empty() {
+            s.push_str(&format!("    name: {}\n", self.by.name));
+        }
+        if !self.by.namespace.is_empty() {
+            s.push_str(&format!("    namespace: {}\n", self.by.namespace));
+        }
+        s
+    }
+}
+
+/// kustomize `AddTransformerAnnotation`: every resource records the transformer (paths
+/// stay absolute until [`finish_transformations`]).
+pub(crate) fn record(list: &mut ResMap, origin: &TransformOrigin) {
+    let entry = origin.entry();
+    for r in list.iter_mut() {
+        let mut text = r
+            .annotation(TRANSFORMATIONS_ANNOTATION)
+            .map(|s| s.into_owned())
+            .unwrap_or_default();
+        text.push_str(&entry);
+        r.set_annotation(TRANSFORMATIONS_ANNOTATION, &text);
+    }
+}
+
+/// Rewrites the recorded transformations relative to `root`, or removes them.
+pub(crate) fn finish_transformations(list: &mut ResMap, root: &Path, keep: bool) {
+    for i in 0..list.len() {
+        let Some(text) = list
+            .get(i)
+            .and_then(|r| r.annotation(TRANSFORMATIONS_ANNOTATION))
+            .map(|s| s.into_owned())
+        else {
+            continue;
+        };
+        let Some(r) = list.get_mut(i) else { continue };
+        if !keep {
+            r.remove_annotation(TRANSFORMATIONS_ANNOTATION);
+            if r.annotations().is_some_and(|m| m.is_empty()) {
+                if let Some(md) = r.value_mut().get_mut("metadata") {
+                    md.remove("annotations");
+                }
+            }
+            continue;
+        }
+        let mut out = String::with_capacity(text.len());
+        for line in text.lines() {
+            match line.strip_prefix("- configuredIn: ") {
+                Some(p) => {
+                    out.push_str("- configuredIn: ");
+                    out.push_str(&relative(root, Path::new(p)));
+                }
+                None => out.push_str(line),
+            }
+            out.push('\n');
+        }
+        r.set_annotation(TRANSFORMATIONS_ANNOTATION, &out);
+    }
+}

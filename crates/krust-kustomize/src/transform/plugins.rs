@@ -116,8 +116,8 @@ pub(crate) fn transformers(
     kz: &Kustomizer,
     t: &Target<'_>,
     entries: &[String],
-) -> Result<Vec<Box<dyn Transform>>, Error> {
-    let mut out: Vec<Box<dyn Transform>> = Vec::new();
+) -> Result<Vec<super::Step>, Error> {
+    let mut out: Vec<super::Step> = Vec::new();
     for c in configs(kz, t, entries)? {
         check_builtin(kz, &c)?;
         let v = c.value();
@@ -215,7 +215,17 @@ pub(crate) fn transformers(
             }
             _ => return Err(unknown_builtin(&c)),
         };
-        out.push(tr);
+        let origin = super::origin::TransformOrigin {
+            configured_in: c
+                .origin()
+                .map(|o| o.path.to_string())
+                .unwrap_or_else(|| t.file.clone()),
+            by: c.cur_id().clone(),
+        };
+        out.push(super::Step {
+            origin,
+            transform: tr,
+        });
     }
     Ok(out)
 }
