@@ -152,13 +152,93 @@ pub(crate) fn merge_configurations(t: &Target<'_>, config: &mut Config) -> Resul
     Ok(())
 }
 
-pub(crate) fn merge_crds(t: &Target<'_>, _config: &mut Config) -> Result<(), Error> {
-    if let Some(first) = t.k.crds.first() {
-        return Err(Error::Unsupported {
-            file: t.file.clone(),
-            entry: format!("crds: {first}"),
-            what: "crds (not yet)".into(),
-        });
+/// kustomize `LoadConfigFromCRDs`: field specs from the `x-kubernetes-*` extensions of
+/// OpenAPI definitions (`crds:` files).
+pub(crate) fn merge_crds(t: &Target<'_>, config: &mut Config) -> Result<(), Error> {
+    for path in &t.k.crds {
+        let text = t.ldr.load_string(path)?;
+        let file = crate::loader::display(&t.ldr.join(path));
+        let docs = krust_yaml::parse_stream(&text, &file, Typing::Kyaml).map_err(|e| {
+            Error::from(e).context(format!("unable to parse open API definition from '{path}'"))
+        })?;
+        let Some(doc) = docs.into_iter().next() else {
+            continue;
+        };
+        let Some(types) = doc.as_map() else { continue };
+        let mut c = Config::default();
+        for (name, api) in types.iter() {
+            let props = api.path(&["Schema", "properties"]);
+            let k8s = props.is_some_and(|p| {
+                p.get("kind").is_some()
+                    && p.get("apiVersion").is_some()
+                    && p.get("metadata").is_some()
+            });
+            if !k8s {
+                continue;
+            }
+            let kind = name.rsplit('.').next().unwrap_or(name);
+            let gvk = Gvk::new("", "", kind);
+            crd_walk(&mut c, &gvk, types, name, &mut Vec::new(), 0);
+        }
+        config.merge(&c);
     }
     Ok(())
+}
+
+fn crd_walk(
+    c: &mut Config,
+    gvk: &Gvk,
+    types: &krust_yaml::Map,
+    type_name: &str,
+    path: &mut Vec<String>,
+    depth: usize,
+) {
+    // Recursive `$ref`s are bounded (kustomize would loop forever).
+    if depth > 32 {
+        return;
+    }
+    let Some(props) = types
+        .get(type_name)
+        .and_then(|api| api.path(&["Schema", "properties"]))
+        .and_then(Value::as_map)
+    else {
+        return;
+    };
+    for (prop, p) in props.iter() {
+        path.push(prop.to_string());
+        let fs = |path: &[String]| FieldSpec::new(gvk.clone(), &path.join("/"), false);
+        if p.get("x-kubernetes-annotation").is_some() {
+            merge_specs(&mut c.common_annotations, &[fs(path)]);
+        }
+        if p.get("x-kubernetes-label-selector").is_some() {
+            merge_specs(&mut c.common_labels, &[fs(path)]);
+        }
+        if p.get("x-kubernetes-identity").is_some() {
+            merge_specs(&mut c.name_prefix, &[fs(path)]);
+        }
+        if let (Some(version), Some(kind)) = (
+            p.get("x-kubernetes-object-ref-api-version")
+                .and_then(Value::as_str),
+            p.get("x-kubernetes-object-ref-kind")
+                .and_then(Value::as_str),
+        ) {
+            let key = p
+                .get("x-kubernetes-object-ref-name-key")
+                .and_then(Value::as_str)
+                .unwrap_or("name");
+            let mut full = path.clone();
+            full.push(key.to_string());
+            c.merge(&Config {
+                name_reference: vec![NameBackRef {
+                    gvk: Gvk::new("", version, kind),
+                    referrers: vec![fs(&full)],
+                }],
+                ..Config::default()
+            });
+        }
+        if let Some(r) = p.get("$ref").and_then(Value::as_str) {
+            crd_walk(c, gvk, types, r, path, depth + 1);
+        }
+        path.pop();
+    }
 }

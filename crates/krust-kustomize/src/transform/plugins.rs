@@ -248,9 +248,36 @@ pub(crate) fn generators(kz: &Kustomizer, t: &Target<'_>) -> Result<Vec<Box<dyn 
     for c in configs(kz, t, &t.k.generators)? {
         check_builtin(kz, &c)?;
         let v = c.value();
+        let origin = std::sync::Arc::new(krust_model::Origin {
+            configured_in: Some(
+                c.origin()
+                    .map(|o| o.path.clone())
+                    .unwrap_or_else(|| t.file.as_str().into()),
+            ),
+            configured_by: Some(c.cur_id().clone()),
+            ..krust_model::Origin::default()
+        });
         let secret = match c.kind() {
             "ConfigMapGenerator" => false,
             "SecretGenerator" => true,
+            "IAMPolicyGenerator" => {
+                let cloud = s(v, "cloud");
+                if cloud != "gke" {
+                    return Err(Error::msg(format!(
+                        "cloud provider {cloud} not supported yet"
+                    )));
+                }
+                let ks = v.get("kubernetesService").cloned().unwrap_or_default();
+                let sa = v.get("serviceAccount").cloned().unwrap_or_default();
+                out.push(Box::new(IamPolicy {
+                    name: s(&ks, "name"),
+                    namespace: s(&ks, "namespace"),
+                    gsa: s(&sa, "name"),
+                    project: s(&sa, "projectId"),
+                    origin,
+                }));
+                continue;
+            }
             _ => return Err(unknown_builtin(&c)),
         };
         let mut envs = strings(v, "envs");
@@ -269,15 +296,6 @@ pub(crate) fn generators(kz: &Kustomizer, t: &Target<'_>) -> Result<Vec<Box<dyn 
             options: generator_options(v.get("options")),
             secret_type: s(v, "type"),
         };
-        let origin = std::sync::Arc::new(krust_model::Origin {
-            configured_in: Some(
-                c.origin()
-                    .map(|o| o.path.clone())
-                    .unwrap_or_else(|| t.file.as_str().into()),
-            ),
-            configured_by: Some(c.cur_id().clone()),
-            ..krust_model::Origin::default()
-        });
         out.push(Box::new(DataGenerator {
             args,
             secret,
@@ -285,4 +303,44 @@ pub(crate) fn generators(kz: &Kustomizer, t: &Target<'_>) -> Result<Vec<Box<dyn 
         }));
     }
     Ok(out)
+}
+
+/// The builtin `IAMPolicyGenerator` (GKE workload identity service account).
+#[derive(Debug)]
+struct IamPolicy {
+    name: String,
+    namespace: String,
+    gsa: String,
+    project: String,
+    origin: std::sync::Arc<krust_model::Origin>,
+}
+
+impl Generate for IamPolicy {
+    fn describe(&self) -> String {
+        format!("IAMPolicyGenerator {}", self.name)
+    }
+
+    fn generate(&self, _t: &Target<'_>) -> Result<Vec<Resource>, Error> {
+        let mut md = Value::map();
+        let mut ann = Value::map();
+        ann.insert(
+            "iam.gke.io/gcp-service-account",
+            Value::from(format!(
+                "{}@{}.iam.gserviceaccount.com",
+                self.gsa, self.project
+            )),
+        );
+        md.insert("annotations", ann);
+        md.insert("name", Value::from(self.name.as_str()));
+        if !self.namespace.is_empty() {
+            md.insert("namespace", Value::from(self.namespace.as_str()));
+        }
+        let mut obj = Value::map();
+        obj.insert("apiVersion", Value::from("v1"));
+        obj.insert("kind", Value::from("ServiceAccount"));
+        obj.insert("metadata", md);
+        let mut r = Resource::new(obj);
+        r.set_origin(Some(self.origin.clone()));
+        Ok(vec![r])
+    }
 }
