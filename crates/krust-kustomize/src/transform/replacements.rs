@@ -372,8 +372,11 @@ fn anchored(p: &str) -> Result<Option<Regex>, Error> {
         .map_err(|e| Error::msg(format!("error creating target selector: {e}")))
 }
 
+/// kustomize's `SelectorRegex`: every field of a target selector is an anchored regex.
 struct SelRegex {
-    gvk: Gvk,
+    group: Option<Regex>,
+    version: Option<Regex>,
+    kind: Option<Regex>,
     name: Option<Regex>,
     namespace: Option<Regex>,
 }
@@ -381,13 +384,18 @@ struct SelRegex {
 impl SelRegex {
     fn new(s: &Selector) -> Result<Self, Error> {
         Ok(SelRegex {
-            gvk: Gvk::new(s.group.as_str(), s.version.as_str(), s.kind.as_str()),
+            group: anchored(&s.group)?,
+            version: anchored(&s.version)?,
+            kind: anchored(&s.kind)?,
             name: anchored(&s.name)?,
             namespace: anchored(&s.namespace)?,
         })
     }
     fn selects(&self, id: &ResId) -> bool {
-        id.gvk.is_selected(&self.gvk)
+        let m = |r: &Option<Regex>, v: &str| r.as_ref().is_none_or(|r| r.is_match(v));
+        m(&self.group, id.gvk.group())
+            && m(&self.version, id.gvk.version())
+            && m(&self.kind, id.gvk.kind())
             && self.name.as_ref().is_none_or(|r| r.is_match(&id.name))
             && self
                 .namespace
