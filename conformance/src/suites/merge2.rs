@@ -59,11 +59,7 @@ fn read_doc(src: &str, file: &str) -> Result<(Value, CommentSchemas), String> {
     let (docs, comments) =
         parse_stream_with_comments(src, file, Typing::Kyaml).map_err(|e| e.to_string())?;
     let doc = docs.into_iter().next().unwrap_or_default();
-    let schemas = CommentSchemas::from_comments(
-        &doc,
-        comments.iter().map(|c| (c.mark, c.text.as_str())),
-        Schema::builtin(),
-    );
+    let schemas = CommentSchemas::from_comments(&doc, 0, &comments, Schema::builtin());
     Ok((doc, schemas))
 }
 

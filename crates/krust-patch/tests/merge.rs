@@ -116,11 +116,7 @@ fn comment_schema_in_patch_makes_a_list_associative() {
     let (pd, comments) = parse_stream_with_comments(p, "p.yaml", Typing::Kyaml).expect("parse");
     let patch = pd.into_iter().next().expect("doc");
     let opts = MergeOptions {
-        patch_comments: CommentSchemas::from_comments(
-            &patch,
-            comments.iter().map(|c| (c.mark, c.text.as_str())),
-            Schema::builtin(),
-        ),
+        patch_comments: CommentSchemas::from_comments(&patch, 0, &comments, Schema::builtin()),
         ..Default::default()
     };
     assert!(!opts.patch_comments.is_empty());
@@ -391,4 +387,26 @@ fn custom_schema_replaces_the_builtin_one() {
             .expect("containers"),
         doc("[{name: b, image: b}]")
     );
+}
+
+/// Schemas written in comments of the target and the patch: a `$ref` to a definition or to
+/// a property below one, an inline schema on a key, and a head comment above a list item
+/// (which belongs to the item, not the list). Checked with kubectl kustomize v5.5.
+#[test]
+fn comment_schemas_in_target_and_patch() {
+    let t = "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  containers: # {\"$ref\": \"#/definitions/io.k8s.api.core.v1.PodSpec/properties/containers\"}\n  - name: a\n    image: a\n  list:\n  # {\"type\": \"array\", \"x-kubernetes-patch-strategy\": \"merge\", \"x-kubernetes-patch-merge-key\": \"id\"}\n  - id: x\n    v: 1\n  - id: y\n    v: 2\n  other:\n  - id: x\n    v: 1\n  template:\n    spec: # {\"$ref\": \"#/definitions/io.k8s.api.core.v1.PodSpec\"}\n      containers:\n      - name: a\n        image: a\n";
+    let p = "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  containers:\n  - name: b\n    image: b\n  list:\n  - id: y\n    v: 3\n  other: # {\"type\": \"array\", \"x-kubernetes-patch-strategy\": \"merge\", \"x-kubernetes-patch-merge-key\": \"id\"}\n  - id: z\n    v: 9\n  template:\n    spec:\n      containers:\n      - name: b\n        image: b\n";
+    let schema = Schema::builtin();
+    let (td, tc) = parse_stream_with_comments(t, "t.yaml", Typing::Kyaml).expect("parse");
+    let (pd, pc) = parse_stream_with_comments(p, "p.yaml", Typing::Kyaml).expect("parse");
+    let opts = MergeOptions {
+        target_comments: CommentSchemas::from_comments(&td[0], 0, &tc, schema),
+        patch_comments: CommentSchemas::from_comments(&pd[0], 0, &pc, schema),
+        ..Default::default()
+    };
+    let out = merge_with(&td[0], &pd[0], schema, &opts)
+        .expect("merge")
+        .expect("kept");
+    let want = doc("apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec:\n  containers: [{image: b, name: b}, {image: a, name: a}]\n  list: [{id: \"y\", v: 3}]\n  other: [{id: z, v: 9}, {id: x, v: 1}]\n  template:\n    spec:\n      containers: [{image: b, name: b}, {image: a, name: a}]\n");
+    assert_eq!(sorted(&out), sorted(&want));
 }

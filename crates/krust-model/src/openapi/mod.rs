@@ -349,13 +349,35 @@ impl Schema {
         self.definitions.get(name).and_then(|id| self.resolve(*id))
     }
 
-    /// Resolves a JSON reference such as `#/definitions/io.k8s.api.core.v1.Container`.
+    /// Resolves a JSON reference such as `#/definitions/io.k8s.api.core.v1.Container` or
+    /// `#/definitions/io.k8s.api.core.v1.PodSpec/properties/containers`.
     /// In the built-in schema an unknown definition is taken to be opaque (see the module's
     /// Limitations); in a user schema it does not resolve.
     pub fn resolve_ref(&self, reference: &str) -> Option<NodeId> {
-        let name = reference.strip_prefix("#/definitions/")?;
-        self.definition(name)
-            .or(self.unlisted_fields_opaque.then_some(OPAQUE))
+        let path = reference.strip_prefix("#/definitions/")?;
+        let mut segs = path.split('/');
+        let name = segs.next()?;
+        let mut node = self
+            .definition(name)
+            .or(self.unlisted_fields_opaque.then_some(OPAQUE))?;
+        // A pointer below a definition: `.../properties/<field>`, `.../items`,
+        // `.../additionalProperties`.
+        while let Some(seg) = segs.next() {
+            node = match seg {
+                "properties" => {
+                    let field = segs.next()?.replace("~1", "/").replace("~0", "~");
+                    match self.node(node)?.properties.get(field.as_str()) {
+                        Some(id) => self.resolve(*id)?,
+                        None if node == OPAQUE || self.unlisted_fields_opaque => OPAQUE,
+                        None => return None,
+                    }
+                }
+                "items" => self.items(node)?,
+                "additionalProperties" => self.resolve(self.node(node)?.additional?)?,
+                _ => return None,
+            };
+        }
+        Some(node)
     }
 
     /// A schema with no metadata anywhere below it.
@@ -533,6 +555,18 @@ mod tests {
             .expect("kustomization");
         let cm = s.field(k, "configMapGenerator").expect("cmg");
         assert_eq!(s.list_strategy(cm), ListStrategy::Merge(&["name".into()]));
+        let deep = s.resolve_ref("#/definitions/io.k8s.api.core.v1.PodSpec/properties/containers");
+        assert_eq!(
+            deep,
+            s.path(
+                s.definition("io.k8s.api.core.v1.PodSpec").expect("PodSpec"),
+                &["containers"]
+            )
+        );
+        assert_eq!(
+            s.list_strategy(deep.expect("containers")),
+            ListStrategy::Merge(&["name".into()])
+        );
     }
 
     #[test]

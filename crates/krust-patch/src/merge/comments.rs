@@ -4,17 +4,14 @@
 //! or `# {"$ref": "#/definitions/io.k8s.api.core.v1.Container"}`, overrides the schema of
 //! the node it is attached to.
 //!
-//! The value tree has no comments, so [`CommentSchemas::from_comments`] attaches each comment
-//! to a node by position: a comment after a scalar or flow collection on the same line
-//! belongs to the last such node on that line; any other comment (after a key whose block
-//! value starts on the next line, or on a line of its own above a node) belongs to the
-//! first node that starts after it. This matches where go-yaml puts line and head comments
-//! in the cases that matter (a comment on a field's key or value).
+//! The value tree has no comments; the reader reports each comment with the entry or item
+//! that owns it, and [`CommentSchemas`] keys the schemas by the position (and kind) of the
+//! owner's value.
 
 use std::collections::HashMap;
 
 use krust_model::openapi::{InlineSchema, NodeId, Schema};
-use krust_yaml::{Data, Mark, Style, Typing, Value};
+use krust_yaml::{Comment, Data, Mark, PathStep, Typing, Value};
 
 use super::Sch;
 
@@ -28,7 +25,7 @@ enum Entry {
 /// they apply to.
 #[derive(Clone, Debug, Default)]
 pub struct CommentSchemas {
-    by_mark: HashMap<Mark, Entry>,
+    by_key: HashMap<(Mark, u8), Entry>,
 }
 
 impl CommentSchemas {
@@ -39,91 +36,91 @@ impl CommentSchemas {
 
     /// True when there are no overrides.
     pub fn is_empty(&self) -> bool {
-        self.by_mark.is_empty()
+        self.by_key.is_empty()
     }
 
-    /// Reads the schema comments of `root` (a document read with
-    /// `krust_yaml::parse_stream_with_comments`; `comments` are that call's comments as
-    /// `(position of '#', text after the '#'s)`). Comments that are not a JSON object with
-    /// schema content are ignored, as kyaml ignores them. `$ref`s resolve against `schema`.
-    pub fn from_comments<'c>(
-        root: &Value,
-        comments: impl IntoIterator<Item = (Mark, &'c str)>,
-        schema: &Schema,
-    ) -> Self {
+    /// Reads the schema comments of `root`, document number `doc` of a stream read with
+    /// `krust_yaml::parse_stream_with_comments` (`comments` are that call's comments; those
+    /// of other documents are skipped). Each comment applies to the value of the entry or
+    /// item that owns it (the reader's `owner`: the entry on the comment's line, or the next
+    /// one for a comment on a line of its own), as kyaml reads a field's schema from a line
+    /// or head comment on its key or value. Comments that are not a JSON object with schema
+    /// content are ignored, as kyaml ignores them. `$ref`s resolve against `schema`.
+    pub fn from_comments(root: &Value, doc: usize, comments: &[Comment], schema: &Schema) -> Self {
         let mut out = CommentSchemas::default();
-        let mut parsed: Vec<(Mark, Entry)> = Vec::new();
-        for (mark, text) in comments {
-            let text = text.trim_start_matches('#').trim();
-            if !text.starts_with('{') {
+        // kyaml reads a node's line comment before its head comment.
+        let ordered = comments
+            .iter()
+            .filter(|c| c.trailing)
+            .chain(comments.iter().filter(|c| !c.trailing));
+        for c in ordered {
+            if c.doc != doc {
                 continue;
             }
-            let Ok(v) = krust_yaml::parse_document(text, "<comment>", Typing::Kyaml) else {
+            let Some(owner) = &c.owner else { continue };
+            let Some(node) = follow(root, owner) else {
                 continue;
             };
-            match InlineSchema::from_value(&v, schema) {
-                Some(Ok(i)) => parsed.push((mark, Entry::Inline(i))),
-                Some(Err(n)) => parsed.push((mark, Entry::Node(n))),
-                None => {}
+            if node.mark.is_none() {
+                continue;
             }
-        }
-        if parsed.is_empty() {
-            return out;
-        }
-        let mut nodes: Vec<(Mark, bool)> = Vec::new();
-        collect(root, &mut nodes);
-        for (mark, entry) in parsed {
-            let same_line = nodes
-                .iter()
-                .rev()
-                .find(|(m, inline)| *inline && m.line == mark.line && m.col < mark.col)
-                .map(|(m, _)| *m);
-            let target = same_line.or_else(|| {
-                nodes
-                    .iter()
-                    .find(|(m, _)| m.line > mark.line)
-                    .map(|(m, _)| *m)
-            });
-            if let Some(t) = target {
-                out.by_mark.entry(t).or_insert(entry);
+            if let Some(entry) = parse_entry(&c.text, schema) {
+                out.by_key
+                    .entry((node.mark, kind_tag(node)))
+                    .or_insert(entry);
             }
         }
         out
     }
 
-    /// Adds an override for the node at `mark`, from a comment's text. Returns whether the
-    /// text was a schema.
-    pub fn insert_text(&mut self, mark: Mark, text: &str, schema: &Schema) -> bool {
-        let text = text.trim_start_matches('#').trim();
-        let Ok(v) = krust_yaml::parse_document(text, "<comment>", Typing::Kyaml) else {
-            return false;
-        };
-        match InlineSchema::from_value(&v, schema) {
-            Some(Ok(i)) => self.by_mark.insert(mark, Entry::Inline(i)),
-            Some(Err(n)) => self.by_mark.insert(mark, Entry::Node(n)),
-            None => return false,
-        };
-        true
+    /// Adds an override for `node` (a node of the document), from a comment's text.
+    /// Returns whether the text was a schema.
+    pub fn insert_text(&mut self, node: &Value, text: &str, schema: &Schema) -> bool {
+        match parse_entry(text, schema) {
+            Some(e) => {
+                self.by_key.insert((node.mark, kind_tag(node)), e);
+                true
+            }
+            None => false,
+        }
     }
 
-    pub(crate) fn get(&self, mark: Mark) -> Option<Sch<'_>> {
-        self.by_mark.get(&mark).map(|e| match e {
-            Entry::Node(n) => Sch::Node(*n),
-            Entry::Inline(i) => Sch::Inline(i),
-        })
+    pub(crate) fn get(&self, node: &Value) -> Option<Sch<'_>> {
+        self.by_key
+            .get(&(node.mark, kind_tag(node)))
+            .map(|e| match e {
+                Entry::Node(n) => Sch::Node(*n),
+                Entry::Inline(i) => Sch::Inline(i),
+            })
     }
 }
 
-/// Pre-order positions of every node; `true` for nodes that end on their first line
-/// (scalars and flow collections).
-fn collect(v: &Value, out: &mut Vec<(Mark, bool)>) {
-    let inline = !matches!(v.data, Data::Map(_) | Data::Seq(_)) || v.style == Style::Flow;
-    if !v.mark.is_none() {
-        out.push((v.mark, inline));
+fn follow<'v>(root: &'v Value, path: &[PathStep]) -> Option<&'v Value> {
+    path.iter().try_fold(root, |v, step| match step {
+        PathStep::Key(k) => v.get(k),
+        PathStep::Index(i) => v.get_index(*i),
+    })
+}
+
+/// A comment's text as a schema: a JSON object that kyaml would read something from.
+fn parse_entry(text: &str, schema: &Schema) -> Option<Entry> {
+    let text = text.trim_start_matches('#').trim();
+    if !text.starts_with('{') {
+        return None;
     }
-    match &v.data {
-        Data::Map(m) => m.values().for_each(|c| collect(c, out)),
-        Data::Seq(s) => s.iter().for_each(|c| collect(c, out)),
-        _ => {}
+    let v = krust_yaml::parse_document(text, "<comment>", Typing::Kyaml).ok()?;
+    match InlineSchema::from_value(&v, schema)? {
+        Ok(i) => Some(Entry::Inline(i)),
+        Err(n) => Some(Entry::Node(n)),
+    }
+}
+
+/// Node kind, so that a block sequence and its first item (which start at the same
+/// position) are told apart.
+fn kind_tag(v: &Value) -> u8 {
+    match v.data {
+        Data::Map(_) => 1,
+        Data::Seq(_) => 2,
+        _ => 0,
     }
 }

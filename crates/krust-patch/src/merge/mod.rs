@@ -157,7 +157,7 @@ impl<'a> Walker<'a> {
             Side::Target => &self.opts.target_comments,
             Side::Patch => &self.opts.patch_comments,
         };
-        table.get(v.mark)
+        table.get(v)
     }
 
     /// kyaml `Walker.GetSchema`: a comment schema on a source node, else the schema
