@@ -68,7 +68,26 @@ impl FileSystem for DiskFs {
         Ok(v)
     }
     fn canonical(&self, path: &Path) -> io::Result<PathBuf> {
-        std::fs::canonicalize(path)
+        std::fs::canonicalize(path).map_err(|e| {
+            // kustomize's on-disk wording (`filepath.EvalSymlinks` fails on the first
+            // missing component).
+            let detail = if e.kind() == io::ErrorKind::NotFound {
+                let missing = path
+                    .ancestors()
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .find(|a| std::fs::symlink_metadata(a).is_err())
+                    .unwrap_or(path);
+                format!("lstat {}: no such file or directory", missing.display())
+            } else {
+                e.to_string()
+            };
+            io::Error::new(
+                e.kind(),
+                format!("evalsymlink failure on '{}' : {detail}", path.display()),
+            )
+        })
     }
 }
 

@@ -135,7 +135,7 @@ impl<'a> Loader<'a> {
         let real = self
             .fs
             .canonical(&joined)
-            .map_err(|e| io_err(&joined, &e))?;
+            .map_err(|e| fs_err(&joined, &e))?;
         if self.fs.is_dir(&real) {
             return Err(Error::msg(format!(
                 "'{}' must resolve to a file",
@@ -189,11 +189,19 @@ pub(crate) fn io_err(path: &Path, e: &std::io::Error) -> Error {
     }
 }
 
+/// An error of [`FileSystem::canonical`], whose message is the file system's own.
+fn fs_err(path: &Path, e: &std::io::Error) -> Error {
+    Error::Io {
+        path: display(path),
+        message: e.to_string(),
+    }
+}
+
 /// kustomize's `ConfirmDir`: the canonical path of an existing directory.
 fn confirm_dir(fs: &dyn FileSystem, path: &Path) -> Result<PathBuf, Error> {
     let real = fs
         .canonical(path)
-        .map_err(|e| io_err(path, &e).context("not a valid directory"))?;
+        .map_err(|e| fs_err(path, &e).context("not a valid directory"))?;
     if !fs.is_dir(&real) {
         return Err(Error::msg(format!(
             "'{}': file is not directory",

@@ -68,3 +68,29 @@ fn build_error_exits_1_with_message_on_stderr() {
         String::from_utf8_lossy(&out.stderr).contains("unable to find one of 'kustomization.yaml'")
     );
 }
+
+#[test]
+fn missing_resource_error_matches_kustomize_on_disk_wording() {
+    let dir = TempDir::new("missing");
+    std::fs::write(
+        dir.path().join("kustomization.yaml"),
+        "resources:\n- file-or-directory\n",
+    )
+    .expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_krust"))
+        .arg("build")
+        .arg(dir.path())
+        .output()
+        .expect("run krust");
+    assert_eq!(out.status.code(), Some(1));
+    let p = dir.path().join("file-or-directory");
+    let cause = format!(
+        "evalsymlink failure on '{0}' : lstat {0}: no such file or directory",
+        p.display()
+    );
+    // The message kubectl kustomize prints for the same layout.
+    let expected = format!(
+        "Error: accumulating resources: accumulation err='accumulating resources from 'file-or-directory': {cause}': must build at directory: not a valid directory: {cause}\n"
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stderr), expected);
+}
