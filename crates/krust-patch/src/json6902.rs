@@ -8,6 +8,9 @@
 //! - `test` of a missing key passes when the expected value is `null` or absent.
 //!
 //! Error texts are v4's; [`PatchError::Json6902Op`] adds the operation's index, op and path.
+//! kubectl v5.5 embeds v4.12, which panics when a path goes through a `null` that an earlier
+//! operation of the same patch set; here that path is reported as missing (v4.13's
+//! behaviour).
 
 use krust_yaml::{Data, Style, Typing, Value};
 
