@@ -81,23 +81,28 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     }
 }
 
-/// kustomize's `-o DIR`: one file per resource, named
-/// `<group>_<version>_<kind>_<name>.yaml` in lower case.
+/// kustomize's `-o DIR`: one file per resource, `<group>_<version>_<kind>_<name>.yaml`
+/// in lower case (empty parts left out), prefixed with `<namespace>_` when the namespaced
+/// resources span more than one namespace.
 fn write_dir(dir: &Path, out: &krust_kustomize::ResMap) -> anyhow::Result<()> {
+    let namespaces: std::collections::BTreeSet<String> = out
+        .iter()
+        .map(|r| r.cur_id())
+        .filter(|id| !id.is_cluster_scoped())
+        .map(|id| id.effective_namespace().to_string())
+        .collect();
     for r in out.iter() {
         let id = r.cur_id();
         let gvk = &id.gvk;
-        let mut name = String::new();
-        if !gvk.group().is_empty() {
-            name.push_str(gvk.group());
-            name.push('_');
+        let parts: Vec<&str> = [gvk.group(), gvk.version(), gvk.kind()]
+            .into_iter()
+            .filter(|p| !p.is_empty())
+            .collect();
+        let mut name = format!("{}_{}.yaml", parts.join("_"), id.name).to_lowercase();
+        if !id.is_cluster_scoped() && namespaces.len() > 1 {
+            name = format!("{}_{name}", id.effective_namespace().to_lowercase());
         }
-        name.push_str(gvk.version());
-        name.push('_');
-        name.push_str(gvk.kind());
-        name.push('_');
-        name.push_str(&id.name);
-        let file = dir.join(format!("{}.yaml", name.to_lowercase()));
+        let file = dir.join(name);
         let text = krust_yaml::to_yaml(r.value())?;
         std::fs::write(&file, text).with_context(|| format!("writing {}", file.display()))?;
     }
