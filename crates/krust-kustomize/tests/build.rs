@@ -200,3 +200,146 @@ fn annotation_values_print_as_strings() {
         "apiVersion: v1\nkind: Service\nmetadata:\n  annotations:\n    happy: \"true\"\n    port: \"8080\"\n  name: s\n"
     );
 }
+
+#[test]
+fn component_patches_images_vars_and_replacements() {
+    // Expected output: `kubectl kustomize --reorder=none app` on these files.
+    let f = MemFs::from_files([
+        (
+            "base/kustomization.yaml",
+            r#"resources:
+- app.yaml
+configMapGenerator:
+- name: settings
+  literals:
+  - LOG=debug
+vars:
+- name: SVC
+  objref:
+    kind: Service
+    name: web
+    apiVersion: v1
+"#,
+        ),
+        (
+            "base/app.yaml",
+            r#"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 1
+  template:
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.0
+        args: ["--upstream=$(SVC)"]
+        envFrom:
+        - configMapRef:
+            name: settings
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  ports:
+  - port: 80
+"#,
+        ),
+        (
+            "comp/kustomization.yaml",
+            r#"apiVersion: kustomize.config.k8s.io/v1alpha1
+kind: Component
+patches:
+- target:
+    kind: Deployment
+  patch: |-
+    - op: replace
+      path: /spec/replicas
+      value: 3
+"#,
+        ),
+        (
+            "app/kustomization.yaml",
+            r#"namePrefix: t-
+resources:
+- ../base
+components:
+- ../comp
+images:
+- name: nginx
+  newTag: "1.25"
+patches:
+- patch: |-
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: web
+    spec:
+      template:
+        spec:
+          containers:
+          - name: web
+            resources:
+              limits:
+                cpu: 100m
+replacements:
+- source:
+    kind: Service
+    name: web
+    fieldPath: spec.ports.0.port
+  targets:
+  - select:
+      kind: Deployment
+    fieldPaths:
+    - spec.template.metadata.annotations.port
+    options:
+      create: true
+"#,
+        ),
+    ]);
+    let out = Kustomizer::new(no_reorder())
+        .build(&f, Path::new("/app"))
+        .expect("build");
+    let expected = r#"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: t-web
+spec:
+  replicas: 3
+  template:
+    metadata:
+      annotations:
+        port: "80"
+    spec:
+      containers:
+      - args:
+        - --upstream=t-web
+        envFrom:
+        - configMapRef:
+            name: t-settings-ttchg99576
+        image: nginx:1.25
+        name: web
+        resources:
+          limits:
+            cpu: 100m
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: t-web
+spec:
+  ports:
+  - port: 80
+---
+apiVersion: v1
+data:
+  LOG: debug
+kind: ConfigMap
+metadata:
+  name: t-settings-ttchg99576
+"#;
+    assert_eq!(out.to_yaml().expect("print"), expected);
+}

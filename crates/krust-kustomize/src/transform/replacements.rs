@@ -201,10 +201,11 @@ fn placeholder(next: Option<&String>, leaf: &Value) -> Value {
     match next {
         Some(n) if n.starts_with('[') => Value::from_seq(Vec::new()),
         Some(_) => Value::map(),
+        // kyaml creates a scalar field as a string node; the value's text goes in it.
         None => match &leaf.data {
             Data::Map(_) => Value::map(),
             Data::Seq(_) => Value::from_seq(Vec::new()),
-            _ => Value::null(),
+            _ => Value::from(""),
         },
     }
 }
