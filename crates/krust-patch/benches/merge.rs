@@ -98,6 +98,16 @@ fn bench(c: &mut Criterion) {
             )
         })
     });
+    let empty = parse("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n");
+    c.bench_function("smp_deployment_name_only_patch", |b| {
+        b.iter(|| {
+            merge(
+                std::hint::black_box(&target),
+                std::hint::black_box(&empty),
+                schema,
+            )
+        })
+    });
     let ops = parse_json6902(JSON6902, "bench.yaml").unwrap_or_default();
     c.bench_function("json6902_deployment_patch", |b| {
         b.iter(|| apply_json6902(std::hint::black_box(&target), std::hint::black_box(&ops)))

@@ -57,3 +57,38 @@ pub enum PatchError {
         message: String,
     },
 }
+
+impl PatchError {
+    /// The same error one field further out: `path` gets `segment` in front (a field name,
+    /// or `[]` for a list element). Merge errors are built where they happen with an empty
+    /// path and get their path while they travel out, so the walk keeps no path of its own.
+    pub(crate) fn in_field(mut self, segment: &str) -> Self {
+        if let PatchError::WrongKind { path, .. }
+        | PatchError::UnknownDirective { path, .. }
+        | PatchError::MergeKey { path, .. }
+        | PatchError::Element { path, .. } = &mut self
+        {
+            let sep = if path.is_empty() || path.starts_with('[') {
+                ""
+            } else {
+                "."
+            };
+            *path = format!("{segment}{sep}{path}");
+        }
+        self
+    }
+
+    /// At the root, an empty path is written `.`.
+    pub(crate) fn at_root(mut self) -> Self {
+        if let PatchError::WrongKind { path, .. }
+        | PatchError::UnknownDirective { path, .. }
+        | PatchError::MergeKey { path, .. }
+        | PatchError::Element { path, .. } = &mut self
+        {
+            if path.is_empty() {
+                *path = ".".into();
+            }
+        }
+        self
+    }
+}

@@ -135,7 +135,18 @@ fn mismatched_kinds_are_an_error() {
         Schema::builtin(),
     )
     .expect_err("must fail");
-    assert!(e.to_string().contains("wrong node kind"), "{e}");
+    assert!(e.to_string().starts_with("a: wrong node kind"), "{e}");
+    let e = merge(
+        &doc("apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - {name: a, resources: {limits: {}}}\n"),
+        &doc("apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - {name: a, resources: [1]}\n"),
+        Schema::builtin(),
+    )
+    .expect_err("must fail");
+    assert!(
+        e.to_string()
+            .starts_with("spec.containers[].resources: wrong node kind"),
+        "{e}"
+    );
     let e = merge(
         &doc("kind: X\na: {b: 1}\n"),
         &doc("kind: X\na: {$patch: frob}\n"),

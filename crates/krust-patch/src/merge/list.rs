@@ -339,7 +339,7 @@ pub(crate) fn walk_associative<'a>(
             }
             Some(pv) => {
                 let (dir, elided) =
-                    directive::for_seq(pv).map_err(|v| directive::unknown(&w.path_string(), v))?;
+                    directive::for_seq(pv).map_err(|v| directive::unknown("", v))?;
                 match dir {
                     Directive::Delete => return Ok(None),
                     Directive::Replace => {
@@ -393,7 +393,7 @@ pub(crate) fn walk_associative<'a>(
                 };
                 if !key.is_empty() && key != new_key {
                     return Err(PatchError::MergeKey {
-                        path: w.path_string(),
+                        path: String::new(),
                         message: format!("conflicting merge keys [{key},{new_key}]"),
                     });
                 }
@@ -402,7 +402,7 @@ pub(crate) fn walk_associative<'a>(
         }
         if key.is_empty() {
             return Err(PatchError::MergeKey {
-                path: w.path_string(),
+                path: String::new(),
                 message: "no merge key found".into(),
             });
         }
@@ -519,7 +519,7 @@ fn set_elements<'a>(
     if keys.len() > 1 {
         merge_values(&mut values_list);
     }
-    let path = w.path_string();
+    let path = "";
     let mut items: Ids = Vec::new();
     let mut valid_keys: Vec<String> = Vec::new();
     for idx in 0..values_list.len() {
@@ -541,15 +541,15 @@ fn set_elements<'a>(
         let d_val = d_id.and_then(|i| arena.nodes.get(i).cloned());
         let p_val = p_id.and_then(|i| arena.get(i).cloned());
         let d_side = d_val.as_ref().map_or(Side::Target, |(_, s)| *s);
-        w.path.push("[]".into());
-        let r = w.walk(
-            d_val.as_ref().map(|(v, _)| v),
-            d_side,
-            p_val.as_ref(),
-            elem_sch,
-            same,
-        );
-        w.path.pop();
+        let r = w
+            .walk(
+                d_val.as_ref().map(|(v, _)| v),
+                d_side,
+                p_val.as_ref(),
+                elem_sch,
+                same,
+            )
+            .map_err(|e| e.in_field("[]"));
         // The element the walk returned, as an id (kyaml's node identity).
         let val_id: Option<usize> = match r? {
             None => None,
@@ -576,7 +576,7 @@ fn set_elements<'a>(
             .is_none_or(|v| v.is_null() || is_dropped(v));
         if val_gone {
             // Deleted (or emptied): remove the element from the target.
-            element_setter(arena, &mut dest_ids, None, &vk, &vv, &path)?;
+            element_setter(arena, &mut dest_ids, None, &vk, &vv, path)?;
             continue;
         }
         let Some(val_id) = val_id else { continue };
@@ -596,7 +596,7 @@ fn set_elements<'a>(
             }
             let Some(m) = slot.0.as_map_mut() else {
                 return Err(PatchError::Element {
-                    path: path.clone(),
+                    path: path.to_string(),
                     message: format!(
                         "wrong node kind: expected MappingNode but got {}",
                         slot.0.type_name()
@@ -605,13 +605,13 @@ fn set_elements<'a>(
             };
             m.insert(key.as_str().into(), plain_scalar(value));
         }
-        element_setter(arena, &mut items, Some(val_id), &vk, &vv, &path)?;
+        element_setter(arena, &mut items, Some(val_id), &vk, &vv, path)?;
     }
     if values_list.is_empty() {
         return Ok(dest_ids);
     }
     match w.opts.list_increase {
-        ListIncrease::Prepend => append_list_node(arena, items, &dest_ids, &valid_keys, &path),
-        ListIncrease::Append => append_list_node(arena, dest_ids, &items, &valid_keys, &path),
+        ListIncrease::Prepend => append_list_node(arena, items, &dest_ids, &valid_keys, path),
+        ListIncrease::Append => append_list_node(arena, dest_ids, &items, &valid_keys, path),
     }
 }

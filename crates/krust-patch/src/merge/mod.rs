@@ -91,7 +91,6 @@ pub(crate) type Visit = Option<(Value, Ident)>;
 pub(crate) struct Walker<'a> {
     pub schema: &'a Schema,
     pub opts: &'a MergeOptions,
-    pub path: Vec<Str>,
 }
 
 /// Node kinds as go-yaml's `yaml.Kind`.
@@ -126,25 +125,7 @@ fn missing_or_null(v: Option<&Value>) -> bool {
 
 impl<'a> Walker<'a> {
     pub(crate) fn new(schema: &'a Schema, opts: &'a MergeOptions) -> Self {
-        Walker {
-            schema,
-            opts,
-            path: Vec::new(),
-        }
-    }
-
-    pub(crate) fn path_string(&self) -> String {
-        let mut s = String::new();
-        for (i, p) in self.path.iter().enumerate() {
-            if i > 0 && !p.starts_with('[') {
-                s.push('.');
-            }
-            s.push_str(p);
-        }
-        if s.is_empty() {
-            s.push('.');
-        }
-        s
+        Walker { schema, opts }
     }
 
     fn comment_schema(&self, side: Side, v: &Value) -> Option<Sch<'a>> {
@@ -235,7 +216,7 @@ impl<'a> Walker<'a> {
         for v in [d, p].into_iter().flatten() {
             if !v.is_null() && kind(v) != k {
                 return Err(PatchError::WrongKind {
-                    path: self.path_string(),
+                    path: String::new(),
                     expected: kind_name(k),
                     found: kind_name(kind(v)),
                     mark: v.mark,
@@ -281,9 +262,9 @@ impl<'a> Walker<'a> {
                 let mut out: Option<Map> = None;
                 for (k, v) in m.iter() {
                     let fs = self.field_schema(sch, k);
-                    self.path.push(k.clone());
-                    let r = self.walk_target_only(v, dside, fs);
-                    self.path.pop();
+                    let r = self
+                        .walk_target_only(v, dside, fs)
+                        .map_err(|e| e.in_field(k));
                     match r? {
                         Some((_, Ident::KeepNull)) => {}
                         Some((nv, _)) if !nv.is_null() => {
@@ -320,9 +301,9 @@ impl<'a> Walker<'a> {
                 let es = self.items_schema(sch);
                 let mut out: Option<Vec<Value>> = None;
                 for (i, e) in items.iter().enumerate() {
-                    self.path.push("[]".into());
-                    let r = self.walk_target_only(e, dside, es);
-                    self.path.pop();
+                    let r = self
+                        .walk_target_only(e, dside, es)
+                        .map_err(|e| e.in_field("[]"));
                     if let Some((ne, _)) = r? {
                         if !same_node(e, &ne) {
                             if let Some(slot) =
@@ -396,8 +377,7 @@ impl<'a> Walker<'a> {
             let (dir, elided) = match p {
                 None => (Directive::Merge, None),
                 Some(pv) => {
-                    let (dir, e) = directive::for_map(pv)
-                        .map_err(|v| directive::unknown(&self.path_string(), v))?;
+                    let (dir, e) = directive::for_map(pv).map_err(|v| directive::unknown("", v))?;
                     (dir, Some(e))
                 }
             };
@@ -442,9 +422,9 @@ impl<'a> Walker<'a> {
         for (i, (name, dv)) in dest_map.iter().enumerate() {
             let pv = origin_map.and_then(|m| m.get(&**name));
             let fs = self.field_schema(sch, name);
-            self.path.push(name.clone());
-            let r = self.walk(Some(dv), dest_side, pv, fs, fields_same);
-            self.path.pop();
+            let r = self
+                .walk(Some(dv), dest_side, pv, fs, fields_same)
+                .map_err(|e| e.in_field(name));
             match kept(&r?) {
                 None => removed.push(i),
                 // Unchanged (same shared node or equal data): leave the map alone.
@@ -466,9 +446,9 @@ impl<'a> Walker<'a> {
             new.sort_unstable_by(|a, b| a.0.cmp(b.0));
             for (name, pv) in new {
                 let fs = self.field_schema(sch, name);
-                self.path.push(name.clone());
-                let r = self.walk(None, dest_side, Some(pv), fs, fields_same);
-                self.path.pop();
+                let r = self
+                    .walk(None, dest_side, Some(pv), fs, fields_same)
+                    .map_err(|e| e.in_field(name));
                 if let Some(v) = kept(&r?) {
                     out.get_or_insert_with(|| dest_map.clone())
                         .insert(name.clone(), v.clone());
@@ -534,7 +514,9 @@ pub fn merge_with(
     opts: &MergeOptions,
 ) -> Result<Option<Value>, PatchError> {
     let mut w = Walker::new(schema, opts);
-    let r = w.walk(Some(target), Side::Target, Some(patch), Sch::None, false)?;
+    let r = w
+        .walk(Some(target), Side::Target, Some(patch), Sch::None, false)
+        .map_err(PatchError::at_root)?;
     Ok(r.filter(|(_, ident)| *ident != Ident::Cleared)
         .map(|(v, _)| v))
 }
