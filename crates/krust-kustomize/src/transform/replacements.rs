@@ -173,26 +173,54 @@ pub(crate) fn from_kustomization(t: &Target<'_>, entries: &[Value]) -> Result<Re
     Ok(Replacements { list })
 }
 
-/// kyaml `SmarterPathSplitter(path, ".")`: `.` outside brackets separates.
-fn split_path(p: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut depth = 0;
-    for c in p.chars() {
-        match c {
-            '[' => {
-                depth += 1;
-                cur.push(c)
+/// kyaml `PathSplitter(path, ".")`: `\.` escapes a dot; a leading dot is ignored.
+fn path_splitter(path: &str) -> Vec<String> {
+    let mut ps: Vec<&str> = path.split('.').collect();
+    if ps.len() > 1 && ps.first() == Some(&"") {
+        ps.remove(0);
+    }
+    let mut res: Vec<String> = Vec::with_capacity(ps.len());
+    for p in ps {
+        match res.last_mut() {
+            Some(last) if last.ends_with('\\') => {
+                last.pop();
+                last.push('.');
+                last.push_str(p);
             }
-            ']' => {
-                depth -= 1;
-                cur.push(c)
-            }
-            '.' if depth == 0 => out.push(std::mem::take(&mut cur)),
-            c => cur.push(c),
+            _ => res.push(p.to_string()),
         }
     }
-    out.push(cur);
+    res
+}
+
+/// kyaml `SmarterPathSplitter(path, ".")`: dots inside `[...]` do not split, and a
+/// bracketed segment without `=` is a plain field name (`[a.b/c]`).
+fn split_path(p: &str) -> Vec<String> {
+    let split = path_splitter(p);
+    let mut out = Vec::with_capacity(split.len());
+    let mut i = 0;
+    while i < split.len() {
+        let elem = &split[i];
+        if elem.starts_with('[') && !elem.ends_with(']') {
+            let mut parts = vec![elem.clone()];
+            while i + 1 < split.len() {
+                i += 1;
+                parts.push(split[i].clone());
+                if split[i].ends_with(']') {
+                    break;
+                }
+            }
+            let joined = parts.join(".");
+            if joined.contains('=') {
+                out.push(joined);
+            } else {
+                out.push(joined.trim_matches(|c| c == '[' || c == ']').to_string());
+            }
+        } else {
+            out.push(elem.clone());
+        }
+        i += 1;
+    }
     out
 }
 
@@ -544,5 +572,22 @@ impl Transform for Replacements {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_path;
+
+    #[test]
+    fn splits_like_kyaml() {
+        assert_eq!(split_path("a.b"), ["a", "b"]);
+        assert_eq!(
+            split_path("a.fleet\\.example\\.com/x"),
+            ["a", "fleet.example.com/x"]
+        );
+        assert_eq!(split_path("c.[name=a.b].d"), ["c", "[name=a.b]", "d"]);
+        assert_eq!(split_path("m.[a.b/c]"), ["m", "a.b/c"]);
+        assert_eq!(split_path(".a"), ["a"]);
     }
 }
