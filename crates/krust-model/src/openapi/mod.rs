@@ -71,7 +71,8 @@ pub enum SchemaError {
 
 #[derive(Debug, Default, Clone)]
 struct Node {
-    properties: HashMap<Box<str>, NodeId>,
+    /// Sorted by name (binary search: cheaper than hashing for the few fields of a type).
+    properties: Vec<(Box<str>, NodeId)>,
     additional: Option<NodeId>,
     items: Option<NodeId>,
     array: bool,
@@ -81,6 +82,27 @@ struct Node {
     keys: Box<[Box<str>]>,
     /// Set for nodes that forward to another (an unresolved-at-build `$ref`).
     alias: Option<NodeId>,
+}
+
+impl Node {
+    fn property(&self, name: &str) -> Option<&NodeId> {
+        self.properties
+            .binary_search_by(|(k, _)| (**k).cmp(name))
+            .ok()
+            .and_then(|i| self.properties.get(i))
+            .map(|(_, id)| id)
+    }
+
+    fn set_property(&mut self, name: &str, id: NodeId) {
+        match self.properties.binary_search_by(|(k, _)| (**k).cmp(name)) {
+            Ok(i) => {
+                if let Some(slot) = self.properties.get_mut(i) {
+                    slot.1 = id;
+                }
+            }
+            Err(i) => self.properties.insert(i, (name.into(), id)),
+        }
+    }
 }
 
 /// An OpenAPI schema reduced to what strategic merge needs. Immutable once built; share it.
@@ -185,9 +207,9 @@ impl Schema {
                         ..Node::default()
                     }),
                 };
-                self.nodes[id.0 as usize]
-                    .properties
-                    .insert(f.name.into(), node);
+                if let Some(n) = self.nodes.get_mut(id.0 as usize) {
+                    n.set_property(f.name, node);
+                }
             }
         }
     }
@@ -305,7 +327,7 @@ impl Schema {
             for (k, pv) in props.iter() {
                 let child = self.inline(pv, &format!("{path}.properties.{k}"))?;
                 let id = self.push(child);
-                node.properties.insert(k.as_ref().into(), id);
+                node.set_property(k, id);
             }
         }
         if let Some(add) = map.get("additionalProperties").filter(|a| a.is_map()) {
@@ -366,7 +388,7 @@ impl Schema {
             node = match seg {
                 "properties" => {
                     let field = segs.next()?.replace("~1", "/").replace("~0", "~");
-                    match self.node(node)?.properties.get(field.as_str()) {
+                    match self.node(node)?.property(field.as_str()) {
                         Some(id) => self.resolve(*id)?,
                         None if node == OPAQUE || self.unlisted_fields_opaque => OPAQUE,
                         None => return None,
@@ -389,7 +411,7 @@ impl Schema {
     /// `additionalProperties`.
     pub fn field(&self, node: NodeId, name: &str) -> Option<NodeId> {
         let n = self.node(node)?;
-        if let Some(id) = n.properties.get(name) {
+        if let Some(id) = n.property(name) {
             return self.resolve(*id);
         }
         if let Some(id) = n.additional {
