@@ -88,6 +88,20 @@ pub(crate) enum Ident {
 
 pub(crate) type Visit = Option<(Value, Ident)>;
 
+/// The result of walking a target subtree that the patch does not mention.
+enum TargetOnly {
+    /// Unchanged.
+    Same,
+    /// A written null, kept.
+    KeepNull,
+    /// Removed (an empty value).
+    Drop,
+    /// Changed below.
+    New(Value),
+    /// An associative list that went through the full list walk.
+    Walked(Visit),
+}
+
 pub(crate) struct Walker<'a> {
     pub schema: &'a Schema,
     pub opts: &'a MergeOptions,
@@ -254,75 +268,124 @@ impl<'a> Walker<'a> {
         dside: Side,
         inherited: Sch<'a>,
     ) -> Result<Visit, PatchError> {
+        Ok(match self.target_only(d, dside, inherited)? {
+            TargetOnly::Same => Some((
+                d.clone(),
+                if d.is_seq() {
+                    Ident::Fresh
+                } else {
+                    Ident::Dest
+                },
+            )),
+            TargetOnly::KeepNull => Some((d.clone(), Ident::KeepNull)),
+            TargetOnly::Drop => None,
+            TargetOnly::New(v) => Some((
+                v,
+                if d.is_seq() {
+                    Ident::Fresh
+                } else {
+                    Ident::Dest
+                },
+            )),
+            TargetOnly::Walked(v) => v,
+        })
+    }
+
+    /// [`Walker::walk_target_only`] without cloning what does not change.
+    fn target_only(
+        &mut self,
+        d: &Value,
+        dside: Side,
+        inherited: Sch<'a>,
+    ) -> Result<TargetOnly, PatchError> {
         match &d.data {
-            Data::Null if d.style == Style::Empty => Ok(None),
-            Data::Null => Ok(Some((d.clone(), Ident::KeepNull))),
+            Data::Null if d.style == Style::Empty => Ok(TargetOnly::Drop),
+            Data::Null => Ok(TargetOnly::KeepNull),
             Data::Map(m) => {
                 let sch = self.get_schema(Some(d), dside, None, inherited);
                 let mut out: Option<Map> = None;
-                for (k, v) in m.iter() {
+                let mut removed: Vec<usize> = Vec::new();
+                for (i, (k, v)) in m.iter().enumerate() {
                     let fs = self.field_schema(sch, k);
-                    let r = self
-                        .walk_target_only(v, dside, fs)
-                        .map_err(|e| e.in_field(k));
-                    match r? {
-                        Some((_, Ident::KeepNull)) => {}
-                        Some((nv, _)) if !nv.is_null() => {
-                            if !same_node(v, &nv) {
-                                if let Some(slot) =
-                                    out.get_or_insert_with(|| (**m).clone()).get_mut(&**k)
-                                {
-                                    *slot = nv;
-                                }
+                    let r = self.target_only(v, dside, fs).map_err(|e| e.in_field(k))?;
+                    let new = match r {
+                        TargetOnly::Same | TargetOnly::KeepNull => continue,
+                        TargetOnly::Drop => None,
+                        TargetOnly::New(nv) => Some(nv),
+                        TargetOnly::Walked(w) => match w {
+                            Some((nv, Ident::KeepNull)) => Some(nv),
+                            Some((nv, Ident::Dest | Ident::Origin | Ident::Fresh))
+                                if !nv.is_null() =>
+                            {
+                                Some(nv)
                             }
-                        }
-                        _ => {
-                            out.get_or_insert_with(|| (**m).clone()).shift_remove(&**k);
+                            _ => None,
+                        },
+                    };
+                    match new {
+                        None => removed.push(i),
+                        Some(nv) if same_node(v, &nv) => {}
+                        Some(nv) => {
+                            if let Some((_, slot)) =
+                                out.get_or_insert_with(|| (**m).clone()).get_index_mut(i)
+                            {
+                                *slot = nv;
+                            }
                         }
                     }
                 }
-                Ok(Some((
-                    out.map_or_else(
-                        || d.clone(),
-                        |m| Value::with_mark(Data::Map(std::sync::Arc::new(m)), d.mark, d.style),
-                    ),
-                    Ident::Dest,
-                )))
+                if !removed.is_empty() {
+                    let map = out.get_or_insert_with(|| (**m).clone());
+                    for i in removed.into_iter().rev() {
+                        map.shift_remove_index(i);
+                    }
+                }
+                Ok(out.map_or(TargetOnly::Same, |m| {
+                    TargetOnly::New(Value::with_mark(
+                        Data::Map(std::sync::Arc::new(m)),
+                        d.mark,
+                        d.style,
+                    ))
+                }))
             }
             Data::Seq(items) => {
                 let sch = self.get_schema(Some(d), dside, None, inherited);
                 if !self.is_associative(sch, Some(d), None) {
-                    return Ok(Some((d.clone(), Ident::Dest)));
+                    return Ok(TargetOnly::Same);
                 }
                 if !list::is_canonical(self, items, sch) {
-                    return list::walk_associative(self, Some(d), dside, None, sch, false);
+                    return list::walk_associative(self, Some(d), dside, None, sch, false)
+                        .map(TargetOnly::Walked);
                 }
                 // Already what kyaml's list merge would make of it: walk the elements only.
                 let es = self.items_schema(sch);
                 let mut out: Option<Vec<Value>> = None;
                 for (i, e) in items.iter().enumerate() {
                     let r = self
-                        .walk_target_only(e, dside, es)
-                        .map_err(|e| e.in_field("[]"));
-                    if let Some((ne, _)) = r? {
-                        if !same_node(e, &ne) {
-                            if let Some(slot) =
-                                out.get_or_insert_with(|| (**items).clone()).get_mut(i)
-                            {
-                                *slot = ne;
-                            }
+                        .target_only(e, dside, es)
+                        .map_err(|e| e.in_field("[]"))?;
+                    let ne = match r {
+                        TargetOnly::New(ne) => ne,
+                        TargetOnly::Walked(Some((ne, _))) => ne,
+                        // Canonical elements are non-null mappings or scalars.
+                        _ => continue,
+                    };
+                    if !same_node(e, &ne) {
+                        if let Some(slot) = out.get_or_insert_with(|| (**items).clone()).get_mut(i)
+                        {
+                            *slot = ne;
                         }
                     }
                 }
-                Ok(Some((
-                    out.map_or_else(
-                        || d.clone(),
-                        |v| Value::with_mark(Data::Seq(std::sync::Arc::new(v)), d.mark, d.style),
-                    ),
-                    Ident::Fresh,
-                )))
+                Ok(out.map_or(TargetOnly::Same, |v| {
+                    TargetOnly::New(Value::with_mark(
+                        Data::Seq(std::sync::Arc::new(v)),
+                        d.mark,
+                        d.style,
+                    ))
+                }))
             }
-            _ => Ok(Some((d.clone(), Ident::Dest))),
+            _ => Ok(TargetOnly::Same),
         }
     }
 
