@@ -5,7 +5,12 @@
 //! `expected.yaml`; error cases must fail with a message (paths made relative to `input/`)
 //! that satisfies every `error_checks` entry. A case is skipped only when its case.yaml
 //! has a `skip_reason`.
+//!
+//! The tree is an in-memory file system, as in the Go harness, except for Go tests that ran
+//! on the real disk (see [`tests_run_on_disk`]): those are copied to a temporary directory
+//! and built there, with that directory's path removed from error messages.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
@@ -22,7 +27,7 @@ pub fn run(shared: &Path) -> anyhow::Result<Vec<CaseResult>> {
     let index = root.join("INDEX.tsv");
     let text =
         std::fs::read_to_string(&index).with_context(|| format!("reading {}", index.display()))?;
-    let mut jobs = Vec::new();
+    let mut rows = Vec::new();
     for line in text.lines().skip(1).filter(|l| !l.trim().is_empty()) {
         let mut cols = line.split('\t');
         let id = cols.next().unwrap_or_default().to_string();
@@ -34,8 +39,14 @@ pub fn run(shared: &Path) -> anyhow::Result<Vec<CaseResult>> {
             .filter(|t| !t.is_empty())
             .map(str::to_string)
             .collect();
+        rows.push((id, tags));
+    }
+    let disk_tests = tests_run_on_disk(&root, rows.iter().map(|(id, _)| id.as_str()));
+    let mut jobs = Vec::new();
+    for (id, tags) in rows {
         let dir = root.join(&id);
-        jobs.push(Job::new(id, tags, move || run_case(&dir)));
+        let on_disk = disk_tests.contains(go_test(&id));
+        jobs.push(Job::new(id, tags, move || run_case(&dir, on_disk)));
     }
     anyhow::ensure!(!jobs.is_empty(), "no cases in {}", index.display());
     Ok(run_jobs(jobs, Limits::default()))
@@ -143,14 +154,39 @@ fn bool_field(v: &Value, key: &str) -> anyhow::Result<bool> {
     }
 }
 
-fn run_case(dir: &Path) -> Outcome {
-    match try_case(dir) {
+/// The Go test a case comes from: the `<file_stem>/<TestName>` part of its id.
+fn go_test(id: &str) -> &str {
+    match id.match_indices('/').nth(1) {
+        Some((i, _)) => &id[..i],
+        None => id,
+    }
+}
+
+/// The Go tests that ran on the real disk rather than the harness's in-memory file system.
+/// The corpus marks them by the cases that write absolute paths (`input_root_placeholder`);
+/// the other subtests of such a test share its file system, so they run on disk too.
+fn tests_run_on_disk<'a>(root: &Path, ids: impl Iterator<Item = &'a str>) -> HashSet<String> {
+    let mut out = HashSet::new();
+    for id in ids {
+        let Ok(text) = std::fs::read_to_string(root.join(id).join("case.yaml")) else {
+            continue;
+        };
+        // A case.yaml that does not parse fails when its case runs; here it marks nothing.
+        if CaseSpec::parse(&text).is_ok_and(|spec| spec.input_root_placeholder.is_some()) {
+            out.insert(go_test(id).to_string());
+        }
+    }
+    out
+}
+
+fn run_case(dir: &Path, on_disk: bool) -> Outcome {
+    match try_case(dir, on_disk) {
         Ok(outcome) => outcome,
         Err(e) => Outcome::fail(format!("{e:#}")),
     }
 }
 
-fn try_case(dir: &Path) -> anyhow::Result<Outcome> {
+fn try_case(dir: &Path, on_disk: bool) -> anyhow::Result<Outcome> {
     let text = std::fs::read_to_string(dir.join("case.yaml")).context("reading case.yaml")?;
     let spec = CaseSpec::parse(&text)?;
     if let Some(reason) = spec.skip_reason {
@@ -161,9 +197,6 @@ fn try_case(dir: &Path) -> anyhow::Result<Outcome> {
     if input.is_dir() {
         collect_files(&input, &input, &mut files)?;
     }
-    // A case that writes absolute paths (an input-root placeholder) comes from a Go test
-    // that ran on the real disk; every other one ran on the in-memory file system.
-    let on_disk = spec.input_root_placeholder.is_some();
     let tree = Tree {
         files,
         empty_dirs: spec.empty_dirs,
@@ -224,6 +257,19 @@ fn collect_files(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) -> a
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cases_belong_to_their_go_test() {
+        assert_eq!(
+            go_test("accumulation_test/TestErrors/relative_path/step-1"),
+            "accumulation_test/TestErrors"
+        );
+        assert_eq!(
+            go_test("simple_test/TestSimple1"),
+            "simple_test/TestSimple1"
+        );
+        assert_eq!(go_test("odd"), "odd");
+    }
 
     #[test]
     fn a_skip_reason_is_read() {
