@@ -228,7 +228,49 @@ mod laws {
         }
     }
 
+    /// A Service whose `spec.ports` (merge keys `port`, `protocol`) holds random elements.
+    fn service() -> impl Strategy<Value = Value> {
+        let field = prop_oneof![
+            Just("port".to_string()),
+            Just("protocol".to_string()),
+            Just("name".to_string()),
+            Just("$patch".to_string())
+        ];
+        let scalar = prop_oneof![
+            Just(Value::null()),
+            (79i64..82).prop_map(Value::from),
+            prop_oneof![
+                Just("TCP"),
+                Just("UDP"),
+                Just("delete"),
+                Just("replace"),
+                Just("")
+            ]
+            .prop_map(Value::from),
+        ];
+        let elem = prop_oneof![
+            prop::collection::vec((field, scalar.clone()), 0..4).prop_map(|es| Value::from_map(
+                es.into_iter().map(|(k, v)| (k.into(), v)).collect::<Map>()
+            )),
+            scalar,
+        ];
+        prop::collection::vec(elem, 0..5).prop_map(|ports| {
+            let mut spec = Map::new();
+            spec.insert("ports".into(), Value::from_seq(ports));
+            let mut m = Map::new();
+            m.insert("apiVersion".into(), Value::from("v1"));
+            m.insert("kind".into(), Value::from("Service"));
+            m.insert("spec".into(), Value::from_map(spec));
+            Value::from_map(m)
+        })
+    }
+
     proptest! {
+        #[test]
+        fn merge_of_keyed_lists_never_panics(t in service(), p in service(), append: bool) {
+            let _ = merge_with(&t, &p, Schema::builtin(), &opts(append, false));
+        }
+
         #[test]
         fn empty_patch_is_identity(t in clean()) {
             let out = merge(&t, &Value::map(), Schema::builtin()).expect("merge");
