@@ -1,9 +1,9 @@
 //! Name references: fields that name another resource follow its renames (kustomize's
 //! `nameReferenceTransformer` and `filters/nameref`).
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
-use krust_model::{Gvk, ResId, ResMap, Resource};
+use krust_model::{Gvk, ReferralScope, ResId, ResMap, Resource};
 use krust_yaml::{Data, Value};
 
 use super::fieldspec::{walk, CreateKind, FieldSpec};
@@ -20,9 +20,16 @@ struct Referral {
 /// kustomize `FixBackReferences`.
 pub(crate) fn fix_back_references(list: &mut ResMap, config: &Config) -> Result<(), Error> {
     let n = list.len();
-    // Snapshot of the candidates (referral targets are not changed by this pass, except
-    // for their refBy lists, recorded afterwards).
-    let snapshot: Vec<Resource> = list.iter().cloned().collect();
+    // Referral targets are looked up in a snapshot (with its own id and name indexes);
+    // referrers are updated in `list`.
+    let snapshot: ResMap = list.clone();
+    let mut org_ns: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, r) in snapshot.iter().enumerate() {
+        let o = r.org_id();
+        if !o.is_cluster_scoped() {
+            org_ns.entry(o.effective_namespace()).or_default().push(i);
+        }
+    }
     let mut ref_by: Vec<(usize, ResId)> = Vec::new();
     for i in 0..n {
         let Some(referrer) = snapshot.get(i) else {
@@ -40,10 +47,12 @@ pub(crate) fn fix_back_references(list: &mut ResMap, config: &Config) -> Result<
         if jobs.is_empty() {
             continue;
         }
-        let candidates = subset_for(&snapshot, referrer)?;
-        if candidates.is_empty() {
-            continue;
-        }
+        let scope = ReferralScope::of(referrer).map_err(|_| {
+            Error::msg(format!(
+                "Invalid Input: namespace is blank for resource {:?}\n",
+                referrer.cur_id().to_string()
+            ))
+        })?;
         let mut obj = referrer.value().clone();
         let cur_gvk = referrer.cur_id().gvk.clone();
         for (fs, target) in jobs {
@@ -52,8 +61,9 @@ pub(crate) fn fix_back_references(list: &mut ResMap, config: &Config) -> Result<
             let ctx = Ctx {
                 referrer,
                 target,
-                candidates: &candidates,
+                scope: &scope,
                 snapshot: &snapshot,
+                org_ns: &org_ns,
                 spec: &spec,
             };
             walk(&mut obj, &spec, CreateKind::None, &mut |v: &mut Value| {
@@ -81,50 +91,13 @@ pub(crate) fn fix_back_references(list: &mut ResMap, config: &Config) -> Result<
     Ok(())
 }
 
-/// kustomize `SubsetThatCouldBeReferencedByResource` (as indices into `all`).
-fn subset_for(all: &[Resource], referrer: &Resource) -> Result<Vec<usize>, Error> {
-    let rid = referrer.cur_id();
-    if rid.is_cluster_scoped() {
-        return Ok((0..all.len()).collect());
-    }
-    let mut rb_ns: HashSet<String> = HashSet::new();
-    if rid.gvk.kind() == "RoleBinding" {
-        if let Some(subjects) = referrer.value().get("subjects").and_then(Value::as_seq) {
-            for s in subjects.iter() {
-                if let (Some(ns), Some(kind)) = (s.get("namespace"), s.get("kind")) {
-                    if kind.as_str() == Some("ServiceAccount") {
-                        match ns.as_str() {
-                            Some(n) => {
-                                rb_ns.insert(n.to_string());
-                            }
-                            None => {
-                                return Err(Error::msg(format!(
-                                    "Invalid Input: namespace is blank for resource {:?}\n",
-                                    rid.to_string()
-                                )))
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-    Ok(all
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| {
-            let id = t.cur_id();
-            id.is_cluster_scoped() || id.is_ns_equals(rid) || rb_ns.contains(t.namespace())
-        })
-        .map(|(i, _)| i)
-        .collect())
-}
-
 struct Ctx<'a> {
     referrer: &'a Resource,
     target: &'a Gvk,
-    candidates: &'a [usize],
-    snapshot: &'a [Resource],
+    scope: &'a ReferralScope,
+    snapshot: &'a ResMap,
+    /// Positions by original (effective) namespace, for `namespace`-qualified references.
+    org_ns: &'a HashMap<&'a str, Vec<usize>>,
     spec: &'a FieldSpec,
 }
 
@@ -153,7 +126,7 @@ impl Ctx<'_> {
         let Some(old) = v.as_str().map(str::to_string) else {
             return Ok(());
         };
-        let Some(r) = self.select(&old, self.candidates.to_vec(), false)? else {
+        let Some(r) = self.select(&old, None, false)? else {
             return Ok(());
         };
         ref_by.push((r.idx, self.referrer.cur_id().clone()));
@@ -170,37 +143,16 @@ impl Ctx<'_> {
             }
             return Ok(());
         };
-        let candidates: Vec<usize> = match v.get("namespace").and_then(Value::as_str) {
-            None => self.candidates.to_vec(),
-            Some(ns) => {
-                let by_org: Vec<usize> = self
-                    .candidates
-                    .iter()
-                    .copied()
-                    .filter(|&i| {
-                        self.snapshot.get(i).is_some_and(|r| {
-                            let o = r.org_id();
-                            !o.is_cluster_scoped() && o.effective_namespace() == ns
-                        })
-                    })
-                    .collect();
-                if !by_org.is_empty() {
-                    by_org
-                } else {
-                    self.candidates
-                        .iter()
-                        .copied()
-                        .filter(|&i| {
-                            self.snapshot.get(i).is_some_and(|r| {
-                                let c = r.cur_id();
-                                !c.is_cluster_scoped() && c.effective_namespace() == ns
-                            })
-                        })
-                        .collect()
-                }
-            }
-        };
-        let Some(r) = self.select(&old, candidates, true)? else {
+        // kustomize groups the candidates by original namespace, then by current one.
+        let ns_filter: Option<(bool, String)> =
+            v.get("namespace").and_then(Value::as_str).map(|ns| {
+                let by_org = self
+                    .org_ns
+                    .get(ns)
+                    .is_some_and(|l| l.iter().any(|&i| self.allowed(i)));
+                (by_org, ns.to_string())
+            });
+        let Some(r) = self.select(&old, ns_filter.as_ref(), true)? else {
             return Ok(());
         };
         ref_by.push((r.idx, self.referrer.cur_id().clone()));
@@ -214,17 +166,32 @@ impl Ctx<'_> {
         Ok(())
     }
 
-    /// kustomize `selectReferral`.
+    fn allowed(&self, i: usize) -> bool {
+        self.snapshot.get(i).is_some_and(|t| self.scope.allows(t))
+    }
+
+    /// kustomize `selectReferral`. `ns` restricts candidates to one namespace: by
+    /// original namespace when `ns.0`, else by current namespace.
     fn select(
         &self,
         old: &str,
-        candidates: Vec<usize>,
+        ns: Option<&(bool, String)>,
         with_ns: bool,
     ) -> Result<Option<Referral>, Error> {
         let get = |i: usize| self.snapshot.get(i);
-        let mut c: Vec<usize> = candidates
-            .into_iter()
-            .filter(|&i| get(i).is_some_and(|r| r.prev_ids().iter().any(|id| &*id.name == old)))
+        let mut c: Vec<usize> = self
+            .snapshot
+            .positions_by_prev_name(old)
+            .iter()
+            .copied()
+            .filter(|&i| self.allowed(i))
+            .filter(|&i| match ns {
+                None => true,
+                Some((by_org, ns)) => get(i).is_some_and(|r| {
+                    let id = if *by_org { r.org_id() } else { r.cur_id() };
+                    !id.is_cluster_scoped() && id.effective_namespace() == ns
+                }),
+            })
             .filter(|&i| {
                 get(i).is_some_and(|r| {
                     r.prev_ids()
