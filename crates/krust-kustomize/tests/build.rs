@@ -343,3 +343,37 @@ metadata:
 "#;
     assert_eq!(out.to_yaml().expect("print"), expected);
 }
+
+#[cfg(unix)]
+#[test]
+fn symlinks_cannot_escape_the_root_on_disk() {
+    use krust_kustomize::DiskFs;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path().canonicalize().expect("canonical");
+    std::fs::create_dir_all(root.join("app")).expect("mkdir");
+    std::fs::create_dir_all(root.join("outside")).expect("mkdir");
+    std::fs::write(
+        root.join("outside/cm.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n",
+    )
+    .expect("write");
+    std::os::unix::fs::symlink("../outside/cm.yaml", root.join("app/cm.yaml")).expect("symlink");
+    // `Resources` also checks that field names match case-insensitively.
+    std::fs::write(
+        root.join("app/kustomization.yaml"),
+        "Resources:\n- cm.yaml\n",
+    )
+    .expect("write");
+    let err = Kustomizer::new(no_reorder())
+        .build(&DiskFs, &root.join("app"))
+        .expect_err("restricted");
+    let app = root.join("app");
+    // kubectl kustomize's message for the same layout.
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "accumulating resources: accumulation err='accumulating resources from 'cm.yaml': security; file '{0}/cm.yaml' is not in or below '{0}'': must build at directory: '{0}/cm.yaml': file is not directory",
+            app.display()
+        )
+    );
+}
