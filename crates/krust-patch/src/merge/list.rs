@@ -62,6 +62,15 @@ pub(crate) fn is_canonical(w: &Walker<'_>, items: &[Value], sch: Sch<'_>) -> boo
     })
 }
 
+/// go-yaml's name of a node's kind, as kyaml's errors print it.
+fn go_kind(v: &Value) -> &'static str {
+    match v.data {
+        Data::Map(_) => "MappingNode",
+        Data::Seq(_) => "SequenceNode",
+        _ => "ScalarNode",
+    }
+}
+
 struct Arena {
     nodes: Vec<(Value, Side)>,
 }
@@ -89,7 +98,7 @@ fn field_matches(elem: &Value, name: &str, value: &str, path: &str) -> Result<bo
                 path: path.to_string(),
                 message: format!(
                     "wrong node kind: expected ScalarNode but got {}",
-                    elem.type_name()
+                    go_kind(elem)
                 ),
             });
         }
@@ -100,7 +109,7 @@ fn field_matches(elem: &Value, name: &str, value: &str, path: &str) -> Result<bo
             path: path.to_string(),
             message: format!(
                 "wrong node kind: expected MappingNode but got {}",
-                elem.type_name()
+                go_kind(elem)
             ),
         });
     };
@@ -291,7 +300,7 @@ fn append_list_node(
                     path: path.to_string(),
                     message: format!(
                         "wrong node kind: expected MappingNode but got {}",
-                        elem.type_name()
+                        go_kind(elem)
                     ),
                 });
             };
@@ -599,7 +608,7 @@ fn set_elements<'a>(
                     path: path.to_string(),
                     message: format!(
                         "wrong node kind: expected MappingNode but got {}",
-                        slot.0.type_name()
+                        go_kind(&slot.0)
                     ),
                 });
             };
