@@ -377,3 +377,29 @@ fn symlinks_cannot_escape_the_root_on_disk() {
         )
     );
 }
+
+#[test]
+fn yaml_form_patches_are_typed_like_resources() {
+    // kubectl kustomize: `yes`/`on` stay strings (go-yaml v3), `0777` is octal.
+    let f = MemFs::from_files([
+        (
+            "k/kustomization.yaml",
+            "resources:\n- cm.yaml\npatches:\n- path: p.yaml\n",
+        ),
+        (
+            "k/cm.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: x\n",
+        ),
+        (
+            "k/p.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  b: yes\n  c: 0777\n  d: on\n",
+        ),
+    ]);
+    let out = Kustomizer::new(no_reorder())
+        .build(&f, Path::new("/k"))
+        .expect("build");
+    assert_eq!(
+        out.to_yaml().expect("print"),
+        "apiVersion: v1\ndata:\n  a: x\n  b: \"yes\"\n  c: 511\n  d: \"on\"\nkind: ConfigMap\nmetadata:\n  name: c\n"
+    );
+}

@@ -25,7 +25,7 @@ pub struct StrategicMerge {
 
 /// Parses YAML-form patch documents (null documents are skipped).
 fn parse_patches(text: &str, file: &str) -> Result<Vec<Resource>, Error> {
-    let docs = krust_yaml::parse_stream(text, file, Typing::Yaml11)?;
+    let docs = krust_yaml::parse_stream(text, file, Typing::Kyaml)?;
     let mut out = Vec::new();
     for d in docs {
         if d.is_null() || d.as_map().is_some_and(|m| m.is_empty()) {
