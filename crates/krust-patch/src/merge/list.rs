@@ -88,14 +88,14 @@ impl Arena {
 type Ids = Vec<usize>;
 
 /// kyaml `FieldMatcher{Name, StringValue}` on one element: `Ok(true)` when it matches.
-fn field_matches(elem: &Value, name: &str, value: &str, path: &str) -> Result<bool, PatchError> {
+fn field_matches(elem: &Value, name: &str, value: &str) -> Result<bool, PatchError> {
     if elem.is_null() {
         return Ok(false);
     }
     if name.is_empty() {
         if !elem.is_scalar() {
             return Err(PatchError::Element {
-                path: path.to_string(),
+                path: String::new(),
                 message: format!(
                     "wrong node kind: expected ScalarNode but got {}",
                     go_kind(elem)
@@ -106,7 +106,7 @@ fn field_matches(elem: &Value, name: &str, value: &str, path: &str) -> Result<bo
     }
     let Some(m) = elem.as_map() else {
         return Err(PatchError::Element {
-            path: path.to_string(),
+            path: String::new(),
             message: format!(
                 "wrong node kind: expected MappingNode but got {}",
                 go_kind(elem)
@@ -127,7 +127,6 @@ fn element_setter(
     element: Option<usize>,
     keys: &[String],
     values: &[String],
-    path: &str,
 ) -> Result<(), PatchError> {
     let empty_key = [String::new()];
     let keys = if keys.is_empty() {
@@ -151,7 +150,7 @@ fn element_setter(
         let mut found = true;
         for (j, key) in keys.iter().enumerate() {
             if let Some(v) = values.get(j) {
-                matched = Some(field_matches(elem, key, v, path)?);
+                matched = Some(field_matches(elem, key, v)?);
             }
             if matched != Some(true) {
                 found = false;
@@ -280,13 +279,12 @@ fn append_list_node(
     mut dst: Ids,
     src: &Ids,
     keys: &[String],
-    path: &str,
 ) -> Result<Ids, PatchError> {
     for &id in src {
         let Some(elem) = arena.get(id) else { continue };
         if keys.first().is_none_or(String::is_empty) {
             let text = node_text(elem).into_owned();
-            element_setter(arena, &mut dst, Some(id), &[String::new()], &[text], path)?;
+            element_setter(arena, &mut dst, Some(id), &[String::new()], &[text])?;
             continue;
         }
         let mut v = Vec::with_capacity(keys.len());
@@ -297,7 +295,7 @@ fn append_list_node(
             }
             let Some(m) = elem.as_map() else {
                 return Err(PatchError::Element {
-                    path: path.to_string(),
+                    path: String::new(),
                     message: format!(
                         "wrong node kind: expected MappingNode but got {}",
                         go_kind(elem)
@@ -311,9 +309,9 @@ fn append_list_node(
             }
         }
         if keys.len() > 1 {
-            element_setter(arena, &mut dst, None, keys, &v, path)?;
+            element_setter(arena, &mut dst, None, keys, &v)?;
         }
-        element_setter(arena, &mut dst, Some(id), keys, &v, path)?;
+        element_setter(arena, &mut dst, Some(id), keys, &v)?;
     }
     Ok(dst)
 }
@@ -528,7 +526,6 @@ fn set_elements<'a>(
     if keys.len() > 1 {
         merge_values(&mut values_list);
     }
-    let path = "";
     let mut items: Ids = Vec::new();
     let mut valid_keys: Vec<String> = Vec::new();
     for idx in 0..values_list.len() {
@@ -585,7 +582,7 @@ fn set_elements<'a>(
             .is_none_or(|v| v.is_null() || is_dropped(v));
         if val_gone {
             // Deleted (or emptied): remove the element from the target.
-            element_setter(arena, &mut dest_ids, None, &vk, &vv, path)?;
+            element_setter(arena, &mut dest_ids, None, &vk, &vv)?;
             continue;
         }
         let Some(val_id) = val_id else { continue };
@@ -605,7 +602,7 @@ fn set_elements<'a>(
             }
             let Some(m) = slot.0.as_map_mut() else {
                 return Err(PatchError::Element {
-                    path: path.to_string(),
+                    path: String::new(),
                     message: format!(
                         "wrong node kind: expected MappingNode but got {}",
                         go_kind(&slot.0)
@@ -614,13 +611,13 @@ fn set_elements<'a>(
             };
             m.insert(key.as_str().into(), plain_scalar(value));
         }
-        element_setter(arena, &mut items, Some(val_id), &vk, &vv, path)?;
+        element_setter(arena, &mut items, Some(val_id), &vk, &vv)?;
     }
     if values_list.is_empty() {
         return Ok(dest_ids);
     }
     match w.opts.list_increase {
-        ListIncrease::Prepend => append_list_node(arena, items, &dest_ids, &valid_keys, path),
-        ListIncrease::Append => append_list_node(arena, dest_ids, &items, &valid_keys, path),
+        ListIncrease::Prepend => append_list_node(arena, items, &dest_ids, &valid_keys),
+        ListIncrease::Append => append_list_node(arena, dest_ids, &items, &valid_keys),
     }
 }
