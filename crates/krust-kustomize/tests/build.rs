@@ -403,3 +403,26 @@ fn yaml_form_patches_are_typed_like_resources() {
         "apiVersion: v1\ndata:\n  a: x\n  b: \"yes\"\n  c: 511\n  d: \"on\"\nkind: ConfigMap\nmetadata:\n  name: c\n"
     );
 }
+
+#[test]
+fn images_match_tags_and_digests_like_kustomize() {
+    // kubectl kustomize output; note the tag suffix applied twice (legacy container walk,
+    // then the `images` field specs), as kustomize does.
+    let f = MemFs::from_files([
+        (
+            "k/kustomization.yaml",
+            "resources:\n- d.yaml\nimages:\n- name: registry.io/team/api\n  newName: mirror.io/api\n  digest: sha256:def\n- name: nginx\n  newTag: \"1.25\"\n- name: busybox\n  tagSuffix: -debug\n",
+        ),
+        (
+            "k/d.yaml",
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  initContainers:\n  - name: i\n    image: busybox:1.36\n  containers:\n  - name: a\n    image: registry.io/team/api:v1@sha256:abc\n  - name: b\n    image: nginx@sha256:0123\n  - name: c\n    image: nginxinc/nginx:1\n",
+        ),
+    ]);
+    let out = Kustomizer::new(no_reorder())
+        .build(&f, Path::new("/k"))
+        .expect("build");
+    assert_eq!(
+        out.to_yaml().expect("print"),
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - image: mirror.io/api@sha256:def\n    name: a\n  - image: nginx:1.25\n    name: b\n  - image: nginxinc/nginx:1\n    name: c\n  initContainers:\n  - image: busybox:1.36-debug-debug\n    name: i\n"
+    );
+}

@@ -38,7 +38,8 @@ fn split(image: &str) -> (&str, &str, &str) {
 impl Images {
     fn matcher(&self) -> Option<Regex> {
         Regex::new(&format!(
-            "^{}(@sha256)?(:[a-zA-Z0-9_.{{}}-]*)?$",
+            // kustomize `image.IsImageMatched` (the name is a pattern, unescaped).
+            "^{}(:[a-zA-Z0-9_.{{}}-]*)?(@[a-zA-Z0-9]+([.+_-][a-zA-Z0-9]+)*:[a-zA-Z0-9_.{{}}-]*)?$",
             self.image.name
         ))
         .ok()
