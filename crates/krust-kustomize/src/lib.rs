@@ -14,9 +14,20 @@
 //! once. The cache assumes the file system does not change: use a new `Kustomizer` (or
 //! [`Kustomizer::clear_cache`]) for another file system or after files change.
 //!
+//! # What is supported
+//! `resources` (files, directories, `kind: List`), `components`, `configMapGenerator`,
+//! `secretGenerator`, `generatorOptions`, `patches` (strategic merge and JSON 6902, with
+//! targets), `patchesStrategicMerge`, `patchesJson6902`, `namespace`, `namePrefix`,
+//! `nameSuffix`, `labels`, `commonLabels`, `commonAnnotations`, `images`, `replicas`,
+//! `replacements`, `vars`, `configurations`, `crds`, `openapi`, `sortOptions`,
+//! `buildMetadata`, builtin plugin configs in `generators`/`transformers`/`validators`,
+//! name-reference fix-ups and content-hash suffixes, all in kustomize's order.
+//!
 //! # Limitations
-//! Nothing is fetched: remote resources, git bases, helm charts, KRM functions and exec
-//! plugins are errors naming the kustomization and entry.
+//! Nothing is fetched or executed: remote resources and bases, `helmCharts`, KRM functions
+//! and exec/Go plugins are errors naming the kustomization and entry. Replacements into
+//! structured data inside a string (kustomize HEAD) are not done. A custom `openapi` schema
+//! is not layered over the builtin one (kyaml does; see the crate's report).
 
 #![forbid(unsafe_code)]
 
