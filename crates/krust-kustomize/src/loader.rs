@@ -97,16 +97,7 @@ impl<'a> Loader<'a> {
         }
         let root = confirm_dir(self.fs, &clean_path(&self.root.join(path)))
             .map_err(|e| e.context("must build at directory"))?;
-        // errIfArgEqualOrHigher: a base may not contain a kustomization that led to it.
-        for visited in self.referrers.iter().chain(std::iter::once(&self.root)) {
-            if visited.starts_with(&root) {
-                return Err(Error::msg(format!(
-                    "cycle detected: candidate root '{}' contains visited root '{}'",
-                    display(&root),
-                    display(&self.root)
-                )));
-            }
-        }
+        self.check_cycle(&root)?;
         let mut referrers = (*self.referrers).clone();
         referrers.push(self.root.clone());
         Ok(Loader {
@@ -115,6 +106,21 @@ impl<'a> Loader<'a> {
             restrictor: self.restrictor,
             referrers: Arc::new(referrers),
         })
+    }
+
+    /// kustomize `errIfArgEqualOrHigher`: a candidate directory may not contain this
+    /// kustomization's directory or any that led to it.
+    pub fn check_cycle(&self, candidate: &Path) -> Result<(), Error> {
+        for visited in std::iter::once(&self.root).chain(self.referrers.iter().rev()) {
+            if visited.starts_with(candidate) {
+                return Err(Error::msg(format!(
+                    "cycle detected: candidate root '{}' contains visited root '{}'",
+                    display(candidate),
+                    display(visited)
+                )));
+            }
+        }
+        Ok(())
     }
 
     /// The absolute, clean path of `path` relative to the root (no restriction applied).

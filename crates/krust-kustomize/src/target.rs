@@ -2,7 +2,7 @@
 //! resources, generators, components, transformers; then, at the top only, hash suffixes,
 //! name references, vars and the final order.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use krust_model::openapi::Schema;
@@ -32,6 +32,9 @@ pub(crate) struct Accumulated {
     pub schema: Option<Option<Arc<Schema>>>,
     /// `vars` declared here and below.
     pub vars: Vec<transform::vars::Var>,
+    /// Every kustomization directory accumulated here and below, so that a cached
+    /// sub-build still gets kustomize's cycle checks against its new ancestors.
+    pub roots: Vec<PathBuf>,
 }
 
 impl Accumulated {
@@ -41,6 +44,7 @@ impl Accumulated {
             config: kz.default_config()?,
             schema: None,
             vars: Vec::new(),
+            roots: Vec::new(),
         })
     }
 }
@@ -152,6 +156,7 @@ pub(crate) fn accumulate(
     t: &Target<'_>,
     mut ra: Accumulated,
 ) -> Result<Accumulated, Error> {
+    ra.roots.push(t.ldr.root.clone());
     if ra.schema.is_none() {
         ra.schema = load_schema(t)?;
     }
@@ -274,8 +279,13 @@ fn accumulate_directory(
     let root_s = display(&root);
     if !is_component {
         if let Some(sub) = kz.cached(&root, tracking) {
-            return merge_accumulated(ra, &sub)
-                .context_with(|| format!("recursed merging from path '{root_s}'"));
+            // The directories below were checked against the ancestors of the build that
+            // cached them. If one contains an ancestor of this build, build again so the
+            // cycle is reported where kustomize reports it.
+            if sub.roots.iter().skip(1).all(|d| ldr.check_cycle(d).is_ok()) {
+                return merge_accumulated(ra, &sub)
+                    .context_with(|| format!("recursed merging from path '{root_s}'"));
+            }
         }
     }
     let mut sub =
@@ -336,6 +346,7 @@ fn merge_accumulated(ra: &mut Accumulated, sub: &Accumulated) -> Result<(), Erro
     if ra.schema.is_none() {
         ra.schema = sub.schema.clone();
     }
+    ra.roots.extend(sub.roots.iter().cloned());
     ra.resources.append_all(sub.resources.iter().cloned())?;
     if !Arc::ptr_eq(&ra.config, &sub.config) && *ra.config != *sub.config {
         Arc::make_mut(&mut ra.config).merge(&sub.config);

@@ -426,3 +426,27 @@ fn images_match_tags_and_digests_like_kustomize() {
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - image: mirror.io/api@sha256:def\n    name: a\n  - image: nginx:1.25\n    name: b\n  - image: nginxinc/nginx:1\n    name: c\n  initContainers:\n  - image: busybox:1.36-debug-debug\n    name: i\n"
     );
 }
+
+#[test]
+fn cached_base_still_reports_cycles_against_new_ancestors() {
+    // /lib builds alone; /x/overlay -> /lib -> /x contains /x/overlay: kubectl fails with
+    // this message even when /lib was built before.
+    let f = MemFs::from_files([
+        ("lib/kustomization.yaml", "resources:\n- ../x\n"),
+        ("x/kustomization.yaml", "resources:\n- cm.yaml\n"),
+        (
+            "x/cm.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n",
+        ),
+        ("x/overlay/kustomization.yaml", "resources:\n- ../../lib\n"),
+    ]);
+    let k = Kustomizer::new(no_reorder());
+    assert_eq!(k.build(&f, Path::new("/lib")).expect("lib").len(), 1);
+    let err = k.build(&f, Path::new("/x/overlay")).expect_err("cycle");
+    assert!(
+        err.to_string().ends_with(
+            "recursed accumulation of path '/lib': accumulating resources: accumulation err='accumulating resources from '../x': '/x' must resolve to a file': cycle detected: candidate root '/x' contains visited root '/x/overlay'"
+        ),
+        "{err}"
+    );
+}
