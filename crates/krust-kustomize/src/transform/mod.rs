@@ -94,6 +94,8 @@ pub(crate) fn builtin_transformers(t: &Target<'_>, config: &Config) -> Result<Ve
             Box::new(namespace::Namespace {
                 namespace: k.namespace.clone(),
                 field_specs: config.namespace.clone(),
+                unset_only: false,
+                subjects: namespace::SubjectMode::DefaultOnly,
             }),
         );
     }

@@ -12,12 +12,44 @@ use crate::Error;
 pub struct Namespace {
     pub namespace: String,
     pub field_specs: Vec<FieldSpec>,
+    /// Only set namespaces that are empty (`unsetOnly`).
+    pub unset_only: bool,
+    /// Which RoleBinding subjects get the namespace (`setRoleBindingSubjects`).
+    pub subjects: SubjectMode,
 }
 
-fn set_ns(ns: &str) -> impl FnMut(&mut Value) -> Result<(), Error> + '_ {
+/// kustomize's `setRoleBindingSubjects`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SubjectMode {
+    /// Subjects named `default` (the default).
+    #[default]
+    DefaultOnly,
+    /// Every ServiceAccount subject.
+    AllServiceAccounts,
+    /// No subjects.
+    None,
+}
+
+impl SubjectMode {
+    pub(crate) fn parse(s: &str) -> Result<Self, Error> {
+        match s {
+            "" | "defaultOnly" => Ok(SubjectMode::DefaultOnly),
+            "allServiceAccounts" => Ok(SubjectMode::AllServiceAccounts),
+            "none" => Ok(SubjectMode::None),
+            other => Err(Error::msg(format!(
+                "invalid value {other:?} for setRoleBindingSubjects: must be one of \"defaultOnly\", \"none\" or \"allServiceAccounts\""
+            ))),
+        }
+    }
+}
+
+fn set_ns(ns: &str, unset_only: bool) -> impl FnMut(&mut Value) -> Result<(), Error> + '_ {
     move |v: &mut Value| {
         if v.is_map() || v.is_seq() {
             return Err(Error::msg("namespace field specs must target scalar nodes"));
+        }
+        if unset_only && !(v.is_null() || v.as_str() == Some("")) {
+            return Ok(());
         }
         *v = Value::from(ns);
         Ok(())
@@ -48,13 +80,31 @@ impl Transform for Namespace {
             let obj = r.value_mut();
             if !gvk.is_cluster_scoped() {
                 let meta = FieldSpec::new(Default::default(), "metadata/namespace", true);
-                walk(obj, &meta, CreateKind::Scalar, &mut set_ns(ns))?;
+                walk(
+                    obj,
+                    &meta,
+                    CreateKind::Scalar,
+                    &mut set_ns(ns, self.unset_only),
+                )?;
             }
-            if is_rb {
+            if is_rb && self.subjects != SubjectMode::None {
                 if let Some(subjects) = obj.get_mut("subjects").and_then(Value::as_seq_mut) {
                     for s in subjects.iter_mut() {
-                        if s.str_at(&["name"]) == Some("default") {
-                            s.insert("namespace", Value::from(ns));
+                        let pick = match self.subjects {
+                            SubjectMode::DefaultOnly => s.str_at(&["name"]) == Some("default"),
+                            _ => s.str_at(&["kind"]) == Some("ServiceAccount"),
+                        };
+                        if pick {
+                            let mut set = set_ns(ns, self.unset_only);
+                            match s.get_mut("namespace") {
+                                Some(v) => set(v)?,
+                                None => {
+                                    s.insert("namespace", Value::null());
+                                    if let Some(v) = s.get_mut("namespace") {
+                                        set(v)?;
+                                    }
+                                }
+                            }
                         }
                     }
                 }
@@ -72,8 +122,13 @@ impl Transform for Namespace {
                 if !fs.applies_to(&gvk) {
                     continue;
                 }
-                walk(obj, fs, CreateKind::Scalar, &mut set_ns(ns))
-                    .map_err(|e| e.context("namespace transformation failed"))?;
+                walk(
+                    obj,
+                    fs,
+                    CreateKind::Scalar,
+                    &mut set_ns(ns, self.unset_only),
+                )
+                .map_err(|e| e.context("namespace transformation failed"))?;
             }
         }
         let mut seen = std::collections::HashSet::new();

@@ -133,6 +133,8 @@ pub(crate) fn transformers(
             "NamespaceTransformer" => Box::new(namespace::Namespace {
                 namespace: c.namespace().to_string(),
                 field_specs: specs(v)?,
+                unset_only: v.get("unsetOnly").and_then(Value::as_bool) == Some(true),
+                subjects: namespace::SubjectMode::parse(&s(v, "setRoleBindingSubjects"))?,
             }),
             "PrefixSuffixTransformer" => Box::new(prefix_suffix::PrefixSuffix {
                 prefix: s(v, "prefix"),
