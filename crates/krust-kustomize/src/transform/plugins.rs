@@ -108,6 +108,13 @@ fn check_builtin(kz: &Kustomizer, c: &Resource) -> Result<(), Error> {
 }
 
 fn unknown_builtin(c: &Resource) -> Error {
+    if c.kind() == "HelmChartInflationGenerator" {
+        return Error::Unsupported {
+            file: c.origin().map(|o| o.path.to_string()).unwrap_or_default(),
+            entry: format!("HelmChartInflationGenerator {}", c.name()),
+            what: "helm chart inflation".into(),
+        };
+    }
     Error::msg(format!("unable to load builtin {}", c.cur_id().gvk))
 }
 
