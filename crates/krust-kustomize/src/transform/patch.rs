@@ -21,6 +21,8 @@ pub struct StrategicMerge {
     pub source: String,
     /// A custom schema (`openapi:`); the builtin one when `None`.
     pub schema: Option<std::sync::Arc<Schema>>,
+    /// From a `patches` entry (kustomize's `PatchTransformer` words its errors apart).
+    pub from_patches: bool,
 }
 
 /// Parses YAML-form patch documents (null documents are skipped).
@@ -121,7 +123,16 @@ impl Transform for StrategicMerge {
         match &self.target {
             None => {
                 for p in &self.patches {
-                    let i = unique_target(resources, p.org_id())?;
+                    let i = unique_target(resources, p.org_id()).map_err(|e| {
+                        if self.from_patches {
+                            e.context(format!(
+                                "no resource matches strategic merge patch {:?}",
+                                p.org_id().to_string()
+                            ))
+                        } else {
+                            e
+                        }
+                    })?;
                     apply_to(resources, &[i], p, schema)?;
                 }
             }
@@ -175,6 +186,7 @@ pub(crate) fn strategic_merge_entries(
         target: None,
         source: t.file.clone(),
         schema: t.schema.get().cloned(),
+        from_patches: false,
     })
 }
 
@@ -257,6 +269,11 @@ pub(crate) fn patch_entry(t: &Target<'_>, p: &Patch) -> Result<Box<dyn Transform
     }
     let mut patches = parse_patches(&text, &file)
         .map_err(|e| e.context(format!("unable to parse SM or JSON patch from {file}")))?;
+    if p.target.is_some() && patches.len() > 1 {
+        return Err(Error::msg(format!(
+            "Multiple Strategic-Merge Patches in one `patches` entry is not allowed to set `patches.target` field: {file}"
+        )));
+    }
     for r in patches.iter_mut() {
         r.set_allow_name_change(p.allow_name_change);
         r.set_allow_kind_change(p.allow_kind_change);
@@ -266,6 +283,7 @@ pub(crate) fn patch_entry(t: &Target<'_>, p: &Patch) -> Result<Box<dyn Transform
         target: p.target.clone(),
         source: file,
         schema: t.schema.get().cloned(),
+        from_patches: true,
     }))
 }
 
