@@ -222,13 +222,11 @@ pub(crate) fn accumulate_resources(
 ) -> Result<(), Error> {
     for path in paths {
         let err_f = match read_resources(&t.ldr, path) {
-            Ok(list) => {
-                ra.resources
-                    .append_all(list.into_resources())
-                    .map_err(Error::from)
-                    .context_with(|| format!("merging resources from '{path}'"))?;
-                continue;
-            }
+            Ok(list) => match ra.resources.append_all(list.into_resources()) {
+                Ok(()) => continue,
+                // kustomize then tries the path as a directory, and reports both.
+                Err(e) => Error::from(e).context(format!("merging resources from '{path}'")),
+            },
             Err(FileError::Malformed(e)) => {
                 return Err(Error::msg(format!("MalformedYAMLError: {e}"))
                     .context(format!("accumulating resources from '{path}'")));

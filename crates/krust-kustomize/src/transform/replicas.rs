@@ -41,12 +41,15 @@ impl Transform for Replicas {
             }
         }
         if !found {
+            // kustomize sorts its field specs (`sortFields`) by the legacy kind order.
+            let mut gvks: Vec<&krust_model::Gvk> =
+                self.field_specs.iter().map(|f| &f.gvk).collect();
+            gvks.sort_by(|a, b| a.legacy_cmp(b));
             return Err(Error::msg(format!(
                 "resource with name {} does not match a config with the following GVK [{}]",
                 self.name,
-                self.field_specs
-                    .iter()
-                    .map(|f| f.gvk.to_string())
+                gvks.iter()
+                    .map(|g| g.to_string())
                     .collect::<Vec<_>>()
                     .join(" ")
             )));

@@ -63,18 +63,12 @@ impl Var {
         })
     }
 
-    /// Go's `%v` of the var, as kustomize prints it in messages.
+    /// Go's `%v` of the var, as kustomize prints it in messages (the objref prints as its
+    /// Gvk: `Target` embeds `Gvk`, whose `String` method is promoted).
     fn go_string(&self) -> String {
         format!(
-            "{{{} {{{} {{{} {} {}}} {} {}}} {{{}}}}}",
-            self.name,
-            self.objref.gvk.api_version(),
-            self.objref.gvk.group(),
-            self.objref.gvk.version(),
-            self.objref.gvk.kind(),
-            self.objref.name,
-            self.objref.namespace,
-            self.field_path
+            "{{{} {} {{{}}}}}",
+            self.name, self.objref.gvk, self.field_path
         )
     }
 }
