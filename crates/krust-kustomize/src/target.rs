@@ -165,7 +165,10 @@ pub(crate) fn accumulate(
     if !t.k.configurations.is_empty() {
         transform::config::merge_configurations(t, Arc::make_mut(&mut ra.config))?;
     }
-    transform::config::merge_crds(t, Arc::make_mut(&mut ra.config))?;
+    if !t.k.crds.is_empty() {
+        transform::config::merge_crds(t, Arc::make_mut(&mut ra.config))
+            .context_with(|| format!("loading CRDs [{}]", t.k.crds.join(" ")))?;
+    }
     run_generators(kz, t, &mut ra)?;
     for path in &t.k.components {
         ra = accumulate_component(kz, t, ra, path)
@@ -361,7 +364,10 @@ fn merge_accumulated(ra: &mut Accumulated, sub: &Accumulated) -> Result<(), Erro
 fn run_generators(kz: &Kustomizer, t: &Target<'_>, ra: &mut Accumulated) -> Result<(), Error> {
     let mut gens = transform::generators(t)?;
     if !t.k.generators.is_empty() {
-        gens.extend(transform::plugins::generators(kz, t)?);
+        gens.extend(
+            transform::plugins::generators(kz, t)
+                .context_with(|| "loading generator plugins".into())?,
+        );
     }
     for g in gens {
         let generated = g.generate(t)?;
