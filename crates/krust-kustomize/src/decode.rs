@@ -140,6 +140,17 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// Decodes the struct at field `name` with `f` (absent or null: `None`).
+    pub(crate) fn nested<T>(
+        &self,
+        name: &str,
+        f: impl FnOnce(&'a Value) -> Result<T, String>,
+    ) -> Result<Option<T>, String> {
+        self.raw(name)
+            .map(|v| f(v).map_err(|m| nest(m, name)))
+            .transpose()
+    }
+
     /// A sequence of structs, each decoded by `f`.
     pub(crate) fn list<T>(
         &self,
@@ -149,9 +160,25 @@ impl<'a> Fields<'a> {
         match self.raw(name) {
             None => Ok(Vec::new()),
             Some(v) => match v.as_seq() {
-                Some(seq) => seq.iter().map(&mut f).collect(),
+                Some(seq) => seq
+                    .iter()
+                    .map(|e| f(e).map_err(|m| nest(m, name)))
+                    .collect(),
                 None => Err(self.type_err(name, v, "[]")),
             },
         }
     }
+}
+
+/// Go's decoder names a nested field by its path from the top (`Label.labels.pairs`):
+/// inserts `name.` into a child's "Go struct field" message.
+pub(crate) fn nest(msg: String, name: &str) -> String {
+    const MARK: &str = "Go struct field ";
+    let Some(start) = msg.find(MARK).map(|i| i + MARK.len()) else {
+        return msg;
+    };
+    let Some(dot) = msg[start..].find('.').map(|i| start + i + 1) else {
+        return msg;
+    };
+    format!("{}{name}.{}", &msg[..dot], &msg[dot..])
 }

@@ -62,13 +62,13 @@ pub struct Patch {
 impl Patch {
     fn decode(v: &Value) -> Result<Self, String> {
         let f = fields(v, "Patch", &["path", "patch", "target", "options"])?;
-        let target = f.raw("target").map(Selector::decode).transpose()?;
-        let (mut anc, mut akc) = (false, false);
-        if let Some(o) = f.raw("options") {
-            let of = fields(o, "PatchArgs", &["allowNameChange", "allowKindChange"])?;
-            anc = of.bool("allowNameChange")?;
-            akc = of.bool("allowKindChange")?;
-        }
+        let target = f.nested("target", Selector::decode)?;
+        let (anc, akc) = f
+            .nested("options", |o| {
+                let of = fields(o, "PatchArgs", &["allowNameChange", "allowKindChange"])?;
+                Ok((of.bool("allowNameChange")?, of.bool("allowKindChange")?))
+            })?
+            .unwrap_or((false, false));
         Ok(Patch {
             path: f.string("path")?,
             patch: f.string("patch")?,
@@ -235,7 +235,7 @@ impl GeneratorArgs {
             literals: f.strings("literals")?,
             files: f.strings("files")?,
             envs,
-            options: f.raw("options").map(GeneratorOptions::decode).transpose()?,
+            options: f.nested("options", GeneratorOptions::decode)?,
             secret_type: if secret {
                 f.string("type")?
             } else {
@@ -402,10 +402,7 @@ impl Kustomization {
             secret_generator: f.list("secretGenerator", |v| GeneratorArgs::decode(v, true))?,
             helm_globals: f.raw("helmGlobals").cloned(),
             helm_charts: raw_list(&f, "helmCharts")?,
-            generator_options: f
-                .raw("generatorOptions")
-                .map(GeneratorOptions::decode)
-                .transpose()?,
+            generator_options: f.nested("generatorOptions", GeneratorOptions::decode)?,
             configurations: f.strings("configurations")?,
             generators: f.strings("generators")?,
             transformers: f.strings("transformers")?,
