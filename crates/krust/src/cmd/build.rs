@@ -33,6 +33,15 @@ pub struct Args {
     /// Allow non-builtin plugins (krust runs none; this only changes the error).
     #[arg(long = "enable-alpha-plugins")]
     pub enable_alpha_plugins: bool,
+
+    /// Accepted for compatibility with kustomize; krust never runs helm, so `helmCharts`
+    /// stay an error naming the kustomization and chart.
+    #[arg(long = "enable-helm")]
+    pub enable_helm: bool,
+
+    /// Accepted for compatibility with kustomize; krust never runs executables.
+    #[arg(long = "enable-exec")]
+    pub enable_exec: bool,
 }
 
 fn parse_restrictor(s: &str) -> Result<LoadRestrictor, String> {
