@@ -2,7 +2,7 @@
 """diff-fuzz.py - mutation fuzzing of krust against kubectl on one tenant of a gen_fleet.py fleet.
 
 Usage:
-    [DIFF=1] [TENANT=billing-00001] [ONLY=substring-of-file-name] python3 scripts/diff-fuzz.py KRUST FLEET_DIR ITERATIONS [SEED] [OUT_DIR]
+    [DIFF=1] [TENANT=billing-00001] [ONLY=substring-of-path] python3 scripts/diff-fuzz.py KRUST FLEET_DIR ITERATIONS [SEED] [OUT_DIR]
 
 Copies FLEET_DIR to a temp dir, then ITERATIONS times mutates one file of the tenant (its staging
 overlay, its base, or a component: inserted YAML tokens, deleted spans, duplicated lines), builds
@@ -22,7 +22,9 @@ targets = []
 for root in [f"{work}/tenants/staging/{tenant}", f"{work}/tenants/base/{tenant}", f"{work}/components"]:
     for dp, dn, fn in os.walk(root):
         targets += [os.path.join(dp, f) for f in fn if f.endswith((".yaml", ".env"))
-                    and os.environ.get("ONLY", "") in f]
+                    and os.environ.get("ONLY", "") in os.path.join(dp, f)[len(work):]]
+if not targets:
+    sys.exit(f"diff-fuzz: no files of tenant {tenant} match ONLY={os.environ.get('ONLY', '')!r}")
 TOK = ["- ", ": ", "\n", "  ", "[", "]", "{", "}", "&a ", "*a", "<<: *a", "!!int ", "'", '"', "|", ">", "---\n", "$patch: delete", "~", "null", ".nan", "0x", "-1", "\t", "#", "?", "%YAML 1.2\n", "\\", "=", "[name=x]", "\u2028", "\ufeff", "\x00"]
 bad = 0
 for it in range(iters):
