@@ -222,7 +222,7 @@ fn sort_list_by_name(doc: &mut Value, spec: &str) {
 fn sort_maps(v: &Value) -> Value {
     match &v.data {
         krust_yaml::Data::Map(m) => {
-            let mut entries: Vec<(&krust_yaml::Str, &Value)> = m.iter().collect();
+            let mut entries: Vec<(&krust_yaml::Key, &Value)> = m.iter().collect();
             entries.sort_by(|a, b| a.0.cmp(b.0));
             let out: Map = entries
                 .into_iter()

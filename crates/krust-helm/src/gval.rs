@@ -74,7 +74,7 @@ impl G {
     pub(crate) fn map_from(m: &Map) -> GMap {
         let out: IndexMap<Str, G> = m
             .iter()
-            .map(|(k, v)| (k.clone(), G::from_value(v)))
+            .map(|(k, v)| (k.as_shared().clone(), G::from_value(v)))
             .collect();
         Rc::new(RefCell::new(out))
     }
@@ -98,7 +98,7 @@ impl G {
 pub(crate) fn map_to_value(m: &GMap) -> Map {
     m.borrow()
         .iter()
-        .map(|(k, v)| (k.clone(), v.to_value()))
+        .map(|(k, v)| (k.clone().into(), v.to_value()))
         .collect()
 }
 

@@ -257,11 +257,11 @@ fn json_round_trip(v: &Value) -> Value {
     let mark = v.mark;
     match &v.data {
         Data::Map(m) => {
-            let mut keys: Vec<&Str> = m.keys().collect();
+            let mut keys: Vec<&krust_yaml::Key> = m.keys().collect();
             keys.sort();
             let mut out = Map::with_capacity(m.len());
             for k in keys {
-                if let Some(x) = m.get(k) {
+                if let Some(x) = m.get(k.as_str()) {
                     out.insert(k.clone(), json_round_trip(x));
                 }
             }

@@ -513,11 +513,11 @@ fn set_meta_map(obj: &mut Value, field: &str, entries: &Map) {
         }
         return;
     }
-    let mut keys: Vec<&Str> = entries.keys().collect();
+    let mut keys: Vec<&krust_yaml::Key> = entries.keys().collect();
     keys.sort();
     let mut sorted = Map::with_capacity(entries.len());
     for k in keys {
-        if let Some(v) = entries.get(k) {
+        if let Some(v) = entries.get(k.as_str()) {
             sorted.insert(k.clone(), Value::from(scalar_text(v).into_owned()));
         }
     }

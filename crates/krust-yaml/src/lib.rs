@@ -22,4 +22,4 @@ pub use print::{to_yaml, to_yaml_stream, write_yaml};
 pub use read::{
     parse_document, parse_stream, parse_stream_with_comments, Comment, PathStep, Typing,
 };
-pub use value::{Data, Map, Mark, Seq, Str, Style, Value};
+pub use value::{Data, Key, Map, Mark, Seq, Str, Style, Value};

@@ -14,7 +14,122 @@ use indexmap::IndexMap;
 pub type Str = Arc<str>;
 
 /// An ordered mapping. Insertion order is kept; lookups are hashed.
-pub type Map = IndexMap<Str, Value>;
+pub type Map = IndexMap<Key, Value>;
+
+/// A mapping key: its text, and whether the source wrote it as something other than a
+/// string (`6443:` is an int key). Keys compare and hash by text alone, so `get("6443")`
+/// finds an int key, and inserting over an existing key keeps the existing key's kind (as
+/// kyaml keeps the destination key when merging). kustomize can only print string keys below
+/// a document's root, so the printer refuses a key marked `non_string`.
+#[derive(Clone, Debug)]
+pub struct Key {
+    text: Str,
+    non_string: bool,
+}
+
+impl Key {
+    /// A string key.
+    pub fn new(text: impl Into<Str>) -> Self {
+        Key { text: text.into(), non_string: false }
+    }
+
+    /// A key written as a non-string scalar (int, bool, float, ...); `text` is how it was written.
+    pub fn non_string(text: impl Into<Str>) -> Self {
+        Key { text: text.into(), non_string: true }
+    }
+
+    /// Whether the source wrote this key as a non-string scalar.
+    pub fn is_non_string(&self) -> bool {
+        self.non_string
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The shared text of the key.
+    pub fn as_shared(&self) -> &Str {
+        &self.text
+    }
+}
+
+impl PartialEq for Key {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+impl Eq for Key {}
+impl std::hash::Hash for Key {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.text.hash(state)
+    }
+}
+impl PartialOrd for Key {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Key {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.text.cmp(&other.text)
+    }
+}
+impl std::borrow::Borrow<str> for Key {
+    fn borrow(&self) -> &str {
+        &self.text
+    }
+}
+impl std::ops::Deref for Key {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.text
+    }
+}
+impl AsRef<str> for Key {
+    fn as_ref(&self) -> &str {
+        &self.text
+    }
+}
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+impl From<&str> for Key {
+    fn from(s: &str) -> Self {
+        Key::new(s)
+    }
+}
+impl From<String> for Key {
+    fn from(s: String) -> Self {
+        Key::new(s)
+    }
+}
+impl From<Str> for Key {
+    fn from(s: Str) -> Self {
+        Key::new(s)
+    }
+}
+impl From<&Str> for Key {
+    fn from(s: &Str) -> Self {
+        Key::new(s.clone())
+    }
+}
+impl From<Key> for Str {
+    fn from(k: Key) -> Self {
+        k.text
+    }
+}
+impl PartialEq<str> for Key {
+    fn eq(&self, other: &str) -> bool {
+        &*self.text == other
+    }
+}
+impl PartialEq<&str> for Key {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.text == *other
+    }
+}
 
 /// A sequence of values.
 pub type Seq = Vec<Value>;
@@ -307,7 +422,7 @@ impl Value {
 
     /// Inserts `key: value` into a mapping, keeping the key's place if it exists. Returns the
     /// old value. Does nothing and returns `None` when `self` is not a mapping.
-    pub fn insert(&mut self, key: impl Into<Str>, value: Value) -> Option<Value> {
+    pub fn insert(&mut self, key: impl Into<Key>, value: Value) -> Option<Value> {
         self.as_map_mut().and_then(|m| m.insert(key.into(), value))
     }
 
@@ -320,7 +435,7 @@ impl Value {
     /// when `self` is not a mapping, or `key` holds something that is not a mapping.
     pub fn entry_map(&mut self, key: &str) -> Option<&mut Value> {
         let map = self.as_map_mut()?;
-        let slot = map.entry(Str::from(key)).or_insert_with(Value::map);
+        let slot = map.entry(Key::from(key)).or_insert_with(Value::map);
         if slot.is_null() {
             *slot = Value::map();
         }

@@ -96,7 +96,7 @@ pub fn visit_path<'a>(node: &'a Value, path: &[Segment], f: &mut impl FnMut(&'a 
     match &node.data {
         Data::Seq(seq) => seq.iter().for_each(|e| visit_path(e, path, f)),
         Data::Map(map) => {
-            if let Some(v) = map.get(&first.name) {
+            if let Some(v) = map.get(&*first.name) {
                 visit_path(v, rest, f);
             }
         }

@@ -78,7 +78,7 @@ pub fn walk_path<E>(
                 return Err(WalkError::EmptyFieldName);
             }
             let create_here = create.is_some() && !first.is_seq;
-            if !create_here && !map.contains_key(&first.name) {
+            if !create_here && !map.contains_key(&*first.name) {
                 return Ok(());
             }
             let map = std::sync::Arc::make_mut(map);
@@ -93,7 +93,7 @@ pub fn walk_path<E>(
                     Some(Value::map())
                 }
             };
-            let field = match map.get_mut(&first.name) {
+            let field = match map.get_mut(&*first.name) {
                 Some(field) => {
                     if field.is_null() {
                         if let Some(b) = blank() {
@@ -103,7 +103,7 @@ pub fn walk_path<E>(
                     field
                 }
                 None => match blank() {
-                    Some(b) => map.entry(first.name.clone()).or_insert(b),
+                    Some(b) => map.entry(first.name.clone().into()).or_insert(b),
                     None => return Ok(()),
                 },
             };

@@ -19,7 +19,7 @@ pub(crate) mod directive;
 pub(crate) mod list;
 
 use krust_model::openapi::{InlineSchema, ListStrategy, NodeId, Schema};
-use krust_yaml::{Data, Map, Str, Style, Value};
+use krust_yaml::{Data, Map, Style, Value};
 
 pub use comments::CommentSchemas;
 pub use directive::Directive;
@@ -502,7 +502,7 @@ impl<'a> Walker<'a> {
             }
         }
         if let Some(om) = origin_map.filter(|_| ident != Ident::Origin) {
-            let mut new: Vec<(&Str, &Value)> = om
+            let mut new: Vec<(&krust_yaml::Key, &Value)> = om
                 .iter()
                 .filter(|(k, _)| !dest_map.contains_key(&***k))
                 .collect();

@@ -278,6 +278,14 @@ impl<'o> Emitter<'o> {
             Data::Map(map) => {
                 let mut entries = Vec::with_capacity(map.len());
                 for (k, v) in map.iter() {
+                    if k.is_non_string() {
+                        // go-yaml decodes such a map as map[interface{}]interface{}, which
+                        // encoding/json cannot marshal.
+                        return Err(print_error(
+                            v,
+                            "json: unsupported type: map[interface {}]interface {} (a mapping key is not a string)",
+                        ));
+                    }
                     entries.push((key_through_json(k).map_err(|m| print_error(v, m))?, v));
                 }
                 sort_by_key(&mut entries);

@@ -14,7 +14,7 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Span, Tag};
 use super::repair::Inserts;
 use super::resolve::{format_float_key, resolve_plain, resolve_tagged, CoreTag, Resolved};
 use super::{PathStep, Typing};
-use crate::{Data, Error, Map, Mark, Str, Style, Value};
+use crate::{Data, Error, Key, Map, Mark, Str, Style, Value};
 
 /// Deepest nesting of collections accepted in one document.
 pub(crate) const MAX_DEPTH: usize = 1000;
@@ -758,8 +758,8 @@ impl<'a> Builder<'a> {
             if k.tag == KeyTag::Merge || k.text.as_deref() == Some("<<") {
                 continue;
             }
-            let key: Str = match (k.tag, &k.text) {
-                (KeyTag::Str, Some(t)) => t.clone(),
+            let key: Key = match (k.tag, &k.text) {
+                (KeyTag::Str, Some(t)) => Key::new(t.clone()),
                 (KeyTag::Seq | KeyTag::Map, _) | (_, None) => {
                     return Err(self.invalid(k.value.mark, "a mapping key must be a scalar".into()));
                 }
@@ -772,17 +772,12 @@ impl<'a> Builder<'a> {
                             "a null mapping key cannot be converted to JSON".into(),
                         ));
                     }
-                    t.clone()
+                    Key::new(t.clone())
                 }
-                (_, Some(t)) => {
-                    return Err(self.invalid(
-                        k.value.mark,
-                        format!(
-                            "mapping key {t:?} is not a string ({}); kustomize cannot convert the object to JSON",
-                            k.value.type_name()
-                        ),
-                    ));
-                }
+                // Below the root a non-string key survives in kyaml's node tree (a strategic
+                // merge may still match it against a string key of the same text); it only
+                // fails when the object is converted to JSON, so the printer refuses it.
+                (_, Some(t)) => Key::non_string(t.clone()),
             };
             size = size.saturating_add(1).saturating_add(v.size);
             map.insert(key, v.value.clone());
@@ -886,7 +881,7 @@ impl<'a> Builder<'a> {
             }
             let key = yaml11_key(&k.value).map_err(|m| self.invalid(k.value.mark, m.into()))?;
             size = size.saturating_add(1).saturating_add(v.size);
-            map.insert(key, v.value.clone());
+            map.insert(Key::new(key), v.value.clone());
         }
         Ok((map, size, merged_size))
     }

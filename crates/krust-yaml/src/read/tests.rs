@@ -192,8 +192,14 @@ fn non_string_keys_kyaml() {
     // At the root, go-yaml decodes any scalar key as its text.
     let v = one("apiVersion: v1\n1: one\n");
     assert_eq!(v.str_at(&["1"]), Some("one"));
-    // Below the root the object cannot become JSON.
-    assert!(parse_stream("a:\n  1: one\n", "t", Typing::Kyaml).is_err());
+    // Below the root the key stays in the tree, marked, so a strategic merge can still
+    // match it against a string key; the object cannot become JSON, so printing fails.
+    let v = one("a:\n  1: one\n");
+    let inner = v.get("a").and_then(Value::as_map).expect("map");
+    let (key, _) = inner.get_index(0).expect("one entry");
+    assert!(key.is_non_string());
+    assert_eq!(v.str_at(&["a", "1"]), Some("one"));
+    assert!(crate::to_yaml(&v).is_err());
     assert!(parse_stream("a:\n  [1]: one\n", "t", Typing::Kyaml).is_err());
     let v = one("a:\n  \"1\": one\n  !!str 2: two\n");
     assert_eq!(v.str_at(&["a", "2"]), Some("two"));
