@@ -30,12 +30,18 @@ pub struct Key {
 impl Key {
     /// A string key.
     pub fn new(text: impl Into<Str>) -> Self {
-        Key { text: text.into(), non_string: false }
+        Key {
+            text: text.into(),
+            non_string: false,
+        }
     }
 
     /// A key written as a non-string scalar (int, bool, float, ...); `text` is how it was written.
     pub fn non_string(text: impl Into<Str>) -> Self {
-        Key { text: text.into(), non_string: true }
+        Key {
+            text: text.into(),
+            non_string: true,
+        }
     }
 
     /// Whether the source wrote this key as a non-string scalar.

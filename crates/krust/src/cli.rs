@@ -7,7 +7,11 @@ use clap::{Parser, Subcommand};
 use crate::cmd;
 
 #[derive(Debug, Parser)]
-#[command(name = "krust", version, about = "Render Kustomize overlays and Flux HelmReleases offline")]
+#[command(
+    name = "krust",
+    version,
+    about = "Render Kustomize overlays and Flux HelmReleases offline"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
