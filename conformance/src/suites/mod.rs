@@ -24,4 +24,5 @@ suites! {
     "krusty" => krusty,
     "merge2" => merge2,
     "helm-values" => helm_values,
+    "kustomize-fixtures" => kustomize_fixtures,
 }
