@@ -98,19 +98,8 @@ fn pointer_field(v: Option<&Value>) -> PointerField {
         Some(v) if v.is_null() => PointerField::Missing,
         Some(v) => match v.as_str() {
             Some(s) => PointerField::Pointer(s.to_string()),
-            None => PointerField::NotString(go_json_type(v)),
+            None => PointerField::NotString(v.json_type_name()),
         },
-    }
-}
-
-fn go_json_type(v: &Value) -> &'static str {
-    match v.data {
-        Data::Null => "null",
-        Data::Bool(_) => "bool",
-        Data::Int(_) | Data::Uint(_) | Data::Float(_) => "number",
-        Data::String(_) => "string",
-        Data::Seq(_) => "array",
-        Data::Map(_) => "object",
     }
 }
 
@@ -142,7 +131,7 @@ pub fn parse_json6902(src: &str, file: &str) -> Result<Vec<Operation>, PatchErro
             file: file.to_string(),
             message: format!(
                 "json: cannot unmarshal {} into Go value of type jsonpatch.Patch",
-                go_json_type(&doc)
+                doc.json_type_name()
             ),
         });
     };
@@ -154,7 +143,7 @@ pub fn parse_json6902(src: &str, file: &str) -> Result<Vec<Operation>, PatchErro
                 message: format!(
                     "line {}: json: cannot unmarshal {} into Go value of type jsonpatch.Operation",
                     item.mark,
-                    go_json_type(item)
+                    item.json_type_name()
                 ),
             });
         };

@@ -15,6 +15,7 @@
 mod error;
 mod print;
 mod read;
+mod scalar;
 mod value;
 
 pub use error::Error;

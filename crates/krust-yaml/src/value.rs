@@ -326,6 +326,19 @@ impl Value {
         }
     }
 
+    /// The JSON type name Go's `encoding/json` reports for the node in type errors
+    /// (`number`, `string`, `array`, `object`, ...).
+    pub fn json_type_name(&self) -> &'static str {
+        match self.data {
+            Data::Null => "null",
+            Data::Bool(_) => "bool",
+            Data::Int(_) | Data::Uint(_) | Data::Float(_) => "number",
+            Data::String(_) => "string",
+            Data::Seq(_) => "array",
+            Data::Map(_) => "object",
+        }
+    }
+
     // ---- borrowing accessors ----------------------------------------------------------
 
     pub fn as_str(&self) -> Option<&str> {

@@ -12,23 +12,11 @@ use crate::Gvk;
 
 const PREFIX: &str = "error unmarshaling JSON: while decoding JSON: json: ";
 
-/// The JSON type name Go's decoder reports for a value.
-fn json_type(v: &Value) -> &'static str {
-    match v.data {
-        Data::Null => "null",
-        Data::Bool(_) => "bool",
-        Data::Int(_) | Data::Uint(_) | Data::Float(_) => "number",
-        Data::String(_) => "string",
-        Data::Seq(_) => "array",
-        Data::Map(_) => "object",
-    }
-}
-
 fn type_error(v: &Value, strukt: &str, field: &str, go_type: &str) -> FieldSpecTableError {
     FieldSpecTableError::Config {
         message: format!(
             "{PREFIX}cannot unmarshal {} into Go struct field {strukt}.{field} of type {go_type}",
-            json_type(v)
+            v.json_type_name()
         ),
     }
 }
@@ -191,7 +179,7 @@ impl FieldSpecTables {
                 return Err(FieldSpecTableError::Config {
                     message: format!(
                         "{PREFIX}cannot unmarshal {} into Go value of type builtinconfig.TransformerConfig",
-                        json_type(doc)
+                        doc.json_type_name()
                     ),
                 })
             }

@@ -100,7 +100,7 @@ fn number_checks(plain: &[u8]) -> bool {
     if go_parse_int(plain, 0).is_some() || go_parse_uint(plain, 0).is_some() {
         return true;
     }
-    if is_yaml_style_float(plain) && parses_finite(plain) {
+    if crate::scalar::is_yaml_float(plain) && parses_finite(plain) {
         return true;
     }
     if let Some(rest) = plain.strip_prefix(b"0b") {
@@ -163,45 +163,6 @@ fn go_parse_int(s: &[u8], base: u32) -> Option<i64> {
     } else {
         i64::try_from(u).ok()
     }
-}
-
-/// `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`
-fn is_yaml_style_float(s: &[u8]) -> bool {
-    let mut i = 0;
-    if matches!(s.first(), Some(b'+' | b'-')) {
-        i = 1;
-    }
-    let digits = |i: &mut usize| {
-        let start = *i;
-        while s.get(*i).is_some_and(u8::is_ascii_digit) {
-            *i += 1;
-        }
-        *i - start
-    };
-    if s.get(i) == Some(&b'.') {
-        i += 1;
-        if digits(&mut i) == 0 {
-            return false;
-        }
-    } else {
-        if digits(&mut i) == 0 {
-            return false;
-        }
-        if s.get(i) == Some(&b'.') {
-            i += 1;
-            digits(&mut i);
-        }
-    }
-    if matches!(s.get(i), Some(b'e' | b'E')) {
-        i += 1;
-        if matches!(s.get(i), Some(b'+' | b'-')) {
-            i += 1;
-        }
-        if digits(&mut i) == 0 {
-            return false;
-        }
-    }
-    i == s.len()
 }
 
 /// The text is a decimal float Rust can read and it is finite (Go's `ParseFloat` reports a

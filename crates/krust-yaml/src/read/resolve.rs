@@ -139,7 +139,7 @@ fn resolve_inner(s: &str, typing: Typing, try_timestamp: bool) -> Resolved {
             // Go's ParseFloat on the text: `_` may separate digits.
             if !s.contains('_') || underscore_ok(s) {
                 let plain = s.replace('_', "");
-                if is_yaml_float(&plain) {
+                if crate::scalar::is_yaml_float(plain.as_bytes()) {
                     if let Some(f) = go_parse_float(&plain) {
                         return Resolved::Float(f);
                     }
@@ -165,7 +165,7 @@ fn resolve_inner(s: &str, typing: Typing, try_timestamp: bool) -> Resolved {
             if let Some(r) = go_parse_int(&plain) {
                 return r;
             }
-            if is_yaml_float(&plain) {
+            if crate::scalar::is_yaml_float(plain.as_bytes()) {
                 if let Some(f) = go_parse_float(&plain) {
                     return Resolved::Float(f);
                 }
@@ -222,46 +222,6 @@ fn underscore_ok(s: &str) -> bool {
                 && b.get(i - 1).is_some_and(u8::is_ascii_digit)
                 && b.get(i + 1).is_some_and(u8::is_ascii_digit))
     })
-}
-
-/// `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`, go-yaml's float pattern.
-fn is_yaml_float(s: &str) -> bool {
-    let b = s.as_bytes();
-    let mut i = 0;
-    if matches!(b.first(), Some(b'+' | b'-')) {
-        i = 1;
-    }
-    let digits = |i: &mut usize| {
-        let start = *i;
-        while b.get(*i).is_some_and(u8::is_ascii_digit) {
-            *i += 1;
-        }
-        *i - start
-    };
-    if b.get(i) == Some(&b'.') {
-        i += 1;
-        if digits(&mut i) == 0 {
-            return false;
-        }
-    } else {
-        if digits(&mut i) == 0 {
-            return false;
-        }
-        if b.get(i) == Some(&b'.') {
-            i += 1;
-            digits(&mut i);
-        }
-    }
-    if matches!(b.get(i), Some(b'e' | b'E')) {
-        i += 1;
-        if matches!(b.get(i), Some(b'+' | b'-')) {
-            i += 1;
-        }
-        if digits(&mut i) == 0 {
-            return false;
-        }
-    }
-    i == b.len()
 }
 
 /// Go's `strconv.ParseFloat` on text that already matched the float pattern: out-of-range
