@@ -57,6 +57,10 @@ pub struct Patch {
     pub target: Option<Selector>,
     pub allow_name_change: bool,
     pub allow_kind_change: bool,
+    /// Where the inline `patch` text starts in the kustomization file, and whether it is
+    /// a block scalar (`|`/`>`), so errors inside it can name the file's line.
+    pub patch_mark: krust_yaml::Mark,
+    pub patch_block: bool,
 }
 
 impl Patch {
@@ -69,12 +73,24 @@ impl Patch {
                 Ok((of.bool("allowNameChange")?, of.bool("allowKindChange")?))
             })?
             .unwrap_or((false, false));
+        let (patch_mark, patch_block) =
+            f.raw("patch").map_or((krust_yaml::Mark::NONE, false), |v| {
+                (
+                    v.mark,
+                    matches!(
+                        v.style,
+                        krust_yaml::Style::Literal | krust_yaml::Style::Folded
+                    ),
+                )
+            });
         Ok(Patch {
             path: f.string("path")?,
             patch: f.string("patch")?,
             target,
             allow_name_change: anc,
             allow_kind_change: akc,
+            patch_mark,
+            patch_block,
         })
     }
 }

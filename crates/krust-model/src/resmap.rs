@@ -493,10 +493,35 @@ impl ResMap {
             }
             krust_yaml::write_yaml(out, r.value()).map_err(|e| Error::Print {
                 id: r.cur_id().clone(),
-                source: Box::new(e),
+                source: Box::new(print_error_in_file(r, e)),
             })?;
         }
         Ok(())
+    }
+}
+
+/// Names the file a resource came from (its origin; for a generated one, the file that
+/// configured the generator) in a printing error, beside the line the error points at.
+fn print_error_in_file(r: &Resource, e: krust_yaml::Error) -> krust_yaml::Error {
+    let Some(origin) = r.origin() else {
+        return e;
+    };
+    let file = origin
+        .configured_in
+        .as_deref()
+        .unwrap_or(&origin.path)
+        .to_string();
+    match e {
+        krust_yaml::Error::Print { mark, message } if mark.line > 0 => krust_yaml::Error::Invalid {
+            file,
+            mark,
+            message,
+        },
+        krust_yaml::Error::Print { mark, message } => krust_yaml::Error::Print {
+            mark,
+            message: format!("{message} (in a resource from {file})"),
+        },
+        e => e,
     }
 }
 

@@ -197,6 +197,9 @@ pub struct Json6902 {
     pub target: Selector,
     /// `patches:` entries record the previous id (name changes are allowed there).
     pub store_previous_id: bool,
+    /// Where the operations came from (a patch file, or an inline entry of a
+    /// kustomization), for messages.
+    pub source: String,
 }
 
 impl Transform for Json6902 {
@@ -209,8 +212,13 @@ impl Transform for Json6902 {
             if self.store_previous_id {
                 r.store_previous_id();
             }
-            let out = krust_patch::apply_json6902(r.value(), &self.ops)
-                .map_err(|e| Error::msg(e.to_string()))?;
+            let out = krust_patch::apply_json6902(r.value(), &self.ops).map_err(|e| {
+                Error::msg(format!(
+                    "{}: JSON 6902 patch on {}: {e}",
+                    self.source,
+                    r.cur_id()
+                ))
+            })?;
             r.set_value(out);
         }
         Ok(())
@@ -231,6 +239,66 @@ fn is_json_patch(text: &str) -> bool {
 }
 
 pub(crate) fn patch_entry(t: &Target<'_>, p: &Patch) -> Result<Box<dyn Transform>, Error> {
+    patch_entry_at(t, p, None)
+}
+
+/// Names a `patches` (or `patchesJson6902`) entry of a kustomization in messages:
+/// `patches[2]`.
+fn entry_index(list: &str, index: Option<usize>) -> String {
+    match index {
+        Some(i) => format!("{list}[{i}]"),
+        None => format!("{list} entry"),
+    }
+}
+
+/// Reads a patch file named by an entry; a missing file says it is a patch and which
+/// entry names it.
+fn load_patch_file(t: &Target<'_>, p: &Patch, entry: &str) -> Result<(String, String), Error> {
+    let text = t
+        .ldr
+        .load_string(&p.path)
+        .map_err(|e| e.context(format!("{entry}.path: cannot read patch file {:?}", p.path)))?;
+    Ok((text, crate::loader::display(&t.ldr.join(&p.path))))
+}
+
+/// Turns a YAML error inside an inline patch (positions relative to the patch text) into
+/// one naming the kustomization file, its line where it can be known, and the entry
+/// (`entry` is e.g. `patches[2]`). `skipped` is the number of lines trimmed off the front
+/// of the patch text.
+fn inline_yaml_error(
+    kfile: &str,
+    p: &Patch,
+    entry: &str,
+    label: &str,
+    e: &krust_yaml::Error,
+    skipped: u32,
+) -> Error {
+    let m = e.mark();
+    let full = e.to_string();
+    let message = full
+        .strip_prefix(&format!("{label}:{m}: "))
+        .unwrap_or(&full)
+        .to_string();
+    let line_in_text = m.line + skipped;
+    let at = if p.patch_mark.line == 0 {
+        String::new()
+    } else if p.patch_block && m.line > 0 {
+        // A block scalar's text starts on the line after its `|`/`>` indicator.
+        format!(":{}", p.patch_mark.line + line_in_text)
+    } else {
+        format!(":{}", p.patch_mark)
+    };
+    Error::msg(format!(
+        "{kfile}{at}: {entry}.patch: bad YAML in inline patch (line {line_in_text}, column {} of the patch text): {message}",
+        m.col
+    ))
+}
+
+fn patch_entry_at(
+    t: &Target<'_>,
+    p: &Patch,
+    index: Option<usize>,
+) -> Result<Box<dyn Transform>, Error> {
     let inline = p.patch.trim();
     if inline.is_empty() && p.path.is_empty() {
         return Err(Error::msg(format!(
@@ -244,17 +312,30 @@ pub(crate) fn patch_entry(t: &Target<'_>, p: &Patch) -> Result<Box<dyn Transform
             t.file
         )));
     }
+    let short = entry_index("patches", index);
+    let entry = format!("{}: {short}", t.file);
     let (text, file) = if p.path.is_empty() {
-        (inline.to_string(), t.file.clone())
+        (inline.to_string(), format!("{entry}.patch"))
     } else {
-        (
-            t.ldr.load_string(&p.path)?,
-            crate::loader::display(&t.ldr.join(&p.path)),
-        )
+        load_patch_file(t, p, &entry)?
+    };
+    let skipped = p.patch[..p.patch.len() - p.patch.trim_start().len()]
+        .matches('\n')
+        .count() as u32;
+    let yaml_err = |e: &krust_yaml::Error| -> Error {
+        if p.path.is_empty() {
+            inline_yaml_error(&t.file, p, &short, &file, e, skipped)
+        } else {
+            Error::Yaml(e.clone())
+        }
     };
     if is_json_patch(&text) {
         let ops = krust_patch::parse_json6902(&text, &file).map_err(|e| {
-            Error::msg(format!("unable to parse SM or JSON patch from {text}: {e}"))
+            let e = match &e {
+                krust_patch::PatchError::Json6902Read { source, .. } => yaml_err(source),
+                _ => Error::msg(e.to_string()),
+            };
+            e.context("unable to parse SM or JSON patch")
         })?;
         let Some(target) = p.target.clone() else {
             return Err(Error::msg(format!(
@@ -265,10 +346,21 @@ pub(crate) fn patch_entry(t: &Target<'_>, p: &Patch) -> Result<Box<dyn Transform
             ops,
             target,
             store_previous_id: true,
+            source: file,
         }));
     }
     let mut patches = parse_patches(&text, &file)
-        .map_err(|e| e.context(format!("unable to parse SM or JSON patch from {file}")))?;
+        .map_err(|e| match e {
+            Error::Yaml(y) => yaml_err(&y),
+            e => e,
+        })
+        .map_err(|e| {
+            if p.path.is_empty() {
+                e.context("unable to parse SM or JSON patch")
+            } else {
+                e.context(format!("unable to parse SM or JSON patch from {file}"))
+            }
+        })?;
     if p.target.is_some() && patches.len() > 1 {
         return Err(Error::msg(format!(
             "Multiple Strategic-Merge Patches in one `patches` entry is not allowed to set `patches.target` field: {file}"
@@ -288,14 +380,19 @@ pub(crate) fn patch_entry(t: &Target<'_>, p: &Patch) -> Result<Box<dyn Transform
 }
 
 pub(crate) fn patches(t: &Target<'_>) -> Result<Vec<Box<dyn Transform>>, Error> {
-    t.k.patches.iter().map(|p| patch_entry(t, p)).collect()
+    t.k.patches
+        .iter()
+        .enumerate()
+        .map(|(i, p)| patch_entry_at(t, p, Some(i)))
+        .collect()
 }
 
 pub(crate) fn json6902_patches(t: &Target<'_>) -> Result<Vec<Box<dyn Transform>>, Error> {
     let mut out: Vec<Box<dyn Transform>> = Vec::new();
-    for p in &t.k.patches_json6902 {
+    for (i, p) in t.k.patches_json6902.iter().enumerate() {
         out.push(
-            json6902_entry(t, p).map_err(|e| e.context(format!("{}: patchesJson6902", t.file)))?,
+            json6902_entry_at(t, p, Some(i))
+                .map_err(|e| e.context(format!("{}: patchesJson6902", t.file)))?,
         );
     }
     Ok(out)
@@ -303,6 +400,15 @@ pub(crate) fn json6902_patches(t: &Target<'_>) -> Result<Vec<Box<dyn Transform>>
 
 /// One `patchesJson6902` entry (`patch` holds the inline operations).
 pub(crate) fn json6902_entry(t: &Target<'_>, p: &Patch) -> Result<Box<dyn Transform>, Error> {
+    json6902_entry_at(t, p, None)
+}
+
+fn json6902_entry_at(
+    t: &Target<'_>,
+    p: &Patch,
+    index: Option<usize>,
+) -> Result<Box<dyn Transform>, Error> {
+    let entry = format!("{}: {}", t.file, entry_index("patchesJson6902", index));
     let target = match &p.target {
         Some(s) if !s.name.is_empty() => s.clone(),
         _ => return Err(Error::msg("must specify the target name")),
@@ -310,16 +416,14 @@ pub(crate) fn json6902_entry(t: &Target<'_>, p: &Patch) -> Result<Box<dyn Transf
     let (text, file) = match (p.path.is_empty(), p.patch.is_empty()) {
         (true, true) => return Err(Error::msg("empty file path and empty jsonOp")),
         (false, false) => return Err(Error::msg("must specify a file path or jsonOp, not both")),
-        (false, true) => (
-            t.ldr.load_string(&p.path)?,
-            crate::loader::display(&t.ldr.join(&p.path)),
-        ),
-        (true, false) => (p.patch.clone(), t.file.clone()),
+        (false, true) => load_patch_file(t, p, &entry)?,
+        (true, false) => (p.patch.clone(), format!("{entry}.jsonOp")),
     };
     let ops = krust_patch::parse_json6902(&text, &file).map_err(|e| Error::msg(e.to_string()))?;
     Ok(Box::new(Json6902 {
         ops,
         target,
         store_previous_id: false,
+        source: file,
     }))
 }
