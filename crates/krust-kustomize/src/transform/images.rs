@@ -35,17 +35,80 @@ fn split(image: &str) -> (&str, &str, &str) {
     }
 }
 
-impl Images {
-    fn matcher(&self) -> Option<Regex> {
+/// kustomize `image.IsImageMatched`: `^NAME(:TAG)?(@DIGEST)?$`, the name being an
+/// unescaped regular expression.
+enum Matcher {
+    /// A name with no regex syntax but `.` (any one character): matched without a regex.
+    Plain(Vec<char>),
+    Regex(Regex),
+}
+
+/// A tag character of the `IsImageMatched` pattern (`[a-zA-Z0-9_.{}-]`).
+fn tag_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '{' | '}' | '-')
+}
+
+/// `(:[a-zA-Z0-9_.{}-]*)?(@[a-zA-Z0-9]+([.+_-][a-zA-Z0-9]+)*:[a-zA-Z0-9_.{}-]*)?$`.
+fn tag_and_digest(rest: &str) -> bool {
+    let rest = match rest.strip_prefix(':') {
+        Some(r) => r.trim_start_matches(tag_char),
+        None => rest,
+    };
+    if rest.is_empty() {
+        return true;
+    }
+    let Some(digest) = rest.strip_prefix('@') else {
+        return false;
+    };
+    let Some((algo, hex)) = digest.split_once(':') else {
+        return false;
+    };
+    let words_ok = algo
+        .split(['.', '+', '_', '-'])
+        .all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric()));
+    words_ok && hex.chars().all(tag_char)
+}
+
+impl Matcher {
+    fn new(name: &str) -> Option<Matcher> {
+        let plain = name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '_' | '-' | ':' | '@' | '.'));
+        if plain {
+            return Some(Matcher::Plain(name.chars().collect()));
+        }
         Regex::new(&format!(
-            // kustomize `image.IsImageMatched` (the name is a pattern, unescaped).
-            "^{}(:[a-zA-Z0-9_.{{}}-]*)?(@[a-zA-Z0-9]+([.+_-][a-zA-Z0-9]+)*:[a-zA-Z0-9_.{{}}-]*)?$",
-            self.image.name
+            "^{name}(:[a-zA-Z0-9_.{{}}-]*)?(@[a-zA-Z0-9]+([.+_-][a-zA-Z0-9]+)*:[a-zA-Z0-9_.{{}}-]*)?$"
         ))
         .ok()
+        .map(Matcher::Regex)
     }
 
-    fn update(&self, re: &Regex, v: &mut Value) {
+    fn is_match(&self, s: &str) -> bool {
+        match self {
+            Matcher::Regex(re) => re.is_match(s),
+            Matcher::Plain(name) => {
+                let mut chars = s.char_indices();
+                for &p in name {
+                    match chars.next() {
+                        // `.` matches any character but a newline.
+                        Some((_, c)) if c == p || (p == '.' && c != '\n') => {}
+                        _ => return false,
+                    }
+                }
+                let rest = chars.next().map_or("", |(i, _)| &s[i..]);
+                tag_and_digest(rest)
+            }
+        }
+    }
+}
+
+impl Images {
+    fn matcher(&self) -> Option<Matcher> {
+        Matcher::new(&self.image.name)
+    }
+
+    fn update(&self, re: &Matcher, v: &mut Value) {
         let Some(s) = v.as_str() else { return };
         if !re.is_match(s) {
             return;
@@ -80,7 +143,7 @@ impl Images {
     }
 
     /// The legacy walk: every `containers`/`initContainers` list anywhere in the object.
-    fn legacy(&self, re: &Regex, v: &mut Value) {
+    fn legacy(&self, re: &Matcher, v: &mut Value) {
         if let Data::Seq(_) = v.data {
             if let Some(seq) = v.as_seq_mut() {
                 for e in seq.iter_mut() {
@@ -131,7 +194,51 @@ impl Transform for Images {
 
 #[cfg(test)]
 mod tests {
-    use super::split;
+    use super::{split, Matcher};
+    use regex::Regex;
+
+    #[test]
+    fn plain_matcher_agrees_with_the_regex() {
+        let names = ["nginx", "reg.io/app", "reg:5000/a_b-c", "", "x@y"];
+        let inputs = [
+            "nginx",
+            "nginx:1.2",
+            "nginx:",
+            "nginx:1.2@sha256:abc",
+            "nginx@sha256:abc",
+            "nginx@sha256:",
+            "nginx@sha.256+x:ab{c}",
+            "nginx@sha..256:ab",
+            "nginx@:ab",
+            "nginx@sha256",
+            "nginx:1:2",
+            "nginx@sha256:a:b",
+            "nginxx",
+            "ngin",
+            "reg.io/app:v1",
+            "regXio/app",
+            "reg\nio/app",
+            "reg:5000/a_b-c@sha256:1",
+            ":tag",
+            "",
+            "x@y:1",
+            "\u{e9}t\u{e9}:1",
+        ];
+        for name in names {
+            let Some(m @ Matcher::Plain(_)) = Matcher::new(name) else {
+                panic!("{name} should use the plain matcher");
+            };
+            let Ok(re) = Regex::new(&format!(
+                "^{name}(:[a-zA-Z0-9_.{{}}-]*)?(@[a-zA-Z0-9]+([.+_-][a-zA-Z0-9]+)*:[a-zA-Z0-9_.{{}}-]*)?$"
+            )) else {
+                panic!("{name} should compile");
+            };
+            for s in inputs {
+                assert_eq!(m.is_match(s), re.is_match(s), "name {name:?} input {s:?}");
+            }
+        }
+        assert!(matches!(Matcher::new("ngi.*"), Some(Matcher::Regex(_))));
+    }
 
     #[test]
     fn splits_like_kustomize() {
