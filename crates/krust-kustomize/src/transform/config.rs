@@ -1,6 +1,8 @@
 //! Transformer configuration: the field specs each transformer walks (kustomize's
 //! `TransformerConfig`), the builtin defaults plus `configurations`.
 
+use std::sync::Arc;
+
 use krust_model::Gvk;
 use krust_yaml::{Typing, Value};
 
@@ -16,39 +18,52 @@ const DEFAULTS: &str = include_str!("defaults.yaml");
 #[derive(Debug, Clone, PartialEq)]
 pub struct NameBackRef {
     pub gvk: Gvk,
-    pub referrers: Vec<FieldSpec>,
+    pub referrers: Specs,
 }
+
+/// One table of field specs, shared between configurations until one is changed (every
+/// kustomization with `configurations:` holds a merged copy of the defaults).
+pub type Specs = Arc<Vec<FieldSpec>>;
 
 /// Field specs by transformer.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Config {
-    pub name_prefix: Vec<FieldSpec>,
-    pub name_suffix: Vec<FieldSpec>,
-    pub common_labels: Vec<FieldSpec>,
-    pub template_labels: Vec<FieldSpec>,
-    pub volume_claim_template_labels: Vec<FieldSpec>,
-    pub common_annotations: Vec<FieldSpec>,
-    pub namespace: Vec<FieldSpec>,
-    pub var_reference: Vec<FieldSpec>,
-    pub name_reference: Vec<NameBackRef>,
-    pub images: Vec<FieldSpec>,
-    pub replicas: Vec<FieldSpec>,
+    pub name_prefix: Specs,
+    pub name_suffix: Specs,
+    pub common_labels: Specs,
+    pub template_labels: Specs,
+    pub volume_claim_template_labels: Specs,
+    pub common_annotations: Specs,
+    pub namespace: Specs,
+    pub var_reference: Specs,
+    pub name_reference: Arc<Vec<NameBackRef>>,
+    pub images: Specs,
+    pub replicas: Specs,
     /// `labels` field specs from configuration files (used by `labels:` entries).
-    pub labels: Vec<FieldSpec>,
+    pub labels: Specs,
 }
 
 /// kustomize `FsSlice.MergeAll`: a spec is left out when one already present has the
 /// same path and a Gvk the new one selects (`effectivelyEquals`), so a general default
-/// spec is dropped when a configuration file narrowed it to some kinds.
-fn merge_specs(into: &mut Vec<FieldSpec>, from: &[FieldSpec]) {
-    for fs in from {
-        if !into
-            .iter()
-            .any(|x| x.path == fs.path && x.gvk.is_selected(&fs.gvk))
-        {
-            into.push(fs.clone());
+/// spec is dropped when a configuration file narrowed it to some kinds. `into` is copied
+/// only when a spec is added, and shares `from` when it is empty and `from` has no
+/// duplicates.
+fn merge_specs(into: &mut Specs, from: &Specs) {
+    let mut added: Vec<FieldSpec> = Vec::new();
+    for fs in from.iter() {
+        let present = |x: &FieldSpec| x.path == fs.path && x.gvk.is_selected(&fs.gvk);
+        if !into.iter().any(present) && !added.iter().any(present) {
+            added.push(fs.clone());
         }
     }
+    if added.is_empty() {
+        return;
+    }
+    if into.is_empty() && added.len() == from.len() {
+        *into = from.clone();
+        return;
+    }
+    Arc::make_mut(into).extend(added);
 }
 
 impl Config {
@@ -79,7 +94,7 @@ impl Config {
                 "labels",
             ],
         )?;
-        let specs = |name: &str| f.list(name, FieldSpec::decode);
+        let specs = |name: &str| f.list(name, FieldSpec::decode).map(Arc::new);
         let mut c = Config {
             name_prefix: specs("namePrefix")?,
             name_suffix: specs("nameSuffix")?,
@@ -89,24 +104,26 @@ impl Config {
             common_annotations: specs("commonAnnotations")?,
             namespace: specs("namespace")?,
             var_reference: specs("varReference")?,
-            name_reference: f.list("nameReference", |v| {
-                let nf = fields(
-                    v,
-                    "NameBackReferences",
-                    &["group", "version", "kind", "fieldSpecs"],
-                )?;
-                Ok(NameBackRef {
-                    gvk: Gvk::new(
-                        nf.string("group")?,
-                        nf.string("version")?,
-                        nf.string("kind")?,
-                    ),
-                    referrers: nf.list("fieldSpecs", FieldSpec::decode)?,
+            name_reference: f
+                .list("nameReference", |v| {
+                    let nf = fields(
+                        v,
+                        "NameBackReferences",
+                        &["group", "version", "kind", "fieldSpecs"],
+                    )?;
+                    Ok(NameBackRef {
+                        gvk: Gvk::new(
+                            nf.string("group")?,
+                            nf.string("version")?,
+                            nf.string("kind")?,
+                        ),
+                        referrers: Arc::new(nf.list("fieldSpecs", FieldSpec::decode)?),
+                    })
                 })
-            })?,
+                .map(Arc::new)?,
             images: specs("images")?,
             replicas: specs("replicas")?,
-            labels: Vec::new(),
+            labels: Specs::default(),
         };
         c.labels = specs("labels")?;
         Ok(c)
@@ -128,13 +145,33 @@ impl Config {
         merge_specs(&mut self.images, &o.images);
         merge_specs(&mut self.replicas, &o.replicas);
         merge_specs(&mut self.labels, &o.labels);
-        for b in &o.name_reference {
-            match self.name_reference.iter_mut().find(|x| x.gvk == b.gvk) {
-                Some(x) => merge_specs(&mut x.referrers, &b.referrers),
-                None => self.name_reference.push(b.clone()),
+        if self.name_reference.is_empty() && distinct_kinds(&o.name_reference) {
+            // What the loop below would build, shared.
+            self.name_reference = o.name_reference.clone();
+            return;
+        }
+        for b in o.name_reference.iter() {
+            match self.name_reference.iter().position(|x| x.gvk == b.gvk) {
+                Some(i) => {
+                    let mut referrers = self.name_reference[i].referrers.clone();
+                    merge_specs(&mut referrers, &b.referrers);
+                    if !Arc::ptr_eq(&referrers, &self.name_reference[i].referrers) {
+                        if let Some(x) = Arc::make_mut(&mut self.name_reference).get_mut(i) {
+                            x.referrers = referrers;
+                        }
+                    }
+                }
+                None => Arc::make_mut(&mut self.name_reference).push(b.clone()),
             }
         }
     }
+}
+
+/// Whether no two entries name the same kind.
+fn distinct_kinds(refs: &[NameBackRef]) -> bool {
+    refs.iter()
+        .enumerate()
+        .all(|(i, b)| refs[..i].iter().all(|x| x.gvk != b.gvk))
 }
 
 pub(crate) fn merge_configurations(t: &Target<'_>, config: &mut Config) -> Result<(), Error> {
@@ -208,13 +245,13 @@ fn crd_walk(
         path.push(prop.to_string());
         let fs = |path: &[String]| FieldSpec::new(gvk.clone(), &path.join("/"), false);
         if p.get("x-kubernetes-annotation").is_some() {
-            merge_specs(&mut c.common_annotations, &[fs(path)]);
+            merge_specs(&mut c.common_annotations, &Arc::new(vec![fs(path)]));
         }
         if p.get("x-kubernetes-label-selector").is_some() {
-            merge_specs(&mut c.common_labels, &[fs(path)]);
+            merge_specs(&mut c.common_labels, &Arc::new(vec![fs(path)]));
         }
         if p.get("x-kubernetes-identity").is_some() {
-            merge_specs(&mut c.name_prefix, &[fs(path)]);
+            merge_specs(&mut c.name_prefix, &Arc::new(vec![fs(path)]));
         }
         if let (Some(version), Some(kind)) = (
             p.get("x-kubernetes-object-ref-api-version")
@@ -229,10 +266,10 @@ fn crd_walk(
             let mut full = path.clone();
             full.push(key.to_string());
             c.merge(&Config {
-                name_reference: vec![NameBackRef {
+                name_reference: Arc::new(vec![NameBackRef {
                     gvk: Gvk::new("", version, kind),
-                    referrers: vec![fs(&full)],
-                }],
+                    referrers: Arc::new(vec![fs(&full)]),
+                }]),
                 ..Config::default()
             });
         }

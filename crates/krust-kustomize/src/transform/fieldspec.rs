@@ -1,19 +1,22 @@
 //! Field specs: which fields of which kinds a transformer touches, and the walker that
 //! visits them (kustomize's `types.FieldSpec` and `filters/fieldspec`).
 
+use std::sync::Arc;
+
 use krust_model::Gvk;
 use krust_yaml::{Data, Value};
 
 use crate::decode::fields;
 use crate::Error;
 
-/// A field spec: a Gvk selector and a parsed path.
+/// A field spec: a Gvk selector and a parsed path. Cheap to clone (the path is shared), as
+/// the tables are copied into every kustomization's transformers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FieldSpec {
     pub gvk: Gvk,
-    pub path: Vec<String>,
+    pub path: Arc<[String]>,
     /// The raw slash-separated path (for messages).
-    pub path_text: String,
+    pub path_text: Arc<str>,
     pub create: bool,
 }
 
@@ -49,8 +52,8 @@ impl FieldSpec {
     pub fn new(gvk: Gvk, path: &str, create: bool) -> Self {
         FieldSpec {
             gvk,
-            path: split_path(path),
-            path_text: path.to_string(),
+            path: split_path(path).into(),
+            path_text: path.into(),
             create,
         }
     }

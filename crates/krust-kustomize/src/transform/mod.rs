@@ -93,7 +93,7 @@ pub(crate) fn builtin_transformers(t: &Target<'_>, config: &Config) -> Result<Ve
             "NamespaceTransformer",
             Box::new(namespace::Namespace {
                 namespace: k.namespace.clone(),
-                field_specs: config.namespace.clone(),
+                field_specs: config.namespace.to_vec(),
                 unset_only: false,
                 subjects: namespace::SubjectMode::DefaultOnly,
             }),
@@ -105,7 +105,7 @@ pub(crate) fn builtin_transformers(t: &Target<'_>, config: &Config) -> Result<Ve
             Box::new(prefix_suffix::PrefixSuffix {
                 prefix: k.name_prefix.clone(),
                 suffix: String::new(),
-                field_specs: config.name_prefix.clone(),
+                field_specs: config.name_prefix.to_vec(),
             }),
         );
     }
@@ -115,7 +115,7 @@ pub(crate) fn builtin_transformers(t: &Target<'_>, config: &Config) -> Result<Ve
             Box::new(prefix_suffix::PrefixSuffix {
                 prefix: String::new(),
                 suffix: k.name_suffix.clone(),
-                field_specs: config.name_suffix.clone(),
+                field_specs: config.name_suffix.to_vec(),
             }),
         );
     }
@@ -170,7 +170,7 @@ pub(crate) fn builtin_transformers(t: &Target<'_>, config: &Config) -> Result<Ve
             "LabelTransformer",
             Box::new(labels::Labels {
                 pairs: k.common_labels.clone().unwrap_or_default(),
-                field_specs: config.common_labels.clone(),
+                field_specs: config.common_labels.to_vec(),
             }),
         );
     }
@@ -179,7 +179,7 @@ pub(crate) fn builtin_transformers(t: &Target<'_>, config: &Config) -> Result<Ve
             "AnnotationsTransformer",
             Box::new(annotations::MapEntries {
                 pairs: a.clone(),
-                field_specs: config.common_annotations.clone(),
+                field_specs: config.common_annotations.to_vec(),
             }),
         );
     }
@@ -192,7 +192,7 @@ pub(crate) fn builtin_transformers(t: &Target<'_>, config: &Config) -> Result<Ve
             Box::new(replicas::Replicas {
                 name: r.name.clone(),
                 count: r.count,
-                field_specs: config.replicas.clone(),
+                field_specs: config.replicas.to_vec(),
             }),
         );
     }
@@ -201,7 +201,7 @@ pub(crate) fn builtin_transformers(t: &Target<'_>, config: &Config) -> Result<Ve
             "ImageTagTransformer",
             Box::new(images::Images {
                 image: im.clone(),
-                field_specs: config.images.clone(),
+                field_specs: config.images.to_vec(),
             }),
         );
     }

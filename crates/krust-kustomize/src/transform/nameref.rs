@@ -37,8 +37,8 @@ pub(crate) fn fix_back_references(list: &mut ResMap, config: &Config) -> Result<
         };
         let org_gvk = referrer.org_id().gvk.clone();
         let mut jobs: Vec<(&FieldSpec, &Gvk)> = Vec::new();
-        for br in &config.name_reference {
-            for fs in &br.referrers {
+        for br in config.name_reference.iter() {
+            for fs in br.referrers.iter() {
                 if org_gvk.is_selected(&fs.gvk) {
                     jobs.push((fs, &br.gvk));
                 }
