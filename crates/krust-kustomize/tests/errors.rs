@@ -143,3 +143,70 @@ fn valid_patches_still_apply() {
         "apiVersion: v1\ndata:\n  a: \"1\"\n  b: \"2\"\nkind: ConfigMap\nmetadata:\n  name: c\n"
     );
 }
+
+// ---- generators: kustomize validates neither env names nor key names --------------------
+
+#[test]
+fn env_file_keys_that_are_not_env_names_are_accepted() {
+    // kubectl kustomize v5.5 output for the same files.
+    let k = "configMapGenerator:\n  - name: g\n    envs:\n      - a.env\n";
+    let env = "GOOD=1\nBAD\\KEY=2\nNO-EQUALS-LINE:8080\n";
+    let out = build_ok(&[("kustomization.yaml", k), ("a.env", env)]);
+    assert_eq!(
+        out,
+        "apiVersion: v1\ndata:\n  BAD\\KEY: \"2\"\n  GOOD: \"1\"\n  NO-EQUALS-LINE:8080: \"\"\nkind: ConfigMap\nmetadata:\n  name: g-9f9df8ct9d\n"
+    );
+}
+
+#[test]
+fn env_file_entry_with_empty_key_is_dropped() {
+    let k = "configMapGenerator:\n  - name: g\n    envs:\n      - a.env\n";
+    let out = build_ok(&[("kustomization.yaml", k), ("a.env", "=x\n")]);
+    assert_eq!(
+        out,
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: g-6ct58987ht\n"
+    );
+}
+
+#[test]
+fn generator_file_key_with_odd_characters_is_accepted() {
+    let k = "configMapGenerator:\n  - name: g\n    files:\n      - a}b.yaml=v.yaml\n";
+    let out = build_ok(&[("kustomization.yaml", k), ("v.yaml", "x: 1\n")]);
+    assert_eq!(
+        out,
+        "apiVersion: v1\ndata:\n  a}b.yaml: |\n    x: 1\nkind: ConfigMap\nmetadata:\n  name: g-5bhc69gd79\n"
+    );
+}
+
+#[test]
+fn generator_keys_that_read_as_numbers_fail_when_printed_naming_the_kustomization() {
+    // kubectl: "json: unsupported type: map[interface {}]interface {}".
+    for key in [
+        "2",
+        "-1",
+        "1.5",
+        "true",
+        "~",
+        "0x1F",
+        "2024-01-01",
+        "2024-01-01T10:00:00Z",
+    ] {
+        let k = format!(
+            "configMapGenerator:\n  - name: g\n    envs:\n      - a.env\n    literals:\n      - \"{key}=two\"\n"
+        );
+        let e = build_err(&[("kustomization.yaml", &k), ("a.env", "A=1\n")]);
+        assert!(e.contains("unsupported type"), "{key}: {e}");
+        assert!(e.contains("/k/kustomization.yaml"), "{key}: {e}");
+        assert!(e.contains("ConfigMap.v1.[noGrp]/g-"), "{key}: {e}");
+    }
+}
+
+#[test]
+fn generator_keys_that_only_look_typed_stay_strings() {
+    let k = "configMapGenerator:\n  - name: g\n    literals:\n      - \"2024-02-31=v\"\n      - \"yes=y\"\n";
+    let out = build_ok(&[("kustomization.yaml", k)]);
+    assert_eq!(
+        out,
+        "apiVersion: v1\ndata:\n  2024-02-31: v\n  \"yes\": \"y\"\nkind: ConfigMap\nmetadata:\n  name: g-kfc2tm8t5g\n"
+    );
+}
