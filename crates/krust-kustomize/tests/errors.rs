@@ -210,3 +210,28 @@ fn generator_keys_that_only_look_typed_stay_strings() {
         "apiVersion: v1\ndata:\n  2024-02-31: v\n  \"yes\": \"y\"\nkind: ConfigMap\nmetadata:\n  name: g-kfc2tm8t5g\n"
     );
 }
+
+#[test]
+fn strategic_merge_patch_without_kind_or_name_is_refused_even_with_a_target() {
+    // kubectl: "unable to parse SM or JSON patch from [patch: ...]" for each body.
+    for body in [
+        "      data:\n        z: x\n",
+        "      kind: ConfigMap\n      data:\n        z: x\n",
+        "      apiVersion: v1\n      kind: ConfigMap\n      data:\n        z: x\n",
+        "      kind: ConfigMap\n      metadata:\n        name: \"\"\n      data:\n        z: x\n",
+    ] {
+        let k = format!(
+            "resources:\n  - cm.yaml\npatches:\n  - target:\n      kind: ConfigMap\n    patch: |\n{body}"
+        );
+        let e = build_err(&[("kustomization.yaml", &k), ("cm.yaml", CM)]);
+        assert!(e.contains("unable to parse SM or JSON patch"), "{e}");
+        assert!(e.contains("/k/kustomization.yaml: patches[0].patch"), "{e}");
+    }
+    // With a kind and a name (no apiVersion) kubectl applies it.
+    let k = "resources:\n  - cm.yaml\npatches:\n  - target:\n      kind: ConfigMap\n    patch: |\n      kind: ConfigMap\n      metadata:\n        name: c\n      data:\n        z: x\n";
+    let out = build_ok(&[("kustomization.yaml", k), ("cm.yaml", CM)]);
+    assert_eq!(
+        out,
+        "apiVersion: v1\ndata:\n  a: \"1\"\n  z: x\nkind: ConfigMap\nmetadata:\n  name: c\n"
+    );
+}

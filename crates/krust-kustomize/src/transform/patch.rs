@@ -25,20 +25,17 @@ pub struct StrategicMerge {
     pub from_patches: bool,
 }
 
-/// Parses YAML-form patch documents (null documents are skipped).
+/// Parses YAML-form patch documents as kustomize reads them (`SliceFromBytes`): empty
+/// documents are skipped, each patch needs a `kind` and (unless a `List`) a
+/// `metadata.name`, and `List`s are expanded.
 fn parse_patches(text: &str, file: &str) -> Result<Vec<Resource>, Error> {
     let docs = krust_yaml::parse_stream(text, file, Typing::Kyaml)?;
-    let mut out = Vec::new();
-    for d in docs {
-        if d.is_null() || d.as_map().is_some_and(|m| m.is_empty()) {
-            continue;
-        }
-        if !d.is_map() {
-            return Err(Error::msg(format!("{file}: a patch must be a mapping")));
-        }
-        out.push(Resource::new(d));
+    if docs.iter().any(|d| !(d.is_map() || d.is_null())) {
+        return Err(Error::msg(format!("{file}: a patch must be a mapping")));
     }
-    Ok(out)
+    let objects = krust_model::objects_from_documents(docs, &file.into())
+        .map_err(|e| Error::from(e).context(file))?;
+    Ok(objects.into_iter().map(Resource::new).collect())
 }
 
 /// kustomize `Resource.ApplySmPatch`. Returns false when the patch deleted the resource.
