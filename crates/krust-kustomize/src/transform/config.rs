@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use krust_model::fieldspecs::{FieldSpec as ModelSpec, FieldSpecTables};
 use krust_model::Gvk;
 use krust_yaml::{Typing, Value};
 
@@ -10,9 +11,6 @@ use super::fieldspec::FieldSpec;
 use crate::decode::fields;
 use crate::target::Target;
 use crate::Error;
-
-/// kustomize's default field specs (`builtinpluginconsts`), as data.
-const DEFAULTS: &str = include_str!("defaults.yaml");
 
 /// Fields that name a resource of type `gvk` (one `nameReference` entry).
 #[derive(Debug, Clone, PartialEq)]
@@ -67,11 +65,52 @@ fn merge_specs(into: &mut Specs, from: &Specs) {
 }
 
 impl Config {
-    /// kustomize's defaults.
+    /// kustomize's defaults: krust-model's v5.5.0 tables with what later kustomize changed
+    /// (image volumes in `images`; StatefulSet claim-template labels in their own table).
     pub fn defaults() -> Result<Config, Error> {
-        let docs = krust_yaml::parse_stream(DEFAULTS, "<default field specs>", Typing::Yaml11)?;
-        let doc = docs.into_iter().next().unwrap_or_default();
-        Config::from_value(&doc).map_err(Error::msg)
+        let b = FieldSpecTables::builtin();
+        let conv = |l: &[ModelSpec]| -> Specs {
+            Arc::new(
+                l.iter()
+                    .map(|f| FieldSpec::new(f.gvk.clone(), f.path.as_str(), f.create))
+                    .collect(),
+            )
+        };
+        const CLAIM_LABELS: &str = "spec/volumeClaimTemplates[]/metadata/labels";
+        let (claim_labels, template_labels): (Vec<_>, Vec<_>) = conv(&b.template_labels)
+            .iter()
+            .cloned()
+            .partition(|f| &*f.path_text == CLAIM_LABELS);
+        let mut images = Vec::new();
+        for f in conv(&b.images).iter() {
+            images.push(f.clone());
+            if let Some(pod) = f.path_text.strip_suffix("initContainers[]/image") {
+                let path = format!("{pod}volumes[]/image/reference");
+                images.push(FieldSpec::new(f.gvk.clone(), &path, f.create));
+            }
+        }
+        Ok(Config {
+            name_prefix: conv(&b.name_prefix),
+            name_suffix: conv(&b.name_suffix),
+            common_labels: conv(&b.common_labels),
+            template_labels: Arc::new(template_labels),
+            volume_claim_template_labels: Arc::new(claim_labels),
+            common_annotations: conv(&b.common_annotations),
+            namespace: conv(&b.namespace),
+            var_reference: conv(&b.var_reference),
+            name_reference: Arc::new(
+                b.name_reference
+                    .iter()
+                    .map(|n| NameBackRef {
+                        gvk: n.gvk.clone(),
+                        referrers: conv(&n.referrers),
+                    })
+                    .collect(),
+            ),
+            images: Arc::new(images),
+            replicas: conv(&b.replicas),
+            labels: conv(&b.labels),
+        })
     }
 
     /// A configuration file's contents.
@@ -277,5 +316,53 @@ fn crd_walk(
             crd_walk(c, gvk, types, r, path, depth + 1);
         }
         path.pop();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paths(l: &[FieldSpec]) -> Vec<&str> {
+        l.iter().map(|f| &*f.path_text).collect()
+    }
+
+    #[test]
+    fn defaults_follow_current_kustomize() {
+        let Ok(c) = Config::defaults() else {
+            panic!("defaults build");
+        };
+        assert_eq!(
+            paths(&c.images),
+            [
+                "spec/containers[]/image",
+                "spec/initContainers[]/image",
+                "spec/volumes[]/image/reference",
+                "spec/template/spec/containers[]/image",
+                "spec/template/spec/initContainers[]/image",
+                "spec/template/spec/volumes[]/image/reference",
+            ]
+        );
+        assert_eq!(
+            paths(&c.volume_claim_template_labels),
+            ["spec/volumeClaimTemplates[]/metadata/labels"]
+        );
+        assert!(!paths(&c.template_labels).contains(&"spec/volumeClaimTemplates[]/metadata/labels"));
+        assert!(c.name_reference.iter().any(|n| n.gvk.kind() == "ConfigMap"));
+    }
+
+    #[test]
+    fn merging_shares_unchanged_tables() {
+        let Ok(d) = Config::defaults() else {
+            panic!("defaults build");
+        };
+        let mut c = Config::default();
+        c.merge(&d);
+        assert!(Arc::ptr_eq(&c.namespace, &d.namespace));
+        assert!(Arc::ptr_eq(&c.name_reference, &d.name_reference));
+        let mut e = d.clone();
+        e.merge(&d);
+        assert!(Arc::ptr_eq(&e.images, &d.images));
+        assert_eq!(e, d);
     }
 }
