@@ -235,3 +235,27 @@ fn strategic_merge_patch_without_kind_or_name_is_refused_even_with_a_target() {
         "apiVersion: v1\ndata:\n  a: \"1\"\n  z: x\nkind: ConfigMap\nmetadata:\n  name: c\n"
     );
 }
+
+#[test]
+fn patches_strategic_merge_missing_file_names_the_entry() {
+    // kubectl fails too ("evalsymlink failure on ... nope.yaml").
+    let k = "resources:\n  - cm.yaml\npatchesStrategicMerge:\n  - nope.yaml\n";
+    let e = build_err(&[("kustomization.yaml", k), ("cm.yaml", CM)]);
+    assert!(
+        e.contains(
+            "/k/kustomization.yaml: patchesStrategicMerge[0]: cannot read patch file \"nope.yaml\""
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn patches_strategic_merge_bad_inline_yaml_says_so() {
+    // kubectl fails too (it then looks the text up as a file name).
+    let k = "resources:\n  - cm.yaml\npatchesStrategicMerge:\n  - |\n    apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: c\n    data:\n      b: \"x\n";
+    let e = build_err(&[("kustomization.yaml", k), ("cm.yaml", CM)]);
+    assert!(
+        e.contains("/k/kustomization.yaml: patchesStrategicMerge[0]: bad YAML in inline patch (line 6, column 6 of the patch text)"),
+        "{e}"
+    );
+}

@@ -148,9 +148,10 @@ pub(crate) fn strategic_merge_patches(t: &Target<'_>) -> Result<Vec<StrategicMer
     if t.k.patches_strategic_merge.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(vec![strategic_merge_entries(
+    Ok(vec![strategic_merge_list(
         t,
         &t.k.patches_strategic_merge,
+        "patchesStrategicMerge",
     )?])
 }
 
@@ -159,14 +160,45 @@ pub(crate) fn strategic_merge_entries(
     t: &Target<'_>,
     entries: &[String],
 ) -> Result<StrategicMerge, Error> {
+    strategic_merge_list(t, entries, "paths")
+}
+
+/// [`strategic_merge_entries`]; `list` names the entries in messages.
+fn strategic_merge_list(
+    t: &Target<'_>,
+    entries: &[String],
+    list: &str,
+) -> Result<StrategicMerge, Error> {
     let mut patches = Vec::new();
-    for entry in entries {
+    for (i, entry) in entries.iter().enumerate() {
+        let label = format!("{}: {list}[{i}]", t.file);
         // An entry is inline YAML if it parses as resources, else a file path.
-        let inline = parse_patches(entry, &t.file).ok().filter(|p| !p.is_empty());
+        let inline = parse_patches(entry, &label);
         match inline {
-            Some(p) => patches.extend(p),
-            None => {
-                let text = t.ldr.load_string(entry)?;
+            Ok(p) if !p.is_empty() => patches.extend(p),
+            Err(e) if entry.contains('\n') => {
+                // Several lines are not a file name: say what is wrong with the YAML (the
+                // file lookup kustomize then makes fails too).
+                return Err(match &e {
+                    Error::Yaml(y) => {
+                        let m = y.mark();
+                        let full = y.to_string();
+                        let message = full
+                            .strip_prefix(&format!("{label}:{m}: "))
+                            .unwrap_or(&full);
+                        Error::msg(format!(
+                            "{label}: bad YAML in inline patch (line {}, column {} of the patch text): {message}",
+                            m.line, m.col
+                        ))
+                    }
+                    _ => e,
+                });
+            }
+            _ => {
+                let text = t
+                    .ldr
+                    .load_string(entry)
+                    .map_err(|e| e.context(format!("{label}: cannot read patch file {entry:?}")))?;
                 let file = crate::loader::display(&t.ldr.join(entry));
                 patches.extend(parse_patches(&text, &file)?);
             }
