@@ -58,7 +58,8 @@ pub struct Patch {
     pub allow_name_change: bool,
     pub allow_kind_change: bool,
     /// Where the inline `patch` text starts in the kustomization file, and whether it is
-    /// a block scalar (`|`/`>`), so errors inside it can name the file's line.
+    /// a literal block scalar (`|`: its lines are the file's lines, unlike `>`), so errors
+    /// inside it can name the file's line.
     pub patch_mark: krust_yaml::Mark,
     pub patch_block: bool,
 }
@@ -75,13 +76,7 @@ impl Patch {
             .unwrap_or((false, false));
         let (patch_mark, patch_block) =
             f.raw("patch").map_or((krust_yaml::Mark::NONE, false), |v| {
-                (
-                    v.mark,
-                    matches!(
-                        v.style,
-                        krust_yaml::Style::Literal | krust_yaml::Style::Folded
-                    ),
-                )
+                (v.mark, v.style == krust_yaml::Style::Literal)
             });
         Ok(Patch {
             path: f.string("path")?,

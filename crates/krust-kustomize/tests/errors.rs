@@ -259,3 +259,16 @@ fn patches_strategic_merge_bad_inline_yaml_says_so() {
         "{e}"
     );
 }
+
+#[test]
+fn bad_yaml_in_inline_patch_after_a_blank_line_still_gives_the_right_line() {
+    // Line 11 of the kustomization is `b: "unterminated`; the patch text starts with an
+    // empty line.
+    let k = "resources:\n  - cm.yaml\npatches:\n  - patch: |\n\n      apiVersion: v1\n      kind: ConfigMap\n      metadata:\n        name: c\n      data:\n        b: \"unterminated\n";
+    let e = build_err(&[("kustomization.yaml", k), ("cm.yaml", CM)]);
+    assert!(
+        e.contains("/k/kustomization.yaml:11: patches[0].patch"),
+        "{e}"
+    );
+    assert!(e.contains("line 7, column 6 of the patch text"), "{e}");
+}
