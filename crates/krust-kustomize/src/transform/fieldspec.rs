@@ -3,8 +3,9 @@
 
 use std::sync::Arc;
 
+use krust_model::fieldspecs::{walk_path, FieldPath, WalkError};
 use krust_model::Gvk;
-use krust_yaml::{Data, Value};
+use krust_yaml::Value;
 
 use crate::decode::fields;
 use crate::Error;
@@ -14,45 +15,17 @@ use crate::Error;
 #[derive(Debug, Clone, PartialEq)]
 pub struct FieldSpec {
     pub gvk: Gvk,
-    pub path: Arc<[String]>,
+    pub path: Arc<FieldPath>,
     /// The raw slash-separated path (for messages).
     pub path_text: Arc<str>,
     pub create: bool,
-}
-
-/// Splits a field-spec path on `/`, keeping `[...]` together and honouring `\/`.
-pub fn split_path(path: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut depth = 0;
-    let mut chars = path.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' if chars.peek() == Some(&'/') => {
-                cur.push('/');
-                chars.next();
-            }
-            '[' => {
-                depth += 1;
-                cur.push(c);
-            }
-            ']' => {
-                depth -= 1;
-                cur.push(c);
-            }
-            '/' if depth <= 0 => out.push(std::mem::take(&mut cur)),
-            c => cur.push(c),
-        }
-    }
-    out.push(cur);
-    out
 }
 
 impl FieldSpec {
     pub fn new(gvk: Gvk, path: &str, create: bool) -> Self {
         FieldSpec {
             gvk,
-            path: split_path(path).into(),
+            path: Arc::new(FieldPath::parse(path)),
             path_text: path.into(),
             create,
         }
@@ -106,72 +79,77 @@ pub enum CreateKind {
     Map,
 }
 
-/// Visits the node(s) at `fs.path` in `obj` (kustomize `fieldspec.Filter`): sequences on
-/// the way are entered element by element; missing fields are created as mappings (and
-/// the last as `create`) when the spec says `create: true`.
+/// Visits the node(s) at `fs.path` in `obj` (kustomize `fieldspec.Filter`, krust-model's
+/// walker): sequences on the way are entered element by element; missing fields are
+/// created as mappings (and the last as `create`) when the spec says `create: true`.
 pub fn walk(
     obj: &mut Value,
     fs: &FieldSpec,
     create: CreateKind,
     f: &mut dyn FnMut(&mut Value) -> Result<(), Error>,
 ) -> Result<(), Error> {
-    walk_path(obj, &fs.path, fs.create, create, f)
+    let leaf = match create {
+        CreateKind::None => None,
+        CreateKind::Scalar => Some(Value::null()),
+        CreateKind::Map => Some(Value::map()),
+    };
+    let leaf = if fs.create { leaf.as_ref() } else { None };
+    walk_path(obj, fs.path.segments(), leaf, &mut |v: &mut Value| f(v))
+        .map_err(walk_error)
         .map_err(|e| e.context(format!("considering field '{}' of object", fs.path_text)))
 }
 
-fn walk_path(
-    obj: &mut Value,
-    path: &[String],
-    create: bool,
-    kind: CreateKind,
-    f: &mut dyn FnMut(&mut Value) -> Result<(), Error>,
-) -> Result<(), Error> {
-    let Some((first, rest)) = path.split_first() else {
-        return f(obj);
-    };
-    match &obj.data {
-        Data::Null => Ok(()),
-        Data::Seq(_) => {
-            if let Some(seq) = obj.as_seq_mut() {
-                for e in seq.iter_mut() {
-                    walk_path(e, path, create, kind, f)?;
-                }
-            }
+/// A walk error as this crate's error (a callback's error keeps its own context).
+fn walk_error(e: WalkError<Error>) -> Error {
+    match e {
+        WalkError::Callback(e) => e,
+        WalkError::InSequence { remaining, source } => {
+            walk_error(*source).context(format!("visit traversal on path: {remaining}"))
+        }
+        other => Error::msg(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(text: &str) -> Value {
+        let docs = krust_yaml::parse_stream(text, "t", krust_yaml::Typing::Yaml11);
+        let Some(v) = docs.ok().and_then(|d| d.into_iter().next()) else {
+            panic!("parse");
+        };
+        v
+    }
+
+    #[test]
+    fn null_list_on_a_list_path_becomes_empty() {
+        // kubectl kustomize (v5.5) prints `containers: []` for a walked `containers: null`.
+        let mut v = doc("spec:\n  containers: null\n");
+        let fs = FieldSpec::new(Gvk::default(), "spec/containers[]/image", true);
+        let mut seen = 0;
+        let r = walk(&mut v, &fs, CreateKind::None, &mut |_| {
+            seen += 1;
             Ok(())
-        }
-        Data::Map(_) => {
-            let (name, is_seq) = match first.strip_suffix("[]") {
-                Some(n) => (n, true),
-                None => (first.as_str(), false),
-            };
-            if name.is_empty() {
-                return Err(Error::msg("cannot set or create an empty field name"));
-            }
-            let do_create = create && kind != CreateKind::None && !is_seq;
-            let make = |last: bool| {
-                if last && kind == CreateKind::Scalar {
-                    Value::null()
-                } else {
-                    Value::map()
-                }
-            };
-            let Some(map) = obj.as_map_mut() else {
-                return Ok(());
-            };
-            if !map.contains_key(name) {
-                if !do_create {
-                    return Ok(());
-                }
-                map.insert(name.into(), make(rest.is_empty()));
-            }
-            let Some(field) = map.get_mut(name) else {
-                return Ok(());
-            };
-            if field.is_null() && do_create && !(rest.is_empty() && kind == CreateKind::Scalar) {
-                *field = make(rest.is_empty());
-            }
-            walk_path(field, rest, create, kind, f)
-        }
-        _ => Err(Error::msg("expected sequence or mapping node")),
+        });
+        assert!(r.is_ok());
+        assert_eq!(seen, 0);
+        assert_eq!(v, doc("spec:\n  containers: []\n"));
+    }
+
+    #[test]
+    fn creates_missing_fields_only_with_create() {
+        let mut v = doc("metadata: {}\n");
+        let fs = FieldSpec::new(Gvk::default(), "spec/template/metadata/labels", true);
+        let r = walk(&mut v, &fs, CreateKind::Map, &mut |_| Ok(()));
+        assert!(r.is_ok());
+        assert_eq!(
+            v,
+            doc("metadata: {}\nspec:\n  template:\n    metadata:\n      labels: {}\n")
+        );
+        let mut w = doc("metadata: {}\n");
+        let fs = FieldSpec::new(Gvk::default(), "spec/replicas", false);
+        assert!(walk(&mut w, &fs, CreateKind::Scalar, &mut |_| Ok(())).is_ok());
+        assert_eq!(w, doc("metadata: {}\n"));
     }
 }
