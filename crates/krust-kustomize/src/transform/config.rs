@@ -206,6 +206,71 @@ impl Config {
     }
 }
 
+/// The spec of `from` that one of `into` already covers with another `create` (kustomize
+/// `FsSlice.mergeOne`'s "conflicting fieldspecs": the first covering spec decides).
+fn conflicts(into: &[FieldSpec], from: &[FieldSpec]) -> bool {
+    let mut added: Vec<&FieldSpec> = Vec::new();
+    for fs in from {
+        let covers = |x: &&FieldSpec| x.path == fs.path && x.gvk.is_selected(&fs.gvk);
+        match into
+            .iter()
+            .find(covers)
+            .or_else(|| added.iter().copied().find(covers))
+        {
+            Some(x) if x.create != fs.create => return true,
+            Some(_) => {}
+            None => added.push(fs),
+        }
+    }
+    false
+}
+
+impl Config {
+    /// The error kustomize's `TransformerConfig.Merge` gives when `o` has a spec for a
+    /// field this config has with another `create`.
+    pub fn check_merge(&self, o: &Config) -> Result<(), Error> {
+        let tables: [(&str, &Specs, &Specs); 11] = [
+            ("NamePrefix", &self.name_prefix, &o.name_prefix),
+            ("NameSuffix", &self.name_suffix, &o.name_suffix),
+            ("NameSpace", &self.namespace, &o.namespace),
+            (
+                "CommonAnnotations",
+                &self.common_annotations,
+                &o.common_annotations,
+            ),
+            ("CommonLabels", &self.common_labels, &o.common_labels),
+            ("Labels", &self.labels, &o.labels),
+            ("TemplateLabels", &self.template_labels, &o.template_labels),
+            (
+                "VolumeClaimTemplateLabels",
+                &self.volume_claim_template_labels,
+                &o.volume_claim_template_labels,
+            ),
+            ("VarReference", &self.var_reference, &o.var_reference),
+            ("Images", &self.images, &o.images),
+            ("Replicas", &self.replicas, &o.replicas),
+        ];
+        let conflict = |table: &str| {
+            Err(Error::msg(format!(
+                "failed to merge {table} fieldSpec: conflicting fieldspecs"
+            )))
+        };
+        for (table, a, b) in tables {
+            if conflicts(a, b) {
+                return conflict(table);
+            }
+        }
+        for b in o.name_reference.iter() {
+            if let Some(x) = self.name_reference.iter().find(|x| x.gvk == b.gvk) {
+                if conflicts(&x.referrers, &b.referrers) {
+                    return conflict("NameReference");
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Whether no two entries name the same kind.
 fn distinct_kinds(refs: &[NameBackRef]) -> bool {
     refs.iter()
@@ -221,6 +286,7 @@ pub(crate) fn merge_configurations(t: &Target<'_>, config: &mut Config) -> Resul
         for d in docs {
             let mut c = Config::from_value(&d).map_err(|m| Error::msg(format!("{file}: {m}")))?;
             // The file's specs come first, so defaults they narrow are left out.
+            c.check_merge(config)?;
             c.merge(config);
             *config = c;
         }
@@ -256,6 +322,7 @@ pub(crate) fn merge_crds(t: &Target<'_>, config: &mut Config) -> Result<(), Erro
             let gvk = Gvk::new("", "", kind);
             crd_walk(&mut c, &gvk, types, name, &mut Vec::new(), 0);
         }
+        config.check_merge(&c)?;
         config.merge(&c);
     }
     Ok(())
@@ -349,6 +416,27 @@ mod tests {
         );
         assert!(!paths(&c.template_labels).contains(&"spec/volumeClaimTemplates[]/metadata/labels"));
         assert!(c.name_reference.iter().any(|n| n.gvk.kind() == "ConfigMap"));
+    }
+
+    #[test]
+    fn conflicting_create_is_an_error() {
+        let Ok(d) = Config::defaults() else {
+            panic!("defaults build");
+        };
+        let mut c = Config {
+            name_prefix: Arc::new(vec![FieldSpec::new(Gvk::default(), "metadata/name", true)]),
+            ..Config::default()
+        };
+        let Err(e) = c.check_merge(&d) else {
+            panic!("conflict not seen");
+        };
+        assert_eq!(
+            e.to_string(),
+            "failed to merge NamePrefix fieldSpec: conflicting fieldspecs"
+        );
+        c.name_prefix = Arc::new(vec![FieldSpec::new(Gvk::default(), "metadata/name", false)]);
+        assert!(c.check_merge(&d).is_ok());
+        assert!(d.check_merge(&d).is_ok());
     }
 
     #[test]
