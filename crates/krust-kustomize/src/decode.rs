@@ -39,23 +39,11 @@ pub(crate) fn fields<'a>(
         _ => {
             return Err(format!(
                 "json: cannot unmarshal {} into Go value of type types.{ty}",
-                json_kind(v)
+                v.json_type_name()
             ))
         }
     }
     Ok(Fields { found, ty })
-}
-
-/// The JSON type name Go's decoder reports for a value.
-pub(crate) fn json_kind(v: &Value) -> &'static str {
-    match v.data {
-        Data::Null => "null",
-        Data::Bool(_) => "bool",
-        Data::Int(_) | Data::Uint(_) | Data::Float(_) => "number",
-        Data::String(_) => "string",
-        Data::Seq(_) => "array",
-        Data::Map(_) => "object",
-    }
 }
 
 impl<'a> Fields<'a> {
@@ -71,7 +59,7 @@ impl<'a> Fields<'a> {
     fn type_err(&self, name: &str, v: &Value, go_ty: &str) -> String {
         format!(
             "json: cannot unmarshal {} into Go struct field {}.{name} of type {go_ty}",
-            json_kind(v),
+            v.json_type_name(),
             self.ty
         )
     }

@@ -357,7 +357,7 @@ impl Kustomization {
         if !v.is_map() && !v.is_null() {
             return Err(format!(
                 "json: cannot unmarshal {} into Go value of type types.Kustomization",
-                crate::decode::json_kind(v)
+                v.json_type_name()
             ));
         }
         let f = fields(v, "Kustomization", FIELDS)?;
