@@ -272,3 +272,23 @@ fn bad_yaml_in_inline_patch_after_a_blank_line_still_gives_the_right_line() {
     );
     assert!(e.contains("line 7, column 6 of the patch text"), "{e}");
 }
+
+/// kubectl fails too ("no matches for Id ..."), without naming the kustomization.
+#[test]
+fn patch_matching_nothing_names_kustomization_and_entry() {
+    let e = build_err(&[
+        ("cm.yaml", CM),
+        (
+            "kustomization.yaml",
+            "resources:\n- cm.yaml\npatches:\n- patch: |-\n    apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: nothere\n",
+        ),
+    ]);
+    assert!(
+        e.starts_with("/k/kustomization.yaml: patches[0].patch: "),
+        "{e}"
+    );
+    assert!(
+        e.contains("no matches for Id ConfigMap.v1.[noGrp]/nothere.[noNs]"),
+        "{e}"
+    );
+}

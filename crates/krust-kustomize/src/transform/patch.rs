@@ -129,6 +129,7 @@ impl Transform for StrategicMerge {
                         } else {
                             e
                         }
+                        .context(self.source.clone())
                     })?;
                     apply_to(resources, &[i], p, schema)?;
                 }
