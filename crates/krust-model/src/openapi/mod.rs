@@ -38,7 +38,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use krust_yaml::{Data, Value};
+use krust_yaml::{Data, Map, Value};
 
 mod generated;
 mod table;
@@ -119,6 +119,34 @@ pub struct Schema {
 
 /// Node 0 of every schema: a schema with no metadata anywhere below it.
 const OPAQUE: NodeId = NodeId(0);
+
+/// A list's merge keys (empty: a set of primitive values, when the strategy merges).
+type MergeKeys = Box<[Box<str>]>;
+
+/// What kyaml reads from one JSON schema object about a list: whether its type is
+/// `array`, its `x-kubernetes-patch-strategy`, and its merge keys.
+fn list_facts(map: &Map) -> (bool, Option<Box<str>>, MergeKeys) {
+    let array = match map.get("type").map(|t| &t.data) {
+        Some(Data::String(t)) => &**t == "array",
+        Some(Data::Seq(ts)) => ts.len() == 1 && ts[0].as_str() == Some("array"),
+        _ => false,
+    };
+    let strategy = map
+        .get("x-kubernetes-patch-strategy")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let merge_key = map
+        .get("x-kubernetes-patch-merge-key")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let list_map_keys: Vec<&str> = map
+        .get("x-kubernetes-list-map-keys")
+        .and_then(Value::as_seq)
+        .map(|ks| ks.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let keys = keys_for(strategy, merge_key, &list_map_keys);
+    (array, (!strategy.is_empty()).then(|| strategy.into()), keys)
+}
 
 fn keys_for(strategy: &str, merge_key: &str, list_map_keys: &[&str]) -> Box<[Box<str>]> {
     if strategy.is_empty() {
@@ -303,26 +331,7 @@ impl Schema {
             node.alias = Some(self.resolve_ref(r).unwrap_or(NodeId(u32::MAX)));
             return Ok(node);
         }
-        node.array = match map.get("type").map(|t| &t.data) {
-            Some(Data::String(t)) => &**t == "array",
-            Some(Data::Seq(ts)) => ts.len() == 1 && ts[0].as_str() == Some("array"),
-            _ => false,
-        };
-        let strategy = map
-            .get("x-kubernetes-patch-strategy")
-            .and_then(Value::as_str)
-            .unwrap_or("");
-        let merge_key = map
-            .get("x-kubernetes-patch-merge-key")
-            .and_then(Value::as_str)
-            .unwrap_or("");
-        let list_map_keys: Vec<&str> = map
-            .get("x-kubernetes-list-map-keys")
-            .and_then(Value::as_seq)
-            .map(|ks| ks.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
-        node.strategy = (!strategy.is_empty()).then(|| strategy.into());
-        node.keys = keys_for(strategy, merge_key, &list_map_keys);
+        (node.array, node.strategy, node.keys) = list_facts(map);
         if let Some(props) = map.get("properties").and_then(Value::as_map) {
             for (k, pv) in props.iter() {
                 let child = self.inline(pv, &format!("{path}.properties.{k}"))?;
@@ -492,24 +501,7 @@ impl InlineSchema {
         if let Some(r) = map.get("$ref").and_then(Value::as_str) {
             return schema.resolve_ref(r).map(Err);
         }
-        let array = match map.get("type").map(|t| &t.data) {
-            Some(Data::String(t)) => &**t == "array",
-            Some(Data::Seq(ts)) => ts.len() == 1 && ts[0].as_str() == Some("array"),
-            _ => false,
-        };
-        let strategy = map
-            .get("x-kubernetes-patch-strategy")
-            .and_then(Value::as_str)
-            .unwrap_or("");
-        let merge_key = map
-            .get("x-kubernetes-patch-merge-key")
-            .and_then(Value::as_str)
-            .unwrap_or("");
-        let list_map_keys: Vec<&str> = map
-            .get("x-kubernetes-list-map-keys")
-            .and_then(Value::as_seq)
-            .map(|ks| ks.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
+        let (array, strategy, keys) = list_facts(map);
         let items = map
             .get("items")
             .and_then(|i| i.get("$ref"))
@@ -517,8 +509,8 @@ impl InlineSchema {
             .and_then(|r| schema.resolve_ref(r));
         let inline = InlineSchema {
             array,
-            strategy: (!strategy.is_empty()).then(|| strategy.into()),
-            keys: keys_for(strategy, merge_key, &list_map_keys),
+            strategy,
+            keys,
             items,
         };
         // A JSON object with nothing kyaml reads is no schema (kyaml's `IsEmpty`).
