@@ -185,22 +185,12 @@ impl FieldSpecTables {
             }
         }
         for (k, v) in sorted_entries(doc) {
-            let slot = match k {
-                "namePrefix" => &mut t.name_prefix,
-                "nameSuffix" => &mut t.name_suffix,
-                "namespace" => &mut t.namespace,
-                "commonLabels" => &mut t.common_labels,
-                "labels" => &mut t.labels,
-                "templateLabels" => &mut t.template_labels,
-                "commonAnnotations" => &mut t.common_annotations,
-                "varReference" => &mut t.var_reference,
-                "images" => &mut t.images,
-                "replicas" => &mut t.replicas,
-                "nameReference" => {
-                    t.name_reference = name_back_refs(v)?;
-                    continue;
-                }
-                _ => return Err(unknown_field(k)),
+            if k == "nameReference" {
+                t.name_reference = name_back_refs(v)?;
+                continue;
+            }
+            let Some(slot) = t.table_mut(k) else {
+                return Err(unknown_field(k));
             };
             *slot = field_specs(v, "TransformerConfig", k)?;
         }

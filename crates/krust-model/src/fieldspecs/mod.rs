@@ -165,6 +165,24 @@ pub enum FieldSpecTableError {
 }
 
 impl FieldSpecTables {
+    /// The field-spec list stored under a TransformerConfig field name (`namePrefix`,
+    /// `commonLabels`, ...); `None` for `nameReference` (not a plain list) and unknown names.
+    pub fn table_mut(&mut self, name: &str) -> Option<&mut Vec<FieldSpec>> {
+        Some(match name {
+            "namePrefix" => &mut self.name_prefix,
+            "nameSuffix" => &mut self.name_suffix,
+            "namespace" => &mut self.namespace,
+            "commonLabels" => &mut self.common_labels,
+            "labels" => &mut self.labels,
+            "templateLabels" => &mut self.template_labels,
+            "commonAnnotations" => &mut self.common_annotations,
+            "varReference" => &mut self.var_reference,
+            "images" => &mut self.images,
+            "replicas" => &mut self.replicas,
+            _ => return None,
+        })
+    }
+
     /// kustomize v5.5.0's defaults, parsed on first use and sorted as kustomize sorts them.
     pub fn builtin() -> &'static FieldSpecTables {
         static TABLES: OnceLock<FieldSpecTables> = OnceLock::new();
@@ -315,21 +333,10 @@ fn parse_tables(text: &str) -> Result<FieldSpecTables, FieldSpecTableError> {
         ..FieldSpecTables::default()
     };
     for (name, specs) in sections {
-        let slot = match name.as_str() {
-            "namePrefix" => &mut t.name_prefix,
-            "nameSuffix" => &mut t.name_suffix,
-            "namespace" => &mut t.namespace,
-            "commonLabels" => &mut t.common_labels,
-            "labels" => &mut t.labels,
-            "templateLabels" => &mut t.template_labels,
-            "commonAnnotations" => &mut t.common_annotations,
-            "varReference" => &mut t.var_reference,
-            "images" => &mut t.images,
-            "replicas" => &mut t.replicas,
-            // Helper sections (included elsewhere) and nameReference (kept above).
-            _ => continue,
-        };
-        *slot = specs;
+        // Helper sections (included elsewhere) and nameReference (kept above) have no table.
+        if let Some(slot) = t.table_mut(&name) {
+            *slot = specs;
+        }
     }
     Ok(t)
 }
