@@ -25,4 +25,7 @@ suites! {
     "merge2" => merge2,
     "helm-values" => helm_values,
     "kustomize-fixtures" => kustomize_fixtures,
+    "envsubst" => envsubst,
+    "flux-fixtures" => flux_fixtures,
+    "helm-template" => helm_template,
 }

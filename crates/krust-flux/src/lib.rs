@@ -1,1 +1,3 @@
 //! krust-flux (work in progress).
+
+#![forbid(unsafe_code)]

@@ -23,6 +23,14 @@ enum Command {
     Build(cmd::build::Args),
     /// Print the composed values of every HelmRelease in a build.
     Values(cmd::values::Args),
+    /// Render a Flux repository per cluster: `flux build`, `flux check`, `flux plan`.
+    Flux(cmd::flux::Args),
+    /// Render a Helm chart, like `helm template`.
+    Template(cmd::template::Args),
+    /// Render every kustomization (or Flux cluster) of a repository in parallel.
+    Fleet(cmd::fleet::Args),
+    /// Object-by-object diff of two renders.
+    Diff(cmd::diff::Args),
 }
 
 pub fn run() -> ExitCode {
@@ -34,12 +42,18 @@ pub fn run() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    // Subcommands that decide their own exit status (a check with findings, a diff with
+    // differences, a fleet with a failed build) return it; the others return `()`.
     let result = match cli.command {
-        Command::Build(args) => cmd::build::run(args),
-        Command::Values(args) => cmd::values::run(args),
+        Command::Build(args) => cmd::build::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Values(args) => cmd::values::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Flux(args) => cmd::flux::run(args),
+        Command::Template(args) => cmd::template::run(args),
+        Command::Fleet(args) => cmd::fleet::run(args),
+        Command::Diff(args) => cmd::diff::run(args),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             if is_broken_pipe(&e) {
                 return ExitCode::SUCCESS;

@@ -1,0 +1,3 @@
+//! krust-chart: Helm charts rendered as `helm template` does (work in progress).
+
+#![forbid(unsafe_code)]
