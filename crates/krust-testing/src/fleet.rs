@@ -1,0 +1,198 @@
+//! Rendering many builds at once: in parallel on a rayon pool of a chosen size, sharing one
+//! [`Kustomizer`] (so a base included by many overlays is built once), each build's failure
+//! kept to itself.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Instant;
+
+use krust_kustomize::{FileSystem, Kustomizer};
+use rayon::prelude::*;
+
+use crate::discover::relative;
+use crate::Error;
+
+/// Stack size of the worker threads: deep overlay chains recurse in the builder, and a
+/// spawned thread's default (2 MiB) is smaller than the main thread's.
+const WORKER_STACK: usize = 16 << 20;
+
+/// A deterministic part of a list of builds: `K/N` is the K-th of N parts (1-based).
+///
+/// The builds are sorted by their path relative to the fleet root and dealt round-robin:
+/// build `i` (from 0) of the sorted list belongs to part `i % N + 1`. Every build is in
+/// exactly one part, the parts differ in size by at most one, and the split depends only
+/// on the set of paths (not on `-j`, the machine or the walk order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// Which part, from 1.
+    pub index: usize,
+    /// How many parts.
+    pub count: usize,
+}
+
+impl FromStr for Shard {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || format!("invalid shard {s:?}: expected K/N with 1 <= K <= N");
+        let (k, n) = s.split_once('/').ok_or_else(bad)?;
+        let index: usize = k.trim().parse().map_err(|_| bad())?;
+        let count: usize = n.trim().parse().map_err(|_| bad())?;
+        if index == 0 || count == 0 || index > count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+impl Shard {
+    /// The builds of this part, sorted by `name` (the path relative to the root).
+    pub fn select<T>(&self, mut builds: Vec<T>, name: impl Fn(&T) -> String) -> Vec<T> {
+        builds.sort_by_cached_key(|b| name(b));
+        builds
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| i % self.count + 1 == self.index)
+            .map(|(_, b)| b)
+            .collect()
+    }
+}
+
+/// What one build produced.
+#[derive(Debug)]
+pub struct Rendered {
+    /// The output, as `kustomize build` prints it.
+    pub yaml: String,
+    /// How many objects it holds.
+    pub objects: usize,
+}
+
+/// One build of a fleet render.
+#[derive(Debug)]
+pub struct BuildOutput {
+    /// The build's directory (absolute).
+    pub dir: PathBuf,
+    /// The directory relative to the fleet root, `/`-separated.
+    pub name: String,
+    /// The output, or why there is none.
+    pub result: Result<Rendered, Error>,
+    /// Wall-clock time of this build, in seconds.
+    pub seconds: f64,
+}
+
+/// Renders builds in parallel. Build once, render any number of times: the kustomizer's
+/// sub-build cache is shared by every build of every call.
+pub struct FleetRenderer<'a> {
+    kustomizer: &'a Kustomizer,
+    fs: &'a dyn FileSystem,
+    root: PathBuf,
+    jobs: usize,
+}
+
+impl std::fmt::Debug for FleetRenderer<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FleetRenderer")
+            .field("root", &self.root)
+            .field("jobs", &self.jobs)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> FleetRenderer<'a> {
+    /// A renderer of builds under `root` (used to name them) on `fs`, with one worker per
+    /// available core.
+    pub fn new(kustomizer: &'a Kustomizer, fs: &'a dyn FileSystem, root: &Path) -> Self {
+        FleetRenderer {
+            kustomizer,
+            fs,
+            root: root.to_path_buf(),
+            jobs: std::thread::available_parallelism().map_or(1, usize::from),
+        }
+    }
+
+    /// Uses `jobs` worker threads (at least one).
+    pub fn jobs(mut self, jobs: usize) -> Self {
+        self.jobs = jobs.max(1);
+        self
+    }
+
+    /// Renders every directory of `builds`, calling `on_done` as each one finishes (from the
+    /// worker that built it). The outputs come back in the order of `builds`.
+    pub fn render(
+        &self,
+        builds: &[PathBuf],
+        on_done: &(dyn Fn(&BuildOutput) + Sync),
+    ) -> Result<Vec<BuildOutput>, Error> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(self.jobs)
+            .stack_size(WORKER_STACK)
+            .build()
+            .map_err(|e| Error::Pool {
+                jobs: self.jobs,
+                message: e.to_string(),
+            })?;
+        Ok(pool.install(|| {
+            builds
+                .par_iter()
+                // One build per task: builds differ in size by orders of magnitude, so
+                // let idle workers steal single builds.
+                .with_max_len(1)
+                .map(|dir| {
+                    let out = self.render_one(dir);
+                    on_done(&out);
+                    out
+                })
+                .collect()
+        }))
+    }
+
+    /// Renders one directory on the calling thread.
+    pub fn render_one(&self, dir: &Path) -> BuildOutput {
+        let start = Instant::now();
+        let name = relative(&self.root, dir);
+        let result = self
+            .kustomizer
+            .build(self.fs, dir)
+            .map_err(|source| Error::Build {
+                dir: name.clone(),
+                source: Box::new(source),
+            })
+            .and_then(|resmap| {
+                let yaml = resmap.to_yaml().map_err(|source| Error::Print {
+                    dir: name.clone(),
+                    source: Box::new(source),
+                })?;
+                Ok(Rendered {
+                    yaml,
+                    objects: resmap.len(),
+                })
+            });
+        BuildOutput {
+            dir: dir.to_path_buf(),
+            name,
+            result,
+            seconds: start.elapsed().as_secs_f64(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shard_parses_k_of_n() {
+        assert_eq!("2/3".parse(), Ok(Shard { index: 2, count: 3 }));
+        for bad in ["0/3", "4/3", "1/0", "x/2", "3", "1/2/3"] {
+            assert!(bad.parse::<Shard>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn shards_partition_sorted_round_robin() {
+        let builds: Vec<String> = ["d", "b", "a", "e", "c"].map(String::from).to_vec();
+        let part = |k| Shard { index: k, count: 2 }.select(builds.clone(), |s| s.clone());
+        assert_eq!(part(1), ["a", "c", "e"]);
+        assert_eq!(part(2), ["b", "d"]);
+    }
+}
