@@ -408,7 +408,6 @@ fn finish(kz: &Kustomizer, t: &Target<'_>, mut ra: Accumulated) -> Result<ResMap
     transform::vars::resolve(&mut ra.resources, &ra.vars, &ra.config)?;
     transform::drop_local_config(&mut ra.resources);
     transform::sort::apply(kz, t, &mut ra.resources)?;
-    transform::stringify_annotations(&mut ra.resources);
     if t.k.build_metadata.iter().any(|b| b == "originAnnotations") {
         transform::origin::annotate(&mut ra.resources, &t.ldr.root);
     }
@@ -422,5 +421,6 @@ fn finish(kz: &Kustomizer, t: &Target<'_>, mut ra: Accumulated) -> Result<ResMap
     if kz.options.add_managed_by_label || t.k.build_metadata.iter().any(|b| b == "managedByLabel") {
         transform::labels::add_managed_by(&mut ra.resources);
     }
+    transform::rewrite_annotations(&mut ra.resources);
     Ok(ra.resources)
 }

@@ -1,7 +1,7 @@
 //! `commonAnnotations` (kustomize's `AnnotationsTransformer`).
 
-use krust_model::ResMap;
-use krust_yaml::Value;
+use krust_model::{ResMap, Resource};
+use krust_yaml::{Data, Key, Map, Str, Typing, Value};
 
 use super::fieldspec::{walk, CreateKind, FieldSpec};
 use super::Transform;
@@ -49,5 +49,85 @@ pub(crate) fn set_entries(
 impl Transform for MapEntries {
     fn apply(&self, resources: &mut ResMap) -> Result<(), Error> {
         set_entries(resources, &self.pairs, &self.field_specs)
+    }
+}
+
+/// kyaml's `GetAnnotations` then `SetAnnotations` on one resource, as kustomize does to
+/// every resource at the end of a build:
+/// - the annotations node is read as key/value pairs of its children whatever its kind (a
+///   sequence `[a, b]` reads as `a: b`, a scalar as nothing), each side by its node text
+///   (the source text of a scalar, `""` for a collection);
+/// - `metadata.annotations` is cleared and, unless no pair is left, written back with
+///   string values;
+/// - the new key nodes are plain, so a key whose text reads as another type (`"1"`, `~`)
+///   is that type again and fails to print, as in kubectl.
+///
+/// `labels` and annotations below `metadata` (templates) are left alone.
+pub(crate) fn rewrite(r: &mut Resource) {
+    let Some(node) = r.value().path(&["metadata", "annotations"]) else {
+        return;
+    };
+    let mut pairs: Vec<(Str, Value, Str)> = Vec::new();
+    match &node.data {
+        Data::Map(m) => {
+            for (k, v) in m.iter() {
+                pairs.push((k.as_shared().clone(), v.clone(), node_text(v)));
+            }
+        }
+        Data::Seq(s) => {
+            // kyaml visits Content two by two; an odd count panics there, here the last
+            // element is left without a value.
+            for pair in s.chunks(2) {
+                if let [k, v] = pair {
+                    pairs.push((node_text(k), v.clone(), node_text(v)));
+                }
+            }
+        }
+        _ => {}
+    }
+    let mut out = Map::with_capacity(pairs.len());
+    for (k, v, text) in pairs {
+        // A later duplicate (possible only from a sequence) wins, as in a Go map.
+        out.shift_remove(k.as_ref());
+        out.insert(plain_key(k), Value::string(text).at(v.mark));
+    }
+    let obj = r.value_mut();
+    let Some(md) = obj.get_mut("metadata") else {
+        return;
+    };
+    if out.is_empty() {
+        md.remove("annotations");
+    } else {
+        out.sort_keys();
+        md.insert("annotations", Value::from_map(out));
+    }
+}
+
+/// A node's `Value` in kyaml: a scalar's text as written, `""` for a collection.
+fn node_text(v: &Value) -> Str {
+    match &v.data {
+        Data::String(s) => s.clone(),
+        Data::Seq(_) | Data::Map(_) => Str::from(""),
+        _ => Str::from(krust_model::scalar_text(v).as_ref()),
+    }
+}
+
+/// A key node kyaml makes for `text`: plain, so it is typed again by its text.
+fn plain_key(text: Str) -> Key {
+    // Only these can read as something else under go-yaml v3 (null, bool, number); the
+    // reader decides the rest, so annotation keys like `app.kubernetes.io/x` cost nothing.
+    let may_retype = matches!(
+        text.as_bytes().first(),
+        None | Some(
+            b'0'..=b'9' | b'+' | b'-' | b'.' | b'~' | b'n' | b'N' | b't' | b'T' | b'f' | b'F'
+        )
+    );
+    let retyped = may_retype
+        && krust_yaml::parse_document(&text, "", Typing::Kyaml)
+            .is_ok_and(|v| v.is_scalar() && !v.is_string());
+    if retyped {
+        Key::non_string(text)
+    } else {
+        Key::new(text)
     }
 }

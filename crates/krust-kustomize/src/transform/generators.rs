@@ -347,7 +347,10 @@ impl Generate for DataGenerator {
             };
             obj.insert("type", Value::from(ty));
         }
-        if !data.is_empty() {
+        // kyaml's `LoadMapIntoSecretData` creates `data` before adding entries, so a Secret
+        // has `data: {}` even with no sources (and its hash covers it); the ConfigMap
+        // loader creates the field with its first entry.
+        if self.secret || !data.is_empty() {
             obj.insert("data", Value::from_map(data));
         }
         if !binary.is_empty() {

@@ -278,29 +278,11 @@ pub(crate) fn drop_local_config(list: &mut ResMap) {
     list.retain(|r| !r.is_local_config());
 }
 
-/// kustomize rewrites every non-empty `metadata.annotations` through `SetAnnotations`
-/// (`RemoveBuildAnnotations`), so annotation values always print as strings.
-pub(crate) fn stringify_annotations(list: &mut ResMap) {
-    for i in 0..list.len() {
-        let needs = list
-            .get(i)
-            .and_then(|r| r.annotations())
-            .is_some_and(|m| m.values().any(|v| !v.is_string()));
-        if !needs {
-            continue;
-        }
-        if let Some(r) = list.get_mut(i) {
-            if let Some(m) = r
-                .value_mut()
-                .path_mut(&["metadata", "annotations"])
-                .and_then(Value::as_map_mut)
-            {
-                for (_, v) in m.iter_mut() {
-                    if !v.is_string() {
-                        *v = Value::from(crate::util::scalar_string(v).unwrap_or_default());
-                    }
-                }
-            }
-        }
+/// kustomize ends every build by rewriting each resource's annotations through kyaml's
+/// `SetAnnotations` (`RemoveBuildAnnotations`, `RemoveOriginAnnotations`,
+/// `RemoveTransformerAnnotations`); see [`annotations::rewrite`].
+pub(crate) fn rewrite_annotations(list: &mut ResMap) {
+    for r in list.iter_mut() {
+        annotations::rewrite(r);
     }
 }
