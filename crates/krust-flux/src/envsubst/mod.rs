@@ -23,6 +23,11 @@ use std::collections::BTreeMap;
 
 pub use eval::eval;
 
+/// Go `path.Match` of one name against a shell pattern; `None` for a malformed pattern.
+pub(crate) fn glob_match(pattern: &str, name: &str) -> Option<bool> {
+    glob::matches(pattern, name).ok()
+}
+
 /// Why a template could not be parsed or expanded. The texts are upstream's.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EnvsubstError {

@@ -1,0 +1,614 @@
+//! The cluster render: discovery from `clusters/<cluster>`, source resolution, one build
+//! per Flux Kustomization (flux-semantics §2.1 steps 2–6), HelmReleases, plan and checks.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use krust_kustomize::{clean_path, FileSystem, Kustomizer, LoadRestrictor, Options, Reorder};
+use krust_yaml::Value;
+
+use crate::artifact::{secure_join, ArtifactFs, BuildFs, Layer, Mount};
+use crate::bootstrap;
+use crate::generate::prepare;
+use crate::model::*;
+use crate::sourceignore::IgnoreRules;
+use crate::spec::{is_flux_kustomization, FluxKustomization, ObjectKey};
+use crate::{checks, helm, plan, varsub, Error};
+
+const VIRTUAL_ROOT: &str = "/krust-flux";
+/// `definedIn` of the stand-in root Kustomization.
+pub const SYNTHETIC_ROOT: &str = "synthesized (flux bootstrap gotk-sync.yaml)";
+
+enum Resolution {
+    Mounted(PathBuf),
+    Unresolved(String),
+    /// Might resolve once more of the cluster is rendered (an ExternalArtifact whose
+    /// ArtifactGenerator has not been seen yet).
+    Pending(String),
+}
+
+struct State<'a> {
+    afs: ArtifactFs<'a>,
+    repo_root: PathBuf,
+    mounts: HashMap<ObjectKey, PathBuf>,
+    sources: HashMap<ObjectKey, SourceMapping>,
+    kustomizer: Kustomizer,
+    renders: Vec<KustomizationRender>,
+    findings: Vec<Finding>,
+    strict: bool,
+    no_cross_ns: bool,
+}
+
+/// Renders every Flux Kustomization of `opts.cluster` in the repository at `root`, reading
+/// only through `fs` and only inside the source trees.
+pub fn render_cluster(
+    fs: &dyn FileSystem,
+    root: &Path,
+    opts: &ClusterOptions,
+) -> Result<ClusterRender, Error> {
+    let repo_root = fs.canonical(root).map_err(|e| Error::Io {
+        path: root.display().to_string(),
+        message: e.to_string(),
+    })?;
+    if !fs.is_dir(&repo_root) {
+        return Err(Error::Io {
+            path: root.display().to_string(),
+            message: "not a directory".into(),
+        });
+    }
+    let root_key = ObjectKey::new("GitRepository", "flux-system", "flux-system");
+    let mut sources: HashMap<ObjectKey, SourceMapping> = opts
+        .sources
+        .iter()
+        .map(|s| (s.key.clone(), s.clone()))
+        .collect();
+    sources.entry(root_key.clone()).or_insert(SourceMapping {
+        key: root_key.clone(),
+        path: repo_root.clone(),
+        ignore: opts.root_ignore.clone(),
+    });
+    let mut st = State {
+        afs: ArtifactFs {
+            inner: fs,
+            mounts: Vec::new(),
+        },
+        repo_root: repo_root.clone(),
+        mounts: HashMap::new(),
+        sources,
+        kustomizer: Kustomizer::new(Options {
+            load_restrictor: LoadRestrictor::None,
+            reorder: Reorder::None,
+            ..Options::default()
+        }),
+        renders: Vec::new(),
+        findings: Vec::new(),
+        strict: opts.strict_substitution,
+        no_cross_ns: false,
+    };
+    // The bootstrap objects come from the repository's own artifact (without the
+    // GitRepository's spec.ignore, which is only known after reading them).
+    let root_mount = match st.mount_plain(&root_key, "") {
+        Ok(p) => p,
+        Err(why) => {
+            return Err(Error::Io {
+                path: root.display().to_string(),
+                message: why,
+            })
+        }
+    };
+    let boot = bootstrap::read(&st.afs, &root_mount, &opts.cluster);
+    if let Some(ignore) = &boot.ignore {
+        // Re-mount with the GitRepository's own patterns.
+        st.afs.mounts.retain(|m| m.root != root_mount);
+        st.mounts.remove(&root_key);
+        st.kustomizer.clear_cache();
+        let _ = st.mount_plain(&root_key, ignore);
+    }
+    let root_file = if boot.synthetic_root {
+        SYNTHETIC_ROOT.to_string()
+    } else {
+        format!("clusters/{}/flux-system/gotk-sync.yaml", opts.cluster)
+    };
+    let no_cross = |c: &str| {
+        boot.flags
+            .iter()
+            .any(|(n, a)| n == c && a.iter().any(|f| f == "--no-cross-namespace-refs=true"))
+    };
+    st.no_cross_ns = no_cross("kustomize-controller");
+    let root_ks = FluxKustomization::from_value(&boot.root, &root_file)?;
+    st.renders.push(KustomizationRender {
+        spec: root_ks,
+        defined_in: if boot.synthetic_root {
+            SYNTHETIC_ROOT.to_string()
+        } else {
+            "bootstrap".to_string()
+        },
+        file: root_file,
+        status: Status::Built,
+        kustomization_file: None,
+        objects: Vec::new(),
+        output: String::new(),
+    });
+    let mut queue: VecDeque<usize> = VecDeque::from([0]);
+    loop {
+        let mut pending = Vec::new();
+        let mut progressed = false;
+        while let Some(i) = queue.pop_front() {
+            let known = st.renders.len();
+            match st.process(i) {
+                Some(why) => {
+                    if let Some(r) = st.renders.get_mut(i) {
+                        r.status = Status::UnresolvedSource(why);
+                    }
+                    pending.push(i);
+                }
+                None => {
+                    progressed = true;
+                    queue.extend(known..st.renders.len());
+                }
+            }
+        }
+        // Retry what waited for an ArtifactGenerator while anything else moved.
+        if pending.is_empty() || !progressed {
+            break;
+        }
+        queue.extend(pending);
+    }
+    for r in &st.renders {
+        if let Status::UnresolvedSource(why) = &r.status {
+            st.findings.push(Finding {
+                rule: "SOURCE".into(),
+                severity: Severity::Warning,
+                object: format!("Kustomization/{}", r.spec.id()),
+                file: r.file.clone(),
+                message: format!(
+                    "source {} cannot be resolved offline ({why}); its subtree is not rendered",
+                    r.spec.source_ref
+                ),
+                fix: format!(
+                    "map it with --source {}=PATH if a local copy exists",
+                    r.spec.source_ref
+                ),
+            });
+        }
+    }
+    let default_sa_helm = boot
+        .flags
+        .iter()
+        .find(|(c, _)| c == "helm-controller")
+        .and_then(|(_, a)| {
+            a.iter()
+                .find_map(|f| f.strip_prefix("--default-service-account="))
+        })
+        .map(str::to_string);
+    let helm_releases = helm::collect(&st.renders, default_sa_helm.as_deref());
+    let mut render = ClusterRender {
+        cluster: opts.cluster.clone(),
+        repository: repo_root
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        controller_flags: boot.flags,
+        kustomizations: st.renders,
+        helm_releases,
+        findings: st.findings,
+        plan: Vec::new(),
+    };
+    let (waves, graph_findings) = plan::plan(&render.kustomizations);
+    render.plan = waves;
+    render.findings.extend(graph_findings);
+    let more = checks::run(&render);
+    render.findings.extend(more);
+    Ok(render)
+}
+
+impl State<'_> {
+    /// Mounts a source given by the user (or the repository itself).
+    fn mount_plain(&mut self, key: &ObjectKey, extra_ignore: &str) -> Result<PathBuf, String> {
+        if let Some(p) = self.mounts.get(key) {
+            return Ok(p.clone());
+        }
+        let Some(m) = self.sources.get(key) else {
+            return Err("no source mapping".into());
+        };
+        let inner = self.afs.inner;
+        let real = inner
+            .canonical(&m.path)
+            .map_err(|e| format!("source path {}: {e}", m.path.display()))?;
+        if !inner.is_dir(&real) {
+            return Err(format!("source path {} is not a directory", real.display()));
+        }
+        let overlaps = self
+            .afs
+            .mounts
+            .iter()
+            .any(|x| x.root.starts_with(&real) || real.starts_with(&x.root));
+        let root = if overlaps {
+            PathBuf::from(VIRTUAL_ROOT)
+                .join(&key.kind)
+                .join(&key.namespace)
+                .join(&key.name)
+        } else {
+            real.clone()
+        };
+        let ignore = format!("{}\n{extra_ignore}", m.ignore);
+        let rules = IgnoreRules::load(inner, &real, &ignore);
+        self.afs.mounts.push(Mount {
+            root: root.clone(),
+            layers: vec![Layer {
+                dest: PathBuf::new(),
+                src: real.clone(),
+                src_root: real,
+                ignore: Arc::new(rules),
+            }],
+        });
+        self.mounts.insert(key.clone(), root.clone());
+        Ok(root)
+    }
+
+    fn all_objects(&self) -> impl Iterator<Item = &Value> {
+        self.renders
+            .iter()
+            .flat_map(|r| r.objects.iter().map(|o| &o.object))
+    }
+
+    fn find_object(&self, kind: &str, ns: &str, name: &str) -> Option<Value> {
+        self.all_objects()
+            .find(|o| {
+                o.str_at(&["kind"]) == Some(kind)
+                    && o.str_at(&["metadata", "namespace"]).unwrap_or("default") == ns
+                    && o.str_at(&["metadata", "name"]) == Some(name)
+            })
+            .cloned()
+    }
+
+    fn resolve(&mut self, key: &ObjectKey) -> Resolution {
+        if let Some(p) = self.mounts.get(key) {
+            return Resolution::Mounted(p.clone());
+        }
+        if key.kind == "ExternalArtifact" {
+            return self.resolve_external(key);
+        }
+        if self.sources.contains_key(key) {
+            let ignore = self
+                .find_object(&key.kind, &key.namespace, &key.name)
+                .and_then(|o| o.str_at(&["spec", "ignore"]).map(str::to_string))
+                .unwrap_or_default();
+            return match self.mount_plain(key, &ignore) {
+                Ok(p) => Resolution::Mounted(p),
+                Err(why) => Resolution::Unresolved(why),
+            };
+        }
+        match key.kind.as_str() {
+            "OCIRepository" | "Bucket" => {
+                Resolution::Unresolved("remote artifact, not available offline".into())
+            }
+            _ => Resolution::Unresolved(format!("no --source mapping for {key}")),
+        }
+    }
+
+    /// An ExternalArtifact from the copy rules of the ArtifactGenerator that declares it
+    /// (flux-semantics §4; only the `@alias/dir/**` → `@artifact/dest/` form).
+    fn resolve_external(&mut self, key: &ObjectKey) -> Resolution {
+        let generator = self.all_objects().find(|o| {
+            o.str_at(&["kind"]) == Some("ArtifactGenerator")
+                && o.str_at(&["metadata", "namespace"]) == Some(key.namespace.as_str())
+                && o.path(&["spec", "artifacts"])
+                    .and_then(Value::as_seq)
+                    .is_some_and(|a| a.iter().any(|x| x.str_at(&["name"]) == Some(&key.name)))
+        });
+        let Some(generator) = generator.cloned() else {
+            return Resolution::Pending(format!("no ArtifactGenerator declares {key}"));
+        };
+        let gen_ns = key.namespace.clone();
+        let mut aliases: HashMap<String, ObjectKey> = HashMap::new();
+        for s in generator
+            .path(&["spec", "sources"])
+            .and_then(Value::as_seq)
+            .into_iter()
+            .flatten()
+        {
+            let alias = s.str_at(&["alias"]).unwrap_or("").to_string();
+            aliases.insert(
+                alias,
+                ObjectKey::new(
+                    s.str_at(&["kind"]).unwrap_or(""),
+                    s.str_at(&["namespace"]).unwrap_or(&gen_ns),
+                    s.str_at(&["name"]).unwrap_or(""),
+                ),
+            );
+        }
+        let artifact = generator
+            .path(&["spec", "artifacts"])
+            .and_then(Value::as_seq)
+            .and_then(|a| a.iter().find(|x| x.str_at(&["name"]) == Some(&key.name)))
+            .cloned()
+            .unwrap_or_default();
+        let mut layers = Vec::new();
+        for rule in artifact
+            .get("copy")
+            .and_then(Value::as_seq)
+            .into_iter()
+            .flatten()
+        {
+            let from = rule.str_at(&["from"]).unwrap_or("");
+            let to = rule.str_at(&["to"]).unwrap_or("");
+            let Some((alias, rest)) = from.strip_prefix('@').and_then(|f| f.split_once('/')) else {
+                return Resolution::Unresolved(format!("copy rule from {from:?} is not supported"));
+            };
+            let Some(dir) = rest.strip_suffix("**").map(|d| d.trim_end_matches('/')) else {
+                return Resolution::Unresolved(format!(
+                    "copy rule from {from:?} is not supported (only @alias/dir/**)"
+                ));
+            };
+            let Some(dest) = to.strip_prefix("@artifact/") else {
+                return Resolution::Unresolved(format!("copy rule to {to:?} is not supported"));
+            };
+            let Some(src_key) = aliases.get(alias).cloned() else {
+                return Resolution::Unresolved(format!("copy rule names unknown source @{alias}"));
+            };
+            let src_mount = match self.resolve(&src_key) {
+                Resolution::Mounted(p) => p,
+                Resolution::Unresolved(why) | Resolution::Pending(why) => {
+                    return Resolution::Unresolved(format!("source @{alias}: {why}"))
+                }
+            };
+            let Some(base) = self
+                .afs
+                .mounts
+                .iter()
+                .find(|m| m.root == src_mount)
+                .and_then(|m| m.layers.first())
+                .cloned()
+            else {
+                return Resolution::Unresolved(format!("source @{alias} is not a plain source"));
+            };
+            layers.push(Layer {
+                dest: PathBuf::from(dest.trim_end_matches('/')),
+                src: secure_join(&base.src, dir),
+                src_root: base.src_root.clone(),
+                ignore: base.ignore.clone(),
+            });
+        }
+        let root = PathBuf::from(VIRTUAL_ROOT)
+            .join(&key.kind)
+            .join(&key.namespace)
+            .join(&key.name);
+        self.afs.mounts.push(Mount {
+            root: root.clone(),
+            layers,
+        });
+        self.mounts.insert(key.clone(), root.clone());
+        Resolution::Mounted(root)
+    }
+
+    /// A path for people: relative to the repository when inside it.
+    fn display(&self, vpath: &Path) -> String {
+        let vpath = clean_path(vpath);
+        let real = self
+            .afs
+            .mounts
+            .iter()
+            .filter(|m| vpath.starts_with(&m.root))
+            .max_by_key(|m| m.root.components().count())
+            .and_then(|m| {
+                let rel = vpath.strip_prefix(&m.root).ok()?;
+                let l = m
+                    .layers
+                    .iter()
+                    .filter(|l| rel.starts_with(&l.dest))
+                    .max_by_key(|l| l.dest.components().count())?;
+                Some(l.src.join(rel.strip_prefix(&l.dest).ok()?))
+            })
+            .unwrap_or(vpath);
+        match real.strip_prefix(&self.repo_root) {
+            Ok(r) => r.display().to_string(),
+            Err(_) => real.display().to_string(),
+        }
+    }
+
+    /// Builds Kustomization `i`; returns the reason when its source is still pending.
+    fn process(&mut self, i: usize) -> Option<String> {
+        let ks = self.renders.get(i)?.spec.clone();
+        let file = self.renders.get(i)?.file.clone();
+        if self.no_cross_ns && ks.source_ref.namespace != ks.namespace {
+            let msg = format!(
+                "can't access '{}', cross-namespace references have been blocked",
+                ks.source_ref
+            );
+            self.fail(i, &ks, &file, "spec.sourceRef.namespace", &msg);
+            return None;
+        }
+        let root = match self.resolve(&ks.source_ref) {
+            Resolution::Mounted(p) => p,
+            Resolution::Unresolved(why) => {
+                if let Some(r) = self.renders.get_mut(i) {
+                    r.status = Status::UnresolvedSource(why);
+                }
+                return None;
+            }
+            Resolution::Pending(why) => return Some(why),
+        };
+        let dir = secure_join(&root, ks.path.as_deref().unwrap_or(""));
+        if !self.afs.is_dir(&dir) {
+            let msg = format!(
+                "kustomization path not found: {}",
+                ks.path.as_deref().unwrap_or("./")
+            );
+            self.fail(i, &ks, &file, "spec.path", &msg);
+            return None;
+        }
+        let plain = BuildFs {
+            base: &self.afs,
+            root: root.clone(),
+            overlay: None,
+        };
+        let prepared = match prepare(&plain, &dir, &ks.spec()) {
+            Ok(p) => p,
+            Err(e) => {
+                self.fail(i, &ks, &file, "spec", &e);
+                return None;
+            }
+        };
+        let bfs = BuildFs {
+            base: &self.afs,
+            root: root.clone(),
+            overlay: prepared.overlay.clone(),
+        };
+        let built = match self.kustomizer.build(&bfs, &dir) {
+            Ok(b) => b,
+            Err(e) => {
+                let msg = e.to_string();
+                self.fail(i, &ks, &file, "spec.path", &msg);
+                return None;
+            }
+        };
+        let mut objects = Vec::with_capacity(built.len());
+        for res in built.iter() {
+            let f = match res.origin() {
+                Some(o) => self.display(&dir.join(o.configured_in.as_deref().unwrap_or(&o.path))),
+                None => self.display(&dir),
+            };
+            objects.push(AppliedObject {
+                object: res.value().clone(),
+                file: f,
+            });
+        }
+        // §2.1 step 5: identity, then substitution.
+        for o in &objects {
+            let v = &o.object;
+            for (field, val) in [
+                ("apiVersion", v.str_at(&["apiVersion"])),
+                ("kind", v.str_at(&["kind"])),
+                ("metadata.name", v.str_at(&["metadata", "name"])),
+            ] {
+                if val.unwrap_or("").is_empty() {
+                    let msg = format!("an object from {} has no {field}", o.file);
+                    self.fail(i, &ks, &file, "spec.path", &msg);
+                    return None;
+                }
+            }
+        }
+        if let Some(pb) = &ks.post_build {
+            let lookup = |kind: &str, ns: &str, name: &str| self.find_object(kind, ns, name);
+            let vars = match varsub::variables(pb, &ks.namespace, &lookup) {
+                Ok(v) => v,
+                Err(e) => {
+                    self.fail(i, &ks, &file, "spec.postBuild.substituteFrom", &e);
+                    return None;
+                }
+            };
+            for o in &mut objects {
+                match varsub::substitute(&o.object, &vars, pb.always, self.strict) {
+                    Ok(Some(v)) => o.object = v,
+                    Ok(None) => {}
+                    Err(e) => {
+                        let msg = format!("{} ({}): {e}", object_id(&o.object), o.file);
+                        let err = Error::Substitution {
+                            kustomization: ks.id(),
+                            file: file.clone(),
+                            message: msg,
+                        };
+                        self.fail_with(i, &ks, &file, err.to_string());
+                        return None;
+                    }
+                }
+            }
+        }
+        let mut output = String::new();
+        for (n, o) in objects.iter().enumerate() {
+            if n > 0 {
+                output.push_str("---\n");
+            }
+            if let Err(e) = krust_yaml::write_yaml(&mut output, &o.object) {
+                let msg = format!("printing {}: {e}", object_id(&o.object));
+                self.fail(i, &ks, &file, "spec.path", &msg);
+                return None;
+            }
+        }
+        // Nested Flux Kustomizations, in output order.
+        let id = ks.id();
+        let mut seen: HashSet<String> = self.renders.iter().map(|r| r.spec.id()).collect();
+        let mut discovered = Vec::new();
+        for o in &objects {
+            if !is_flux_kustomization(&o.object) {
+                continue;
+            }
+            match FluxKustomization::from_value(&o.object, &o.file) {
+                Ok(child) => {
+                    if !seen.insert(child.id()) {
+                        self.findings.push(Finding {
+                            rule: "DUPLICATE".into(),
+                            severity: Severity::Error,
+                            object: format!("Kustomization/{}", child.id()),
+                            file: o.file.clone(),
+                            message: "applied by more than one Kustomization".into(),
+                            fix: "keep one definition".into(),
+                        });
+                        continue;
+                    }
+                    discovered.push(KustomizationRender {
+                        spec: child,
+                        defined_in: id.clone(),
+                        file: o.file.clone(),
+                        status: Status::Built,
+                        kustomization_file: None,
+                        objects: Vec::new(),
+                        output: String::new(),
+                    });
+                }
+                Err(e) => self.findings.push(Finding {
+                    rule: "INVALID".into(),
+                    severity: Severity::Error,
+                    object: object_id(&o.object),
+                    file: o.file.clone(),
+                    message: e.to_string(),
+                    fix: "correct the field".into(),
+                }),
+            }
+        }
+        if let Some(r) = self.renders.get_mut(i) {
+            r.status = Status::Built;
+            r.kustomization_file = Some(prepared.file);
+            r.objects = objects;
+            r.output = output;
+        }
+        for d in discovered {
+            self.renders.push(d);
+        }
+        None
+    }
+
+    fn fail(&mut self, i: usize, ks: &FluxKustomization, file: &str, field: &str, msg: &str) {
+        let text = format!(
+            "Kustomization {} (defined in {file}): field {field}: {msg}",
+            ks.id()
+        );
+        self.fail_with(i, ks, file, text);
+    }
+
+    fn fail_with(&mut self, i: usize, ks: &FluxKustomization, file: &str, text: String) {
+        self.findings.push(Finding {
+            rule: "BUILD".into(),
+            severity: Severity::Error,
+            object: format!("Kustomization/{}", ks.id()),
+            file: file.to_string(),
+            message: text.clone(),
+            fix: "fix the Kustomization or the files it builds".into(),
+        });
+        if let Some(r) = self.renders.get_mut(i) {
+            r.status = Status::Failed(text);
+        }
+    }
+}
+
+/// `Kind/namespace/name` (namespace empty for cluster-scoped objects).
+pub(crate) fn object_id(v: &Value) -> String {
+    format!(
+        "{}/{}/{}",
+        v.str_at(&["kind"]).unwrap_or(""),
+        v.str_at(&["metadata", "namespace"]).unwrap_or(""),
+        v.str_at(&["metadata", "name"]).unwrap_or("")
+    )
+}

@@ -1,0 +1,268 @@
+//! The artifact's exclusion rules (flux-semantics §2.1 step 1): gitignore patterns from
+//! every `.sourceignore` in the tree plus `spec.ignore`, matched as go-git's `gitignore`
+//! package does (fluxcd/pkg `sourceignore/sourceignore.go`); the defaults apply only when
+//! no pattern exists at all (§5-A9).
+
+use std::path::Path;
+
+use krust_kustomize::FileSystem;
+
+const VCS: &[&str] = &[".git/", ".gitignore", ".gitmodules", ".gitattributes"];
+const DEFAULTS: &[&str] = &[
+    "*.jpg",
+    "*.jpeg",
+    "*.gif",
+    "*.png",
+    "*.wmv",
+    "*.flv",
+    "*.tar.gz",
+    "*.zip",
+    ".github/",
+    ".circleci/",
+    ".travis.yml",
+    ".gitlab-ci.yml",
+    "appveyor.yml",
+    ".drone.yml",
+    "cloudbuild.yaml",
+    "codeship-services.yml",
+    "codeship-steps.yml",
+    "**/.goreleaser.yml",
+    "**/.sops.yaml",
+    "**/.flux.yaml",
+];
+
+/// One gitignore pattern (go-git `gitignore.pattern`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Pattern {
+    domain: Vec<String>,
+    inclusion: bool,
+    dir_only: bool,
+    is_glob: bool,
+    parts: Vec<String>,
+}
+
+impl Pattern {
+    fn parse(line: &str, domain: &[String]) -> Option<Pattern> {
+        if line.starts_with('#') || line.trim().is_empty() {
+            return None;
+        }
+        let mut p = line;
+        let inclusion = if let Some(rest) = p.strip_prefix('!') {
+            p = rest;
+            true
+        } else {
+            false
+        };
+        if !p.ends_with("\\ ") {
+            p = p.trim_end_matches(' ');
+        }
+        let dir_only = if let Some(rest) = p.strip_suffix('/') {
+            p = rest;
+            true
+        } else {
+            false
+        };
+        Some(Pattern {
+            domain: domain.to_vec(),
+            inclusion,
+            dir_only,
+            is_glob: p.contains('/'),
+            parts: p.split('/').map(str::to_string).collect(),
+        })
+    }
+
+    /// `Some(true)`: excluded, `Some(false)`: included, `None`: no match.
+    fn matches(&self, path: &[&str], is_dir: bool) -> Option<bool> {
+        if path.len() <= self.domain.len() {
+            return None;
+        }
+        if self.domain.iter().zip(path).any(|(d, p)| d != p) {
+            return None;
+        }
+        let rest = path.get(self.domain.len()..).unwrap_or_default();
+        let hit = if self.is_glob {
+            self.glob_match(rest, is_dir)
+        } else {
+            self.simple_match(rest, is_dir)
+        };
+        hit.then_some(!self.inclusion)
+    }
+
+    fn simple_match(&self, path: &[&str], is_dir: bool) -> bool {
+        let Some(pat) = self.parts.first() else {
+            return false;
+        };
+        for (i, name) in path.iter().enumerate() {
+            match file_match(pat, name) {
+                None => return false,
+                Some(false) => continue,
+                Some(true) => {}
+            }
+            if self.dir_only && !is_dir && i + 1 == path.len() {
+                return false;
+            }
+            return true;
+        }
+        false
+    }
+
+    fn glob_match(&self, path: &[&str], is_dir: bool) -> bool {
+        let mut path = path;
+        let mut matched = false;
+        let mut can_traverse = false;
+        for (i, pat) in self.parts.iter().enumerate() {
+            if pat.is_empty() {
+                can_traverse = false;
+                continue;
+            }
+            if pat == "**" {
+                if i + 1 == self.parts.len() {
+                    break;
+                }
+                can_traverse = true;
+                continue;
+            }
+            if pat.contains("**") {
+                return false;
+            }
+            let Some((first, _)) = path.split_first() else {
+                return false;
+            };
+            if can_traverse {
+                can_traverse = false;
+                while let Some((e, rest)) = path.split_first() {
+                    path = rest;
+                    match file_match(pat, e) {
+                        None => return false,
+                        Some(true) => {
+                            matched = true;
+                            break;
+                        }
+                        Some(false) if path.is_empty() => matched = false,
+                        Some(false) => {}
+                    }
+                }
+            } else {
+                if file_match(pat, first) != Some(true) {
+                    return false;
+                }
+                matched = true;
+                path = path.get(1..).unwrap_or_default();
+            }
+        }
+        if matched && self.dir_only && !is_dir && path.is_empty() {
+            matched = false;
+        }
+        matched
+    }
+}
+
+/// Go `filepath.Match` on one name; `None` for a bad pattern.
+fn file_match(pattern: &str, name: &str) -> Option<bool> {
+    crate::envsubst::glob_match(pattern, name)
+}
+
+/// The exclusion rules of one source artifact.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IgnoreRules {
+    patterns: Vec<Pattern>,
+}
+
+impl IgnoreRules {
+    /// The rules of the source tree at `root`: its `.sourceignore` files plus `extra`
+    /// (`spec.ignore`, one pattern per line), or the defaults when there is none.
+    pub fn load(fs: &dyn FileSystem, root: &Path, extra: &str) -> IgnoreRules {
+        let mut found = Vec::new();
+        collect_sourceignore(fs, root, &mut Vec::new(), &mut found, 0);
+        for line in extra.lines() {
+            found.extend(Pattern::parse(line, &[]));
+        }
+        let mut patterns: Vec<Pattern> =
+            VCS.iter().filter_map(|p| Pattern::parse(p, &[])).collect();
+        if found.is_empty() {
+            patterns.extend(DEFAULTS.iter().filter_map(|p| Pattern::parse(p, &[])));
+        }
+        patterns.extend(found);
+        IgnoreRules { patterns }
+    }
+
+    /// Whether the path (components relative to the source root) is left out of the artifact.
+    pub fn is_excluded(&self, rel: &[&str], is_dir: bool) -> bool {
+        self.patterns
+            .iter()
+            .rev()
+            .find_map(|p| p.matches(rel, is_dir))
+            .unwrap_or(false)
+    }
+}
+
+fn collect_sourceignore(
+    fs: &dyn FileSystem,
+    dir: &Path,
+    domain: &mut Vec<String>,
+    out: &mut Vec<Pattern>,
+    depth: usize,
+) {
+    if depth > 64 {
+        return;
+    }
+    let file = dir.join(".sourceignore");
+    if let Ok(bytes) = fs.read_file(&file) {
+        for line in String::from_utf8_lossy(&bytes).lines() {
+            out.extend(Pattern::parse(line, domain));
+        }
+    }
+    let Ok(entries) = fs.read_dir(dir) else {
+        return;
+    };
+    for e in entries {
+        if !fs.is_dir(&e) {
+            continue;
+        }
+        let Some(name) = e.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+            continue;
+        };
+        if name == ".git" {
+            continue;
+        }
+        domain.push(name);
+        collect_sourceignore(fs, &e, domain, out, depth + 1);
+        domain.pop();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use krust_kustomize::MemFs;
+
+    #[test]
+    fn defaults_apply_only_without_patterns() {
+        let fs = MemFs::from_files([("r/a.yaml", "")]);
+        let r = IgnoreRules::load(&fs, Path::new("/r"), "");
+        assert!(r.is_excluded(&[".github", "workflows", "x.yaml"], false));
+        assert!(r.is_excluded(&["img.png"], false));
+        let r = IgnoreRules::load(&fs, Path::new("/r"), "docs/\n");
+        assert!(!r.is_excluded(&[".github", "workflows", "x.yaml"], false));
+        assert!(r.is_excluded(&[".git", "config"], false));
+        assert!(r.is_excluded(&["docs", "a.yaml"], false));
+    }
+
+    #[test]
+    fn negation_and_anchors() {
+        let fs = MemFs::from_files([("r/.sourceignore", "/*\n!/apps/\n!/clusters/\n")]);
+        let r = IgnoreRules::load(&fs, Path::new("/r"), "");
+        assert!(r.is_excluded(&["README.md"], false));
+        assert!(r.is_excluded(&["scripts", "x.yaml"], false));
+        assert!(!r.is_excluded(&["apps", "base", "x.yaml"], false));
+        assert!(!r.is_excluded(&["clusters"], true));
+    }
+
+    #[test]
+    fn nested_sourceignore_is_scoped() {
+        let fs = MemFs::from_files([("r/sub/.sourceignore", "*.yaml\n"), ("r/a.yaml", "")]);
+        let r = IgnoreRules::load(&fs, Path::new("/r"), "");
+        assert!(r.is_excluded(&["sub", "x.yaml"], false));
+        assert!(!r.is_excluded(&["a.yaml"], false));
+    }
+}
