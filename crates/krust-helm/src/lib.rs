@@ -71,6 +71,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 mod chart;
+pub mod coalesce;
 mod compose;
 mod error;
 mod graph;

@@ -1,0 +1,3 @@
+{{- define "lib.extra" -}}
+lib.example.com/from: {{ .Chart.Name }}
+{{- end -}}
