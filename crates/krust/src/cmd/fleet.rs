@@ -1,8 +1,0 @@
-//! `krust fleet` (work in progress).
-
-#[derive(Debug, clap::Args)]
-pub struct Args {}
-
-pub fn run(_args: Args) -> anyhow::Result<std::process::ExitCode> {
-    anyhow::bail!("krust fleet is not implemented yet")
-}
