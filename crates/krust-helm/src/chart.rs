@@ -47,15 +47,57 @@ pub fn local_chart(hr: &HelmRelease, sources: &impl SourceDirs) -> Option<LocalC
     })
 }
 
-/// [`compose_values`], then, for a local chart, the chart defaults and Helm's coalescing.
+/// How krust-helm reads chart files: it never touches a file system itself.
+pub trait ChartFiles {
+    /// The bytes of the file at `path`; an error of kind `NotFound` when there is none.
+    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>>;
+    /// Whether `path` is a regular file.
+    fn is_file(&self, path: &Path) -> bool;
+    /// Whether `path`, with symlinks resolved, stays inside `root` (true when unknown).
+    fn inside_root(&self, root: &Path, path: &Path) -> bool;
+}
+
+/// [`ChartFiles`] on the local disk, for the callers of [`compose_with_chart`] and
+/// [`chart_defaults`]. Library code should pass its own file system to
+/// [`compose_with_chart_files`] instead.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DiskChartFiles;
+
+impl ChartFiles for DiskChartFiles {
+    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+        std::fs::read(path)
+    }
+    fn is_file(&self, path: &Path) -> bool {
+        path.is_file()
+    }
+    fn inside_root(&self, root: &Path, path: &Path) -> bool {
+        match (root.canonicalize(), path.canonicalize()) {
+            (Ok(r), Ok(p)) => p.starts_with(r),
+            _ => true,
+        }
+    }
+}
+
+/// [`compose_values`], then, for a local chart, the chart defaults and Helm's coalescing
+/// (chart files read from the disk).
 pub fn compose_with_chart(
     hr: &HelmRelease,
     lookup: &impl Lookup,
     chart: Option<&LocalChart>,
 ) -> Result<ComposedValues, ValuesError> {
+    compose_with_chart_files(hr, lookup, chart, &DiskChartFiles)
+}
+
+/// [`compose_with_chart`] reading the chart's files through `files`.
+pub fn compose_with_chart_files(
+    hr: &HelmRelease,
+    lookup: &impl Lookup,
+    chart: Option<&LocalChart>,
+    files: &impl ChartFiles,
+) -> Result<ComposedValues, ValuesError> {
     let mut composed = compose_values(hr, lookup)?;
     if let Some(chart) = chart {
-        let (defaults, values_files) = chart_defaults(hr, chart)?;
+        let (defaults, values_files) = chart_defaults_files(hr, chart, files)?;
         composed.coalesced = Some(coalesce(&composed.user, &defaults));
         composed.source = ValuesSource::LocalChart {
             chart_dir: chart.chart_dir(),
@@ -73,6 +115,15 @@ pub fn chart_defaults(
     hr: &HelmRelease,
     chart: &LocalChart,
 ) -> Result<(Value, Vec<String>), ValuesError> {
+    chart_defaults_files(hr, chart, &DiskChartFiles)
+}
+
+/// [`chart_defaults`] reading the files through `fs`.
+pub fn chart_defaults_files(
+    hr: &HelmRelease,
+    chart: &LocalChart,
+    fs: &impl ChartFiles,
+) -> Result<(Value, Vec<String>), ValuesError> {
     let err = |message: String| ValuesError::Chart {
         release: hr.id(),
         message,
@@ -86,13 +137,13 @@ pub fn chart_defaults(
     };
     if files.is_empty() {
         let path = chart.chart_dir().join("values.yaml");
-        if !inside_root(&chart.artifact_root, &path) {
+        if !fs.inside_root(&chart.artifact_root, &path) {
             return Err(err(format!(
                 "{}: leaves the source artifact root",
                 path.display()
             )));
         }
-        return match std::fs::read(&path) {
+        return match fs.read(&path) {
             Ok(bytes) => {
                 let v = read_values(&bytes).map_err(|e| err(format!("{}: {e}", path.display())))?;
                 Ok((v, Vec::new()))
@@ -110,16 +161,20 @@ pub fn chart_defaults(
             .strip_prefix(&chart.artifact_root)
             .map(|r| format!("/{}", r.display()))
             .unwrap_or_default();
-        match std::fs::metadata(&path) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && ignore_missing => continue,
-            Ok(m) if m.is_file() && inside_root(&chart.artifact_root, &path) => {}
+        let is_file = fs.is_file(&path);
+        match fs.read(&path) {
+            Err(e) if !is_file && e.kind() == std::io::ErrorKind::NotFound && ignore_missing => {
+                continue
+            }
+            _ if is_file && fs.inside_root(&chart.artifact_root, &path) => {}
             _ => {
                 return Err(err(format!(
                     "no values file found at path '{rel}' (reference '{p}')"
                 )))
             }
         }
-        let bytes = std::fs::read(&path)
+        let bytes = fs
+            .read(&path)
             .map_err(|e| err(format!("could not read values from file '{p}': {e}")))?;
         let v = read_values(&bytes)
             .map_err(|e| err(format!("unmarshaling values from '{p}' failed: {e}")))?;
@@ -127,15 +182,6 @@ pub fn chart_defaults(
         used.push(p.clone());
     }
     Ok((merged, used))
-}
-
-/// Whether `path`, with symlinks resolved, stays inside `root` (a missing path is
-/// judged lexically, it was secure-joined already).
-fn inside_root(root: &Path, path: &Path) -> bool {
-    match (root.canonicalize(), path.canonicalize()) {
-        (Ok(r), Ok(p)) => p.starts_with(r),
-        _ => true,
-    }
 }
 
 /// `BuildOptions.GetValuesFiles`: a list that is exactly `[values.yaml]` means "the chart's
