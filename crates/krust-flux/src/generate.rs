@@ -365,6 +365,44 @@ pub(crate) fn prepare(fs: &dyn FileSystem, dir: &Path, spec: &Value) -> Result<P
     Ok(Prepared { file, overlay })
 }
 
+/// Remote entries of `resources`, `components` and `bases` in the kustomization of `dir`
+/// and every local kustomization it includes: `(kustomization file, entry)`.
+pub(crate) fn remote_entries(fs: &dyn FileSystem, dir: &Path) -> Vec<(PathBuf, String)> {
+    let mut out = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut stack = vec![(dir.to_path_buf(), 0usize)];
+    while let Some((d, depth)) = stack.pop() {
+        if depth > 64 || !seen.insert(d.clone()) {
+            continue;
+        }
+        let Some(file) = find(fs, &d) else { continue };
+        let Ok(bytes) = fs.read_file(&file) else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        let Ok(docs) = krust_yaml::parse_stream(&text, "k", Typing::Yaml11) else {
+            continue;
+        };
+        let Some(doc) = docs.into_iter().next() else {
+            continue;
+        };
+        for field in ["resources", "components", "bases"] {
+            for e in seq_of(&doc, field) {
+                let Some(e) = e.as_str() else { continue };
+                if !is_local_relative(e) || e.contains("://") {
+                    out.push((file.clone(), e.to_string()));
+                    continue;
+                }
+                let sub = krust_kustomize::clean_path(&d.join(e));
+                if fs.is_dir(&sub) {
+                    stack.push((sub, depth + 1));
+                }
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -58,6 +58,7 @@ pub mod envsubst;
 mod error;
 mod generate;
 mod helm;
+mod kyverno;
 mod model;
 mod plan;
 mod render;
@@ -67,6 +68,7 @@ mod varsub;
 mod view;
 
 pub use bootstrap::CONTROLLERS;
+pub use checks::PLATFORM_NAMESPACE;
 pub use error::Error;
 pub use generate::KustomizationFile;
 pub use model::{

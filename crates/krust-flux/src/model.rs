@@ -31,6 +31,10 @@ pub struct ClusterOptions {
     /// Strict post-build substitution (the `StrictPostBuildSubstitutions` gate, on by
     /// default since kustomize-controller v1.9.0).
     pub strict_substitution: bool,
+    /// Kyverno-style pattern (`*`, `?`, `|`) tenant GitRepository URLs must match (T7).
+    /// `None`: the pattern of a Kyverno policy on `GitRepository` `spec.url` in the
+    /// cluster, if there is one.
+    pub git_url_pattern: Option<String>,
 }
 
 impl ClusterOptions {
@@ -41,6 +45,7 @@ impl ClusterOptions {
             sources: Vec::new(),
             root_ignore: String::new(),
             strict_substitution: true,
+            git_url_pattern: None,
         }
     }
 }
@@ -93,6 +98,9 @@ pub struct KustomizationRender {
     pub objects: Vec<AppliedObject>,
     /// The build output (§2.1 step 6), multi-document YAML.
     pub output: String,
+    /// Remote `resources`/`components` entries of the kustomizations it builds:
+    /// `(file, entry)` (tenant Kustomizations only).
+    pub remote_entries: Vec<(String, String)>,
 }
 
 impl KustomizationRender {

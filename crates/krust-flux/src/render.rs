@@ -129,6 +129,7 @@ pub fn render_cluster(
         kustomization_file: None,
         objects: Vec::new(),
         output: String::new(),
+        remote_entries: Vec::new(),
     });
     let mut queue: VecDeque<usize> = VecDeque::from([0]);
     loop {
@@ -198,7 +199,7 @@ pub fn render_cluster(
     let (waves, graph_findings) = plan::plan(&render.kustomizations);
     render.plan = waves;
     render.findings.extend(graph_findings);
-    let more = checks::run(&render);
+    let more = checks::run(&render, opts.git_url_pattern.as_deref());
     render.findings.extend(more);
     Ok(render)
 }
@@ -456,6 +457,16 @@ impl State<'_> {
             root: root.clone(),
             overlay: prepared.overlay.clone(),
         };
+        if ks.namespace != crate::checks::PLATFORM_NAMESPACE {
+            let remote = crate::generate::remote_entries(&bfs, &dir);
+            let shown: Vec<(String, String)> = remote
+                .into_iter()
+                .map(|(f, e)| (self.display(&f), e))
+                .collect();
+            if let Some(r) = self.renders.get_mut(i) {
+                r.remote_entries = shown;
+            }
+        }
         let built = match self.kustomizer.build(&bfs, &dir) {
             Ok(b) => b,
             Err(e) => {
@@ -556,6 +567,7 @@ impl State<'_> {
                         kustomization_file: None,
                         objects: Vec::new(),
                         output: String::new(),
+                        remote_entries: Vec::new(),
                     });
                 }
                 Err(e) => self.findings.push(Finding {
