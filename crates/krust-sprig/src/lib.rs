@@ -1,3 +1,109 @@
-//! krust-sprig: the sprig v3 function library for krust-template (work in progress).
+//! krust-sprig: the [sprig v3.3](https://masterminds.github.io/sprig/) function
+//! library, as Helm's engine exposes it, for krust-template.
+//!
+//! [`func_map`] returns every function of `sprig.TxtFuncMap()` with Go's
+//! parameter types (so the template executor converts and rejects arguments
+//! as Go's reflection does), Go's result types (`[]string`, `[]int`,
+//! `map[string]string`, `int64`, `float64`, `time.Time`,
+//! `*semver.Version`) and Go's error texts. Helm removes `env` and
+//! `expandenv` and overrides a few (`toJson`, `fromJson`, ...) itself.
+//!
+//! ```
+//! let funcs = krust_sprig::func_map();
+//! assert!(funcs.contains_key("semverCompare"));
+//! assert!(funcs.contains_key("mergeOverwrite"));
+//! ```
+//!
+//! # Limitations
+//! - `keys`, `values` and `omit` return key order; Go's map order is random
+//!   (charts sort with `sortAlpha` anyway).
+//! - `Local` time is UTC; `dateInZone` reads the system zoneinfo files and
+//!   ignores their POSIX footer (dates past 2037).
+//! - `getHostByName` never resolves (krust renders offline): it fails with
+//!   a clear error.
+//! - Strings are UTF-8: where Go would cut a multi-byte rune (`trunc`,
+//!   `substr`, `wrap` count bytes), the cut rune becomes U+FFFD.
 
 #![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod conv;
+pub mod gostr;
+pub mod gotime;
+pub mod json;
+pub mod maps;
+pub mod mergo;
+pub mod objects;
+pub mod semver;
+mod tz;
+
+mod certs;
+pub mod encoding;
+
+mod fns_crypto;
+mod fns_data;
+mod fns_dates;
+mod fns_defaults;
+mod fns_lists;
+mod fns_misc;
+mod fns_numeric;
+mod fns_regex;
+mod fns_strings;
+
+use krust_template::{Func, FuncError, FuncMap, Signature, Type, Value};
+
+/// Registers functions into a [`FuncMap`] with terse signatures.
+pub(crate) struct Reg<'a>(&'a mut FuncMap);
+
+impl Reg<'_> {
+    /// A function with fixed parameters.
+    pub(crate) fn f<F>(&mut self, name: &str, params: &[Type], body: F)
+    where
+        F: Fn(&[Value]) -> Result<Value, FuncError> + Send + Sync + 'static,
+    {
+        self.0.insert(
+            name.to_string(),
+            Func::new(Signature::new(params), move |a, _| body(a)),
+        );
+    }
+
+    /// A function with fixed parameters and a `...variadic` tail.
+    pub(crate) fn v<F>(&mut self, name: &str, params: &[Type], variadic: Type, body: F)
+    where
+        F: Fn(&[Value]) -> Result<Value, FuncError> + Send + Sync + 'static,
+    {
+        self.0.insert(
+            name.to_string(),
+            Func::new(Signature::variadic(params, variadic), move |a, _| body(a)),
+        );
+    }
+
+    /// Registers `alias` as the same function as `name`.
+    pub(crate) fn alias(&mut self, alias: &str, name: &str) {
+        if let Some(f) = self.0.get(name).cloned() {
+            self.0.insert(alias.to_string(), f);
+        }
+    }
+}
+
+/// Every function of sprig v3.3's `TxtFuncMap()` (including `env` and
+/// `expandenv`, which Helm deletes).
+pub fn func_map() -> FuncMap {
+    let mut m = FuncMap::new();
+    register(&mut m);
+    m
+}
+
+/// Adds every sprig function to `m`, replacing functions of the same name.
+pub fn register(m: &mut FuncMap) {
+    let mut r = Reg(m);
+    fns_strings::register(&mut r);
+    fns_numeric::register(&mut r);
+    fns_defaults::register(&mut r);
+    fns_lists::register(&mut r);
+    fns_data::register(&mut r);
+    fns_regex::register(&mut r);
+    fns_dates::register(&mut r);
+    fns_crypto::register(&mut r);
+    fns_misc::register(&mut r);
+}

@@ -1,0 +1,322 @@
+//! sprig's regex.go over Go's RE2 syntax. The `regex` crate implements the
+//! same syntax and leftmost-first semantics; the differences that matter
+//! are bridged by [`translate`]: Go's `\d \w \s \b` are ASCII-only (Rust's
+//! are Unicode) and Go has `\Q...\E` literals. Replacement templates
+//! (`$1`, `${name}`, `$$`) mean the same in both.
+
+use std::sync::{Arc, Mutex};
+
+use krust_template::{FuncError, Type, Value};
+use regex::Regex;
+
+use crate::conv::{arg_int, arg_str, err};
+use crate::Reg;
+
+use Type::{Int, String as S};
+
+/// Rewrites a Go regexp into the `regex` crate's dialect with Go's meaning.
+pub fn translate(p: &str) -> String {
+    let mut out = String::with_capacity(p.len() + 8);
+    let mut chars = p.chars().peekable();
+    let mut in_class = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let Some(n) = chars.next() else {
+                    out.push('\\');
+                    break;
+                };
+                match n {
+                    'Q' => {
+                        let mut lit = String::new();
+                        while let Some(x) = chars.next() {
+                            if x == '\\' && chars.peek() == Some(&'E') {
+                                chars.next();
+                                break;
+                            }
+                            lit.push(x);
+                        }
+                        let q = regex::escape(&lit);
+                        if in_class {
+                            out.push_str(&lit.replace(['\\', ']', '[', '^', '-'], ""));
+                        } else {
+                            out.push_str(&q);
+                        }
+                    }
+                    'd' | 'w' | 's' if in_class => out.push_str(match n {
+                        'd' => "0-9",
+                        'w' => "0-9A-Za-z_",
+                        _ => r"\t\n\x0C\r ",
+                    }),
+                    'd' | 'D' | 'w' | 'W' | 's' | 'S' | 'b' | 'B' if !in_class => {
+                        out.push_str("(?-u:\\");
+                        out.push(n);
+                        out.push(')');
+                    }
+                    _ => {
+                        out.push('\\');
+                        out.push(n);
+                    }
+                }
+            }
+            '[' if !in_class => {
+                in_class = true;
+                out.push('[');
+                // A leading ^ and a leading ] are part of the class.
+                if chars.peek() == Some(&'^') {
+                    out.push('^');
+                    chars.next();
+                }
+                if chars.peek() == Some(&']') {
+                    out.push_str("\\]");
+                    chars.next();
+                }
+            }
+            '[' if in_class => {
+                // A POSIX class `[:alpha:]` inside a bracket.
+                if chars.peek() == Some(&':') {
+                    out.push('[');
+                    for x in chars.by_ref() {
+                        out.push(x);
+                        if x == ']' {
+                            break;
+                        }
+                    }
+                } else {
+                    out.push_str("\\[");
+                }
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(']');
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Go's `regexp.QuoteMeta`.
+pub fn quote_meta(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if "\\.+*?()|[]{}^$".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Go's wording of a compile error (`error parsing regexp: ...`).
+fn go_error(p: &str, e: &regex::Error) -> String {
+    let msg = e.to_string();
+    let last = msg
+        .lines()
+        .last()
+        .unwrap_or("")
+        .trim_start_matches("error: ");
+    let why = if last.contains("unclosed group") {
+        format!("missing closing ): `{p}`")
+    } else if last.contains("unclosed character class") {
+        let at = p.rfind('[').unwrap_or(0);
+        format!("missing closing ]: `{}`", &p[at..])
+    } else if last.contains("repetition operator missing expression") {
+        let op = p.chars().find(|c| "*+?{".contains(*c)).unwrap_or('*');
+        format!("missing argument to repetition operator: `{op}`")
+    } else if last.contains("unrecognized escape") {
+        let at = p.find('\\').unwrap_or(0);
+        format!(
+            "invalid escape sequence: `{}`",
+            p.get(at..at + 2).unwrap_or(p)
+        )
+    } else if last.contains("incomplete escape") {
+        "trailing backslash at end of expression: ``".to_string()
+    } else if last.contains("unopened group") {
+        format!("unexpected ): `{p}`")
+    } else {
+        last.to_string()
+    };
+    format!("error parsing regexp: {why}")
+}
+
+type Cache = Mutex<Vec<(String, Arc<Regex>)>>;
+
+/// Compiled patterns, most recent first: charts call the same regex for
+/// every item of a range.
+fn cache() -> &'static Cache {
+    static C: std::sync::OnceLock<Cache> = std::sync::OnceLock::new();
+    C.get_or_init(|| Mutex::new(Vec::new()))
+}
+
+/// Compiles a Go regexp; `Err` is Go's `regexp.Compile` message.
+pub fn compile(p: &str) -> Result<Arc<Regex>, String> {
+    if let Ok(c) = cache().lock() {
+        if let Some((_, r)) = c.iter().find(|(k, _)| k == p) {
+            return Ok(r.clone());
+        }
+    }
+    let r = Arc::new(Regex::new(&translate(p)).map_err(|e| go_error(p, &e))?);
+    if let Ok(mut c) = cache().lock() {
+        c.insert(0, (p.to_string(), r.clone()));
+        c.truncate(64);
+    }
+    Ok(r)
+}
+
+/// Compile for the panicking (non-`must`) variants: Go's `MustCompile` text.
+fn must_compile(p: &str) -> Result<Arc<Regex>, FuncError> {
+    compile(p).map_err(|e| err(format!("regexp: Compile(`{p}`): {e}")))
+}
+
+fn find_all(r: &Regex, s: &str, n: i64) -> Vec<String> {
+    let it = r.find_iter(s).map(|m| m.as_str().to_string());
+    if n < 0 {
+        it.collect()
+    } else {
+        it.take(n as usize).collect()
+    }
+}
+
+/// Go's `Regexp.Split`.
+fn split(r: &Regex, s: &str, n: i64) -> Vec<String> {
+    if n == 0 {
+        return Vec::new();
+    }
+    if !r.as_str().is_empty() && s.is_empty() {
+        return vec![String::new()];
+    }
+    let matches: Vec<(usize, usize)> = {
+        let it = r.find_iter(s).map(|m| (m.start(), m.end()));
+        if n < 0 {
+            it.collect()
+        } else {
+            it.take(n as usize).collect()
+        }
+    };
+    let mut out = Vec::new();
+    let (mut beg, mut end) = (0, 0);
+    for (a, b) in matches {
+        if n > 0 && out.len() as i64 == n - 1 {
+            break;
+        }
+        end = a;
+        if b != 0 {
+            out.push(s[beg..end].to_string());
+        }
+        beg = b;
+    }
+    if end != s.len() {
+        out.push(s[beg..].to_string());
+    }
+    out
+}
+
+fn strs(v: Vec<String>) -> Value {
+    if v.is_empty() {
+        // FindAllString returns a nil []string when nothing matches.
+        return Value::List(krust_template::List {
+            elem: Type::String,
+            items: Arc::new(Vec::new()),
+            nil: true,
+        });
+    }
+    Value::string_list(v)
+}
+
+pub(crate) fn register(r: &mut Reg<'_>) {
+    r.f("regexMatch", &[S, S], |a| {
+        Ok(Value::Bool(
+            compile(arg_str(a, 0)).is_ok_and(|re| re.is_match(arg_str(a, 1))),
+        ))
+    });
+    r.f("mustRegexMatch", &[S, S], |a| {
+        let re = compile(arg_str(a, 0)).map_err(err)?;
+        Ok(Value::Bool(re.is_match(arg_str(a, 1))))
+    });
+    r.f("regexFindAll", &[S, S, Int], |a| {
+        let re = must_compile(arg_str(a, 0))?;
+        Ok(strs(find_all(&re, arg_str(a, 1), arg_int(a, 2))))
+    });
+    r.f("mustRegexFindAll", &[S, S, Int], |a| {
+        let re = compile(arg_str(a, 0)).map_err(err)?;
+        Ok(strs(find_all(&re, arg_str(a, 1), arg_int(a, 2))))
+    });
+    r.f("regexFind", &[S, S], |a| {
+        let re = must_compile(arg_str(a, 0))?;
+        Ok(Value::str(
+            re.find(arg_str(a, 1)).map_or("", |m| m.as_str()),
+        ))
+    });
+    r.f("mustRegexFind", &[S, S], |a| {
+        let re = compile(arg_str(a, 0)).map_err(err)?;
+        Ok(Value::str(
+            re.find(arg_str(a, 1)).map_or("", |m| m.as_str()),
+        ))
+    });
+    r.f("regexReplaceAll", &[S, S, S], |a| {
+        let re = must_compile(arg_str(a, 0))?;
+        Ok(Value::str(
+            re.replace_all(arg_str(a, 1), arg_str(a, 2)).into_owned(),
+        ))
+    });
+    r.f("mustRegexReplaceAll", &[S, S, S], |a| {
+        let re = compile(arg_str(a, 0)).map_err(err)?;
+        Ok(Value::str(
+            re.replace_all(arg_str(a, 1), arg_str(a, 2)).into_owned(),
+        ))
+    });
+    r.f("regexReplaceAllLiteral", &[S, S, S], |a| {
+        let re = must_compile(arg_str(a, 0))?;
+        let lit = regex::NoExpand(arg_str(a, 2));
+        Ok(Value::str(re.replace_all(arg_str(a, 1), lit).into_owned()))
+    });
+    r.f("mustRegexReplaceAllLiteral", &[S, S, S], |a| {
+        let re = compile(arg_str(a, 0)).map_err(err)?;
+        let lit = regex::NoExpand(arg_str(a, 2));
+        Ok(Value::str(re.replace_all(arg_str(a, 1), lit).into_owned()))
+    });
+    r.f("regexSplit", &[S, S, Int], |a| {
+        let re = must_compile(arg_str(a, 0))?;
+        Ok(Value::string_list(split(&re, arg_str(a, 1), arg_int(a, 2))))
+    });
+    r.f("mustRegexSplit", &[S, S, Int], |a| {
+        let re = compile(arg_str(a, 0)).map_err(err)?;
+        Ok(Value::string_list(split(&re, arg_str(a, 1), arg_int(a, 2))))
+    });
+    r.f("regexQuoteMeta", &[S], |a| {
+        Ok(Value::str(quote_meta(arg_str(a, 0))))
+    });
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_classes_are_ascii() {
+        let re = compile(r"\d+").unwrap();
+        assert!(!re.is_match("٣"));
+        assert!(compile(r"[\d_]+").unwrap().is_match("1_2"));
+        assert_eq!(
+            compile("(").unwrap_err(),
+            "error parsing regexp: missing closing ): `(`"
+        );
+        assert_eq!(
+            must_compile("(").unwrap_err().message,
+            "regexp: Compile(`(`): error parsing regexp: missing closing ): `(`"
+        );
+        assert_eq!(quote_meta("1.2-3"), r"1\.2-3");
+    }
+
+    #[test]
+    fn split_like_go() {
+        let re = compile("z+").unwrap();
+        assert_eq!(split(&re, "pizza", -1), vec!["pi", "a"]);
+        assert_eq!(split(&re, "pizza", 1), vec!["pizza"]);
+        assert_eq!(split(&re, "", -1), vec![""]);
+        let re = compile("").unwrap();
+        assert_eq!(split(&re, "abc", -1), vec!["a", "b", "c"]);
+    }
+}

@@ -1,0 +1,487 @@
+//! Masterminds/semver v3.4 (the version sprig v3.3 links): versions in the
+//! "coerce" mode `NewVersion` uses by default, and constraints with the
+//! exact operator, wildcard, range and prerelease rules that
+//! `semverCompare` relies on. Charts use `semverCompare ">=1.21-0"
+//! .Capabilities.KubeVersion.Version` constantly, so every branch of
+//! Masterminds' checks is reproduced, including its quirks (a `>` with a
+//! dirty minor never matches the same major, `<=` ignores prereleases of a
+//! wildcard, ...).
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// A parsed semantic version (`*semver.Version` in Go).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Version {
+    /// Major number.
+    pub major: u64,
+    /// Minor number.
+    pub minor: u64,
+    /// Patch number.
+    pub patch: u64,
+    /// Prerelease, without the leading `-`.
+    pub pre: String,
+    /// Build metadata, without the leading `+`.
+    pub metadata: String,
+    /// The text the version was parsed from.
+    pub original: String,
+}
+
+const LOOSE: &str = r"v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?";
+const CV: &str = r"v?([0-9|x|X|\*]+)(\.[0-9|x|X|\*]+)?(\.[0-9|x|X|\*]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?";
+const OPS: &str = r"=||!=|>|<|>=|=>|<=|=<|~|~>|\^";
+
+// The patterns are constants; compiling them cannot fail (covered by tests).
+#[allow(clippy::expect_used)]
+fn re(p: String) -> Regex {
+    Regex::new(&p).expect("constant semver pattern")
+}
+
+static LOOSE_RE: LazyLock<Regex> = LazyLock::new(|| re(format!("^{LOOSE}$")));
+static CONSTRAINT_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(format!(
+        r"^[ \t\n\f\r]*({OPS})[ \t\n\f\r]*({CV})[ \t\n\f\r]*$"
+    ))
+});
+static RANGE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(format!(
+        r"[ \t\n\f\r]*({CV})[ \t\n\f\r]+-[ \t\n\f\r]+({CV})[ \t\n\f\r]*"
+    ))
+});
+static FIND_RE: LazyLock<Regex> = LazyLock::new(|| re(format!(r"({OPS})[ \t\n\f\r]*({CV})")));
+static VALID_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(format!(
+        r"^([ \t\n\f\r]*({OPS})[ \t\n\f\r]*({CV})[ \t\n\f\r]*)((?:[ \t\n\f\r]+|,[ \t\n\f\r]*)({OPS})[ \t\n\f\r]*({CV})[ \t\n\f\r]*)*$"
+    ))
+});
+
+const ALLOWED: &str = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-0123456789";
+
+fn only_digits(s: &str) -> bool {
+    s.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn validate_prerelease(p: &str) -> Result<(), String> {
+    for part in p.split('.') {
+        if part.is_empty() {
+            return Err("invalid prerelease string".into());
+        } else if only_digits(part) {
+            if part.len() > 1 && part.starts_with('0') {
+                return Err("version segment starts with 0".into());
+            }
+        } else if !part.chars().all(|c| ALLOWED.contains(c)) {
+            return Err("invalid prerelease string".into());
+        }
+    }
+    Ok(())
+}
+
+fn validate_metadata(m: &str) -> Result<(), String> {
+    for part in m.split('.') {
+        if part.is_empty() || !part.chars().all(|c| ALLOWED.contains(c)) {
+            return Err("invalid metadata string".into());
+        }
+    }
+    Ok(())
+}
+
+fn parse_segment(s: &str) -> Result<u64, String> {
+    s.parse::<u64>().map_err(|_| {
+        format!(
+            "error parsing version segment: strconv.ParseUint: parsing \"{s}\": value out of range"
+        )
+    })
+}
+
+impl Version {
+    /// `semver.NewVersion` (coercing: `v` prefix, missing minor/patch are 0).
+    pub fn parse(v: &str) -> Result<Version, String> {
+        let m = LOOSE_RE
+            .captures(v)
+            .ok_or_else(|| "invalid semantic version".to_string())?;
+        let get = |i: usize| m.get(i).map_or("", |x| x.as_str());
+        let major = parse_segment(get(1))?;
+        let minor = match get(2) {
+            "" => 0,
+            s => parse_segment(s.trim_start_matches('.'))?,
+        };
+        let patch = match get(3) {
+            "" => 0,
+            s => parse_segment(s.trim_start_matches('.'))?,
+        };
+        let pre = get(5).to_string();
+        let metadata = get(8).to_string();
+        if !pre.is_empty() {
+            validate_prerelease(&pre)?;
+        }
+        if !metadata.is_empty() {
+            validate_metadata(&metadata)?;
+        }
+        Ok(Version {
+            major,
+            minor,
+            patch,
+            pre,
+            metadata,
+            original: v.to_string(),
+        })
+    }
+
+    /// `Version.Compare`: -1, 0 or 1 (metadata ignored).
+    pub fn compare(&self, o: &Version) -> Ordering {
+        self.major
+            .cmp(&o.major)
+            .then(self.minor.cmp(&o.minor))
+            .then(self.patch.cmp(&o.patch))
+            .then_with(|| match (self.pre.is_empty(), o.pre.is_empty()) {
+                (true, true) => Ordering::Equal,
+                (true, false) => Ordering::Greater,
+                (false, true) => Ordering::Less,
+                (false, false) => compare_prerelease(&self.pre, &o.pre),
+            })
+    }
+}
+
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}.{}", self.major, self.minor, self.patch)?;
+        if !self.pre.is_empty() {
+            write!(f, "-{}", self.pre)?;
+        }
+        if !self.metadata.is_empty() {
+            write!(f, "+{}", self.metadata)?;
+        }
+        Ok(())
+    }
+}
+
+fn compare_prerelease(v: &str, o: &str) -> Ordering {
+    let s: Vec<&str> = v.split('.').collect();
+    let t: Vec<&str> = o.split('.').collect();
+    for i in 0..s.len().max(t.len()) {
+        let a = s.get(i).copied().unwrap_or("");
+        let b = t.get(i).copied().unwrap_or("");
+        let d = compare_pre_part(a, b);
+        if d != Ordering::Equal {
+            return d;
+        }
+    }
+    Ordering::Equal
+}
+
+fn compare_pre_part(s: &str, o: &str) -> Ordering {
+    if s == o {
+        return Ordering::Equal;
+    }
+    if s.is_empty() {
+        return Ordering::Less;
+    }
+    if o.is_empty() {
+        return Ordering::Greater;
+    }
+    match (s.parse::<u64>(), o.parse::<u64>()) {
+        (Err(_), Err(_)) => {
+            if s > o {
+                Ordering::Greater
+            } else {
+                Ordering::Less
+            }
+        }
+        // o is not a number: numbers sort before words.
+        (Ok(_), Err(_)) => Ordering::Less,
+        (Err(_), Ok(_)) => Ordering::Greater,
+        (Ok(a), Ok(b)) => {
+            if a > b {
+                Ordering::Greater
+            } else {
+                Ordering::Less
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Op {
+    TildeOrEqual,
+    NotEqual,
+    Greater,
+    Less,
+    GreaterEqual,
+    LessEqual,
+    Tilde,
+    Caret,
+}
+
+#[derive(Debug, Clone)]
+struct Constraint {
+    con: Version,
+    op: Op,
+    minor_dirty: bool,
+    patch_dirty: bool,
+    dirty: bool,
+}
+
+/// A parsed constraint set (`*semver.Constraints`): `||`-separated groups of
+/// `,`/space-separated constraints.
+#[derive(Debug, Clone)]
+pub struct Constraints {
+    groups: Vec<(Vec<Constraint>, bool)>,
+}
+
+fn is_x(s: &str) -> bool {
+    matches!(s, "x" | "*" | "X")
+}
+
+fn rewrite_range(i: &str) -> String {
+    let mut out = i.to_string();
+    for m in RANGE_RE.captures_iter(i) {
+        let (Some(all), Some(a), Some(b)) = (m.get(0), m.get(1), m.get(11)) else {
+            continue;
+        };
+        let t = format!(">= {}, <= {} ", a.as_str(), b.as_str());
+        out = out.replacen(all.as_str(), &t, 1);
+    }
+    out
+}
+
+fn parse_constraint(c: &str) -> Result<Constraint, String> {
+    if c.is_empty() {
+        return Ok(Constraint {
+            con: Version::parse("0.0.0")?,
+            op: Op::TildeOrEqual,
+            minor_dirty: false,
+            patch_dirty: false,
+            dirty: true,
+        });
+    }
+    let m = CONSTRAINT_RE
+        .captures(c)
+        .ok_or_else(|| format!("improper constraint: {c}"))?;
+    let get = |i: usize| m.get(i).map_or("", |x| x.as_str());
+    let op = match get(1) {
+        "" | "=" => Op::TildeOrEqual,
+        "!=" => Op::NotEqual,
+        ">" => Op::Greater,
+        "<" => Op::Less,
+        ">=" | "=>" => Op::GreaterEqual,
+        "<=" | "=<" => Op::LessEqual,
+        "~" | "~>" => Op::Tilde,
+        _ => Op::Caret,
+    };
+    let (m3, m4, m5, m6) = (get(3), get(4), get(5), get(6));
+    let (mut minor_dirty, mut patch_dirty, mut dirty) = (false, false, false);
+    let ver = if is_x(m3) || m3.is_empty() {
+        dirty = true;
+        format!("0.0.0{m6}")
+    } else if is_x(m4.trim_start_matches('.')) || m4.is_empty() {
+        minor_dirty = true;
+        dirty = true;
+        format!("{m3}.0.0{m6}")
+    } else if is_x(m5.trim_start_matches('.')) || m5.is_empty() {
+        dirty = true;
+        patch_dirty = true;
+        format!("{m3}{m4}.0{m6}")
+    } else {
+        get(2).to_string()
+    };
+    let con = Version::parse(&ver).map_err(|_| "constraint parser error".to_string())?;
+    Ok(Constraint {
+        con,
+        op,
+        minor_dirty,
+        patch_dirty,
+        dirty,
+    })
+}
+
+impl Constraints {
+    /// `semver.NewConstraint`.
+    pub fn parse(c: &str) -> Result<Constraints, String> {
+        let c = rewrite_range(c);
+        let mut groups = Vec::new();
+        for or in c.split("||") {
+            if !VALID_RE.is_match(or) {
+                return Err(format!("improper constraint: {or}"));
+            }
+            let found: Vec<&str> = FIND_RE.find_iter(or).map(|m| m.as_str()).collect();
+            let parts = if found.is_empty() { vec![or] } else { found };
+            let mut list = Vec::new();
+            let mut has_pre = false;
+            for s in parts {
+                let pc = parse_constraint(s)?;
+                has_pre |= !pc.con.pre.is_empty();
+                list.push(pc);
+            }
+            groups.push((list, has_pre));
+        }
+        Ok(Constraints { groups })
+    }
+
+    /// `Constraints.Check`: does any group accept `v`?
+    pub fn check(&self, v: &Version) -> bool {
+        self.groups
+            .iter()
+            .any(|(list, pre)| list.iter().all(|c| c.check(v, *pre)))
+    }
+}
+
+impl Constraint {
+    fn check(&self, v: &Version, include_pre: bool) -> bool {
+        if !v.pre.is_empty() && !include_pre {
+            return false;
+        }
+        let c = &self.con;
+        match self.op {
+            Op::NotEqual => {
+                if self.dirty {
+                    if c.major != v.major {
+                        return true;
+                    }
+                    if c.minor != v.minor && !self.minor_dirty {
+                        return true;
+                    } else if self.minor_dirty {
+                        return false;
+                    } else if c.patch != v.patch && !self.patch_dirty {
+                        return true;
+                    } else if self.patch_dirty {
+                        if !v.pre.is_empty() || !c.pre.is_empty() {
+                            return compare_prerelease(&v.pre, &c.pre) != Ordering::Equal;
+                        }
+                        return false;
+                    }
+                }
+                v.compare(c) != Ordering::Equal
+            }
+            Op::Greater => {
+                if !self.dirty {
+                    return v.compare(c) == Ordering::Greater;
+                }
+                if v.major > c.major {
+                    true
+                } else if v.major < c.major || self.minor_dirty {
+                    false
+                } else if self.patch_dirty {
+                    v.minor > c.minor
+                } else {
+                    v.compare(c) == Ordering::Greater
+                }
+            }
+            Op::Less => v.compare(c) == Ordering::Less,
+            Op::GreaterEqual => v.compare(c) != Ordering::Less,
+            Op::LessEqual => {
+                if !self.dirty {
+                    return v.compare(c) != Ordering::Greater;
+                }
+                !(v.major > c.major
+                    || (v.major == c.major && v.minor > c.minor && !self.minor_dirty))
+            }
+            Op::Tilde => self.tilde(v),
+            Op::TildeOrEqual => {
+                if self.dirty {
+                    self.tilde(v)
+                } else {
+                    v.compare(c) == Ordering::Equal
+                }
+            }
+            Op::Caret => {
+                if v.compare(c) == Ordering::Less {
+                    return false;
+                }
+                if c.major > 0 || self.minor_dirty {
+                    return v.major == c.major;
+                }
+                if v.major > 0 {
+                    return false;
+                }
+                if c.minor > 0 || self.patch_dirty {
+                    return v.minor == c.minor;
+                }
+                if v.minor > 0 {
+                    return false;
+                }
+                c.patch == v.patch
+            }
+        }
+    }
+
+    fn tilde(&self, v: &Version) -> bool {
+        let c = &self.con;
+        if v.compare(c) == Ordering::Less {
+            return false;
+        }
+        if c.major == 0 && c.minor == 0 && c.patch == 0 && !self.minor_dirty && !self.patch_dirty {
+            return true;
+        }
+        if v.major != c.major {
+            return false;
+        }
+        v.minor == c.minor || self.minor_dirty
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn cmp(c: &str, v: &str) -> bool {
+        let c = Constraints::parse(c).unwrap_or_else(|e| panic!("{c}: {e}"));
+        c.check(&Version::parse(v).unwrap_or_else(|e| panic!("{v}: {e}")))
+    }
+
+    #[test]
+    fn versions_parse_and_print() {
+        let v = Version::parse("v1.2").unwrap();
+        assert_eq!(v.to_string(), "1.2.0");
+        assert_eq!(v.original, "v1.2");
+        assert_eq!(
+            Version::parse("1.2.3-beta+x").unwrap().to_string(),
+            "1.2.3-beta+x"
+        );
+        assert_eq!(
+            Version::parse("junk").unwrap_err(),
+            "invalid semantic version"
+        );
+        assert_eq!(
+            Version::parse("1.2.3-01").unwrap_err(),
+            "version segment starts with 0"
+        );
+    }
+
+    // Cases from Masterminds/semver's constraints_test.go and helm output.
+    #[test]
+    fn constraints_check_like_masterminds() {
+        assert!(cmp(">=1.21-0", "v1.35.0"));
+        assert!(!cmp("^1.2", "1.3.0-rc1"));
+        assert!(!cmp(">1", "1.0"));
+        assert!(cmp(">=1.19-0", "1.35.0"));
+        assert!(cmp("<1.25.0-0", "1.24.3"));
+        assert!(!cmp("<1.25.0-0", "1.25.0"));
+        assert!(cmp(">= 1.2, < 3.0.0 || >= 4.2.3", "4.3.0"));
+        assert!(cmp("1.2 - 3.4.5", "3.4.5"));
+        assert!(!cmp("1.2 - 3.4.5", "3.4.6"));
+        assert!(cmp("~1.2.3", "1.2.9"));
+        assert!(!cmp("~1.2.3", "1.3.0"));
+        assert!(cmp("^0.2.3", "0.2.9"));
+        assert!(!cmp("^0.2.3", "0.3.0"));
+        assert!(cmp("1.x", "1.9.0"));
+        assert!(cmp("*", "1.9.0"));
+        assert!(!cmp("*", "1.9.0-alpha"));
+        assert!(cmp("!=1.2.3", "1.2.4"));
+        assert!(cmp("<=1.2", "1.2.9"));
+        assert!(cmp(">1.2", "1.3.0"));
+        assert!(!cmp(">1.2", "1.2.5"));
+        assert!(cmp(">=1.2.3-alpha", "1.2.3-beta"));
+    }
+
+    #[test]
+    fn constraint_errors() {
+        assert_eq!(
+            Constraints::parse("junk").unwrap_err(),
+            "improper constraint: junk"
+        );
+    }
+}
