@@ -21,6 +21,9 @@ pub struct Signature {
     pub params: Vec<Type>,
     /// The element type of a trailing `...T` parameter, if any.
     pub variadic: Option<Type>,
+    /// The declared result type (`Interface` unless set with [`Signature::returning`]);
+    /// only error messages about the result's fields see it.
+    pub ret: Type,
 }
 
 impl Signature {
@@ -29,7 +32,14 @@ impl Signature {
         Signature {
             params: params.to_vec(),
             variadic: None,
+            ret: Type::Interface,
         }
+    }
+
+    /// The same signature with a declared result type (`include` returns `string`).
+    pub fn returning(mut self, ret: Type) -> Signature {
+        self.ret = ret;
+        self
     }
 
     /// A signature with fixed parameters and a trailing `...variadic`.
@@ -37,6 +47,7 @@ impl Signature {
         Signature {
             params: params.to_vec(),
             variadic: Some(variadic),
+            ret: Type::Interface,
         }
     }
 }

@@ -9,7 +9,7 @@
 use std::any::Any;
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::func::{CallCtx, FuncError, Signature};
 
@@ -47,6 +47,8 @@ pub enum Type {
     InterfaceMap,
     /// `map[string]string`.
     StringMap,
+    /// `[][]interface{}` (sprig's `chunk`).
+    InterfaceSliceSlice,
     /// A host type ([`Object`]); only `interface{}` parameters accept it unless the
     /// signature says `Object`.
     Object,
@@ -67,6 +69,7 @@ impl Type {
             Type::IntSlice => "[]int",
             Type::InterfaceMap => "map[string]interface {}",
             Type::StringMap => "map[string]string",
+            Type::InterfaceSliceSlice => "[][]interface {}",
             Type::Object => "object",
         }
     }
@@ -79,15 +82,17 @@ impl Type {
             Type::Int64 => Value::Int64(0),
             Type::Float64 => Value::Float(0.0),
             Type::String => Value::String(Str::from("")),
-            Type::InterfaceSlice | Type::StringSlice | Type::IntSlice => Value::List(List {
+            Type::InterfaceSlice
+            | Type::StringSlice
+            | Type::IntSlice
+            | Type::InterfaceSliceSlice => Value::List(List {
                 elem: self.elem(),
                 items: Arc::new(Vec::new()),
                 nil: true,
             }),
             Type::InterfaceMap | Type::StringMap => Value::Map(Map {
-                elem: self.elem(),
-                entries: Arc::new(MapEntries::new()),
                 nil: true,
+                ..Map::new(self.elem(), MapEntries::new())
             }),
             Type::Interface | Type::Object => Value::Nil,
         }
@@ -98,6 +103,7 @@ impl Type {
         match self {
             Type::StringSlice | Type::StringMap => Type::String,
             Type::IntSlice => Type::Int,
+            Type::InterfaceSliceSlice => Type::InterfaceSlice,
             _ => Type::Interface,
         }
     }
@@ -115,14 +121,74 @@ pub struct List {
 }
 
 /// A Go map with string keys: its element type and entries in key order.
+///
+/// Go maps are references: sprig's `set`/`unset`/`merge` change a map in place and every
+/// holder of it (a variable, `.Values`, another map) sees the change. So the entries are
+/// shared behind a lock, and cloning a `Map` clones the reference, not the entries.
 #[derive(Clone, Debug)]
 pub struct Map {
     /// Element type: `Interface` for `map[string]interface{}`, `String` for `map[string]string`.
     pub elem: Type,
-    /// The entries, sorted by key (Go sorts keys for printing and `range`).
-    pub entries: Arc<MapEntries>,
-    /// A nil map (reads like an empty one).
+    entries: Arc<RwLock<MapEntries>>,
+    /// A nil map (reads like an empty one; Go panics on writing to it).
     pub nil: bool,
+}
+
+impl Map {
+    /// A new map of the given element type holding `entries`.
+    pub fn new(elem: Type, entries: MapEntries) -> Map {
+        Map {
+            elem,
+            entries: Arc::new(RwLock::new(entries)),
+            nil: false,
+        }
+    }
+
+    /// Reads the entries (sorted by key). Do not call functions that write this map while
+    /// holding the guard.
+    pub fn read(&self) -> RwLockReadGuard<'_, MapEntries> {
+        self.entries.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Writes the entries in place; every holder of the map sees the change.
+    pub fn write(&self) -> RwLockWriteGuard<'_, MapEntries> {
+        self.entries.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The value at `key` (a cheap clone).
+    pub fn get(&self, key: &str) -> Option<Value> {
+        self.read().get(key).cloned()
+    }
+
+    /// Sets `key` in place.
+    pub fn insert(&self, key: impl Into<Str>, value: Value) {
+        self.write().insert(key.into(), value);
+    }
+
+    /// Removes `key` in place.
+    pub fn remove(&self, key: &str) -> Option<Value> {
+        self.write().remove(key)
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.read().len()
+    }
+
+    /// Whether the map has no entries.
+    pub fn is_empty(&self) -> bool {
+        self.read().is_empty()
+    }
+
+    /// A copy of the entries (values shared) — a new, independent Go map's contents.
+    pub fn snapshot(&self) -> MapEntries {
+        self.read().clone()
+    }
+
+    /// Whether both are the same Go map (same reference).
+    pub fn same(&self, other: &Map) -> bool {
+        Arc::ptr_eq(&self.entries, &other.entries)
+    }
 }
 
 /// A Go value as templates see it.
@@ -198,6 +264,14 @@ pub trait Object: fmt::Debug + Send + Sync + 'static {
         }
     }
 
+    /// reflect's Kind name as sprig's `kindOf` prints it (`ptr`, `struct`, `map`, `slice`).
+    fn kind(&self) -> &'static str {
+        match self.underlying() {
+            Some(v) => v.kind(),
+            None => "ptr",
+        }
+    }
+
     /// Truth as `if` sees it: non-nil pointers and structs are true.
     fn truthy(&self) -> bool {
         match self.underlying() {
@@ -245,20 +319,12 @@ impl Value {
 
     /// A `map[string]interface{}`.
     pub fn map(entries: MapEntries) -> Value {
-        Value::Map(Map {
-            elem: Type::Interface,
-            entries: Arc::new(entries),
-            nil: false,
-        })
+        Value::Map(Map::new(Type::Interface, entries))
     }
 
     /// A map with the given element type (`entries` must already be of that type).
     pub fn typed_map(elem: Type, entries: MapEntries) -> Value {
-        Value::Map(Map {
-            elem,
-            entries: Arc::new(entries),
-            nil: false,
-        })
+        Value::Map(Map::new(elem, entries))
     }
 
     /// A host object.
@@ -278,6 +344,7 @@ impl Value {
             Value::List(l) => match l.elem {
                 Type::String => Type::StringSlice,
                 Type::Int => Type::IntSlice,
+                Type::InterfaceSlice => Type::InterfaceSliceSlice,
                 _ => Type::InterfaceSlice,
             },
             Value::Map(m) => match m.elem {
@@ -297,6 +364,22 @@ impl Value {
         }
     }
 
+    /// reflect's Kind name (`kindOf`): `invalid` for nil, `int`, `int64`, `float64`,
+    /// `string`, `bool`, `slice`, `map`, or the object's own.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Value::Nil => "invalid",
+            Value::Bool(_) => "bool",
+            Value::Int(_) => "int",
+            Value::Int64(_) => "int64",
+            Value::Float(_) => "float64",
+            Value::String(_) => "string",
+            Value::List(_) => "slice",
+            Value::Map(_) => "map",
+            Value::Object(o) => o.kind(),
+        }
+    }
+
     /// Go template truth (`if`, `and`, `not`): false, 0, "", nil, and empty slices and maps
     /// are false.
     pub fn truthy(&self) -> bool {
@@ -307,7 +390,7 @@ impl Value {
             Value::Float(f) => *f != 0.0,
             Value::String(s) => !s.is_empty(),
             Value::List(l) => !l.items.is_empty(),
-            Value::Map(m) => !m.entries.is_empty(),
+            Value::Map(m) => !m.is_empty(),
             Value::Object(o) => o.truthy(),
         }
     }
@@ -320,7 +403,7 @@ impl Value {
         }
     }
 
-    /// The map, if this is a map (or an object whose underlying value is one: not borrowed).
+    /// The map, if this is a map.
     pub fn as_map(&self) -> Option<&Map> {
         match self {
             Value::Map(m) => Some(m),
@@ -342,9 +425,9 @@ impl Value {
     }
 
     /// Map lookup (`None` when not a map or the key is missing).
-    pub fn get(&self, key: &str) -> Option<&Value> {
+    pub fn get(&self, key: &str) -> Option<Value> {
         match self {
-            Value::Map(m) => m.entries.get(key),
+            Value::Map(m) => m.get(key),
             _ => None,
         }
     }
@@ -382,7 +465,7 @@ impl Value {
             Value::String(s) => Y::new(Data::String(s.clone())),
             Value::List(l) => Y::from_seq(l.items.iter().map(Value::to_yaml).collect()),
             Value::Map(m) => Y::from_map(
-                m.entries
+                m.read()
                     .iter()
                     .map(|(k, v)| (krust_yaml::Key::new(k.clone()), v.to_yaml()))
                     .collect(),

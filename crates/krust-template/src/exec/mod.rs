@@ -1,38 +1,691 @@
-//! The executor (Go's `text/template/exec.go`).
+//! The executor (Go's `text/template/exec.go`): walks a parsed tree over Go-typed values.
+//!
+//! Go distinguishes an *invalid* `reflect.Value` (no value: a missing map key with the
+//! default option, the result of a pipeline that yielded a nil interface) from a valid
+//! value whose static type is `interface{}` (a map or slice element). Error messages and
+//! nil handling depend on it, so the executor carries [`Rv`] rather than bare values.
 
-use crate::{Error, Set, Value};
+mod builtins;
+mod call;
 
+use std::collections::HashMap;
+use std::fmt::Display;
+use std::sync::Arc;
+
+use crate::parse::{Arg, Command, Node, Pipe, Tree};
+use crate::set::{MissingKey, Set};
+use crate::value::{Str, Type, Value};
+use crate::Error;
+
+pub(crate) use builtins::is_builtin;
+
+/// A value during execution.
+#[derive(Clone, Debug)]
+pub(crate) enum Rv {
+    /// Go's invalid `reflect.Value`: no value.
+    Invalid,
+    /// A value; `iface` when its static type is `interface{}` (map/slice element, result of
+    /// a function returning `interface{}`).
+    V(Value, bool),
+}
+
+impl Rv {
+    fn concrete(v: Value) -> Rv {
+        match v {
+            Value::Nil => Rv::Invalid,
+            v => Rv::V(v, false),
+        }
+    }
+
+    fn iface(v: Value) -> Rv {
+        Rv::V(v, true)
+    }
+
+    /// Go's unwrapping after each pipeline command: an `interface{}` becomes its dynamic
+    /// value, a nil interface becomes invalid.
+    fn unwrap_iface(self) -> Rv {
+        match self {
+            Rv::V(Value::Nil, true) => Rv::Invalid,
+            Rv::V(v, true) => Rv::V(v, false),
+            other => other,
+        }
+    }
+
+    /// The value for an `interface{}` parameter (invalid becomes nil).
+    pub(crate) fn value(&self) -> Value {
+        match self {
+            Rv::Invalid => Value::Nil,
+            Rv::V(v, _) => v.clone(),
+        }
+    }
+}
+
+/// Budgets and counters shared by a top-level execution and every nested one.
+#[derive(Debug, Default)]
+pub(crate) struct Shared {
+    steps: usize,
+    output: usize,
+    depth: usize,
+    counters: HashMap<String, usize>,
+}
+
+/// Control flow out of a list.
+enum Flow {
+    Normal,
+    Break,
+    Continue,
+}
+
+type R<T> = Result<T, Error>;
+
+/// The state of one execution of one template.
 pub(crate) struct State<'a> {
     set: &'a Set,
+    tree: &'a Tree,
+    /// The template being executed (its name is the `executing "NAME"` of errors).
+    name: Str,
+    vars: Vec<(Str, Rv)>,
+    shared: &'a mut Shared,
+    out: String,
+}
+
+/// Something an error can point at: its byte position and Go's string form of the node.
+pub(crate) struct At<'n> {
+    pos: usize,
+    what: &'n dyn Display,
+}
+
+/// The node an error points at.
+pub(crate) fn at(pos: usize, what: &dyn Display) -> At<'_> {
+    At { pos, what }
 }
 
 impl<'a> State<'a> {
-    pub(crate) fn execute_nested(&mut self, _name: &str, _data: &Value) -> Result<String, Error> {
-        Err(Error::Other("not implemented".into()))
+    fn new(set: &'a Set, tree: &'a Tree, dot: Rv, shared: &'a mut Shared) -> State<'a> {
+        State {
+            set,
+            tree,
+            name: tree.name.clone(),
+            vars: vec![("$".into(), dot)],
+            shared,
+            out: String::new(),
+        }
     }
-    pub(crate) fn parse_and_execute(
-        &mut self,
-        _name: &str,
-        _text: &str,
-        _data: &Value,
-    ) -> Result<String, Error> {
-        Err(Error::Other("not implemented".into()))
-    }
+
     pub(crate) fn template_name(&self) -> &str {
-        ""
+        &self.name
     }
-    pub(crate) fn counter(&mut self, _key: &str) -> &mut usize {
-        unimplemented!()
+
+    pub(crate) fn counter(&mut self, key: &str) -> &mut usize {
+        self.shared.counters.entry(key.to_string()).or_insert(0)
     }
+
     pub(crate) fn has_template(&self, name: &str) -> bool {
         self.set.has_template(name)
     }
+
+    pub(crate) fn missing_key(&self) -> MissingKey {
+        self.set.options.missing_key
+    }
+
+    /// An execution error at a node, formatted as Go's `state.errorf`.
+    pub(crate) fn err(&self, at: &At<'_>, message: impl Into<String>) -> Error {
+        let tree = self.tree;
+        let (line, col) = tree.location(at.pos);
+        Error::Exec {
+            file: tree.parse_name.to_string(),
+            line,
+            col,
+            name: self.name.to_string(),
+            context: at.what.to_string(),
+            message: message.into(),
+        }
+    }
+
+    fn step(&mut self) -> R<()> {
+        self.shared.steps += 1;
+        let limit = self.set.options.limits.max_steps;
+        if self.shared.steps > limit {
+            return Err(Error::Limit {
+                name: self.name.to_string(),
+                what: "step",
+                limit,
+            });
+        }
+        Ok(())
+    }
+
+    fn write(&mut self, s: &str) -> R<()> {
+        self.shared.output += s.len();
+        let limit = self.set.options.limits.max_output;
+        if self.shared.output > limit {
+            return Err(Error::Limit {
+                name: self.name.to_string(),
+                what: "output size",
+                limit,
+            });
+        }
+        self.out.push_str(s);
+        Ok(())
+    }
+
+    fn enter(&mut self) -> R<()> {
+        self.shared.depth += 1;
+        let limit = self.set.options.limits.max_depth;
+        if self.shared.depth > limit {
+            self.shared.depth -= 1;
+            return Err(Error::Limit {
+                name: self.name.to_string(),
+                what: "recursion depth",
+                limit,
+            });
+        }
+        Ok(())
+    }
+
+    fn leave(&mut self) {
+        self.shared.depth = self.shared.depth.saturating_sub(1);
+    }
+
+    /// Executes template `name` of this state's set with `data` into a new string, sharing
+    /// the budgets (Helm's `include`).
+    pub(crate) fn execute_nested(&mut self, name: &str, data: &Value) -> R<String> {
+        let Some(tree) = self.set.templates.get(name) else {
+            return Err(Error::Other(format!(
+                "template: no template {} associated with template {}",
+                crate::fmt::quote(name),
+                crate::fmt::quote(&self.name)
+            )));
+        };
+        self.enter()?;
+        let dot = Rv::concrete(data.clone());
+        let set = self.set;
+        let r = {
+            let mut st = State::new(set, tree, dot.clone(), self.shared);
+            st.walk_list(&dot, &tree.root).map(|_| st.out)
+        };
+        self.leave();
+        r
+    }
+
+    /// Parses `text` as `name` into a copy of the set and executes it (Helm's `tpl`).
+    pub(crate) fn parse_and_execute(&mut self, name: &str, text: &str, data: &Value) -> R<String> {
+        let mut set = self.set.clone();
+        set.parse(name, text)?;
+        self.enter()?;
+        let r = match set.templates.get(name).cloned() {
+            None => Err(Error::Other(format!(
+                "template: no template {} associated with template {}",
+                crate::fmt::quote(name),
+                crate::fmt::quote(name)
+            ))),
+            Some(tree) => {
+                let dot = Rv::concrete(data.clone());
+                let mut st = State::new(&set, &tree, dot.clone(), self.shared);
+                st.walk_list(&dot, &tree.root).map(|_| st.out)
+            }
+        };
+        self.leave();
+        r
+    }
+
+    fn lookup_var(&self, name: &str, at: &At<'_>) -> R<Rv> {
+        for (n, v) in self.vars.iter().rev() {
+            if &**n == name {
+                return Ok(v.clone());
+            }
+        }
+        Err(self.err(at, format!("undefined variable: {name}")))
+    }
+
+    fn set_var(&mut self, name: &str, v: Rv, at: &At<'_>) -> R<()> {
+        for (n, slot) in self.vars.iter_mut().rev() {
+            if &**n == name {
+                *slot = v;
+                return Ok(());
+            }
+        }
+        Err(self.err(at, format!("undefined variable: {name}")))
+    }
+
+    fn walk_list(&mut self, dot: &Rv, list: &[Node]) -> R<Flow> {
+        for n in list {
+            match self.walk(dot, n)? {
+                Flow::Normal => {}
+                f => return Ok(f),
+            }
+        }
+        Ok(Flow::Normal)
+    }
+
+    fn walk(&mut self, dot: &Rv, node: &Node) -> R<Flow> {
+        self.step()?;
+        match node {
+            Node::Text(t) => self.write(t)?,
+            Node::Action(pipe) => {
+                let v = self.eval_pipeline(dot, pipe)?;
+                if pipe.decl.is_empty() {
+                    self.print(&v)?;
+                }
+            }
+            Node::If(b) | Node::With(b) => {
+                let mark = self.vars.len();
+                let r = (|| {
+                    let v = self.eval_pipeline(dot, &b.pipe)?;
+                    if truth(&v) {
+                        if matches!(node, Node::With(_)) {
+                            return self.walk_list(&v, &b.list);
+                        }
+                        return self.walk_list(dot, &b.list);
+                    }
+                    if let Some(e) = &b.else_list {
+                        return self.walk_list(dot, e);
+                    }
+                    Ok(Flow::Normal)
+                })();
+                self.vars.truncate(mark);
+                return r;
+            }
+            Node::Range(b) => {
+                let mark = self.vars.len();
+                let r = self.walk_range(dot, b);
+                self.vars.truncate(mark);
+                return r;
+            }
+            Node::Template(t) => {
+                let Some(tree) = self.set.templates.get(&*t.name) else {
+                    return Err(self.err(
+                        &at(t.pos, node),
+                        format!("template {} not defined", crate::fmt::quote(&t.name)),
+                    ));
+                };
+                let tree = tree.clone();
+                let d = match &t.pipe {
+                    Some(p) => self.eval_pipeline(dot, p)?,
+                    None => Rv::Invalid,
+                };
+                self.enter()?;
+                let set = self.set;
+                let r = {
+                    let mut st = State::new(set, &tree, d.clone(), self.shared);
+                    let r = st.walk_list(&d, &tree.root);
+                    (r, st.out)
+                };
+                self.leave();
+                r.0?;
+                // The nested state's output counted against the budget already.
+                self.out.push_str(&r.1);
+            }
+            Node::Break => return Ok(Flow::Break),
+            Node::Continue => return Ok(Flow::Continue),
+        }
+        Ok(Flow::Normal)
+    }
+
+    fn walk_range(&mut self, dot: &Rv, b: &crate::parse::Branch) -> R<Flow> {
+        let val = self.eval_pipeline(dot, &b.pipe)?;
+        let val = match val {
+            Rv::V(Value::Nil, _) => Rv::Invalid,
+            v => v,
+        };
+        let mark = self.vars.len();
+        let pipe = &b.pipe;
+        let mut items: Vec<(Rv, Rv)> = Vec::new();
+        match &val {
+            Rv::Invalid => {}
+            Rv::V(v, _) => {
+                let v = match v {
+                    Value::Object(o) => o.underlying().unwrap_or_else(|| v.clone()),
+                    other => other.clone(),
+                };
+                match &v {
+                    Value::List(l) => {
+                        let iface = l.elem == Type::Interface;
+                        for (i, x) in l.items.iter().enumerate() {
+                            items.push((
+                                Rv::V(Value::Int(i as i64), false),
+                                Rv::V(x.clone(), iface),
+                            ));
+                        }
+                    }
+                    Value::Map(m) => {
+                        let iface = m.elem == Type::Interface;
+                        for (k, x) in m.read().iter() {
+                            items.push((
+                                Rv::V(Value::String(k.clone()), false),
+                                Rv::V(x.clone(), iface),
+                            ));
+                        }
+                    }
+                    Value::Int(n) | Value::Int64(n) => {
+                        if pipe.decl.len() > 1 {
+                            return Err(self.err(
+                                &at(pipe.pos, pipe),
+                                format!(
+                                    "can't use {} to iterate over more than one variable",
+                                    crate::fmt::sprint_value(&v)
+                                ),
+                            ));
+                        }
+                        let int64 = matches!(v, Value::Int64(_));
+                        for i in 0..(*n).max(0) {
+                            let x = if int64 {
+                                Value::Int64(i)
+                            } else {
+                                Value::Int(i)
+                            };
+                            items.push((Rv::V(x.clone(), false), Rv::V(x, false)));
+                        }
+                    }
+                    other => {
+                        return Err(self.err(
+                            &at(pipe.pos, pipe),
+                            format!(
+                                "range can't iterate over {}",
+                                crate::fmt::sprint_value(other)
+                            ),
+                        ))
+                    }
+                }
+            }
+        }
+        if items.is_empty() {
+            if let Some(e) = &b.else_list {
+                return self.walk_list(dot, e);
+            }
+            return Ok(Flow::Normal);
+        }
+        let at_pipe = at(pipe.pos, pipe);
+        for (index, elem) in items {
+            self.step()?;
+            if !pipe.decl.is_empty() {
+                if pipe.is_assign {
+                    let first = if pipe.decl.len() > 1 {
+                        index.clone()
+                    } else {
+                        elem.clone()
+                    };
+                    self.set_var(&pipe.decl[0], first, &at_pipe)?;
+                } else if let Some(slot) = self.vars.len().checked_sub(1) {
+                    self.vars[slot].1 = elem.clone();
+                }
+            }
+            if pipe.decl.len() > 1 {
+                if pipe.is_assign {
+                    self.set_var(&pipe.decl[1], elem.clone(), &at_pipe)?;
+                } else if let Some(slot) = self.vars.len().checked_sub(2) {
+                    self.vars[slot].1 = index.clone();
+                }
+            }
+            let flow = self.walk_list(&elem, &b.list);
+            self.vars.truncate(mark);
+            match flow? {
+                Flow::Break => break,
+                Flow::Continue | Flow::Normal => {}
+            }
+        }
+        Ok(Flow::Normal)
+    }
+
+    fn print(&mut self, v: &Rv) -> R<()> {
+        match v {
+            Rv::Invalid => self.write("<no value>"),
+            Rv::V(v, _) => {
+                let mut s = String::new();
+                crate::fmt::write_value(&mut s, v);
+                self.write(&s)
+            }
+        }
+    }
+
+    pub(crate) fn eval_pipeline(&mut self, dot: &Rv, pipe: &Pipe) -> R<Rv> {
+        let mut value: Option<Rv> = None;
+        for cmd in &pipe.cmds {
+            let v = self.eval_command(dot, cmd, value.take())?;
+            value = Some(v.unwrap_iface());
+        }
+        let value = value.unwrap_or(Rv::Invalid);
+        let at = at(pipe.pos, pipe);
+        for var in &pipe.decl {
+            if pipe.is_assign {
+                self.set_var(var, value.clone(), &at)?;
+            } else {
+                self.vars.push((var.clone(), value.clone()));
+            }
+        }
+        Ok(value)
+    }
+
+    fn not_a_function(&self, args: &[Arg], fin: &Option<Rv>) -> R<()> {
+        if args.len() > 1 || fin.is_some() {
+            if let Some(a) = args.first() {
+                return Err(self.err(
+                    &at(a.pos(), a),
+                    format!("can't give argument to non-function {a}"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn eval_command(&mut self, dot: &Rv, cmd: &Command, fin: Option<Rv>) -> R<Rv> {
+        self.step()?;
+        let Some(first) = cmd.args.first() else {
+            return Ok(Rv::Invalid);
+        };
+        match first {
+            Arg::Field { pos, idents } => {
+                let at = at(*pos, first);
+                self.eval_field_chain(dot, dot.clone(), &at, idents, &cmd.args, fin)
+            }
+            Arg::Chain { .. } => self.eval_chain(dot, first, &cmd.args, fin),
+            Arg::Ident { pos, name } => {
+                self.eval_function(dot, *pos, first, name, cmd, &cmd.args, fin)
+            }
+            Arg::Pipe(p) => {
+                self.not_a_function(&cmd.args, &fin)?;
+                self.eval_pipeline(dot, p)
+            }
+            Arg::Variable { pos, idents } => {
+                let at = at(*pos, first);
+                let v = self.lookup_var(&idents[0], &at)?;
+                if idents.len() == 1 {
+                    self.not_a_function(&cmd.args, &fin)?;
+                    return Ok(v);
+                }
+                self.eval_field_chain(dot, v, &at, &idents[1..], &cmd.args, fin)
+            }
+            _ => {
+                self.not_a_function(&cmd.args, &fin)?;
+                match first {
+                    Arg::Bool(_, b) => Ok(Rv::V(Value::Bool(*b), false)),
+                    Arg::Dot(_) => Ok(dot.clone()),
+                    Arg::Nil(pos) => Err(self.err(&at(*pos, first), "nil is not a command")),
+                    Arg::Number(pos, n) => self.ideal_constant(*pos, first, n),
+                    Arg::String { text, .. } => Ok(Rv::V(Value::String(text.clone()), false)),
+                    _ => Err(self.err(
+                        &at(first.pos(), first),
+                        format!(
+                            "can't evaluate command {}",
+                            crate::fmt::quote(&first.to_string())
+                        ),
+                    )),
+                }
+            }
+        }
+    }
+
+    fn ideal_constant(&self, pos: usize, node: &Arg, n: &crate::parse::Number) -> R<Rv> {
+        let t = &*n.text;
+        let hex_int = t.len() > 2
+            && t.starts_with('0')
+            && matches!(t.as_bytes()[1], b'x' | b'X')
+            && !t.contains(['p', 'P']);
+        let rune = t.starts_with('\'');
+        if let Some(f) = n.float {
+            if !hex_int && !rune && t.contains(['.', 'e', 'E', 'p', 'P']) {
+                return Ok(Rv::V(Value::Float(f), false));
+            }
+        }
+        if let Some(i) = n.int {
+            return Ok(Rv::V(Value::Int(i), false));
+        }
+        if n.uint.is_some() {
+            return Err(self.err(&at(pos, node), format!("{t} overflows int")));
+        }
+        Ok(Rv::Invalid)
+    }
+
+    fn eval_chain(&mut self, dot: &Rv, chain: &Arg, args: &[Arg], fin: Option<Rv>) -> R<Rv> {
+        let Arg::Chain { pos, node, fields } = chain else {
+            return Ok(Rv::Invalid);
+        };
+        let at = at(*pos, chain);
+        if let Arg::Nil(_) = **node {
+            return Err(self.err(&at, format!("indirection through explicit nil in {chain}")));
+        }
+        let recv = self.eval_arg_untyped(dot, node)?;
+        self.eval_field_chain(dot, recv, &at, fields, args, fin)
+    }
+
+    /// Go's `evalArg(dot, nil, n)`: any operand, untyped.
+    fn eval_arg_untyped(&mut self, dot: &Rv, n: &Arg) -> R<Rv> {
+        match n {
+            Arg::Dot(_) => Ok(dot.clone()),
+            Arg::Nil(_) => Ok(Rv::Invalid),
+            Arg::Field { pos, idents } => {
+                let at = at(*pos, n);
+                self.eval_field_chain(dot, dot.clone(), &at, idents, std::slice::from_ref(n), None)
+            }
+            Arg::Variable { pos, idents } => {
+                let at = at(*pos, n);
+                let v = self.lookup_var(&idents[0], &at)?;
+                if idents.len() == 1 {
+                    return Ok(v);
+                }
+                self.eval_field_chain(dot, v, &at, &idents[1..], &[], None)
+            }
+            Arg::Pipe(p) => self.eval_pipeline(dot, p),
+            Arg::Ident { pos, name } => self.eval_function(dot, *pos, n, name, n, &[], None),
+            Arg::Chain { .. } => self.eval_chain(dot, n, &[], None),
+            Arg::Bool(_, b) => Ok(Rv::V(Value::Bool(*b), false)),
+            Arg::Number(pos, num) => self.ideal_constant(*pos, n, num),
+            Arg::String { text, .. } => Ok(Rv::V(Value::String(text.clone()), false)),
+        }
+    }
+
+    fn eval_field_chain(
+        &mut self,
+        dot: &Rv,
+        mut recv: Rv,
+        at: &At<'_>,
+        idents: &[Str],
+        args: &[Arg],
+        fin: Option<Rv>,
+    ) -> R<Rv> {
+        let n = idents.len();
+        for ident in &idents[..n.saturating_sub(1)] {
+            recv = self.eval_field(dot, ident, at, &[], None, recv)?;
+        }
+        match idents.last() {
+            Some(last) => self.eval_field(dot, last, at, args, fin, recv),
+            None => Ok(recv),
+        }
+    }
+
+    fn eval_field(
+        &mut self,
+        dot: &Rv,
+        name: &str,
+        at: &At<'_>,
+        args: &[Arg],
+        fin: Option<Rv>,
+        recv: Rv,
+    ) -> R<Rv> {
+        let (v, iface) = match recv {
+            Rv::Invalid => {
+                if self.missing_key() == MissingKey::Error {
+                    return Err(self.err(
+                        at,
+                        format!("nil data; no entry for key {}", crate::fmt::quote(name)),
+                    ));
+                }
+                return Ok(Rv::Invalid);
+            }
+            Rv::V(v, iface) => (v, iface),
+        };
+        let typ = if iface {
+            "interface {}".to_string()
+        } else {
+            v.type_name().to_string()
+        };
+        let has_args = args.len() > 1 || fin.is_some();
+        match &v {
+            Value::Nil => Err(self.err(at, format!("nil pointer evaluating {typ}.{name}"))),
+            Value::Object(o) => {
+                if let Some(sig) = o.method(name) {
+                    let o = o.clone();
+                    return self.call_method(dot, &o, name, &sig, at, args, fin);
+                }
+                if let Some(f) = o.field(name) {
+                    if has_args {
+                        return Err(self.err(
+                            at,
+                            format!("{name} has arguments but cannot be invoked as function"),
+                        ));
+                    }
+                    return Ok(Rv::V(f, false));
+                }
+                if let Some(Value::Map(m)) = o.underlying() {
+                    return self.map_field(&m, name, at, has_args);
+                }
+                Err(self.err(at, format!("can't evaluate field {name} in type {typ}")))
+            }
+            Value::Map(m) => self.map_field(m, name, at, has_args),
+            _ => Err(self.err(at, format!("can't evaluate field {name} in type {typ}"))),
+        }
+    }
+
+    fn map_field(&self, m: &crate::value::Map, name: &str, at: &At<'_>, has_args: bool) -> R<Rv> {
+        if has_args {
+            return Err(self.err(at, format!("{name} is not a method but has arguments")));
+        }
+        let iface = m.elem == Type::Interface;
+        match m.get(name) {
+            Some(x) => Ok(Rv::V(x, iface)),
+            None => match self.missing_key() {
+                MissingKey::Default => Ok(Rv::Invalid),
+                MissingKey::Zero => Ok(Rv::V(m.elem.zero(), iface)),
+                MissingKey::Error => Err(self.err(
+                    at,
+                    format!("map has no entry for key {}", crate::fmt::quote(name)),
+                )),
+            },
+        }
+    }
 }
 
-pub(crate) fn is_builtin(_name: &str) -> bool {
-    false
+/// Go's `isTrue` on `indirectInterface(v)`.
+pub(crate) fn truth(v: &Rv) -> bool {
+    match v {
+        Rv::Invalid => false,
+        Rv::V(v, _) => v.truthy(),
+    }
 }
 
-pub(crate) fn execute(_set: &Set, _name: &str, _data: &Value) -> Result<String, Error> {
-    Err(Error::Other("not implemented".into()))
+/// Executes template `name` of `set` with `data` (Go's `ExecuteTemplate`).
+pub(crate) fn execute(set: &Set, name: &str, data: &Value) -> R<String> {
+    let Some(tree) = set.templates.get(name) else {
+        return Err(Error::Other(format!(
+            "template: no template {} associated with template {}",
+            crate::fmt::quote(name),
+            crate::fmt::quote(name)
+        )));
+    };
+    let tree: Arc<Tree> = tree.clone();
+    let mut shared = Shared::default();
+    let dot = Rv::concrete(data.clone());
+    let mut st = State::new(set, &tree, dot.clone(), &mut shared);
+    st.walk_list(&dot, &tree.root)?;
+    Ok(st.out)
 }
