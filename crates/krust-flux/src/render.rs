@@ -36,6 +36,8 @@ struct State<'a> {
     kustomizer: Kustomizer,
     renders: Vec<KustomizationRender>,
     findings: Vec<Finding>,
+    /// Real roots of the mounted sources other than the repository, for display.
+    labels: Vec<(PathBuf, String)>,
     strict: bool,
     no_cross_ns: bool,
 }
@@ -83,6 +85,7 @@ pub fn render_cluster(
         }),
         renders: Vec::new(),
         findings: Vec::new(),
+        labels: Vec::new(),
         strict: opts.strict_substitution,
         no_cross_ns: false,
     };
@@ -233,6 +236,9 @@ impl State<'_> {
         } else {
             real.clone()
         };
+        if real != self.repo_root {
+            self.labels.push((real.clone(), key.to_string()));
+        }
         let ignore = format!("{}\n{extra_ignore}", m.ignore);
         let rules = IgnoreRules::load(inner, &real, &ignore);
         self.afs.mounts.push(Mount {
@@ -403,6 +409,16 @@ impl State<'_> {
                 Some(l.src.join(rel.strip_prefix(&l.dest).ok()?))
             })
             .unwrap_or(vpath);
+        if let Some((root, label)) = self
+            .labels
+            .iter()
+            .filter(|(root, _)| real.starts_with(root))
+            .max_by_key(|(root, _)| root.components().count())
+        {
+            if let Ok(r) = real.strip_prefix(root) {
+                return format!("{label}:{}", r.display());
+            }
+        }
         match real.strip_prefix(&self.repo_root) {
             Ok(r) => r.display().to_string(),
             Err(_) => real.display().to_string(),
