@@ -133,6 +133,16 @@ fn basic_kind(v: Option<&Value>) -> Kind {
 const BAD_COMPARISON: &str = "incompatible types for comparison";
 const BAD_COMPARISON_TYPE: &str = "invalid type for comparison";
 
+/// Go's `%w: %s and %s` form of the bad-comparison error.
+fn bad_comparison(x: &Value, y: &Value) -> String {
+    format!("{BAD_COMPARISON}: {} and {}", x.type_name(), y.type_name())
+}
+
+/// `fmt.Sprintf("%s", v)`.
+fn go_s(v: &Value) -> String {
+    crate::fmt::sprintf("%s", std::slice::from_ref(v))
+}
+
 fn as_int(v: &Value) -> i64 {
     match v {
         Value::Int(i) | Value::Int64(i) => *i,
@@ -173,8 +183,8 @@ fn eq(args: &[Rv]) -> Result<bool, String> {
         let a = indirect_iface(arg);
         let k2 = basic_kind(a);
         let truth = if k1 != k2 {
-            if a1.is_some() && a.is_some() {
-                return Err(BAD_COMPARISON.into());
+            if let (Some(x), Some(y)) = (a1, a) {
+                return Err(bad_comparison(x, y));
             }
             false
         } else {
@@ -194,7 +204,7 @@ fn eq(args: &[Rv]) -> Result<bool, String> {
                             (Some(x), Some(y)) if x.go_type() != y.go_type() => {
                                 return Err(format!(
                                     "non-comparable types {}: {}, {}: {}",
-                                    crate::fmt::sprint_value(x),
+                                    go_s(x),
                                     x.type_name(),
                                     y.type_name(),
                                     crate::fmt::sprint_value(y)
@@ -203,7 +213,7 @@ fn eq(args: &[Rv]) -> Result<bool, String> {
                             (Some(_), Some(y)) => {
                                 return Err(format!(
                                     "non-comparable type {}: {}",
-                                    crate::fmt::sprint_value(y),
+                                    go_s(y),
                                     y.type_name()
                                 ));
                             }
@@ -232,6 +242,9 @@ fn lt(a: &Rv, b: &Rv) -> Result<bool, String> {
         return Err(BAD_COMPARISON_TYPE.into());
     }
     if k1 != k2 {
+        if let (Some(x), Some(y)) = (a, b) {
+            return Err(bad_comparison(x, y));
+        }
         return Err(BAD_COMPARISON.into());
     }
     Ok(match (k1, a, b) {

@@ -4,7 +4,7 @@
 use std::fmt::Display;
 use std::sync::Arc;
 
-use super::{at, builtins, At, Rv, State, R};
+use super::{builtins, Rv, State, R};
 use crate::func::{CallCtx, Signature};
 use crate::parse::Arg;
 use crate::value::{Object, Type, Value};
@@ -22,42 +22,46 @@ enum Target<'f> {
     Method(&'f Arc<dyn Object>),
 }
 
-impl State<'_> {
+/// The node "error calling X" points at (the command for functions, the field for methods).
+type CallAt<'a> = (usize, &'a dyn Display);
+
+impl<'a> State<'a> {
+    /// Go's `evalFunction`.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn eval_function(
         &mut self,
         dot: &Rv,
         pos: usize,
-        ident: &Arg,
+        ident: &'a Arg,
         name: &str,
-        call_node: &dyn Display,
-        args: &[Arg],
+        call_node: &'a dyn Display,
+        args: &'a [Arg],
         fin: Option<Rv>,
     ) -> R<Rv> {
-        let at_ident = at(pos, ident);
-        let at_call = at(pos, call_node);
+        self.at(pos, ident);
         let args = args.get(1..).unwrap_or(&[]);
-        if let Some(f) = self.set.funcs.get(name).cloned() {
+        let set = self.set;
+        if let Some(f) = set.funcs.get(name) {
             return self.call(
                 dot,
-                Target::Func(&f),
+                Target::Func(f),
                 &f.sig,
                 name,
-                &at_ident,
-                &at_call,
+                (pos, call_node),
                 args,
                 fin,
             );
         }
         if builtins::is_builtin(name) {
-            return self.call_builtin(dot, name, &at_ident, &at_call, args, fin);
+            return self.call_builtin(dot, name, (pos, call_node), args, fin);
         }
-        Err(self.err(
-            &at_ident,
-            format!("{} is not a defined function", crate::fmt::quote(name)),
-        ))
+        Err(self.errorf(format!(
+            "{} is not a defined function",
+            crate::fmt::quote(name)
+        )))
     }
 
+    /// A method of a host object, reached through a field chain.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn call_method(
         &mut self,
@@ -65,8 +69,8 @@ impl State<'_> {
         obj: &Arc<dyn Object>,
         name: &str,
         sig: &Signature,
-        at_field: &At<'_>,
-        args: &[Arg],
+        node: &'a Arg,
+        args: &'a [Arg],
         fin: Option<Rv>,
     ) -> R<Rv> {
         let args = args.get(1..).unwrap_or(&[]);
@@ -75,8 +79,7 @@ impl State<'_> {
             Target::Method(obj),
             sig,
             name,
-            at_field,
-            at_field,
+            (node.pos(), node),
             args,
             fin,
         )
@@ -89,25 +92,23 @@ impl State<'_> {
         variadic: bool,
         nargs: usize,
         has_fin: bool,
-        at_ident: &At<'_>,
     ) -> R<()> {
         let num_in = nargs + usize::from(has_fin);
         if variadic {
             if num_in < fixed {
-                return Err(self.err(
-                    at_ident,
-                    format!("wrong number of args for {name}: want at least {fixed} got {nargs}"),
-                ));
+                return Err(self.errorf(format!(
+                    "wrong number of args for {name}: want at least {fixed} got {nargs}"
+                )));
             }
         } else if num_in != fixed {
-            return Err(self.err(
-                at_ident,
-                format!("wrong number of args for {name}: want {fixed} got {num_in}"),
-            ));
+            return Err(self.errorf(format!(
+                "wrong number of args for {name}: want {fixed} got {num_in}"
+            )));
         }
         Ok(())
     }
 
+    /// Go's `evalCall` for functions and methods.
     #[allow(clippy::too_many_arguments)]
     fn call(
         &mut self,
@@ -115,9 +116,8 @@ impl State<'_> {
         target: Target<'_>,
         sig: &Signature,
         name: &str,
-        at_ident: &At<'_>,
-        at_call: &At<'_>,
-        args: &[Arg],
+        call_at: CallAt<'a>,
+        args: &'a [Arg],
         fin: Option<Rv>,
     ) -> R<Rv> {
         let fixed = sig.params.len();
@@ -127,7 +127,6 @@ impl State<'_> {
             sig.variadic.is_some(),
             args.len(),
             fin.is_some(),
-            at_ident,
         )?;
         let num_in = args.len() + usize::from(fin.is_some());
         let mut argv = Vec::with_capacity(num_in);
@@ -141,19 +140,16 @@ impl State<'_> {
         }
         if let Some(f) = fin {
             let t = match sig.variadic {
-                Some(v) if num_in - 1 >= fixed => v,
+                Some(v) if num_in > fixed => v,
                 _ => sig
                     .params
                     .get(num_in - 1)
                     .copied()
                     .unwrap_or(Type::Interface),
             };
-            let last_at = match args.last() {
-                Some(a) => at(a.pos(), a),
-                None => at(at_ident.pos, at_ident.what),
-            };
-            argv.push(self.validate(f, t, &last_at)?);
+            argv.push(self.validate(f, t)?);
         }
+        self.step()?;
         let result = {
             let mut ctx = CallCtx { state: self };
             match target {
@@ -167,20 +163,23 @@ impl State<'_> {
             } else {
                 Rv::concrete(v)
             }),
-            Err(e) => Err(self.err(at_call, format!("error calling {name}: {e}"))),
+            Err(e) => {
+                self.at(call_at.0, call_at.1);
+                Err(self.errorf(format!("error calling {name}: {e}")))
+            }
         }
     }
 
     /// Go's `evalArg(dot, typ, n)`.
-    pub(super) fn eval_arg(&mut self, dot: &Rv, typ: Type, n: &Arg) -> R<Value> {
-        let here = at(n.pos(), n);
+    pub(super) fn eval_arg(&mut self, dot: &Rv, typ: Type, n: &'a Arg) -> R<Value> {
+        self.at(n.pos(), n);
         match n {
-            Arg::Dot(_) => return self.validate(dot.clone(), typ, &here),
+            Arg::Dot(_) => return self.validate(dot.clone(), typ),
             Arg::Nil(_) => {
                 if can_be_nil(typ) {
                     return Ok(typ.zero());
                 }
-                return Err(self.err(&here, format!("cannot assign nil to {}", typ.go_name())));
+                return Err(self.errorf(format!("cannot assign nil to {}", typ.go_name())));
             }
             Arg::Field { .. }
             | Arg::Variable { .. }
@@ -188,17 +187,17 @@ impl State<'_> {
             | Arg::Ident { .. }
             | Arg::Chain { .. } => {
                 let rv = self.eval_arg_untyped(dot, n)?;
-                return self.validate(rv, typ, &here);
+                return self.validate(rv, typ);
             }
             _ => {}
         }
         match (typ, n) {
             (Type::Bool, Arg::Bool(_, b)) => Ok(Value::Bool(*b)),
-            (Type::Bool, _) => Err(self.err(&here, format!("expected bool; found {n}"))),
+            (Type::Bool, _) => Err(self.errorf(format!("expected bool; found {n}"))),
             (Type::Float64, Arg::Number(_, num)) if num.float.is_some() => {
                 Ok(Value::Float(num.float.unwrap_or(0.0)))
             }
-            (Type::Float64, _) => Err(self.err(&here, format!("expected float; found {n}"))),
+            (Type::Float64, _) => Err(self.errorf(format!("expected float; found {n}"))),
             (Type::Int | Type::Int64, Arg::Number(_, num)) if num.int.is_some() => {
                 let i = num.int.unwrap_or(0);
                 Ok(if typ == Type::Int {
@@ -208,26 +207,26 @@ impl State<'_> {
                 })
             }
             (Type::Int | Type::Int64, _) => {
-                Err(self.err(&here, format!("expected integer; found {n}")))
+                Err(self.errorf(format!("expected integer; found {n}")))
             }
             (Type::String, Arg::String { text, .. }) => Ok(Value::String(text.clone())),
-            (Type::String, _) => Err(self.err(&here, format!("expected string; found {n}"))),
+            (Type::String, _) => Err(self.errorf(format!("expected string; found {n}"))),
             (Type::Interface, _) => Ok(self.eval_arg_untyped(dot, n)?.value()),
-            _ => Err(self.err(
-                &here,
-                format!("can't handle {n} for arg of type {}", typ.go_name()),
-            )),
+            _ => Err(self.errorf(format!(
+                "can't handle {n} for arg of type {}",
+                typ.go_name()
+            ))),
         }
     }
 
     /// Go's `validateType`.
-    pub(super) fn validate(&self, rv: Rv, typ: Type, here: &At<'_>) -> R<Value> {
+    pub(super) fn validate(&self, rv: Rv, typ: Type) -> R<Value> {
         let (v, iface) = match rv {
             Rv::Invalid => {
                 if can_be_nil(typ) {
                     return Ok(typ.zero());
                 }
-                return Err(self.err(here, format!("invalid value; expected {}", typ.go_name())));
+                return Err(self.errorf(format!("invalid value; expected {}", typ.go_name())));
             }
             Rv::V(v, iface) => (v, iface),
         };
@@ -255,37 +254,28 @@ impl State<'_> {
         } else {
             v.type_name().to_string()
         };
-        Err(self.err(
-            here,
-            format!(
-                "wrong type for value; expected {}; got {got}",
-                typ.go_name()
-            ),
-        ))
+        Err(self.errorf(format!(
+            "wrong type for value; expected {}; got {got}",
+            typ.go_name()
+        )))
     }
 
-    /// An argument of a builtin taking `reflect.Value`: evaluated untyped, nil literal
-    /// becomes no value.
-    fn eval_arg_reflect(&mut self, dot: &Rv, n: &Arg) -> R<Rv> {
-        self.eval_arg_untyped(dot, n)
-    }
-
+    /// Builtins (`and`, `eq`, `index`, `printf`, ...).
     fn call_builtin(
         &mut self,
         dot: &Rv,
         name: &str,
-        at_ident: &At<'_>,
-        at_call: &At<'_>,
-        args: &[Arg],
+        call_at: CallAt<'a>,
+        args: &'a [Arg],
         fin: Option<Rv>,
     ) -> R<Rv> {
         let (fixed, variadic) = builtins::arity(name);
-        self.check_arity(name, fixed, variadic, args.len(), fin.is_some(), at_ident)?;
+        self.check_arity(name, fixed, variadic, args.len(), fin.is_some())?;
         if name == "and" || name == "or" {
             let want = name == "or";
             let mut v = Rv::Invalid;
             for a in args {
-                v = self.eval_arg_reflect(dot, a)?;
+                v = self.eval_arg_untyped(dot, a)?;
                 if super::truth(&v) == want {
                     return Ok(v);
                 }
@@ -312,18 +302,14 @@ impl State<'_> {
                     } else {
                         Type::Interface
                     };
-                    let here = match args.last() {
-                        Some(a) => at(a.pos(), a),
-                        None => at(at_ident.pos, at_ident.what),
-                    };
-                    vals.push(self.validate(f, t, &here)?);
+                    vals.push(self.validate(f, t)?);
                 }
                 Ok(builtins::text_func(name, &vals))
             }
             _ => {
                 let mut vals = Vec::with_capacity(args.len() + 1);
                 for a in args {
-                    vals.push(self.eval_arg_reflect(dot, a)?);
+                    vals.push(self.eval_arg_untyped(dot, a)?);
                 }
                 if let Some(f) = fin {
                     vals.push(f);
@@ -332,6 +318,9 @@ impl State<'_> {
                 builtins::reflect_func(name, &vals, &callee)
             }
         };
-        r.map_err(|e| self.err(at_call, format!("error calling {name}: {e}")))
+        r.map_err(|e| {
+            self.at(call_at.0, call_at.1);
+            self.errorf(format!("error calling {name}: {e}"))
+        })
     }
 }

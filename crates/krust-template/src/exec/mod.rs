@@ -10,7 +10,6 @@ mod call;
 
 use std::collections::HashMap;
 use std::fmt::Display;
-use std::sync::Arc;
 
 use crate::parse::{Arg, Command, Node, Pipe, Tree};
 use crate::set::{MissingKey, Set};
@@ -87,17 +86,8 @@ pub(crate) struct State<'a> {
     vars: Vec<(Str, Rv)>,
     shared: &'a mut Shared,
     out: String,
-}
-
-/// Something an error can point at: its byte position and Go's string form of the node.
-pub(crate) struct At<'n> {
-    pos: usize,
-    what: &'n dyn Display,
-}
-
-/// The node an error points at.
-pub(crate) fn at(pos: usize, what: &dyn Display) -> At<'_> {
-    At { pos, what }
+    /// The node being evaluated (Go's `state.node`): errors point at it.
+    cur: Option<(usize, &'a dyn Display)>,
 }
 
 impl<'a> State<'a> {
@@ -109,7 +99,13 @@ impl<'a> State<'a> {
             vars: vec![("$".into(), dot)],
             shared,
             out: String::new(),
+            cur: None,
         }
+    }
+
+    /// Go's `state.at`: marks the node being evaluated.
+    pub(crate) fn at(&mut self, pos: usize, node: &'a dyn Display) {
+        self.cur = Some((pos, node));
     }
 
     pub(crate) fn template_name(&self) -> &str {
@@ -128,16 +124,21 @@ impl<'a> State<'a> {
         self.set.options.missing_key
     }
 
-    /// An execution error at a node, formatted as Go's `state.errorf`.
-    pub(crate) fn err(&self, at: &At<'_>, message: impl Into<String>) -> Error {
-        let tree = self.tree;
-        let (line, col) = tree.location(at.pos);
+    /// An execution error at the current node, formatted as Go's `state.errorf`.
+    pub(crate) fn errorf(&self, message: impl Into<String>) -> Error {
+        let Some((pos, node)) = self.cur else {
+            return Error::Template {
+                name: self.name.to_string(),
+                message: message.into(),
+            };
+        };
+        let (line, col) = self.tree.location(pos);
         Error::Exec {
-            file: tree.parse_name.to_string(),
+            file: self.tree.parse_name.to_string(),
             line,
             col,
             name: self.name.to_string(),
-            context: at.what.to_string(),
+            context: node.to_string(),
             message: message.into(),
         }
     }
@@ -190,7 +191,8 @@ impl<'a> State<'a> {
     /// Executes template `name` of this state's set with `data` into a new string, sharing
     /// the budgets (Helm's `include`).
     pub(crate) fn execute_nested(&mut self, name: &str, data: &Value) -> R<String> {
-        let Some(tree) = self.set.templates.get(name) else {
+        let set = self.set;
+        let Some(tree) = set.templates.get(name) else {
             return Err(Error::Other(format!(
                 "template: no template {} associated with template {}",
                 crate::fmt::quote(name),
@@ -199,7 +201,6 @@ impl<'a> State<'a> {
         };
         self.enter()?;
         let dot = Rv::concrete(data.clone());
-        let set = self.set;
         let r = {
             let mut st = State::new(set, tree, dot.clone(), self.shared);
             st.walk_list(&dot, &tree.root).map(|_| st.out)
@@ -229,26 +230,26 @@ impl<'a> State<'a> {
         r
     }
 
-    fn lookup_var(&self, name: &str, at: &At<'_>) -> R<Rv> {
+    fn lookup_var(&self, name: &str) -> R<Rv> {
         for (n, v) in self.vars.iter().rev() {
             if &**n == name {
                 return Ok(v.clone());
             }
         }
-        Err(self.err(at, format!("undefined variable: {name}")))
+        Err(self.errorf(format!("undefined variable: {name}")))
     }
 
-    fn set_var(&mut self, name: &str, v: Rv, at: &At<'_>) -> R<()> {
+    fn set_var(&mut self, name: &str, v: Rv) -> R<()> {
         for (n, slot) in self.vars.iter_mut().rev() {
             if &**n == name {
                 *slot = v;
                 return Ok(());
             }
         }
-        Err(self.err(at, format!("undefined variable: {name}")))
+        Err(self.errorf(format!("undefined variable: {name}")))
     }
 
-    fn walk_list(&mut self, dot: &Rv, list: &[Node]) -> R<Flow> {
+    fn walk_list(&mut self, dot: &Rv, list: &'a [Node]) -> R<Flow> {
         for n in list {
             match self.walk(dot, n)? {
                 Flow::Normal => {}
@@ -258,56 +259,51 @@ impl<'a> State<'a> {
         Ok(Flow::Normal)
     }
 
-    fn walk(&mut self, dot: &Rv, node: &Node) -> R<Flow> {
+    fn walk(&mut self, dot: &Rv, node: &'a Node) -> R<Flow> {
         self.step()?;
         match node {
             Node::Text(t) => self.write(t)?,
             Node::Action(pipe) => {
+                self.at(pipe.pos, node);
                 let v = self.eval_pipeline(dot, pipe)?;
                 if pipe.decl.is_empty() {
                     self.print(&v)?;
                 }
             }
             Node::If(b) | Node::With(b) => {
+                self.at(b.pipe.pos, node);
                 let mark = self.vars.len();
-                let r = (|| {
-                    let v = self.eval_pipeline(dot, &b.pipe)?;
-                    if truth(&v) {
-                        if matches!(node, Node::With(_)) {
-                            return self.walk_list(&v, &b.list);
-                        }
-                        return self.walk_list(dot, &b.list);
-                    }
-                    if let Some(e) = &b.else_list {
-                        return self.walk_list(dot, e);
-                    }
-                    Ok(Flow::Normal)
-                })();
+                let r = self.walk_if_with(dot, b, matches!(node, Node::With(_)));
                 self.vars.truncate(mark);
                 return r;
             }
             Node::Range(b) => {
+                self.at(b.pipe.pos, node);
                 let mark = self.vars.len();
                 let r = self.walk_range(dot, b);
                 self.vars.truncate(mark);
                 return r;
             }
             Node::Template(t) => {
-                let Some(tree) = self.set.templates.get(&*t.name) else {
-                    return Err(self.err(
-                        &at(t.pos, node),
-                        format!("template {} not defined", crate::fmt::quote(&t.name)),
-                    ));
+                self.at(t.pos, node);
+                let set = self.set;
+                let Some(tree) = set.templates.get(&*t.name) else {
+                    return Err(self.errorf(format!(
+                        "template {} not defined",
+                        crate::fmt::quote(&t.name)
+                    )));
                 };
-                let tree = tree.clone();
+                let limit = set.options.limits.max_depth;
+                if self.shared.depth >= limit {
+                    return Err(self.errorf(format!("exceeded maximum template depth ({limit})")));
+                }
                 let d = match &t.pipe {
                     Some(p) => self.eval_pipeline(dot, p)?,
                     None => Rv::Invalid,
                 };
-                self.enter()?;
-                let set = self.set;
+                self.shared.depth += 1;
                 let r = {
-                    let mut st = State::new(set, &tree, d.clone(), self.shared);
+                    let mut st = State::new(set, tree, d.clone(), self.shared);
                     let r = st.walk_list(&d, &tree.root);
                     (r, st.out)
                 };
@@ -322,7 +318,21 @@ impl<'a> State<'a> {
         Ok(Flow::Normal)
     }
 
-    fn walk_range(&mut self, dot: &Rv, b: &crate::parse::Branch) -> R<Flow> {
+    fn walk_if_with(&mut self, dot: &Rv, b: &'a crate::parse::Branch, with: bool) -> R<Flow> {
+        let v = self.eval_pipeline(dot, &b.pipe)?;
+        if truth(&v) {
+            if with {
+                return self.walk_list(&v, &b.list);
+            }
+            return self.walk_list(dot, &b.list);
+        }
+        if let Some(e) = &b.else_list {
+            return self.walk_list(dot, e);
+        }
+        Ok(Flow::Normal)
+    }
+
+    fn walk_range(&mut self, dot: &Rv, b: &'a crate::parse::Branch) -> R<Flow> {
         let val = self.eval_pipeline(dot, &b.pipe)?;
         let val = match val {
             Rv::V(Value::Nil, _) => Rv::Invalid,
@@ -331,61 +341,49 @@ impl<'a> State<'a> {
         let mark = self.vars.len();
         let pipe = &b.pipe;
         let mut items: Vec<(Rv, Rv)> = Vec::new();
-        match &val {
-            Rv::Invalid => {}
-            Rv::V(v, _) => {
-                let v = match v {
-                    Value::Object(o) => o.underlying().unwrap_or_else(|| v.clone()),
-                    other => other.clone(),
-                };
-                match &v {
-                    Value::List(l) => {
-                        let iface = l.elem == Type::Interface;
-                        for (i, x) in l.items.iter().enumerate() {
-                            items.push((
-                                Rv::V(Value::Int(i as i64), false),
-                                Rv::V(x.clone(), iface),
-                            ));
-                        }
+        if let Rv::V(v, _) = &val {
+            let v = match v {
+                Value::Object(o) => o.underlying().unwrap_or_else(|| v.clone()),
+                other => other.clone(),
+            };
+            match &v {
+                Value::List(l) => {
+                    let iface = l.elem == Type::Interface;
+                    for (i, x) in l.items.iter().enumerate() {
+                        items.push((Rv::V(Value::Int(i as i64), false), Rv::V(x.clone(), iface)));
                     }
-                    Value::Map(m) => {
-                        let iface = m.elem == Type::Interface;
-                        for (k, x) in m.read().iter() {
-                            items.push((
-                                Rv::V(Value::String(k.clone()), false),
-                                Rv::V(x.clone(), iface),
-                            ));
-                        }
+                }
+                Value::Map(m) => {
+                    let iface = m.elem == Type::Interface;
+                    for (k, x) in m.read().iter() {
+                        items.push((
+                            Rv::V(Value::String(k.clone()), false),
+                            Rv::V(x.clone(), iface),
+                        ));
                     }
-                    Value::Int(n) | Value::Int64(n) => {
-                        if pipe.decl.len() > 1 {
-                            return Err(self.err(
-                                &at(pipe.pos, pipe),
-                                format!(
-                                    "can't use {} to iterate over more than one variable",
-                                    crate::fmt::sprint_value(&v)
-                                ),
-                            ));
-                        }
-                        let int64 = matches!(v, Value::Int64(_));
-                        for i in 0..(*n).max(0) {
-                            let x = if int64 {
-                                Value::Int64(i)
-                            } else {
-                                Value::Int(i)
-                            };
-                            items.push((Rv::V(x.clone(), false), Rv::V(x, false)));
-                        }
+                }
+                Value::Int(n) | Value::Int64(n) => {
+                    if pipe.decl.len() > 1 {
+                        return Err(self.errorf(format!(
+                            "can't use {} to iterate over more than one variable",
+                            crate::fmt::sprint_value(&v)
+                        )));
                     }
-                    other => {
-                        return Err(self.err(
-                            &at(pipe.pos, pipe),
-                            format!(
-                                "range can't iterate over {}",
-                                crate::fmt::sprint_value(other)
-                            ),
-                        ))
+                    let int64 = matches!(v, Value::Int64(_));
+                    for i in 0..(*n).max(0) {
+                        let x = if int64 {
+                            Value::Int64(i)
+                        } else {
+                            Value::Int(i)
+                        };
+                        items.push((Rv::V(x.clone(), false), Rv::V(x, false)));
                     }
+                }
+                other => {
+                    return Err(self.errorf(format!(
+                        "range can't iterate over {}",
+                        crate::fmt::sprint_value(other)
+                    )))
                 }
             }
         }
@@ -395,7 +393,6 @@ impl<'a> State<'a> {
             }
             return Ok(Flow::Normal);
         }
-        let at_pipe = at(pipe.pos, pipe);
         for (index, elem) in items {
             self.step()?;
             if !pipe.decl.is_empty() {
@@ -405,14 +402,14 @@ impl<'a> State<'a> {
                     } else {
                         elem.clone()
                     };
-                    self.set_var(&pipe.decl[0], first, &at_pipe)?;
+                    self.set_var(&pipe.decl[0], first)?;
                 } else if let Some(slot) = self.vars.len().checked_sub(1) {
                     self.vars[slot].1 = elem.clone();
                 }
             }
             if pipe.decl.len() > 1 {
                 if pipe.is_assign {
-                    self.set_var(&pipe.decl[1], elem.clone(), &at_pipe)?;
+                    self.set_var(&pipe.decl[1], elem.clone())?;
                 } else if let Some(slot) = self.vars.len().checked_sub(2) {
                     self.vars[slot].1 = index.clone();
                 }
@@ -438,17 +435,17 @@ impl<'a> State<'a> {
         }
     }
 
-    pub(crate) fn eval_pipeline(&mut self, dot: &Rv, pipe: &Pipe) -> R<Rv> {
+    pub(crate) fn eval_pipeline(&mut self, dot: &Rv, pipe: &'a Pipe) -> R<Rv> {
+        self.at(pipe.pos, pipe);
         let mut value: Option<Rv> = None;
         for cmd in &pipe.cmds {
             let v = self.eval_command(dot, cmd, value.take())?;
             value = Some(v.unwrap_iface());
         }
         let value = value.unwrap_or(Rv::Invalid);
-        let at = at(pipe.pos, pipe);
         for var in &pipe.decl {
             if pipe.is_assign {
-                self.set_var(var, value.clone(), &at)?;
+                self.set_var(var, value.clone())?;
             } else {
                 self.vars.push((var.clone(), value.clone()));
             }
@@ -459,24 +456,21 @@ impl<'a> State<'a> {
     fn not_a_function(&self, args: &[Arg], fin: &Option<Rv>) -> R<()> {
         if args.len() > 1 || fin.is_some() {
             if let Some(a) = args.first() {
-                return Err(self.err(
-                    &at(a.pos(), a),
-                    format!("can't give argument to non-function {a}"),
-                ));
+                return Err(self.errorf(format!("can't give argument to non-function {a}")));
             }
         }
         Ok(())
     }
 
-    fn eval_command(&mut self, dot: &Rv, cmd: &Command, fin: Option<Rv>) -> R<Rv> {
+    fn eval_command(&mut self, dot: &Rv, cmd: &'a Command, fin: Option<Rv>) -> R<Rv> {
         self.step()?;
         let Some(first) = cmd.args.first() else {
             return Ok(Rv::Invalid);
         };
         match first {
             Arg::Field { pos, idents } => {
-                let at = at(*pos, first);
-                self.eval_field_chain(dot, dot.clone(), &at, idents, &cmd.args, fin)
+                self.at(*pos, first);
+                self.eval_field_chain(dot, dot.clone(), first, idents, &cmd.args, fin)
             }
             Arg::Chain { .. } => self.eval_chain(dot, first, &cmd.args, fin),
             Arg::Ident { pos, name } => {
@@ -486,36 +480,40 @@ impl<'a> State<'a> {
                 self.not_a_function(&cmd.args, &fin)?;
                 self.eval_pipeline(dot, p)
             }
-            Arg::Variable { pos, idents } => {
-                let at = at(*pos, first);
-                let v = self.lookup_var(&idents[0], &at)?;
-                if idents.len() == 1 {
-                    self.not_a_function(&cmd.args, &fin)?;
-                    return Ok(v);
-                }
-                self.eval_field_chain(dot, v, &at, &idents[1..], &cmd.args, fin)
-            }
+            Arg::Variable { .. } => self.eval_variable(dot, first, &cmd.args, fin),
             _ => {
+                self.at(first.pos(), first);
                 self.not_a_function(&cmd.args, &fin)?;
                 match first {
                     Arg::Bool(_, b) => Ok(Rv::V(Value::Bool(*b), false)),
                     Arg::Dot(_) => Ok(dot.clone()),
-                    Arg::Nil(pos) => Err(self.err(&at(*pos, first), "nil is not a command")),
+                    Arg::Nil(_) => Err(self.errorf("nil is not a command")),
                     Arg::Number(pos, n) => self.ideal_constant(*pos, first, n),
                     Arg::String { text, .. } => Ok(Rv::V(Value::String(text.clone()), false)),
-                    _ => Err(self.err(
-                        &at(first.pos(), first),
-                        format!(
-                            "can't evaluate command {}",
-                            crate::fmt::quote(&first.to_string())
-                        ),
-                    )),
+                    _ => Err(self.errorf(format!(
+                        "can't evaluate command {}",
+                        crate::fmt::quote(&first.to_string())
+                    ))),
                 }
             }
         }
     }
 
-    fn ideal_constant(&self, pos: usize, node: &Arg, n: &crate::parse::Number) -> R<Rv> {
+    fn eval_variable(&mut self, dot: &Rv, var: &'a Arg, args: &'a [Arg], fin: Option<Rv>) -> R<Rv> {
+        let Arg::Variable { pos, idents } = var else {
+            return Ok(Rv::Invalid);
+        };
+        self.at(*pos, var);
+        let v = self.lookup_var(&idents[0])?;
+        if idents.len() == 1 {
+            self.not_a_function(args, &fin)?;
+            return Ok(v);
+        }
+        self.eval_field_chain(dot, v, var, &idents[1..], args, fin)
+    }
+
+    fn ideal_constant(&mut self, pos: usize, node: &'a Arg, n: &crate::parse::Number) -> R<Rv> {
+        self.at(pos, node);
         let t = &*n.text;
         let hex_int = t.len() > 2
             && t.starts_with('0')
@@ -531,40 +529,33 @@ impl<'a> State<'a> {
             return Ok(Rv::V(Value::Int(i), false));
         }
         if n.uint.is_some() {
-            return Err(self.err(&at(pos, node), format!("{t} overflows int")));
+            return Err(self.errorf(format!("{t} overflows int")));
         }
         Ok(Rv::Invalid)
     }
 
-    fn eval_chain(&mut self, dot: &Rv, chain: &Arg, args: &[Arg], fin: Option<Rv>) -> R<Rv> {
+    fn eval_chain(&mut self, dot: &Rv, chain: &'a Arg, args: &'a [Arg], fin: Option<Rv>) -> R<Rv> {
         let Arg::Chain { pos, node, fields } = chain else {
             return Ok(Rv::Invalid);
         };
-        let at = at(*pos, chain);
+        self.at(*pos, chain);
         if let Arg::Nil(_) = **node {
-            return Err(self.err(&at, format!("indirection through explicit nil in {chain}")));
+            return Err(self.errorf(format!("indirection through explicit nil in {chain}")));
         }
         let recv = self.eval_arg_untyped(dot, node)?;
-        self.eval_field_chain(dot, recv, &at, fields, args, fin)
+        self.eval_field_chain(dot, recv, chain, fields, args, fin)
     }
 
     /// Go's `evalArg(dot, nil, n)`: any operand, untyped.
-    fn eval_arg_untyped(&mut self, dot: &Rv, n: &Arg) -> R<Rv> {
+    fn eval_arg_untyped(&mut self, dot: &Rv, n: &'a Arg) -> R<Rv> {
+        self.at(n.pos(), n);
         match n {
             Arg::Dot(_) => Ok(dot.clone()),
             Arg::Nil(_) => Ok(Rv::Invalid),
-            Arg::Field { pos, idents } => {
-                let at = at(*pos, n);
-                self.eval_field_chain(dot, dot.clone(), &at, idents, std::slice::from_ref(n), None)
+            Arg::Field { idents, .. } => {
+                self.eval_field_chain(dot, dot.clone(), n, idents, std::slice::from_ref(n), None)
             }
-            Arg::Variable { pos, idents } => {
-                let at = at(*pos, n);
-                let v = self.lookup_var(&idents[0], &at)?;
-                if idents.len() == 1 {
-                    return Ok(v);
-                }
-                self.eval_field_chain(dot, v, &at, &idents[1..], &[], None)
-            }
+            Arg::Variable { .. } => self.eval_variable(dot, n, &[], None),
             Arg::Pipe(p) => self.eval_pipeline(dot, p),
             Arg::Ident { pos, name } => self.eval_function(dot, *pos, n, name, n, &[], None),
             Arg::Chain { .. } => self.eval_chain(dot, n, &[], None),
@@ -578,17 +569,17 @@ impl<'a> State<'a> {
         &mut self,
         dot: &Rv,
         mut recv: Rv,
-        at: &At<'_>,
-        idents: &[Str],
-        args: &[Arg],
+        node: &'a Arg,
+        idents: &'a [Str],
+        args: &'a [Arg],
         fin: Option<Rv>,
     ) -> R<Rv> {
         let n = idents.len();
         for ident in &idents[..n.saturating_sub(1)] {
-            recv = self.eval_field(dot, ident, at, &[], None, recv)?;
+            recv = self.eval_field(dot, ident, node, &[], None, recv)?;
         }
         match idents.last() {
-            Some(last) => self.eval_field(dot, last, at, args, fin, recv),
+            Some(last) => self.eval_field(dot, last, node, args, fin, recv),
             None => Ok(recv),
         }
     }
@@ -597,18 +588,18 @@ impl<'a> State<'a> {
         &mut self,
         dot: &Rv,
         name: &str,
-        at: &At<'_>,
-        args: &[Arg],
+        node: &'a Arg,
+        args: &'a [Arg],
         fin: Option<Rv>,
         recv: Rv,
     ) -> R<Rv> {
         let (v, iface) = match recv {
             Rv::Invalid => {
                 if self.missing_key() == MissingKey::Error {
-                    return Err(self.err(
-                        at,
-                        format!("nil data; no entry for key {}", crate::fmt::quote(name)),
-                    ));
+                    return Err(self.errorf(format!(
+                        "nil data; no entry for key {}",
+                        crate::fmt::quote(name)
+                    )));
                 }
                 return Ok(Rv::Invalid);
             }
@@ -621,34 +612,33 @@ impl<'a> State<'a> {
         };
         let has_args = args.len() > 1 || fin.is_some();
         match &v {
-            Value::Nil => Err(self.err(at, format!("nil pointer evaluating {typ}.{name}"))),
+            Value::Nil => Err(self.errorf(format!("nil pointer evaluating {typ}.{name}"))),
             Value::Object(o) => {
                 if let Some(sig) = o.method(name) {
                     let o = o.clone();
-                    return self.call_method(dot, &o, name, &sig, at, args, fin);
+                    return self.call_method(dot, &o, name, &sig, node, args, fin);
                 }
                 if let Some(f) = o.field(name) {
                     if has_args {
-                        return Err(self.err(
-                            at,
-                            format!("{name} has arguments but cannot be invoked as function"),
-                        ));
+                        return Err(self.errorf(format!(
+                            "{name} has arguments but cannot be invoked as function"
+                        )));
                     }
                     return Ok(Rv::V(f, false));
                 }
                 if let Some(Value::Map(m)) = o.underlying() {
-                    return self.map_field(&m, name, at, has_args);
+                    return self.map_field(&m, name, has_args);
                 }
-                Err(self.err(at, format!("can't evaluate field {name} in type {typ}")))
+                Err(self.errorf(format!("can't evaluate field {name} in type {typ}")))
             }
-            Value::Map(m) => self.map_field(m, name, at, has_args),
-            _ => Err(self.err(at, format!("can't evaluate field {name} in type {typ}"))),
+            Value::Map(m) => self.map_field(m, name, has_args),
+            _ => Err(self.errorf(format!("can't evaluate field {name} in type {typ}"))),
         }
     }
 
-    fn map_field(&self, m: &crate::value::Map, name: &str, at: &At<'_>, has_args: bool) -> R<Rv> {
+    fn map_field(&self, m: &crate::value::Map, name: &str, has_args: bool) -> R<Rv> {
         if has_args {
-            return Err(self.err(at, format!("{name} is not a method but has arguments")));
+            return Err(self.errorf(format!("{name} is not a method but has arguments")));
         }
         let iface = m.elem == Type::Interface;
         match m.get(name) {
@@ -656,10 +646,10 @@ impl<'a> State<'a> {
             None => match self.missing_key() {
                 MissingKey::Default => Ok(Rv::Invalid),
                 MissingKey::Zero => Ok(Rv::V(m.elem.zero(), iface)),
-                MissingKey::Error => Err(self.err(
-                    at,
-                    format!("map has no entry for key {}", crate::fmt::quote(name)),
-                )),
+                MissingKey::Error => Err(self.errorf(format!(
+                    "map has no entry for key {}",
+                    crate::fmt::quote(name)
+                ))),
             },
         }
     }
@@ -682,10 +672,9 @@ pub(crate) fn execute(set: &Set, name: &str, data: &Value) -> R<String> {
             crate::fmt::quote(name)
         )));
     };
-    let tree: Arc<Tree> = tree.clone();
     let mut shared = Shared::default();
     let dot = Rv::concrete(data.clone());
-    let mut st = State::new(set, &tree, dot.clone(), &mut shared);
+    let mut st = State::new(set, tree, dot.clone(), &mut shared);
     st.walk_list(&dot, &tree.root)?;
     Ok(st.out)
 }

@@ -169,7 +169,7 @@ mod tests {
         for (f, want) in [
             (1e6, "1e+06"),
             (100000.0, "100000"),
-            (3.14, "3.14"),
+            (2.75, "2.75"),
             (1e-5, "1e-05"),
             (0.0001, "0.0001"),
             (0.0, "0"),
@@ -184,7 +184,7 @@ mod tests {
 
     #[test]
     fn precision_forms_match_go() {
-        assert_eq!(format_float(3.14159, 'f', 2), "3.14");
+        assert_eq!(format_float(4.56789, 'f', 2), "4.57");
         assert_eq!(format_float(2.5, 'f', 0), "2");
         assert_eq!(format_float(1234.5678, 'e', 3), "1.235e+03");
         assert_eq!(format_float(1234.5678, 'g', 3), "1.23e+03");

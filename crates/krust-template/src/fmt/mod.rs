@@ -701,13 +701,13 @@ mod tests {
         assert_eq!(
             sprintf(
                 "%.2f %e %g",
-                &[Value::Float(3.14159), Value::Float(1e6), Value::Float(1e6)]
+                &[Value::Float(4.56789), Value::Float(1e6), Value::Float(1e6)]
             ),
-            "3.14 1.000000e+06 1e+06"
+            "4.57 1.000000e+06 1e+06"
         );
         assert_eq!(
-            sprintf("%5.1f|%-8.3s|", &[Value::Float(3.14159), s("abcdef")]),
-            "  3.1|abc     |"
+            sprintf("%5.1f|%-8.3s|", &[Value::Float(4.56789), s("abcdef")]),
+            "  4.6|abc     |"
         );
         assert_eq!(sprintf("%", &[]), "%!(NOVERB)");
         assert_eq!(

@@ -532,10 +532,10 @@ impl<'a> Lexer<'a> {
                 self.paren_depth += 1;
             }
             ')' => {
-                self.emit(Kind::RightParen);
                 if self.paren_depth == 0 {
-                    return self.error(format!("unexpected right paren {}", sharp_u(Some(')'))));
+                    return self.error("unexpected right paren".into());
                 }
+                self.emit(Kind::RightParen);
                 self.paren_depth -= 1;
             }
             c if c.is_ascii() && !c.is_ascii_control() => self.emit(Kind::Char),

@@ -17,7 +17,7 @@ fn underscore_ok(s: &str) -> bool {
     if b.len() >= 2 && b[0] == b'0' && matches!(b[1].to_ascii_lowercase(), b'b' | b'o' | b'x') {
         i = 2;
         saw = b'0';
-        hex = b[1].to_ascii_lowercase() == b'x';
+        hex = b[1].eq_ignore_ascii_case(&b'x');
     }
     while i < b.len() {
         let c = b[i];
@@ -95,10 +95,8 @@ fn parse_int(s: &str) -> Option<i64> {
 
 /// `strconv.ParseFloat(s, 64)` for the forms the lexer produces.
 fn parse_float(s: &str) -> Option<f64> {
-    if s.contains('_') {
-        if !underscore_ok(s) {
-            return None;
-        }
+    if s.contains('_') && !underscore_ok(s) {
+        return None;
     }
     let clean: String = s.chars().filter(|&c| c != '_').collect();
     let (neg, body) = match clean.as_bytes().first() {
@@ -181,7 +179,7 @@ pub(crate) fn parse(text: &str, is_char: bool, is_complex: bool) -> Result<Numbe
         n.float = Some(u as f64);
     } else if let Some(f) = parse_float(text) {
         if !text.contains(['.', 'e', 'E', 'p', 'P']) {
-            return Err(format!("integer overflow: {text}"));
+            return Err(format!("integer overflow: {}", crate::fmt::quote(text)));
         }
         n.float = Some(f);
         if f.fract() == 0.0 && f >= i64::MIN as f64 && f < i64::MAX as f64 {
