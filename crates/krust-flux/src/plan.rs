@@ -32,14 +32,18 @@ pub(crate) fn plan(renders: &[KustomizationRender]) -> (Vec<Vec<String>>, Vec<Fi
                 Some(&j) => {
                     own.insert(j);
                 }
-                None => findings.push(Finding {
-                    rule: "GRAPH".into(),
-                    severity: Severity::Error,
-                    object: format!("Kustomization/{}", r.spec.id()),
-                    file: r.file.clone(),
-                    message: format!("dependency '{d}' not found"),
-                    fix: format!("create Kustomization {d} or remove it from spec.dependsOn"),
-                }),
+                // Never Ready: a missing dependency blocks the dependent for good.
+                None => {
+                    own.insert(usize::MAX);
+                    findings.push(Finding {
+                        rule: "GRAPH".into(),
+                        severity: Severity::Error,
+                        object: format!("Kustomization/{}", r.spec.id()),
+                        file: r.file.clone(),
+                        message: format!("dependency '{d}' not found"),
+                        fix: format!("create Kustomization {d} or remove it from spec.dependsOn"),
+                    })
+                }
             }
         }
         if let Some(&p) = index.get(r.defined_in.as_str()).filter(|&&p| p < i) {

@@ -1,8 +1,284 @@
-//! `krust flux` (work in progress).
+//! `krust flux build|check|plan REPO --cluster NAME`: a Flux repository rendered per
+//! cluster (krust-flux).
+//!
+//! * `build` prints every built Flux Kustomization's output as one stream, or with
+//!   `-o DIR` writes `<namespace>--<name>.yaml` per Kustomization plus `cluster.yaml`.
+//!   Exit 1 when a Kustomization fails to build.
+//! * `check` prints the findings; exit 1 when one is an error.
+//! * `plan` prints the apply waves.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use krust_flux::{
+    cluster_view, render_cluster, ClusterOptions, ClusterRender, ObjectKey, Severity,
+    SourceMapping, Status,
+};
+use krust_kustomize::DiskFs;
+use krust_yaml::{Data, Value};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    #[command(subcommand)]
+    pub command: FluxCommand,
+}
 
-pub fn run(_args: Args) -> anyhow::Result<std::process::ExitCode> {
-    anyhow::bail!("krust flux is not implemented yet")
+#[derive(Debug, clap::Subcommand)]
+pub enum FluxCommand {
+    /// Render what each Flux Kustomization of the cluster applies.
+    Build(BuildArgs),
+    /// Run the tenant-isolation, lockdown and policy checks.
+    Check(CheckArgs),
+    /// Print the order in which the controllers would reconcile, as waves.
+    Plan(Common),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Common {
+    /// The repository (the artifact of `GitRepository flux-system/flux-system`).
+    pub repo: PathBuf,
+    /// The cluster: its Flux wiring is under `clusters/<NAME>`.
+    #[arg(long, value_name = "NAME")]
+    pub cluster: String,
+    /// A source's local tree: `KIND/NAMESPACE/NAME=PATH` (repeatable).
+    #[arg(long = "source", value_name = "KIND/NS/NAME=PATH", value_parser = parse_source)]
+    pub sources: Vec<SourceMapping>,
+    /// Non-strict post-build substitution (undefined variables become empty), as before
+    /// kustomize-controller v1.9.0.
+    #[arg(long)]
+    pub no_strict: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Yaml,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// Write `<namespace>--<name>.yaml` per Kustomization and `cluster.yaml` into DIR.
+    #[arg(short = 'o', long = "output", value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Output format of the stream (`json`: one array of objects).
+    #[arg(long, value_enum, default_value = "yaml")]
+    pub format: Format,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// Output format of the findings.
+    #[arg(long, value_enum, default_value = "yaml")]
+    pub format: Format,
+}
+
+fn parse_source(s: &str) -> Result<SourceMapping, String> {
+    let (id, path) = s
+        .split_once('=')
+        .filter(|(i, p)| !i.is_empty() && !p.is_empty())
+        .ok_or_else(|| format!("expected KIND/NAMESPACE/NAME=PATH, got {s:?}"))?;
+    let parts: Vec<&str> = id.split('/').collect();
+    let [kind, ns, name] = parts.as_slice() else {
+        return Err(format!(
+            "expected KIND/NAMESPACE/NAME before '=', got {id:?}"
+        ));
+    };
+    Ok(SourceMapping {
+        key: ObjectKey::new(kind, ns, name),
+        path: PathBuf::from(path),
+        ignore: String::new(),
+    })
+}
+
+fn render(c: &Common) -> anyhow::Result<ClusterRender> {
+    let mut opts = ClusterOptions::new(c.cluster.clone());
+    opts.sources = c.sources.clone();
+    opts.strict_substitution = !c.no_strict;
+    render_cluster(&DiskFs, &c.repo, &opts)
+        .with_context(|| format!("rendering cluster {} of {}", c.cluster, c.repo.display()))
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    match args.command {
+        FluxCommand::Build(a) => build(a),
+        FluxCommand::Check(a) => check(a),
+        FluxCommand::Plan(c) => plan(c),
+    }
+}
+
+fn report_failures(r: &ClusterRender) -> bool {
+    let mut failed = false;
+    for k in &r.kustomizations {
+        if let Status::Failed(why) = &k.status {
+            eprintln!("error: {why}");
+            failed = true;
+        }
+    }
+    failed
+}
+
+fn build(a: BuildArgs) -> anyhow::Result<ExitCode> {
+    let r = render(&a.common)?;
+    for f in r.findings.iter().filter(|f| f.rule == "SOURCE") {
+        eprintln!("warning: {}: {}", f.object, f.message);
+    }
+    let failed = report_failures(&r);
+    let mut stdout = std::io::stdout().lock();
+    if let Some(dir) = &a.output {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        for k in r
+            .kustomizations
+            .iter()
+            .filter(|k| k.status == Status::Built)
+        {
+            let path = dir.join(k.file_name());
+            std::fs::write(&path, &k.output)
+                .with_context(|| format!("writing {}", path.display()))?;
+        }
+        let view = krust_yaml::to_yaml(&cluster_view(&r))?;
+        let path = dir.join("cluster.yaml");
+        std::fs::write(&path, view).with_context(|| format!("writing {}", path.display()))?;
+    } else {
+        match a.format {
+            Format::Yaml => {
+                let mut first = true;
+                for k in r
+                    .kustomizations
+                    .iter()
+                    .filter(|k| k.status == Status::Built)
+                {
+                    if k.output.is_empty() {
+                        continue;
+                    }
+                    if !first {
+                        stdout.write_all(b"---\n")?;
+                    }
+                    first = false;
+                    stdout.write_all(k.output.as_bytes())?;
+                }
+            }
+            Format::Json => {
+                let objects: Vec<serde_json::Value> = r
+                    .kustomizations
+                    .iter()
+                    .flat_map(|k| k.objects.iter().map(|o| to_json(&o.object)))
+                    .collect();
+                serde_json::to_writer_pretty(&mut stdout, &objects)?;
+                stdout.write_all(b"\n")?;
+            }
+        }
+    }
+    stdout.flush()?;
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn check(a: CheckArgs) -> anyhow::Result<ExitCode> {
+    let r = render(&a.common)?;
+    let mut stdout = std::io::stdout().lock();
+    match a.format {
+        Format::Json => {
+            let list: Vec<serde_json::Value> = r
+                .findings
+                .iter()
+                .map(|f| {
+                    serde_json::json!({
+                        "rule": f.rule,
+                        "severity": f.severity.as_str(),
+                        "object": f.object,
+                        "file": f.file,
+                        "message": f.message,
+                        "fix": f.fix,
+                    })
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut stdout, &list)?;
+            stdout.write_all(b"\n")?;
+        }
+        Format::Yaml => {
+            for f in &r.findings {
+                writeln!(
+                    stdout,
+                    "{} {} {} ({}): {}\n  fix: {}",
+                    f.severity.as_str(),
+                    f.rule,
+                    f.object,
+                    f.file,
+                    f.message,
+                    f.fix
+                )?;
+            }
+            let errors = r
+                .findings
+                .iter()
+                .filter(|f| f.severity == Severity::Error)
+                .count();
+            writeln!(
+                stdout,
+                "{} findings: {errors} errors, {} warnings",
+                r.findings.len(),
+                r.findings.len() - errors
+            )?;
+        }
+    }
+    stdout.flush()?;
+    Ok(if r.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn plan(c: Common) -> anyhow::Result<ExitCode> {
+    let r = render(&c)?;
+    let mut stdout = std::io::stdout().lock();
+    for (i, wave) in r.plan.iter().enumerate() {
+        writeln!(stdout, "wave {}: {}", i + 1, wave.join(", "))?;
+    }
+    for f in r.findings.iter().filter(|f| f.rule == "GRAPH") {
+        writeln!(
+            stdout,
+            "{} {}: {}",
+            f.severity.as_str(),
+            f.object,
+            f.message
+        )?;
+    }
+    stdout.flush()?;
+    let graph_error = r
+        .findings
+        .iter()
+        .any(|f| f.rule == "GRAPH" && f.severity == Severity::Error);
+    Ok(if graph_error {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn to_json(v: &Value) -> serde_json::Value {
+    match &v.data {
+        Data::Null => serde_json::Value::Null,
+        Data::Bool(b) => (*b).into(),
+        Data::Int(i) => (*i).into(),
+        Data::Uint(u) => (*u).into(),
+        Data::Float(f) => serde_json::Number::from_f64(*f)
+            .map_or(serde_json::Value::Null, serde_json::Value::Number),
+        Data::String(s) => serde_json::Value::String(s.to_string()),
+        Data::Seq(s) => serde_json::Value::Array(s.iter().map(to_json).collect()),
+        Data::Map(m) => serde_json::Value::Object(
+            m.iter()
+                .map(|(k, x)| (k.as_str().to_string(), to_json(x)))
+                .collect(),
+        ),
+    }
 }
