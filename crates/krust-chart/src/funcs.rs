@@ -32,7 +32,7 @@ fn arg(args: &[Value], i: usize) -> Value {
 
 /// Helm's function map: sprig's text functions without `env`/`expandenv`, plus Helm's.
 pub fn helm_funcs() -> FuncMap {
-    let mut f = sprig_funcs();
+    let mut f = krust_sprig::func_map();
     f.remove("env");
     f.remove("expandenv");
     let mut add = |name: &str, func: Func| {
@@ -354,9 +354,4 @@ pub fn from_yaml_array(text: &str) -> Value {
         ))]),
         Err(e) => Value::list(vec![Value::str(e)]),
     }
-}
-
-/// sprig's function map.
-fn sprig_funcs() -> FuncMap {
-    FuncMap::new()
 }
