@@ -38,7 +38,7 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            max_steps: 200_000_000,
+            max_steps: 50_000_000,
             max_output: 1 << 30,
             max_depth: 1500,
         }

@@ -77,6 +77,11 @@ enum Flow {
 
 type R<T> = Result<T, Error>;
 
+/// Grow the stack when less than this is left ...
+pub(crate) const STACK_RED_ZONE: usize = 128 * 1024;
+/// ... by this much.
+pub(crate) const STACK_GROW: usize = 2 * 1024 * 1024;
+
 /// The state of one execution of one template.
 pub(crate) struct State<'a> {
     set: &'a Set,
@@ -260,6 +265,12 @@ impl<'a> State<'a> {
     }
 
     fn walk(&mut self, dot: &Rv, node: &'a Node) -> R<Flow> {
+        // Nested templates, includes and deep trees recurse natively; grow the stack on the
+        // heap instead of overflowing it (the depth limit still bounds the total).
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_GROW, || self.walk_node(dot, node))
+    }
+
+    fn walk_node(&mut self, dot: &Rv, node: &'a Node) -> R<Flow> {
         self.step()?;
         match node {
             Node::Text(t) => self.write(t)?,
@@ -340,88 +351,113 @@ impl<'a> State<'a> {
         };
         let mark = self.vars.len();
         let pipe = &b.pipe;
-        let mut items: Vec<(Rv, Rv)> = Vec::new();
-        if let Rv::V(v, _) = &val {
-            let v = match v {
-                Value::Object(o) => o.underlying().unwrap_or_else(|| v.clone()),
-                other => other.clone(),
-            };
-            match &v {
-                Value::List(l) => {
-                    let iface = l.elem == Type::Interface;
-                    for (i, x) in l.items.iter().enumerate() {
-                        items.push((Rv::V(Value::Int(i as i64), false), Rv::V(x.clone(), iface)));
+        let v = match &val {
+            Rv::Invalid => None,
+            Rv::V(Value::Object(o), _) => Some(o.underlying().unwrap_or_else(|| val.value())),
+            Rv::V(v, _) => Some(v.clone()),
+        };
+        let ran = match &v {
+            None => false,
+            Some(Value::List(l)) => {
+                let iface = l.elem == Type::Interface;
+                let items = l.items.clone();
+                for (i, x) in items.iter().enumerate() {
+                    let index = Rv::V(Value::Int(i as i64), false);
+                    if self.range_once(b, mark, index, Rv::V(x.clone(), iface))? {
+                        break;
                     }
                 }
-                Value::Map(m) => {
-                    let iface = m.elem == Type::Interface;
-                    for (k, x) in m.read().iter() {
-                        items.push((
-                            Rv::V(Value::String(k.clone()), false),
-                            Rv::V(x.clone(), iface),
-                        ));
-                    }
-                }
-                Value::Int(n) | Value::Int64(n) => {
-                    if pipe.decl.len() > 1 {
-                        return Err(self.errorf(format!(
-                            "can't use {} to iterate over more than one variable",
-                            crate::fmt::sprint_value(&v)
-                        )));
-                    }
-                    let int64 = matches!(v, Value::Int64(_));
-                    for i in 0..(*n).max(0) {
-                        let x = if int64 {
-                            Value::Int64(i)
-                        } else {
-                            Value::Int(i)
-                        };
-                        items.push((Rv::V(x.clone(), false), Rv::V(x, false)));
-                    }
-                }
-                other => {
-                    return Err(self.errorf(format!(
-                        "range can't iterate over {}",
-                        crate::fmt::sprint_value(other)
-                    )))
-                }
+                !items.is_empty()
             }
-        }
-        if items.is_empty() {
+            Some(Value::Map(m)) => {
+                // A snapshot: the body may change the map (sprig's set), as Go's sorted
+                // key list is taken before the loop too.
+                let iface = m.elem == Type::Interface;
+                let entries: Vec<(Str, Value)> = m
+                    .read()
+                    .iter()
+                    .map(|(k, x)| (k.clone(), x.clone()))
+                    .collect();
+                for (k, x) in &entries {
+                    let index = Rv::V(Value::String(k.clone()), false);
+                    if self.range_once(b, mark, index, Rv::V(x.clone(), iface))? {
+                        break;
+                    }
+                }
+                !entries.is_empty()
+            }
+            Some(n @ (Value::Int(_) | Value::Int64(_))) => {
+                if pipe.decl.len() > 1 {
+                    return Err(self.errorf(format!(
+                        "can't use {} to iterate over more than one variable",
+                        crate::fmt::sprint_value(n)
+                    )));
+                }
+                let (count, int64) = match n {
+                    Value::Int64(c) => (*c, true),
+                    Value::Int(c) => (*c, false),
+                    _ => (0, false),
+                };
+                for i in 0..count.max(0) {
+                    let x = if int64 {
+                        Value::Int64(i)
+                    } else {
+                        Value::Int(i)
+                    };
+                    let x = Rv::V(x, false);
+                    if self.range_once(b, mark, x.clone(), x)? {
+                        break;
+                    }
+                }
+                count > 0
+            }
+            Some(other) => {
+                return Err(self.errorf(format!(
+                    "range can't iterate over {}",
+                    crate::fmt::sprint_value(other)
+                )))
+            }
+        };
+        if !ran {
             if let Some(e) = &b.else_list {
                 return self.walk_list(dot, e);
             }
-            return Ok(Flow::Normal);
-        }
-        for (index, elem) in items {
-            self.step()?;
-            if !pipe.decl.is_empty() {
-                if pipe.is_assign {
-                    let first = if pipe.decl.len() > 1 {
-                        index.clone()
-                    } else {
-                        elem.clone()
-                    };
-                    self.set_var(&pipe.decl[0], first)?;
-                } else if let Some(slot) = self.vars.len().checked_sub(1) {
-                    self.vars[slot].1 = elem.clone();
-                }
-            }
-            if pipe.decl.len() > 1 {
-                if pipe.is_assign {
-                    self.set_var(&pipe.decl[1], elem.clone())?;
-                } else if let Some(slot) = self.vars.len().checked_sub(2) {
-                    self.vars[slot].1 = index.clone();
-                }
-            }
-            let flow = self.walk_list(&elem, &b.list);
-            self.vars.truncate(mark);
-            match flow? {
-                Flow::Break => break,
-                Flow::Continue | Flow::Normal => {}
-            }
         }
         Ok(Flow::Normal)
+    }
+
+    /// One iteration of a range body; `true` when the body says `break`.
+    fn range_once(
+        &mut self,
+        b: &'a crate::parse::Branch,
+        mark: usize,
+        index: Rv,
+        elem: Rv,
+    ) -> R<bool> {
+        self.step()?;
+        let pipe = &b.pipe;
+        if !pipe.decl.is_empty() {
+            if pipe.is_assign {
+                let first = if pipe.decl.len() > 1 {
+                    index.clone()
+                } else {
+                    elem.clone()
+                };
+                self.set_var(&pipe.decl[0], first)?;
+            } else if let Some(slot) = self.vars.len().checked_sub(1) {
+                self.vars[slot].1 = elem.clone();
+            }
+        }
+        if pipe.decl.len() > 1 {
+            if pipe.is_assign {
+                self.set_var(&pipe.decl[1], elem.clone())?;
+            } else if let Some(slot) = self.vars.len().checked_sub(2) {
+                self.vars[slot].1 = index;
+            }
+        }
+        let flow = self.walk_list(&elem, &b.list);
+        self.vars.truncate(mark);
+        Ok(matches!(flow?, Flow::Break))
     }
 
     fn print(&mut self, v: &Rv) -> R<()> {
@@ -436,6 +472,12 @@ impl<'a> State<'a> {
     }
 
     pub(crate) fn eval_pipeline(&mut self, dot: &Rv, pipe: &'a Pipe) -> R<Rv> {
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_GROW, || {
+            self.eval_pipeline_inner(dot, pipe)
+        })
+    }
+
+    fn eval_pipeline_inner(&mut self, dot: &Rv, pipe: &'a Pipe) -> R<Rv> {
         self.at(pipe.pos, pipe);
         let mut value: Option<Rv> = None;
         for cmd in &pipe.cmds {

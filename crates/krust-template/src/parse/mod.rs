@@ -59,6 +59,7 @@ pub(crate) fn parse(
         high: 0,
         vars: vec!["$".into()],
         range_depth: 0,
+        depth: 0,
         action_line: 0,
         has_func,
         text: shared.clone(),
@@ -76,6 +77,9 @@ pub(crate) fn parse(
 
 type PResult<T> = Result<T, Error>;
 
+/// Go's `maxStackDepth` for nested pipelines and lists (parse.go).
+const MAX_DEPTH: usize = 10000;
+
 struct Parser<'a> {
     name: Str,
     items: Vec<Item>,
@@ -83,6 +87,7 @@ struct Parser<'a> {
     high: usize,
     vars: Vec<Str>,
     range_depth: usize,
+    depth: usize,
     action_line: usize,
     has_func: &'a dyn Fn(&str) -> bool,
     text: Arc<str>,
@@ -242,6 +247,18 @@ impl Parser<'_> {
     }
 
     fn item_list(&mut self) -> PResult<(Vec<Node>, End)> {
+        self.depth += 1;
+        if self.depth >= MAX_DEPTH {
+            return Err(self.errorf("max expression depth exceeded".into()));
+        }
+        let r = stacker::maybe_grow(crate::exec::STACK_RED_ZONE, crate::exec::STACK_GROW, || {
+            self.item_list_inner()
+        });
+        self.depth -= 1;
+        r
+    }
+
+    fn item_list_inner(&mut self) -> PResult<(Vec<Node>, End)> {
         let mut list = Vec::new();
         while self.peek_non_space().kind != Kind::Eof {
             match self.text_or_action()? {
@@ -418,6 +435,18 @@ impl Parser<'_> {
     }
 
     fn pipeline(&mut self, context: &str, end: Kind) -> PResult<Pipe> {
+        self.depth += 1;
+        if self.depth >= MAX_DEPTH {
+            return Err(self.errorf("max expression depth exceeded".into()));
+        }
+        let r = stacker::maybe_grow(crate::exec::STACK_RED_ZONE, crate::exec::STACK_GROW, || {
+            self.pipeline_inner(context, end)
+        });
+        self.depth -= 1;
+        r
+    }
+
+    fn pipeline_inner(&mut self, context: &str, end: Kind) -> PResult<Pipe> {
         let start = self.peek_non_space();
         let mut pipe = Pipe {
             pos: start.pos,

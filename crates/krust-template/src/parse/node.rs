@@ -229,3 +229,28 @@ pub(crate) fn is_empty_list(list: &[Node]) -> bool {
         _ => false,
     })
 }
+
+// Deeply nested trees (hostile input: thousands of nested parens or ifs) would overflow the
+// stack in the compiler's recursive drop glue; drop children on a grown stack instead.
+impl Drop for Pipe {
+    fn drop(&mut self) {
+        let cmds = std::mem::take(&mut self.cmds);
+        stacker::maybe_grow(
+            crate::exec::STACK_RED_ZONE,
+            crate::exec::STACK_GROW,
+            move || drop(cmds),
+        );
+    }
+}
+
+impl Drop for Branch {
+    fn drop(&mut self) {
+        let list = std::mem::take(&mut self.list);
+        let else_list = self.else_list.take();
+        stacker::maybe_grow(
+            crate::exec::STACK_RED_ZONE,
+            crate::exec::STACK_GROW,
+            move || drop((list, else_list)),
+        );
+    }
+}
