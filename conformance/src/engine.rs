@@ -89,7 +89,9 @@ pub fn build(tree: &Tree, dir: &str, options: &BuildOptions) -> Result<String, S
     for d in &tree.empty_dirs {
         fs.add_dir(d);
     }
-    let target = clean_path(&Path::new("/").join(dir));
+    // As given: a relative path resolves against the MemFs's own current directory, `/`
+    // (and a missing one is named as given, as kyaml's in-memory file system does).
+    let target = clean_path(Path::new(dir));
     let kustomizer = Kustomizer::new(engine_options(options));
     let resmap = kustomizer
         .build(&fs, &target)

@@ -21,6 +21,23 @@ pub trait FileSystem: Send + Sync {
     /// The absolute, clean form of `path` with symbolic links resolved, as kustomize's
     /// `CleanedAbs` computes it. `path` must exist.
     fn canonical(&self, path: &Path) -> io::Result<PathBuf>;
+
+    /// The directory a relative build path is resolved against. The default is the
+    /// process's current directory, which is right for the disk only: an in-memory tree
+    /// has its own (see [`MemFs::set_current_dir`]).
+    fn current_dir(&self) -> io::Result<PathBuf> {
+        std::env::current_dir()
+    }
+
+    /// [`FileSystem::canonical`] of a path that may be relative (resolved against
+    /// [`FileSystem::current_dir`]), as kustomize's `CleanedAbs` is given the build path.
+    fn canonical_from_current(&self, path: &Path) -> io::Result<PathBuf> {
+        if path.is_absolute() {
+            self.canonical(&clean_path(path))
+        } else {
+            self.canonical(&clean_path(&self.current_dir()?.join(path)))
+        }
+    }
 }
 
 /// Lexical clean of a path like Go's `filepath.Clean`: removes `.`, folds `name/..`, and
@@ -93,10 +110,15 @@ impl FileSystem for DiskFs {
 
 /// An in-memory file system. Directories are implied by the files in them (plus any added
 /// with [`MemFs::add_dir`]). Relative paths given to the constructor are placed under `/`.
+///
+/// Its current directory is `/` unless set with [`MemFs::set_current_dir`]: a relative
+/// build path never resolves against the process's directory.
 #[derive(Debug, Clone, Default)]
 pub struct MemFs {
     files: BTreeMap<PathBuf, Vec<u8>>,
     dirs: BTreeSet<PathBuf>,
+    /// `None` is `/`.
+    cwd: Option<PathBuf>,
 }
 
 impl MemFs {
@@ -105,6 +127,12 @@ impl MemFs {
         let mut fs = MemFs::default();
         fs.dirs.insert(PathBuf::from("/"));
         fs
+    }
+
+    /// Sets the directory relative build paths resolve against (relative `dir` is taken
+    /// from `/`).
+    pub fn set_current_dir(&mut self, dir: impl AsRef<Path>) {
+        self.cwd = Some(Self::absolute(dir.as_ref()));
     }
 
     /// A file system holding `files` (`(path, bytes)` pairs).
@@ -199,6 +227,18 @@ impl FileSystem for MemFs {
             Err(not_found(&p))
         }
     }
+    fn current_dir(&self) -> io::Result<PathBuf> {
+        Ok(self.cwd.clone().unwrap_or_else(|| PathBuf::from("/")))
+    }
+    fn canonical_from_current(&self, path: &Path) -> io::Result<PathBuf> {
+        let p = clean_path(&self.current_dir()?.join(path));
+        if self.exists(&p) {
+            Ok(p)
+        } else {
+            // kyaml's in-memory `CleanedAbs` names the path as it was given.
+            Err(not_found(path))
+        }
+    }
 }
 
 #[cfg(test)]
@@ -230,5 +270,24 @@ mod tests {
             Some(b"a".to_vec())
         );
         assert!(fs.read_file(Path::new("/nope")).is_err());
+    }
+
+    #[test]
+    fn memfs_resolves_relative_paths_against_its_own_directory() {
+        let mut fs = MemFs::from_files([("a/b/k.yaml", "x")]);
+        assert_eq!(
+            fs.canonical_from_current(Path::new("a/b")).ok(),
+            Some(PathBuf::from("/a/b"))
+        );
+        fs.set_current_dir("a");
+        assert_eq!(
+            fs.canonical_from_current(Path::new("b/../b")).ok(),
+            Some(PathBuf::from("/a/b"))
+        );
+        let err = fs.canonical_from_current(Path::new("nope")).err();
+        assert_eq!(
+            err.map(|e| e.to_string()),
+            Some("'nope' doesn't exist".to_string())
+        );
     }
 }

@@ -56,16 +56,16 @@ impl<'a> Loader<'a> {
         dir: &Path,
         restrictor: LoadRestrictor,
     ) -> Result<Self, Error> {
-        let abs = if dir.is_absolute() {
-            clean_path(dir)
-        } else {
-            let cwd = std::env::current_dir().map_err(|e| Error::Io {
-                path: display(dir),
-                message: format!("current directory: {e}"),
-            })?;
-            clean_path(&cwd.join(dir))
-        };
-        let root = confirm_dir(fs, &abs)?;
+        let real = fs
+            .canonical_from_current(dir)
+            .map_err(|e| fs_err(dir, &e).context("not a valid directory"))?;
+        if !fs.is_dir(&real) {
+            return Err(Error::msg(format!(
+                "'{}': file is not directory",
+                display(&real)
+            )));
+        }
+        let root = real;
         Ok(Loader {
             fs,
             root,

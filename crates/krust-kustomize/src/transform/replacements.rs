@@ -1,7 +1,7 @@
 //! `replacements:` (kustomize's `ReplacementTransformer` and `filters/replacement`).
 
 use krust_model::{Gvk, ResId, ResMap};
-use krust_yaml::{Data, Typing, Value};
+use krust_yaml::{Data, Mark, Style, Typing, Value};
 use regex::Regex;
 
 use super::Transform;
@@ -225,17 +225,35 @@ fn split_path(p: &str) -> Vec<String> {
 }
 
 /// What to create for a missing path element.
+/// kyaml `getPathPartKind`: a list for `[k=v]` or an index, a map for a field name, the
+/// value's kind at the end of the path.
 fn placeholder(next: Option<&String>, leaf: &Value) -> Value {
     match next {
-        Some(n) if n.starts_with('[') => Value::from_seq(Vec::new()),
+        Some(n) if n.starts_with('[') || is_index(n) => Value::from_seq(Vec::new()),
         Some(_) => Value::map(),
-        // kyaml creates a scalar field as a string node; the value's text goes in it.
+        // kyaml creates the leaf as an untagged scalar node and copies only the value's
+        // text into it, so the created field is typed by that text (`0x10` → 16, `"123"`
+        // → 123): a null here is re-typed that way by `set_field`.
         None => match &leaf.data {
             Data::Map(_) => Value::map(),
             Data::Seq(_) => Value::from_seq(Vec::new()),
-            _ => Value::from(""),
+            _ => Value::null(),
         },
     }
+}
+
+/// kustomize `fieldRetrievalError`.
+fn field_retrieval_error(fp: &str, create: bool) -> String {
+    if create {
+        format!("unable to find or create field {fp:?} in replacement target")
+    } else {
+        format!("unable to find field {fp:?} in replacement target")
+    }
+}
+
+/// kyaml `IsIdxNumber`: a path part that is a non-negative integer.
+fn is_index(s: &str) -> bool {
+    s.parse::<i64>().is_ok_and(|i| i >= 0)
 }
 
 /// kyaml `PathMatcher`: visits every node at `path` (creating missing ones when `create`
@@ -245,6 +263,7 @@ fn visit(
     path: &[String],
     create: Option<&Value>,
     f: &mut dyn FnMut(&mut Value) -> Result<(), Error>,
+    fail: &dyn Fn() -> Option<String>,
 ) -> Result<(), Error> {
     let Some((seg, rest)) = path.split_first() else {
         return f(node);
@@ -263,7 +282,7 @@ fn visit(
             };
             if hit {
                 any = true;
-                visit(e, rest, create, f)?;
+                visit(e, rest, create, f, fail)?;
             }
         }
         if !any {
@@ -272,7 +291,7 @@ fn visit(
                 m.insert(k, Value::from(v));
                 seq.push(m);
                 if let Some(last) = seq.last_mut() {
-                    visit(last, rest, Some(leaf), f)?;
+                    visit(last, rest, Some(leaf), f, fail)?;
                 }
             }
         }
@@ -283,14 +302,14 @@ fn visit(
             Data::Seq(_) => {
                 if let Some(seq) = node.as_seq_mut() {
                     for e in seq.iter_mut() {
-                        visit(e, rest, create, f)?;
+                        visit(e, rest, create, f, fail)?;
                     }
                 }
             }
             Data::Map(_) => {
                 if let Some(m) = node.as_map_mut() {
                     for (_, e) in m.iter_mut() {
-                        visit(e, rest, create, f)?;
+                        visit(e, rest, create, f, fail)?;
                     }
                 }
             }
@@ -300,8 +319,25 @@ fn visit(
     }
     if node.is_seq() {
         if let Ok(i) = seg.parse::<usize>() {
-            if let Some(e) = node.as_seq_mut().and_then(|s| s.get_mut(i)) {
-                visit(e, rest, create, f)?;
+            let Some(seq) = node.as_seq_mut() else {
+                return Ok(());
+            };
+            // kyaml `doIndexSeq`: one past the end appends when creating.
+            if i == seq.len() {
+                if let Some(leaf) = create {
+                    seq.push(placeholder(rest.first(), leaf));
+                }
+            }
+            let len = seq.len();
+            match seq.get_mut(i) {
+                Some(e) => visit(e, rest, create, f, fail)?,
+                None => {
+                    if let Some(prefix) = fail() {
+                        return Err(Error::msg(format!(
+                            "{prefix}: index {i} specified but only {len} elements found"
+                        )));
+                    }
+                }
             }
         }
         return Ok(());
@@ -321,7 +357,7 @@ fn visit(
             if child.is_null() && create.is_some() && !rest.is_empty() {
                 *child = placeholder(rest.first(), create.unwrap_or(&Value::null()));
             }
-            visit(child, rest, create, f)
+            visit(child, rest, create, f, fail)
         }
         None => Ok(()),
     }
@@ -385,7 +421,13 @@ fn set_field(target: &mut Value, value: &Value, opts: &FieldOptions) -> Result<(
         value = Value::from(parts.join(&opts.delimiter));
     }
     if target.is_scalar() && value.is_scalar() {
+        let created = target.is_null() && target.style == Style::Any && target.mark.is_none();
         *target = retype(&text(&value), target);
+        if created {
+            // Untagged, as kyaml created it: typed by its text, a string to `vars`.
+            target.style = Style::Any;
+            target.mark = Mark::NONE;
+        }
     } else {
         *target = value;
     }
@@ -480,6 +522,8 @@ impl Transform for Replacements {
                             }
                             Ok(())
                         },
+                        // kyaml's `Lookup` finds nothing past the end of a list.
+                        &|| None,
                     )?;
                     let got = got.filter(|v| {
                         !v.is_null()
@@ -551,18 +595,19 @@ impl Transform for Replacements {
                     for fp in &ts.field_paths {
                         let create = ts.options.create.then_some(&value);
                         let mut n = 0;
-                        visit(&mut obj, &split_path(fp), create, &mut |t: &mut Value| {
-                            n += 1;
-                            set_field(t, &value, &ts.options)
-                        })?;
+                        let fail = || Some(field_retrieval_error(fp, ts.options.create));
+                        visit(
+                            &mut obj,
+                            &split_path(fp),
+                            create,
+                            &mut |t: &mut Value| {
+                                n += 1;
+                                set_field(t, &value, &ts.options)
+                            },
+                            &fail,
+                        )?;
                         if n == 0 {
-                            return Err(Error::msg(if ts.options.create {
-                                format!(
-                                    "unable to find or create field {fp:?} in replacement target"
-                                )
-                            } else {
-                                format!("unable to find field {fp:?} in replacement target")
-                            }));
+                            return Err(Error::msg(field_retrieval_error(fp, ts.options.create)));
                         }
                     }
                     if let Some(r) = resources.get_mut(i) {

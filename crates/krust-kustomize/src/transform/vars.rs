@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use krust_model::{Gvk, ResId, ResMap};
-use krust_yaml::{Data, Value};
+use krust_yaml::{Data, Style, Value};
 
 use super::fieldspec::{walk, CreateKind};
 use super::Config;
@@ -200,32 +200,79 @@ fn expand(input: &str, vars: &HashMap<&str, &Value>, used: &mut HashMap<String, 
     Value::from(buf)
 }
 
-fn set(v: &mut Value, vars: &HashMap<&str, &Value>, used: &mut HashMap<String, usize>) {
+/// kyaml `IsYNodeString`: a `!!str` node or an untagged one. krust's untagged scalars are
+/// the ones kyaml makes in code without a tag (a field a replacement created): typed by
+/// their text when printed, but strings here.
+fn is_var_string(v: &Value) -> bool {
+    v.is_string() || (v.is_scalar() && v.style == Style::Any && v.mark.is_none())
+}
+
+/// kustomize's `refvar` filter on one node of a var-reference field: expands `$(VAR)`s in
+/// string scalars, in a map's string values (every key must be a string) and in a list's
+/// items (which must all be strings). An expanded node becomes a `!!str` node, so an
+/// untagged one is a string from here on.
+fn set(
+    v: &mut Value,
+    vars: &HashMap<&str, &Value>,
+    used: &mut HashMap<String, usize>,
+) -> Result<(), Error> {
     match &v.data {
-        Data::String(s) => {
-            let s = s.to_string();
-            if s.contains('$') {
-                let new = expand(&s, vars, used);
-                if new.as_str() != Some(s.as_str()) {
-                    *v = new;
-                }
-            }
-        }
         Data::Seq(_) => {
             if let Some(seq) = v.as_seq_mut() {
-                for e in seq.iter_mut().filter(|e| e.is_string()) {
-                    set(e, vars, used);
+                for e in seq.iter_mut() {
+                    if !is_var_string(e) {
+                        return Err(Error::msg("invalid value type expect a string"));
+                    }
+                    set_scalar(e, vars, used);
                 }
             }
         }
         Data::Map(_) => {
             if let Some(m) = v.as_map_mut() {
-                for (_, e) in m.iter_mut().filter(|(_, e)| e.is_string()) {
-                    set(e, vars, used);
+                for (k, e) in m.iter_mut() {
+                    if k.is_non_string() {
+                        return Err(Error::msg(format!(
+                            "invalid map key: value='{}', tag='{}'",
+                            k.as_str(),
+                            key_tag(k.as_str())
+                        )));
+                    }
+                    if is_var_string(e) {
+                        set_scalar(e, vars, used);
+                    }
                 }
             }
         }
+        Data::Null => {}
+        _ if is_var_string(v) => set_scalar(v, vars, used),
         _ => {}
+    }
+    Ok(())
+}
+
+/// The tag go-yaml v3 gives a plain key with this text (for kyaml's error message).
+fn key_tag(text: &str) -> &'static str {
+    match krust_yaml::parse_document(text, "", krust_yaml::Typing::Kyaml).map(|v| v.data) {
+        Ok(Data::Bool(_)) => "!!bool",
+        Ok(Data::Int(_) | Data::Uint(_)) => "!!int",
+        Ok(Data::Float(_)) => "!!float",
+        Ok(Data::Null) => "!!null",
+        _ => "!!str",
+    }
+}
+
+fn set_scalar(v: &mut Value, vars: &HashMap<&str, &Value>, used: &mut HashMap<String, usize>) {
+    let s = match &v.data {
+        Data::String(s) => s.to_string(),
+        _ => crate::util::scalar_string(v).unwrap_or_default(),
+    };
+    if s.contains('$') {
+        let new = expand(&s, vars, used);
+        if new.as_str() != Some(s.as_str()) || !v.is_string() {
+            *v = new;
+        }
+    } else if !v.is_string() {
+        *v = Value::from(s);
     }
 }
 
@@ -268,8 +315,7 @@ pub(crate) fn resolve(list: &mut ResMap, vars: &[Var], config: &Config) -> Resul
         let mut obj = r.value().clone();
         for fs in specs {
             walk(&mut obj, fs, CreateKind::None, &mut |v: &mut Value| {
-                set(v, &map, &mut used);
-                Ok(())
+                set(v, &map, &mut used)
             })?;
         }
         if obj != *r.value() {
