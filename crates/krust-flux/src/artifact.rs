@@ -41,7 +41,8 @@ pub(crate) struct Mount {
 /// All artifacts of a cluster over the caller's file system.
 pub(crate) struct ArtifactFs<'a> {
     pub inner: &'a dyn FileSystem,
-    pub mounts: Vec<Mount>,
+    /// Mounts by root (roots never nest, so a path has at most one mount).
+    pub mounts: std::collections::BTreeMap<PathBuf, Mount>,
 }
 
 impl std::fmt::Debug for ArtifactFs<'_> {
@@ -69,11 +70,36 @@ fn components(p: &Path) -> Vec<String> {
 }
 
 impl ArtifactFs<'_> {
-    fn mount_of(&self, path: &Path) -> Option<&Mount> {
-        self.mounts
+    /// The mount holding `path`: a lookup per ancestor, not a scan of every mount.
+    pub(crate) fn mount_of(&self, path: &Path) -> Option<&Mount> {
+        path.ancestors().find_map(|a| self.mounts.get(a))
+    }
+
+    /// Whether a mount at `root` would nest with an existing one.
+    pub(crate) fn overlaps(&self, root: &Path) -> bool {
+        self.mount_of(root).is_some()
+            || self
+                .mounts
+                .range(root.to_path_buf()..)
+                .next()
+                .is_some_and(|(k, _)| k.starts_with(root))
+    }
+
+    /// Adds a mount.
+    pub(crate) fn add(&mut self, m: Mount) {
+        self.mounts.insert(m.root.clone(), m);
+    }
+
+    /// The real path behind a virtual one, without the exclusion check (for display).
+    pub(crate) fn real_unchecked(&self, path: &Path) -> Option<PathBuf> {
+        let m = self.mount_of(path)?;
+        let rel = path.strip_prefix(&m.root).ok()?;
+        let l = m
+            .layers
             .iter()
-            .filter(|m| path.starts_with(&m.root))
-            .max_by_key(|m| m.root.components().count())
+            .filter(|l| rel.starts_with(&l.dest))
+            .max_by_key(|l| l.dest.components().count())?;
+        Some(l.src.join(rel.strip_prefix(&l.dest).ok()?))
     }
 
     /// The real path behind a virtual one, if it is part of an artifact and not excluded.
@@ -304,7 +330,7 @@ mod tests {
         let ignore = Arc::new(IgnoreRules::load(inner, Path::new("/repo"), ""));
         ArtifactFs {
             inner,
-            mounts: vec![
+            mounts: [
                 Mount {
                     root: PathBuf::from("/repo"),
                     layers: vec![Layer {
@@ -323,7 +349,10 @@ mod tests {
                         ignore,
                     }],
                 },
-            ],
+            ]
+            .into_iter()
+            .map(|m| (m.root.clone(), m))
+            .collect(),
         }
     }
 

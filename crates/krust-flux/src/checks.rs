@@ -47,6 +47,8 @@ struct Ctx<'a> {
     /// (group, kind) → namespaced? from CRDs in the cluster.
     crds: HashMap<(String, String), bool>,
     default_sa_kustomize: Option<&'a str>,
+    /// Every RoleBinding with its namespace (scanned once per tenant, not every object).
+    role_bindings: Vec<(&'a str, &'a Value)>,
     out: Vec<Finding>,
 }
 
@@ -79,12 +81,9 @@ impl<'a> Ctx<'a> {
     fn tenant_namespaces(&self, sa: Option<&str>, ns: &str) -> BTreeSet<String> {
         let mut out = BTreeSet::from([ns.to_string()]);
         let Some(sa) = sa else { return out };
-        for ((kind, rb_ns, _), (obj, _)) in &self.objects {
-            if kind != "RoleBinding" {
-                continue;
-            }
+        for (rb_ns, obj) in &self.role_bindings {
             if bound(obj, sa, ns, rb_ns) {
-                out.insert(rb_ns.clone());
+                out.insert(rb_ns.to_string());
             }
         }
         out
@@ -93,9 +92,10 @@ impl<'a> Ctx<'a> {
     /// Whether `sa` in `ns` exists and is bound in `ns`.
     fn sa_bound(&self, sa: &str, ns: &str) -> (bool, bool) {
         let exists = self.get("ServiceAccount", ns, sa).is_some();
-        let bound_here = self.objects.iter().any(|((k, rb_ns, _), (o, _))| {
-            k == "RoleBinding" && rb_ns == ns && bound(o, sa, ns, rb_ns)
-        });
+        let bound_here = self
+            .role_bindings
+            .iter()
+            .any(|(rb_ns, o)| *rb_ns == ns && bound(o, sa, ns, rb_ns));
         (exists, bound_here)
     }
 
@@ -159,8 +159,16 @@ pub(crate) fn run(r: &ClusterRender, git_url_pattern: Option<&str>) -> Vec<Findi
             objects.entry(key).or_insert((v, o.file.as_str()));
         }
     }
+    let role_bindings = r
+        .kustomizations
+        .iter()
+        .flat_map(|k| k.objects.iter().map(|o| &o.object))
+        .filter(|o| o.str_at(&["kind"]) == Some("RoleBinding"))
+        .map(|o| (o.str_at(&["metadata", "namespace"]).unwrap_or(""), o))
+        .collect();
     let mut cx = Ctx {
         r,
+        role_bindings,
         objects,
         crds,
         default_sa_kustomize: r.flag("kustomize-controller", "default-service-account"),

@@ -37,7 +37,9 @@ struct State<'a> {
     renders: Vec<KustomizationRender>,
     findings: Vec<Finding>,
     /// Real roots of the mounted sources other than the repository, for display.
-    labels: Vec<(PathBuf, String)>,
+    labels: std::collections::BTreeMap<PathBuf, String>,
+    /// Ids of every Kustomization discovered so far.
+    seen: HashSet<String>,
     strict: bool,
     no_cross_ns: bool,
 }
@@ -73,7 +75,7 @@ pub fn render_cluster(
     let mut st = State {
         afs: ArtifactFs {
             inner: fs,
-            mounts: Vec::new(),
+            mounts: std::collections::BTreeMap::new(),
         },
         repo_root: repo_root.clone(),
         mounts: HashMap::new(),
@@ -85,7 +87,8 @@ pub fn render_cluster(
         }),
         renders: Vec::new(),
         findings: Vec::new(),
-        labels: Vec::new(),
+        labels: std::collections::BTreeMap::new(),
+        seen: HashSet::new(),
         strict: opts.strict_substitution,
         no_cross_ns: false,
     };
@@ -103,7 +106,7 @@ pub fn render_cluster(
     let boot = bootstrap::read(&st.afs, &root_mount, &opts.cluster);
     if let Some(ignore) = &boot.ignore {
         // Re-mount with the GitRepository's own patterns.
-        st.afs.mounts.retain(|m| m.root != root_mount);
+        st.afs.mounts.remove(&root_mount);
         st.mounts.remove(&root_key);
         st.kustomizer.clear_cache();
         let _ = st.mount_plain(&root_key, ignore);
@@ -120,6 +123,7 @@ pub fn render_cluster(
     };
     st.no_cross_ns = no_cross("kustomize-controller");
     let root_ks = FluxKustomization::from_value(&boot.root, &root_file)?;
+    st.seen.insert(root_ks.id());
     st.renders.push(KustomizationRender {
         spec: root_ks,
         defined_in: if boot.synthetic_root {
@@ -223,11 +227,7 @@ impl State<'_> {
         if !inner.is_dir(&real) {
             return Err(format!("source path {} is not a directory", real.display()));
         }
-        let overlaps = self
-            .afs
-            .mounts
-            .iter()
-            .any(|x| x.root.starts_with(&real) || real.starts_with(&x.root));
+        let overlaps = self.afs.overlaps(&real);
         let root = if overlaps {
             PathBuf::from(VIRTUAL_ROOT)
                 .join(&key.kind)
@@ -237,11 +237,11 @@ impl State<'_> {
             real.clone()
         };
         if real != self.repo_root {
-            self.labels.push((real.clone(), key.to_string()));
+            self.labels.insert(real.clone(), key.to_string());
         }
         let ignore = format!("{}\n{extra_ignore}", m.ignore);
         let rules = IgnoreRules::load(inner, &real, &ignore);
-        self.afs.mounts.push(Mount {
+        self.afs.add(Mount {
             root: root.clone(),
             layers: vec![Layer {
                 dest: PathBuf::new(),
@@ -364,8 +364,7 @@ impl State<'_> {
             let Some(base) = self
                 .afs
                 .mounts
-                .iter()
-                .find(|m| m.root == src_mount)
+                .get(&src_mount)
                 .and_then(|m| m.layers.first())
                 .cloned()
             else {
@@ -382,7 +381,7 @@ impl State<'_> {
             .join(&key.kind)
             .join(&key.namespace)
             .join(&key.name);
-        self.afs.mounts.push(Mount {
+        self.afs.add(Mount {
             root: root.clone(),
             layers,
         });
@@ -393,27 +392,10 @@ impl State<'_> {
     /// A path for people: relative to the repository when inside it.
     fn display(&self, vpath: &Path) -> String {
         let vpath = clean_path(vpath);
-        let real = self
-            .afs
-            .mounts
-            .iter()
-            .filter(|m| vpath.starts_with(&m.root))
-            .max_by_key(|m| m.root.components().count())
-            .and_then(|m| {
-                let rel = vpath.strip_prefix(&m.root).ok()?;
-                let l = m
-                    .layers
-                    .iter()
-                    .filter(|l| rel.starts_with(&l.dest))
-                    .max_by_key(|l| l.dest.components().count())?;
-                Some(l.src.join(rel.strip_prefix(&l.dest).ok()?))
-            })
-            .unwrap_or(vpath);
-        if let Some((root, label)) = self
-            .labels
-            .iter()
-            .filter(|(root, _)| real.starts_with(root))
-            .max_by_key(|(root, _)| root.components().count())
+        let real = self.afs.real_unchecked(&vpath).unwrap_or(vpath);
+        if let Some((root, label)) = real
+            .ancestors()
+            .find_map(|a| self.labels.get_key_value(a))
         {
             if let Ok(r) = real.strip_prefix(root) {
                 return format!("{label}:{}", r.display());
@@ -556,7 +538,6 @@ impl State<'_> {
         }
         // Nested Flux Kustomizations, in output order.
         let id = ks.id();
-        let mut seen: HashSet<String> = self.renders.iter().map(|r| r.spec.id()).collect();
         let mut discovered = Vec::new();
         for o in &objects {
             if !is_flux_kustomization(&o.object) {
@@ -564,7 +545,7 @@ impl State<'_> {
             }
             match FluxKustomization::from_value(&o.object, &o.file) {
                 Ok(child) => {
-                    if !seen.insert(child.id()) {
+                    if !self.seen.insert(child.id()) {
                         self.findings.push(Finding {
                             rule: "DUPLICATE".into(),
                             severity: Severity::Error,
