@@ -196,30 +196,198 @@ fn convert(v: serde_json::Value) -> Value {
     }
 }
 
-/// Go's wording for the common JSON syntax errors.
-fn go_error(text: &str, e: &serde_json::Error) -> String {
-    if e.is_eof() {
-        return "unexpected end of JSON input".into();
-    }
-    // serde reports 1-based line/column; find the offending byte.
-    let mut off = 0usize;
-    for (i, line) in text.split_inclusive('\n').enumerate() {
-        if i + 1 == e.line() {
-            off += e.column().saturating_sub(1);
-            break;
-        }
-        off += line.len();
-    }
-    let c = text[off.min(text.len())..].chars().next().unwrap_or(' ');
-    let shown = match c {
-        '\'' => "'\\''".to_string(),
-        c if (c as u32) < 0x20 => format!("'\\x{:02x}'", c as u32),
-        c => format!("'{c}'"),
+/// Go's wording of a JSON syntax error: `encoding/json`'s scanner run over
+/// the text (serde only says that it failed).
+fn go_error(text: &str, _e: &serde_json::Error) -> String {
+    let mut sc = Scanner {
+        b: text.as_bytes(),
+        i: 0,
     };
-    if e.to_string().contains("trailing characters") {
-        return format!("invalid character {shown} after top-level value");
+    match sc.top() {
+        Err(m) => m,
+        Ok(()) => "invalid JSON".into(),
     }
-    format!("invalid character {shown} looking for beginning of value")
+}
+
+struct Scanner<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+/// Go's `quoteChar`.
+fn quote_char(c: u8) -> String {
+    match c {
+        b'\'' => "'\\''".into(),
+        b'"' => "'\"'".into(),
+        c => {
+            let q = crate::conv::go_quote(&char::from(c).to_string());
+            format!("'{}'", &q[1..q.len() - 1])
+        }
+    }
+}
+
+impl Scanner<'_> {
+    fn err(&self, ctx: &str) -> String {
+        match self.b.get(self.i) {
+            None => "unexpected end of JSON input".into(),
+            Some(&c) => format!("invalid character {} {ctx}", quote_char(c)),
+        }
+    }
+    fn ws(&mut self) {
+        while self.b.get(self.i).is_some_and(|c| b" \t\r\n".contains(c)) {
+            self.i += 1;
+        }
+    }
+    fn top(&mut self) -> Result<(), String> {
+        self.value(0)?;
+        self.ws();
+        if self.i < self.b.len() {
+            return Err(self.err("after top-level value"));
+        }
+        Ok(())
+    }
+    fn value(&mut self, depth: usize) -> Result<(), String> {
+        if depth > 10_000 {
+            return Err("exceeded max depth".into());
+        }
+        self.ws();
+        match self.b.get(self.i) {
+            Some(b'{') => {
+                self.i += 1;
+                self.ws();
+                if self.b.get(self.i) == Some(&b'}') {
+                    self.i += 1;
+                    return Ok(());
+                }
+                loop {
+                    self.ws();
+                    if self.b.get(self.i) != Some(&b'"') {
+                        return Err(self.err("looking for beginning of object key string"));
+                    }
+                    self.string()?;
+                    self.ws();
+                    if self.b.get(self.i) != Some(&b':') {
+                        return Err(self.err("after object key"));
+                    }
+                    self.i += 1;
+                    self.value(depth + 1)?;
+                    self.ws();
+                    match self.b.get(self.i) {
+                        Some(b',') => self.i += 1,
+                        Some(b'}') => {
+                            self.i += 1;
+                            return Ok(());
+                        }
+                        _ => return Err(self.err("after object key:value pair")),
+                    }
+                }
+            }
+            Some(b'[') => {
+                self.i += 1;
+                self.ws();
+                if self.b.get(self.i) == Some(&b']') {
+                    self.i += 1;
+                    return Ok(());
+                }
+                loop {
+                    self.value(depth + 1)?;
+                    self.ws();
+                    match self.b.get(self.i) {
+                        Some(b',') => self.i += 1,
+                        Some(b']') => {
+                            self.i += 1;
+                            return Ok(());
+                        }
+                        _ => return Err(self.err("after array element")),
+                    }
+                }
+            }
+            Some(b'"') => self.string(),
+            Some(b't') => self.literal("true"),
+            Some(b'f') => self.literal("false"),
+            Some(b'n') => self.literal("null"),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            _ => Err(self.err("looking for beginning of value")),
+        }
+    }
+    fn literal(&mut self, word: &str) -> Result<(), String> {
+        for (k, &w) in word.as_bytes().iter().enumerate() {
+            if self.b.get(self.i) != Some(&w) {
+                return Err(self.err(&format!(
+                    "in literal {word} (expecting {})",
+                    quote_char(word.as_bytes()[k])
+                )));
+            }
+            self.i += 1;
+        }
+        Ok(())
+    }
+    fn string(&mut self) -> Result<(), String> {
+        self.i += 1;
+        loop {
+            match self.b.get(self.i) {
+                None => return Err(self.err("")),
+                Some(b'"') => {
+                    self.i += 1;
+                    return Ok(());
+                }
+                Some(b'\\') => {
+                    self.i += 1;
+                    match self.b.get(self.i) {
+                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => self.i += 1,
+                        Some(b'u') => {
+                            self.i += 1;
+                            for _ in 0..4 {
+                                if !self.b.get(self.i).is_some_and(u8::is_ascii_hexdigit) {
+                                    return Err(self.err("in \\u hexadecimal character escape"));
+                                }
+                                self.i += 1;
+                            }
+                        }
+                        _ => return Err(self.err("in string escape code")),
+                    }
+                }
+                Some(&c) if c < 0x20 => return Err(self.err("in string literal")),
+                Some(_) => self.i += 1,
+            }
+        }
+    }
+    fn digits(&mut self) -> usize {
+        let s = self.i;
+        while self.b.get(self.i).is_some_and(u8::is_ascii_digit) {
+            self.i += 1;
+        }
+        self.i - s
+    }
+    fn number(&mut self) -> Result<(), String> {
+        if self.b.get(self.i) == Some(&b'-') {
+            self.i += 1;
+            if !self.b.get(self.i).is_some_and(u8::is_ascii_digit) {
+                return Err(self.err("in numeric literal"));
+            }
+        }
+        if self.b.get(self.i) == Some(&b'0') {
+            self.i += 1;
+        } else {
+            self.digits();
+        }
+        if self.b.get(self.i) == Some(&b'.') {
+            self.i += 1;
+            if self.digits() == 0 {
+                return Err(self.err("after decimal point in numeric literal"));
+            }
+        }
+        if matches!(self.b.get(self.i), Some(b'e' | b'E')) {
+            self.i += 1;
+            if matches!(self.b.get(self.i), Some(b'+' | b'-')) {
+                self.i += 1;
+            }
+            if self.digits() == 0 {
+                return Err(self.err("in exponent of numeric literal"));
+            }
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -249,5 +417,13 @@ mod tests {
             "{\n  \"a\": \"x\",\n  \"b\": [\n    1,\n    {}\n  ],\n  \"c\": []\n}"
         );
         assert_eq!(from_json("{").unwrap_err(), "unexpected end of JSON input");
+        assert_eq!(
+            from_json("nope").unwrap_err(),
+            "invalid character 'o' in literal null (expecting 'u')"
+        );
+        assert_eq!(
+            from_json("[1 2]").unwrap_err(),
+            "invalid character '2' after array element"
+        );
     }
 }

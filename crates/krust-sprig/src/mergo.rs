@@ -42,6 +42,11 @@ fn merge_into(dst: &Map, src: &Map, overwrite: bool, depth: usize) {
             continue;
         }
         let cur = dst.get(&k);
+        // mergo's slice branch stores the source slice when overwriting (or
+        // when the destination map is empty) before the checks below.
+        if matches!(s, Value::List(_)) && (overwrite || dst.is_empty()) {
+            dst.insert(k.clone(), s.clone());
+        }
         if let (Value::Map(sm), Some(Value::Map(dm))) = (&s, &cur) {
             if !dm.nil {
                 merge_into(dm, sm, overwrite, depth + 1);
