@@ -62,6 +62,7 @@ pub struct Set {
     pub(crate) templates: HashMap<Str, Arc<Tree>>,
     pub(crate) funcs: Arc<FuncMap>,
     pub(crate) options: Options,
+    pub(crate) name: Str,
 }
 
 impl Default for Set {
@@ -77,7 +78,20 @@ impl Set {
             templates: HashMap::new(),
             funcs: Arc::new(FuncMap::new()),
             options: Options::default(),
+            name: Str::from(""),
         }
+    }
+
+    /// Names the set (Go's name of the template the others are associated with; Helm's is
+    /// `gotpl`). Errors for unknown templates mention it:
+    /// `template: no template "x" associated with template "gotpl"`.
+    pub fn set_name(&mut self, name: &str) {
+        self.name = name.into();
+    }
+
+    /// The set's name.
+    pub fn name(&self) -> &str {
+        &self.name
     }
 
     /// An empty set with these functions (added to the builtins; a function here replaces

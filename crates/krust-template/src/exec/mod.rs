@@ -198,11 +198,7 @@ impl<'a> State<'a> {
     pub(crate) fn execute_nested(&mut self, name: &str, data: &Value) -> R<String> {
         let set = self.set;
         let Some(tree) = set.templates.get(name) else {
-            return Err(Error::Other(format!(
-                "template: no template {} associated with template {}",
-                crate::fmt::quote(name),
-                crate::fmt::quote(&self.name)
-            )));
+            return Err(no_template(set, name));
         };
         self.enter()?;
         let dot = Rv::concrete(data.clone());
@@ -220,11 +216,7 @@ impl<'a> State<'a> {
         set.parse(name, text)?;
         self.enter()?;
         let r = match set.templates.get(name).cloned() {
-            None => Err(Error::Other(format!(
-                "template: no template {} associated with template {}",
-                crate::fmt::quote(name),
-                crate::fmt::quote(name)
-            ))),
+            None => Err(no_template(&set, name)),
             Some(tree) => {
                 let dot = Rv::concrete(data.clone());
                 let mut st = State::new(&set, &tree, dot.clone(), self.shared);
@@ -708,15 +700,20 @@ pub(crate) fn truth(v: &Rv) -> bool {
 /// Executes template `name` of `set` with `data` (Go's `ExecuteTemplate`).
 pub(crate) fn execute(set: &Set, name: &str, data: &Value) -> R<String> {
     let Some(tree) = set.templates.get(name) else {
-        return Err(Error::Other(format!(
-            "template: no template {} associated with template {}",
-            crate::fmt::quote(name),
-            crate::fmt::quote(name)
-        )));
+        return Err(no_template(set, name));
     };
     let mut shared = Shared::default();
     let dot = Rv::concrete(data.clone());
     let mut st = State::new(set, tree, dot.clone(), &mut shared);
     st.walk_list(&dot, &tree.root)?;
     Ok(st.out)
+}
+
+/// Go's `ExecuteTemplate` error for an unknown name.
+fn no_template(set: &Set, name: &str) -> Error {
+    Error::Other(format!(
+        "template: no template {} associated with template {}",
+        crate::fmt::quote(name),
+        crate::fmt::quote(&set.name)
+    ))
 }
