@@ -43,11 +43,17 @@ pub fn translate(p: &str) -> String {
                             out.push_str(&q);
                         }
                     }
-                    'd' | 'w' | 's' if in_class => out.push_str(match n {
-                        'd' => "0-9",
-                        'w' => "0-9A-Za-z_",
-                        _ => r"\t\n\x0C\r ",
-                    }),
+                    'd' | 'w' | 's' | 'D' | 'W' | 'S' if in_class => {
+                        out.push_str(match n {
+                            'd' => "0-9",
+                            'w' => "0-9A-Za-z_",
+                            's' => r"\t\n\x0C\r ",
+                            'D' => r"\x00-/:-\x{10FFFF}",
+                            'W' => r"\x00-/:-@\[-\^`\{-\x{10FFFF}",
+                            _ => r"\x00-\x08\x0B\x0E-\x1F!-\x{10FFFF}",
+                        });
+                        literal_dash(&mut chars, &mut out);
+                    }
                     'd' | 'D' | 'w' | 'W' | 's' | 'S' | 'b' | 'B' if !in_class => {
                         out.push_str("(?-u:\\");
                         out.push(n);
@@ -82,6 +88,7 @@ pub fn translate(p: &str) -> String {
                             break;
                         }
                     }
+                    literal_dash(&mut chars, &mut out);
                 } else {
                     out.push_str("\\[");
                 }
@@ -94,6 +101,16 @@ pub fn translate(p: &str) -> String {
         }
     }
     out
+}
+
+/// After a class escape inside brackets, Go reads a `-` as a literal (a
+/// class cannot start a range), where Rust would see a range.
+fn literal_dash(chars: &mut std::iter::Peekable<std::str::Chars<'_>>, out: &mut String) {
+    let mut ahead = chars.clone();
+    if ahead.next() == Some('-') && ahead.next().is_some_and(|c| c != ']') {
+        chars.next();
+        out.push_str("\\-");
+    }
 }
 
 /// Go's `regexp.QuoteMeta`.
@@ -299,6 +316,12 @@ mod tests {
         let re = compile(r"\d+").unwrap();
         assert!(!re.is_match("٣"));
         assert!(compile(r"[\d_]+").unwrap().is_match("1_2"));
+        // redis-ha's name check: `-` after a class escape is a literal.
+        let re = compile(r"^[\w-\.]+$").unwrap();
+        assert!(re.is_match("my-redis.x_1"));
+        assert!(!re.is_match("a b"));
+        assert!(compile(r"[\D]").unwrap().is_match("x"));
+        assert!(!compile(r"^[\W]$").unwrap().is_match("_"));
         assert_eq!(
             compile("(").unwrap_err(),
             "error parsing regexp: missing closing ): `(`"
