@@ -88,7 +88,70 @@ fn fmt_f(out: &mut String, d: &Decimal, prec: i32) {
     }
 }
 
-/// `strconv.FormatFloat(f, fmt, prec, 64)` for fmt in `e E f F g G`; `prec < 0` is
+/// Go's `fmtX`: hexadecimal mantissa and binary exponent (`0x1.8p+01`).
+fn fmt_x(out: &mut String, f: f64, prec: i32, upper: bool) {
+    let bits = f.abs().to_bits();
+    let mut exp = ((bits >> 52) & 0x7ff) as i64;
+    let mut mant = bits & ((1u64 << 52) - 1);
+    if exp == 0 {
+        exp += 1;
+    } else {
+        mant |= 1u64 << 52;
+    }
+    exp -= 1023;
+    if mant == 0 {
+        exp = 0;
+    }
+    mant <<= 60 - 52;
+    while mant != 0 && mant & (1 << 60) == 0 {
+        mant <<= 1;
+        exp -= 1;
+    }
+    if (0..15).contains(&prec) {
+        let shift = (prec * 4) as u32;
+        let extra = (mant << shift) & ((1u64 << 60) - 1);
+        mant >>= 60 - shift;
+        if extra | (mant & 1) > 1 << 59 {
+            mant += 1;
+        }
+        mant <<= 60 - shift;
+        if mant & (1 << 61) != 0 {
+            mant >>= 1;
+            exp += 1;
+        }
+    }
+    let hex: &[u8] = if upper {
+        b"0123456789ABCDEF"
+    } else {
+        b"0123456789abcdef"
+    };
+    out.push('0');
+    out.push(if upper { 'X' } else { 'x' });
+    out.push((b'0' + ((mant >> 60) & 1) as u8) as char);
+    mant <<= 4;
+    if prec < 0 && mant != 0 {
+        out.push('.');
+        while mant != 0 {
+            out.push(hex[((mant >> 60) & 15) as usize] as char);
+            mant <<= 4;
+        }
+    } else if prec > 0 {
+        out.push('.');
+        for _ in 0..prec {
+            out.push(hex[((mant >> 60) & 15) as usize] as char);
+            mant <<= 4;
+        }
+    }
+    out.push(if upper { 'P' } else { 'p' });
+    out.push(if exp < 0 { '-' } else { '+' });
+    let a = exp.unsigned_abs();
+    if a < 10 {
+        out.push('0');
+    }
+    out.push_str(&a.to_string());
+}
+
+/// `strconv.FormatFloat(f, fmt, prec, 64)` for fmt in `e E f F g G x X`; `prec < 0` is
 /// shortest. Infinities and NaN print `+Inf`, `-Inf`, `NaN`.
 pub fn format_float(f: f64, fmt: char, prec: i32) -> String {
     if f.is_nan() {
@@ -103,6 +166,7 @@ pub fn format_float(f: f64, fmt: char, prec: i32) -> String {
     }
     let shortest_mode = prec < 0;
     match fmt {
+        'x' | 'X' => fmt_x(&mut out, f, prec, fmt == 'X'),
         'e' | 'E' => {
             let d = if shortest_mode {
                 shortest(f)
@@ -192,5 +256,9 @@ mod tests {
         assert_eq!(format_float(100.0, 'g', 3), "100");
         assert_eq!(format_float(1.0, 'e', 6), "1.000000e+00");
         assert_eq!(format_float(0.0, 'e', 2), "0.00e+00");
+        assert_eq!(format_float(3.0, 'x', -1), "0x1.8p+01");
+        assert_eq!(format_float(1.0, 'x', -1), "0x1p+00");
+        assert_eq!(format_float(0.0, 'x', -1), "0x0p+00");
+        assert_eq!(format_float(1.0 / 3.0, 'X', 3), "0X1.555P-02");
     }
 }

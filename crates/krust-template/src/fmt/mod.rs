@@ -404,7 +404,7 @@ fn print_arg(out: &mut String, v: &Value, verb: char, f: &Flags) {
         Value::Int(i) | Value::Int64(i) => fmt_int_verb(out, v, *i, verb, f),
         Value::Float(x) => match verb {
             'v' => fmt_float(out, *x, 'g', f.prec, f),
-            'g' | 'G' => fmt_float(out, *x, verb, f.prec, f),
+            'g' | 'G' | 'x' | 'X' => fmt_float(out, *x, verb, f.prec, f),
             'e' | 'E' | 'f' => fmt_float(out, *x, verb, Some(f.prec.unwrap_or(6)), f),
             'F' => fmt_float(out, *x, 'f', Some(f.prec.unwrap_or(6)), f),
             _ => bad_verb(out, v, verb, f),
