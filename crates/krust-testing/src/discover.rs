@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use krust_kustomize::{clean_path, FileSystem};
 use krust_yaml::{Typing, Value};
+use rayon::prelude::*;
 
 use crate::Error;
 
@@ -52,7 +53,8 @@ pub fn has_kustomization(fs: &dyn FileSystem, dir: &Path) -> bool {
 impl Graph {
     /// Scans `root` (an absolute, clean directory path) and every kustomization its
     /// kustomizations include, inside `root` or not. Hidden directories (`.git`, ...) are
-    /// skipped.
+    /// skipped. Directories are read and kustomizations parsed in parallel on the current
+    /// rayon pool (see [`crate::fleet::FleetRenderer::scan`]).
     pub fn scan(fs: &dyn FileSystem, root: &Path) -> Result<Graph, Error> {
         let root = clean_path(root);
         if !fs.is_dir(&root) {
@@ -61,13 +63,24 @@ impl Graph {
                 source: std::io::Error::new(std::io::ErrorKind::NotFound, "not a directory"),
             });
         }
-        let mut found = Vec::new();
-        walk(fs, &root, 0, &mut found)?;
+        let found = walk(fs, &root, 0)?;
+        // Reading the kustomizations is the scan's cost: do it on the current rayon pool.
+        let read: Vec<(PathBuf, KustomizationDir)> = found
+            .into_par_iter()
+            .map(|dir| {
+                let k = read_kustomization(fs, &dir);
+                (dir, k)
+            })
+            .collect();
+        let mut pending: Vec<PathBuf> = read
+            .iter()
+            .flat_map(|(_, k)| k.includes.iter().cloned())
+            .collect();
         let mut graph = Graph {
             root,
-            dirs: BTreeMap::new(),
+            dirs: read.into_iter().collect(),
         };
-        let mut pending = found;
+        // Kustomizations outside the root that the ones inside include.
         while let Some(dir) = pending.pop() {
             if graph.dirs.contains_key(&dir) {
                 continue;
@@ -200,31 +213,33 @@ pub fn relative(root: &Path, path: &Path) -> String {
     }
 }
 
-fn walk(
-    fs: &dyn FileSystem,
-    dir: &Path,
-    depth: usize,
-    out: &mut Vec<PathBuf>,
-) -> Result<(), Error> {
+fn walk(fs: &dyn FileSystem, dir: &Path, depth: usize) -> Result<Vec<PathBuf>, Error> {
     if depth > MAX_DEPTH {
-        return Ok(());
-    }
-    if has_kustomization(fs, dir) {
-        out.push(dir.to_path_buf());
+        return Ok(Vec::new());
     }
     let entries = fs.read_dir(dir).map_err(|source| Error::Io {
         path: dir.to_path_buf(),
         source,
     })?;
-    for entry in entries {
-        let hidden = entry
-            .file_name()
-            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
-        if !hidden && fs.is_dir(&entry) {
-            walk(fs, &entry, depth + 1, out)?;
-        }
+    let subdirs: Vec<PathBuf> = entries
+        .into_iter()
+        .filter(|entry| {
+            let hidden = entry
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+            !hidden && fs.is_dir(entry)
+        })
+        .collect();
+    let below: Vec<Vec<PathBuf>> = subdirs
+        .par_iter()
+        .map(|d| walk(fs, d, depth + 1))
+        .collect::<Result<_, _>>()?;
+    let mut out = Vec::new();
+    if has_kustomization(fs, dir) {
+        out.push(dir.to_path_buf());
     }
-    Ok(())
+    out.extend(below.into_iter().flatten());
+    Ok(out)
 }
 
 /// Reads the references of the kustomization in `dir`; an unreadable one has none.

@@ -37,6 +37,16 @@ pub enum Error {
         source: Box<krust_model::Error>,
     },
 
+    /// A build failed in a renderer other than the kustomize build (a Flux Kustomization
+    /// the controller would refuse, for instance).
+    #[error("{dir}: {message}")]
+    Failed {
+        /// The build's name.
+        dir: String,
+        /// Why it failed.
+        message: String,
+    },
+
     /// A document of a render is not a Kubernetes object (no `kind` or `metadata.name`).
     #[error("{file}: document {index} is not an object with kind and metadata.name")]
     NotAnObject {

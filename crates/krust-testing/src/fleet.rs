@@ -9,7 +9,7 @@ use std::time::Instant;
 use krust_kustomize::{FileSystem, Kustomizer};
 use rayon::prelude::*;
 
-use crate::discover::relative;
+use crate::discover::{relative, Graph};
 use crate::Error;
 
 /// Stack size of the worker threads: deep overlay chains recurse in the builder, and a
@@ -86,34 +86,54 @@ pub struct FleetRenderer<'a> {
     kustomizer: &'a Kustomizer,
     fs: &'a dyn FileSystem,
     root: PathBuf,
-    jobs: usize,
+    pool: rayon::ThreadPool,
 }
 
 impl std::fmt::Debug for FleetRenderer<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("FleetRenderer")
             .field("root", &self.root)
-            .field("jobs", &self.jobs)
+            .field("jobs", &self.pool.current_num_threads())
             .finish_non_exhaustive()
     }
 }
 
+/// The number of cores, the default number of workers.
+pub fn default_jobs() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
 impl<'a> FleetRenderer<'a> {
-    /// A renderer of builds under `root` (used to name them) on `fs`, with one worker per
-    /// available core.
-    pub fn new(kustomizer: &'a Kustomizer, fs: &'a dyn FileSystem, root: &Path) -> Self {
-        FleetRenderer {
+    /// A renderer of builds under `root` (used to name them) on `fs`, with `jobs` worker
+    /// threads (at least one; [`default_jobs`] for one per core).
+    pub fn new(
+        kustomizer: &'a Kustomizer,
+        fs: &'a dyn FileSystem,
+        root: &Path,
+        jobs: usize,
+    ) -> Result<Self, Error> {
+        let jobs = jobs.max(1);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs)
+            .stack_size(WORKER_STACK)
+            .build()
+            .map_err(|e| Error::Pool {
+                jobs,
+                message: e.to_string(),
+            })?;
+        Ok(FleetRenderer {
             kustomizer,
             fs,
             root: root.to_path_buf(),
-            jobs: std::thread::available_parallelism().map_or(1, usize::from),
-        }
+            pool,
+        })
     }
 
-    /// Uses `jobs` worker threads (at least one).
-    pub fn jobs(mut self, jobs: usize) -> Self {
-        self.jobs = jobs.max(1);
-        self
+    /// The builds under the root (see [`Graph::roots`]), found on the renderer's workers.
+    pub fn scan(&self) -> Result<Vec<PathBuf>, Error> {
+        self.pool
+            .install(|| Graph::scan(self.fs, &self.root))
+            .map(|g| g.roots())
     }
 
     /// Renders every directory of `builds`, calling `on_done` as each one finishes (from the
@@ -122,16 +142,8 @@ impl<'a> FleetRenderer<'a> {
         &self,
         builds: &[PathBuf],
         on_done: &(dyn Fn(&BuildOutput) + Sync),
-    ) -> Result<Vec<BuildOutput>, Error> {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(self.jobs)
-            .stack_size(WORKER_STACK)
-            .build()
-            .map_err(|e| Error::Pool {
-                jobs: self.jobs,
-                message: e.to_string(),
-            })?;
-        Ok(pool.install(|| {
+    ) -> Vec<BuildOutput> {
+        self.pool.install(|| {
             builds
                 .par_iter()
                 // One build per task: builds differ in size by orders of magnitude, so
@@ -143,7 +155,7 @@ impl<'a> FleetRenderer<'a> {
                     out
                 })
                 .collect()
-        }))
+        })
     }
 
     /// Renders one directory on the calling thread.

@@ -196,3 +196,48 @@ fn usage_errors_exit_2() {
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
     }
 }
+
+#[test]
+fn flux_clusters_render_each_kustomization() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let flux_ks = |cluster: &str| {
+        format!(
+            "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {{name: apps, namespace: flux-system}}\nspec:\n  path: ./apps\n  prune: true\n  sourceRef: {{kind: GitRepository, name: flux-system}}\n  postBuild:\n    substitute: {{cluster: {cluster}}}\n"
+        )
+    };
+    write(
+        tmp.path(),
+        &[
+            ("clusters/dev/apps.yaml", &flux_ks("dev")),
+            ("clusters/prod/apps.yaml", &flux_ks("prod")),
+            (
+                "apps/cm.yaml",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: default}\ndata: {cluster: '${cluster}'}\n",
+            ),
+        ],
+    );
+    let out = krust(&["--flux", "--format", "json"], tmp.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let builds = doc["builds"].as_array().expect("builds");
+    let paths: Vec<&str> = builds.iter().filter_map(|b| b["path"].as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "dev/flux-system--flux-system",
+            "dev/flux-system--apps",
+            "prod/flux-system--flux-system",
+            "prod/flux-system--apps"
+        ]
+    );
+    assert!(builds[1]["yaml"]
+        .as_str()
+        .is_some_and(|y| y.contains("  cluster: dev\n")));
+    let one = krust(
+        &["--flux", "--cluster", "prod", "--shard", "1/1"],
+        tmp.path(),
+    );
+    assert_eq!(one.status.code(), Some(0));
+    assert!(stdout(&one).contains("# Source: prod/flux-system--apps\n"));
+    assert!(!stdout(&one).contains("dev/"));
+}

@@ -113,10 +113,9 @@ fn diff(args: &Args) -> anyhow::Result<(Report, Scope)> {
         let [rev1, rev2, path] = git.as_slice() else {
             anyhow::bail!("--git takes REV1 REV2 PATH");
         };
-        let jobs = args.jobs.map_or_else(
-            || std::thread::available_parallelism().map_or(1, usize::from),
-            usize::from,
-        );
+        let jobs = args
+            .jobs
+            .map_or_else(krust_testing::fleet::default_jobs, usize::from);
         let g = git::diff_revisions(rev1, rev2, path, &options, jobs)?;
         let scope = Scope {
             git: Some((g.rendered, g.builds, g.changed_files)),

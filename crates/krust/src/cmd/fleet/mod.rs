@@ -5,17 +5,18 @@
 //! `Kustomizer`, so a base included by many overlays is built once. A failing build is
 //! reported and the others go on; the exit status is 1 when any failed.
 
+mod flux;
 mod output;
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::{bail, Context};
 use krust_kustomize::{DiskFs, Kustomizer, LoadRestrictor, Options, Reorder};
-use krust_testing::discover::{has_kustomization, Graph};
-use krust_testing::fleet::{BuildOutput, FleetRenderer, Shard};
+use krust_testing::discover::{has_kustomization, relative};
+use krust_testing::fleet::{default_jobs, BuildOutput, FleetRenderer, Shard};
 
 /// How results are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -52,6 +53,16 @@ pub struct Args {
     /// so N jobs with K = 1..N render each build exactly once.
     #[arg(long = "shard", value_name = "K/N")]
     pub shard: Option<Shard>,
+
+    /// Render Flux clusters (krust-flux) instead of kustomization directories: each
+    /// cluster starts at `ROOT/clusters/<NAME>`, and each of its Flux Kustomizations is a
+    /// build.
+    #[arg(long = "flux", conflicts_with = "dirs")]
+    pub flux: bool,
+
+    /// With `--flux`: the clusters to render (default: every directory in ROOT/clusters).
+    #[arg(long = "cluster", value_name = "NAME", num_args = 1.., requires = "flux")]
+    pub clusters: Vec<String>,
 
     /// Which files a kustomization may read: LoadRestrictionsRootOnly or
     /// LoadRestrictionsNone (what Flux uses).
@@ -90,7 +101,6 @@ pub fn parse_reorder(s: &str) -> Result<Reorder, String> {
 /// What `run` needs, checked.
 struct Config {
     root: PathBuf,
-    builds: Vec<PathBuf>,
     jobs: usize,
     options: Options,
 }
@@ -101,8 +111,21 @@ fn configure(args: &Args) -> anyhow::Result<Config> {
     if !root.is_dir() {
         bail!("fleet root {} is not a directory", args.root.display());
     }
+    Ok(Config {
+        root,
+        jobs: args.jobs.map_or_else(default_jobs, usize::from),
+        options: Options {
+            load_restrictor: args.load_restrictor,
+            reorder: args.reorder,
+            ..Options::default()
+        },
+    })
+}
+
+/// The builds: the DIRs given, or what the scan finds; then the shard's part of them.
+fn builds(args: &Args, root: &Path, renderer: &FleetRenderer<'_>) -> anyhow::Result<Vec<PathBuf>> {
     let builds = if args.dirs.is_empty() {
-        Graph::scan(&DiskFs, &root)?.roots()
+        renderer.scan()?
     } else {
         let mut v = Vec::new();
         for d in &args.dirs {
@@ -115,39 +138,69 @@ fn configure(args: &Args) -> anyhow::Result<Config> {
         }
         v
     };
-    let root_for_names = root.clone();
     let mut builds = match args.shard {
-        Some(shard) => shard.select(builds, |b| {
-            krust_testing::discover::relative(&root_for_names, b)
-        }),
+        Some(shard) => shard.select(builds, |b| relative(root, b)),
         None => builds,
     };
     builds.sort();
     builds.dedup();
-    let jobs = args.jobs.map_or_else(
-        || std::thread::available_parallelism().map_or(1, usize::from),
-        usize::from,
-    );
-    Ok(Config {
-        root,
-        builds,
-        jobs,
-        options: Options {
-            load_restrictor: args.load_restrictor,
-            reorder: args.reorder,
-            ..Options::default()
-        },
+    Ok(builds)
+}
+
+fn clusters(args: &Args, root: &Path) -> anyhow::Result<Vec<String>> {
+    let mut names = args.clusters.clone();
+    if names.is_empty() {
+        let dir = root.join("clusters");
+        for e in std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))? {
+            let e = e?;
+            if e.path().is_dir() {
+                names.push(e.file_name().to_string_lossy().into_owned());
+            }
+        }
+    }
+    names.sort();
+    names.dedup();
+    Ok(match args.shard {
+        Some(shard) => shard.select(names, String::clone),
+        None => names,
     })
+}
+
+fn exit_code(summary: &output::Summary) -> ExitCode {
+    if summary.errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn run_flux(args: &Args, config: &Config, start: Instant) -> anyhow::Result<ExitCode> {
+    let names = clusters(args, &config.root)?;
+    let fleet = flux::render(&config.root, &names, config.jobs)?;
+    let mut summary =
+        output::Summary::of(&fleet.outputs, start.elapsed().as_secs_f64(), args.shard);
+    summary.errors += fleet.finding_errors;
+    output::write(
+        &fleet.outputs,
+        &summary,
+        args.format,
+        args.output.as_deref(),
+    )?;
+    Ok(exit_code(&summary))
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let start = Instant::now();
     let config = configure(&args)?;
+    if args.flux {
+        return run_flux(&args, &config, start);
+    }
     let kustomizer = Kustomizer::new(config.options.clone());
-    let renderer = FleetRenderer::new(&kustomizer, &DiskFs, &config.root).jobs(config.jobs);
+    let renderer = FleetRenderer::new(&kustomizer, &DiskFs, &config.root, config.jobs)?;
+    let builds = builds(&args, &config.root, &renderer)?;
 
     let progress = std::io::stderr().is_terminal().then(|| {
-        let bar = indicatif::ProgressBar::new(config.builds.len() as u64);
+        let bar = indicatif::ProgressBar::new(builds.len() as u64);
         if let Ok(style) =
             indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} builds {wide_msg}")
         {
@@ -161,16 +214,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             bar.inc(1);
         }
     };
-    let outputs = renderer.render(&config.builds, &on_done)?;
+    let outputs = renderer.render(&builds, &on_done);
     if let Some(bar) = &progress {
         bar.finish_and_clear();
     }
     let seconds = start.elapsed().as_secs_f64();
     let summary = output::Summary::of(&outputs, seconds, args.shard);
     output::write(&outputs, &summary, args.format, args.output.as_deref())?;
-    Ok(if summary.errors > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    // The process is about to exit: freeing every cached sub-build and output one
+    // allocation at a time would be serial work after the parallel part.
+    std::mem::forget(outputs);
+    std::mem::forget(renderer);
+    std::mem::forget(kustomizer);
+    Ok(exit_code(&summary))
 }
