@@ -310,13 +310,21 @@ fn ca_cert(a: &[Value], key: Key) -> Result<Value, String> {
     cert_value(cert, &key)
 }
 
-fn signed(a: &[Value], key: Key) -> Result<Value, String> {
+/// The parts of `genSignedCert` that can fail before a key is needed, so
+/// bad input fails without the (slow) RSA key generation; the errors are
+/// the same ones sprig reports.
+fn signed_inputs(a: &[Value]) -> Result<(Template, Certificate, Key), String> {
     let ca = as_cert(arg(a, 4)).ok_or("unable to decode certificate")?;
     let (_, der) = pem_decode(&ca.cert).ok_or("unable to decode certificate")?;
     let parent = Certificate::from_der(&der)
         .map_err(|e| format!("error parsing certificate: decodedSignerCert.Bytes: {e}"))?;
     let signer = parse_key(&ca.key).map_err(|e| format!("error parsing private key: {e}"))?;
     let t = template(a, false)?;
+    Ok((t, parent, signer))
+}
+
+fn signed(inputs: (Template, Certificate, Key), key: Key) -> Result<Value, String> {
+    let (t, parent, signer) = inputs;
     let cert = build(&t, &key, Some((&parent, &signer)))?;
     cert_value(cert, &key)
 }
@@ -366,8 +374,8 @@ pub(crate) fn register(r: &mut Reg<'_>) {
         wrap(with_key(a, 2).and_then(|k| ca_cert(a, k)))
     });
     r.f("genSelfSignedCert", &[S, L, L, Int], |a| {
-        wrap(rsa_key(2048).and_then(|k| {
-            let t = template(a, false)?;
+        wrap(template(a, false).and_then(|t| {
+            let k = rsa_key(2048)?;
             let c = build(&t, &k, None)?;
             cert_value(c, &k)
         }))
@@ -380,10 +388,10 @@ pub(crate) fn register(r: &mut Reg<'_>) {
         }))
     });
     r.f("genSignedCert", &[S, L, L, Int, Object], |a| {
-        wrap(rsa_key(2048).and_then(|k| signed(a, k)))
+        wrap(signed_inputs(a).and_then(|i| signed(i, rsa_key(2048)?)))
     });
     r.f("genSignedCertWithKey", &[S, L, L, Int, Object, S], |a| {
-        wrap(with_key(a, 5).and_then(|k| signed(a, k)))
+        wrap(with_key(a, 5).and_then(|k| signed(signed_inputs(a)?, k)))
     });
     let _ = Interface;
 }
