@@ -6,6 +6,22 @@
 //! `components`, and any other string naming an existing file or directory beside the
 //! kustomization, such as patch and generator files); it never builds. A kustomization
 //! that cannot be read is still listed (its build reports the error), with no references.
+//!
+//! ```
+//! use std::path::Path;
+//! use krust_kustomize::MemFs;
+//! use krust_testing::discover::Graph;
+//!
+//! let fs = MemFs::from_files([
+//!     ("/repo/base/kustomization.yaml", "resources: [cm.yaml]\n"),
+//!     ("/repo/base/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n"),
+//!     ("/repo/dev/kustomization.yaml", "resources: [../base]\n"),
+//! ]);
+//! let graph = Graph::scan(&fs, Path::new("/repo"))?;
+//! assert_eq!(graph.roots(), [Path::new("/repo/dev")]);
+//! assert!(graph.reaches(Path::new("/repo/dev"), Path::new("/repo/base/cm.yaml")));
+//! # Ok::<(), krust_testing::Error>(())
+//! ```
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

@@ -1,6 +1,27 @@
 //! Rendering many builds at once: in parallel on a rayon pool of a chosen size, sharing one
 //! [`Kustomizer`] (so a base included by many overlays is built once), each build's failure
 //! kept to itself.
+//!
+//! ```
+//! use std::path::Path;
+//! use krust_kustomize::{Kustomizer, MemFs, Options};
+//! use krust_testing::fleet::{FleetRenderer, Shard};
+//!
+//! let fs = MemFs::from_files([
+//!     ("/repo/base/kustomization.yaml", "resources: [cm.yaml]\n"),
+//!     ("/repo/base/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n"),
+//!     ("/repo/dev/kustomization.yaml", "resources: [../base]\nnamePrefix: dev-\n"),
+//!     ("/repo/prod/kustomization.yaml", "resources: [../base]\nnamePrefix: prod-\n"),
+//! ]);
+//! let kustomizer = Kustomizer::new(Options::default());
+//! let renderer = FleetRenderer::new(&kustomizer, &fs, Path::new("/repo"), 2)?;
+//! let builds = renderer.scan()?; // /repo/dev and /repo/prod: nothing includes them
+//! let mine = Shard { index: 1, count: 2 }.select(builds, |b| b.display().to_string());
+//! let outputs = renderer.render(&mine, &|_| {});
+//! assert_eq!(outputs[0].name, "dev");
+//! assert!(outputs[0].result.as_ref().is_ok_and(|r| r.yaml.contains("name: dev-c")));
+//! # Ok::<(), krust_testing::Error>(())
+//! ```
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;

@@ -5,6 +5,27 @@
 //! `ENV/TENANT` when that is a kustomization (one overlay per tenant and environment);
 //! otherwise it builds `ENV` once and takes the tenant's objects from it: those in the
 //! tenant's namespace, and the Namespace named after the tenant.
+//!
+//! ```
+//! use krust_testing::snapshot::TenantSuite;
+//!
+//! let repo = tempfile::tempdir()?;
+//! let write = |p: &str, t: &str| -> std::io::Result<()> {
+//!     let p = repo.path().join(p);
+//!     std::fs::create_dir_all(p.parent().unwrap_or(repo.path()))?;
+//!     std::fs::write(p, t)
+//! };
+//! write("base/a/kustomization.yaml", "resources: [ns.yaml]\n")?;
+//! write("base/a/ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n")?;
+//! write("dev/kustomization.yaml", "resources: [../base/a]\ncommonLabels: {env: dev}\n")?;
+//!
+//! let suite = TenantSuite::new(repo.path()).environment("dev", "dev").tenants(["a"]);
+//! let snapshots = suite.render()?;
+//! assert_eq!(snapshots[0].name, "dev__a");
+//! assert!(snapshots[0].yaml.contains("env: dev"));
+//! // In a test: suite.assert_snapshots(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::path::{Path, PathBuf};
 
