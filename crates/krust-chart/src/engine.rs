@@ -222,7 +222,11 @@ fn cleanup_parse_error(file: &str, e: &Error) -> String {
 /// otherwise Helm's trace when every link of the chain is a template error, else the raw
 /// text.
 fn reformat_exec_error(file: &str, e: &Error) -> String {
-    let text = e.to_string();
+    // The engine's root template is Helm's "gotpl".
+    let text = e.to_string().replace(
+        "associated with template \"\"",
+        "associated with template \"gotpl\"",
+    );
     if !matches!(e, Error::Exec { .. } | Error::Template { .. }) {
         return text;
     }
@@ -248,6 +252,11 @@ fn trace(text: &str) -> Option<String> {
     let mut last: Option<(String, String, String)> = None;
     loop {
         let rest = cur.strip_prefix("template: ")?;
+        if rest.starts_with("no template ") {
+            out.push_str(cur);
+            out.push('\n');
+            break;
+        }
         let (loc, func, msg_full) = if let Some(idx) = rest.find(": executing ") {
             let loc = &rest[..idx];
             let after = &rest[idx + ": executing ".len()..];

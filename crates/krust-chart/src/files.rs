@@ -25,6 +25,11 @@ impl Files {
         ))
     }
 
+    /// Name → bytes, in name order.
+    pub fn entries(&self) -> &BTreeMap<String, Arc<[u8]>> {
+        &self.0
+    }
+
     fn get_bytes(&self, name: &str) -> Arc<[u8]> {
         self.0
             .get(name)

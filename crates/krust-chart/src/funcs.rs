@@ -112,8 +112,10 @@ pub fn helm_funcs() -> FuncMap {
     );
     add(
         "toToml",
-        Func::new(sig(&[Type::Interface]), |_, _| {
-            Ok(Value::str("toToml is not supported by krust"))
+        Func::new(sig(&[Type::Interface]), |a, _| {
+            Ok(Value::str(match crate::toml::to_toml(&arg(a, 0)) {
+                Ok(s) | Err(s) => s,
+            }))
         }),
     );
     add(
@@ -322,8 +324,12 @@ fn json_to_yaml(v: &serde_json::Value) -> Y {
 
 /// The first YAML document of `text` as sigs.k8s.io/yaml decodes it (numbers `float64`).
 fn decode_yaml(text: &str) -> Result<Value, String> {
-    let docs = krust_yaml::parse_stream(text, "fromYaml", Typing::Yaml11)
-        .map_err(|e| format!("error converting YAML to JSON: {e}"))?;
+    let docs = krust_yaml::parse_stream(text, "fromYaml", Typing::Yaml11).map_err(|e| {
+        format!(
+            "error converting YAML to JSON: {}",
+            crate::values::go_yaml_error(&e)
+        )
+    })?;
     Ok(docs
         .first()
         .map(|d| crate::values::to_go(&crate::values::json_numbers(d)))

@@ -54,10 +54,6 @@ fn write(out: &mut String, v: &Value) -> Result<(), String> {
         Value::Object(o) => {
             let any = o.as_any();
             if let Some(k) = any.downcast_ref::<KubeObj>() {
-                let mut m = MapEntries::new();
-                m.insert("Version".into(), Value::str(k.0.version.as_str()));
-                m.insert("Major".into(), Value::str(k.0.major.as_str()));
-                m.insert("Minor".into(), Value::str(k.0.minor.as_str()));
                 // Struct fields keep declaration order.
                 out.push_str(&format!(
                     "{{\"Version\":{},\"Major\":{},\"Minor\":{}}}",
@@ -81,12 +77,17 @@ fn write(out: &mut String, v: &Value) -> Result<(), String> {
             } else if let Some(b) = any.downcast_ref::<BinaryString>() {
                 write_str(out, &String::from_utf8_lossy(&b.0));
             } else if let Some(f) = any.downcast_ref::<Files>() {
-                // []byte values encode as base64 strings.
-                let _ = f;
-                match o.underlying() {
-                    Some(u) => write(out, &u)?,
-                    None => out.push_str("{}"),
+                // A map of []byte: values encode as base64 strings.
+                out.push('{');
+                for (i, (k, data)) in f.entries().iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write_str(out, k);
+                    out.push(':');
+                    write_str(out, &base64(data));
                 }
+                out.push('}');
             } else {
                 match o.underlying() {
                     Some(u) => write(out, &u)?,

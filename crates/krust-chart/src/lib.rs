@@ -28,7 +28,7 @@
 //! ```
 //!
 //! # Limitations
-//! - `toToml`/`fromToml` are not implemented; `toYamlPretty` prints go-yaml v2's layout.
+//! - `fromToml` is not implemented; `toYamlPretty` prints go-yaml v2's layout.
 //! - `lookup` returns an empty map and `getHostByName` an empty string (as `helm
 //!   template` without a cluster).
 //! - Subcharts are ordered by directory name (Helm's order is that of a Go map).
@@ -53,6 +53,7 @@ mod metadata;
 mod render;
 mod schema;
 mod semver;
+mod toml;
 mod values;
 
 pub use caps::{Capabilities, KubeVersion, DEFAULT_API_VERSIONS, DEFAULT_KUBE_VERSION};

@@ -141,7 +141,8 @@ pub fn sort_manifests(
         for doc in split_manifests(content) {
             let head = krust_yaml::parse_document(&doc, path, Typing::Yaml11).map_err(|e| {
                 ChartError::Manifest(format!(
-                    "YAML parse error on {path}: error converting YAML to JSON: {e}"
+                    "YAML parse error on {path}: error converting YAML to JSON: {}",
+                    crate::values::go_yaml_error(&e)
                 ))
             })?;
             if !(head.is_map() || head.is_null()) {

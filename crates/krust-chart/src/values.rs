@@ -15,7 +15,10 @@ use krust_yaml::{Data, Map, Typing, Value};
 pub fn read_values(src: &[u8], file: &str) -> Result<Value, String> {
     let text = String::from_utf8_lossy(src);
     let docs = krust_yaml::parse_stream(&text, file, Typing::Yaml11).map_err(|e| {
-        format!("cannot unmarshal yaml document: error converting YAML to JSON: {e}")
+        format!(
+            "cannot unmarshal yaml document: error converting YAML to JSON: {}",
+            go_yaml_error(&e)
+        )
     })?;
     let mut out = Value::map();
     for d in docs {
@@ -95,4 +98,30 @@ pub fn path_value<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
         return None;
     }
     Some(val)
+}
+
+/// A krust-yaml reading error worded as go-yaml v2 words it after sigs.k8s.io/yaml:
+/// `yaml: line N: message` (no line for problems on the first line).
+pub fn go_yaml_error(e: &krust_yaml::Error) -> String {
+    let text = e.to_string();
+    // krust-yaml prints `file:line:col: message`.
+    let msg = text
+        .splitn(4, ':')
+        .nth(3)
+        .map(str::trim_start)
+        .unwrap_or(&text);
+    let mark = e.mark();
+    // go-yaml counts a parser error's line from 0 and a scanner error's from 1.
+    let parser_error = msg.starts_with("did not find expected")
+        && !msg.contains("alphabetic or numeric character");
+    let line = if parser_error {
+        mark.line.saturating_sub(1)
+    } else {
+        mark.line
+    };
+    if line > 1 || (parser_error && line > 0) {
+        format!("yaml: line {line}: {msg}")
+    } else {
+        format!("yaml: {msg}")
+    }
 }
