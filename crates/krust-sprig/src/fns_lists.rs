@@ -55,6 +55,56 @@ where
     }
 }
 
+/// A scalar's identity under `reflect.DeepEqual` (type and value), so
+/// `uniq` over long lists of scalars is linear, not quadratic.
+#[derive(Hash, PartialEq, Eq)]
+enum ScalarKey<'a> {
+    Nil,
+    Bool(bool),
+    Int(i64),
+    Int64(i64),
+    Float(u64),
+    Str(&'a str),
+}
+
+fn scalar_key(v: &Value) -> Option<ScalarKey<'_>> {
+    Some(match v {
+        Value::Nil => ScalarKey::Nil,
+        Value::Bool(b) => ScalarKey::Bool(*b),
+        Value::Int(i) => ScalarKey::Int(*i),
+        Value::Int64(i) => ScalarKey::Int64(*i),
+        // NaN never equals itself; -0 equals +0.
+        Value::Float(f) if f.is_nan() => return None,
+        Value::Float(f) => ScalarKey::Float(if *f == 0.0 { 0 } else { f.to_bits() }),
+        Value::String(s) => ScalarKey::Str(s),
+        _ => return None,
+    })
+}
+
+/// sprig's `uniq`: first occurrences, compared with `reflect.DeepEqual`.
+fn uniq(l: &[Value]) -> Vec<Value> {
+    let mut seen = std::collections::HashSet::new();
+    let mut others: Vec<&Value> = Vec::new();
+    let mut out = Vec::new();
+    for v in l {
+        let fresh = match scalar_key(v) {
+            Some(k) => seen.insert(k),
+            None if matches!(v, Value::Float(_)) => true,
+            None => {
+                let f = !others.iter().any(|o| deep_equal(v, o));
+                if f {
+                    others.push(v);
+                }
+                f
+            }
+        };
+        if fresh {
+            out.push(v.clone());
+        }
+    }
+    out
+}
+
 pub(crate) fn register(r: &mut Reg<'_>) {
     r.v("list", &[], Interface, |a| Ok(ilist(a.to_vec())));
     r.alias("tuple", "list");
@@ -116,13 +166,7 @@ pub(crate) fn register(r: &mut Reg<'_>) {
     });
     both(r, "uniq", &[Interface], None, |a| {
         let l = items(arg(a, 0), "Cannot find uniq on type")?;
-        let mut out: Vec<Value> = Vec::new();
-        for v in l.iter() {
-            if !out.iter().any(|o| deep_equal(v, o)) {
-                out.push(v.clone());
-            }
-        }
-        Ok(ilist(out))
+        Ok(ilist(uniq(&l)))
     });
     both(r, "without", &[Interface], Some(Interface), |a| {
         let l = items(arg(a, 0), "Cannot find without on type")?;
@@ -185,4 +229,27 @@ pub(crate) fn register(r: &mut Reg<'_>) {
         }
         Ok(ilist(out))
     });
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uniq_is_linear_and_typed() {
+        let l: Vec<Value> = (0..200_000).map(|i| Value::Int(i % 1000)).collect();
+        assert_eq!(uniq(&l).len(), 1000);
+        let mixed = vec![
+            Value::Int(1),
+            Value::Float(1.0),
+            Value::Int(1),
+            Value::str("1"),
+            Value::Float(f64::NAN),
+            Value::Float(f64::NAN),
+            Value::list(vec![Value::Int(1)]),
+            Value::list(vec![Value::Int(1)]),
+        ];
+        assert_eq!(uniq(&mixed).len(), 6);
+    }
 }

@@ -89,9 +89,13 @@ impl Reg<'_> {
 /// Every function of sprig v3.3's `TxtFuncMap()` (including `env` and
 /// `expandenv`, which Helm deletes).
 pub fn func_map() -> FuncMap {
-    let mut m = FuncMap::new();
-    register(&mut m);
-    m
+    // Built once: a render calls this per chart, the closures never change.
+    static FUNCS: std::sync::LazyLock<FuncMap> = std::sync::LazyLock::new(|| {
+        let mut m = FuncMap::new();
+        register(&mut m);
+        m
+    });
+    FUNCS.clone()
 }
 
 /// Adds every sprig function to `m`, replacing functions of the same name.
