@@ -13,6 +13,33 @@ pub fn upper_rune(c: char) -> char {
     }
 }
 
+/// Whether `c` is a title-case letter (category Lt), which Go's
+/// `unicode.IsTitle` tests and Rust's `char` does not classify.
+pub fn is_title(c: char) -> bool {
+    matches!(c,
+        '\u{1c5}' | '\u{1c8}' | '\u{1cb}' | '\u{1f2}' | '\u{1f88}'..='\u{1f8f}'
+        | '\u{1f98}'..='\u{1f9f}' | '\u{1fa8}'..='\u{1faf}' | '\u{1fbc}' | '\u{1fcc}' | '\u{1ffc}')
+}
+
+/// Go's `unicode.ToTitle`: the upper-case mapping, except for the
+/// digraphs and Greek letters whose title case differs.
+pub fn title_rune(c: char) -> char {
+    match c {
+        '\u{1c4}'..='\u{1c6}' => '\u{1c5}',
+        '\u{1c7}'..='\u{1c9}' => '\u{1c8}',
+        '\u{1ca}'..='\u{1cc}' => '\u{1cb}',
+        '\u{1f1}'..='\u{1f3}' => '\u{1f2}',
+        '\u{1f80}'..='\u{1f87}' | '\u{1f90}'..='\u{1f97}' | '\u{1fa0}'..='\u{1fa7}' => {
+            char::from_u32(c as u32 + 8).unwrap_or(c)
+        }
+        '\u{1fb3}' => '\u{1fbc}',
+        '\u{1fc3}' => '\u{1fcc}',
+        '\u{1ff3}' => '\u{1ffc}',
+        c if is_title(c) => c,
+        c => upper_rune(c),
+    }
+}
+
 /// Go's simple lower-case mapping of one rune (`unicode.ToLower`).
 pub fn lower_rune(c: char) -> char {
     if c == '\u{130}' {
@@ -96,7 +123,7 @@ pub fn title(s: &str) -> String {
     let mut prev = ' ';
     s.chars()
         .map(|c| {
-            let out = if is_sep(prev) { upper_rune(c) } else { c };
+            let out = if is_sep(prev) { title_rune(c) } else { c };
             prev = c;
             out
         })
@@ -127,13 +154,17 @@ pub fn swapcase(s: &str) -> String {
     let mut ws = true;
     s.chars()
         .map(|c| {
-            if c.is_uppercase() {
+            if c.is_uppercase() || is_title(c) {
                 ws = false;
                 lower_rune(c)
             } else if c.is_lowercase() {
-                // Title and upper case agree for every rune that has one.
+                let after_space = ws;
                 ws = false;
-                upper_rune(c)
+                if after_space {
+                    title_rune(c)
+                } else {
+                    upper_rune(c)
+                }
             } else {
                 ws = is_space(c);
                 c
