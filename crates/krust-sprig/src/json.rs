@@ -205,8 +205,43 @@ fn go_error(text: &str, _e: &serde_json::Error) -> String {
     };
     match sc.top() {
         Err(m) => m,
-        Ok(()) => "invalid JSON".into(),
+        // Syntax is fine: the only other failure is a number beyond float64.
+        Ok(()) => match huge_number(text) {
+            Some(n) => format!("json: cannot unmarshal number {n} into Go value of type float64"),
+            None => "invalid JSON".into(),
+        },
     }
+}
+
+/// The first number literal (outside strings) too large for a float64.
+fn huge_number(text: &str) -> Option<&str> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    let mut in_str = false;
+    while i < b.len() {
+        let c = b[i];
+        if in_str {
+            if c == b'\\' {
+                i += 1;
+            } else if c == b'"' {
+                in_str = false;
+            }
+        } else if c == b'"' {
+            in_str = true;
+        } else if c == b'-' || c.is_ascii_digit() {
+            let start = i;
+            while i < b.len() && (b[i].is_ascii_digit() || b".eE+-".contains(&b[i])) {
+                i += 1;
+            }
+            let lit = &text[start..i];
+            if lit.parse::<f64>().is_ok_and(f64::is_infinite) {
+                return Some(lit);
+            }
+            continue;
+        }
+        i += 1;
+    }
+    None
 }
 
 struct Scanner<'a> {
