@@ -14,12 +14,82 @@ use crate::Reg;
 
 use Type::{Int, String as S};
 
-/// Rewrites a Go regexp into the `regex` crate's dialect with Go's meaning.
-pub fn translate(p: &str) -> String {
+/// A well-formed counted repetition at the start of `s` (`{n}`, `{n,}`,
+/// `{n,m}`): its text and bounds. Anything else is a literal `{` in Go.
+fn counted(s: &str) -> Option<(&str, u64, Option<u64>)> {
+    let end = s.find('}')?;
+    let body = &s[1..end];
+    let (a, b) = match body.split_once(',') {
+        Some((a, b)) => (a, Some(b)),
+        None => (body, None),
+    };
+    let digits = |x: &str| !x.is_empty() && x.bytes().all(|c| c.is_ascii_digit());
+    if !digits(a) || b.is_some_and(|b| !b.is_empty() && !digits(b)) {
+        return None;
+    }
+    let min = a.parse().unwrap_or(u64::MAX);
+    let max = match b {
+        None => Some(min),
+        Some("") => None,
+        Some(b) => Some(b.parse().unwrap_or(u64::MAX)),
+    };
+    Some((&s[..=end], min, max))
+}
+
+/// Rewrites a Go regexp into the `regex` crate's dialect with Go's meaning;
+/// `Err` holds Go's parse error for what Rust would accept or misread
+/// (repeat counts over 1000, nested repetition operators).
+pub fn translate(p: &str) -> Result<String, String> {
     let mut out = String::with_capacity(p.len() + 8);
     let mut chars = p.chars().peekable();
     let mut in_class = false;
+    // Byte offset where the previous repetition operator began, if the
+    // last thing parsed was one (Go rejects `a**`, `a{2}+`).
+    let mut last_rep: Option<usize> = None;
     while let Some(c) = chars.next() {
+        if !in_class && matches!(c, '*' | '+' | '?' | '{') {
+            // Byte offset of `c` (only computed at repetition operators).
+            let at = p.len() - chars.clone().map(char::len_utf8).sum::<usize>() - 1;
+            let rep_text = if c == '{' {
+                match counted(&p[at..]) {
+                    Some((text, min, max)) => {
+                        if min > 1000 || max.is_some_and(|m| m > 1000 || m < min) {
+                            return Err(format!("invalid repeat count: `{text}`"));
+                        }
+                        Some(text)
+                    }
+                    None => None,
+                }
+            } else {
+                Some(&p[at..at + 1])
+            };
+            match rep_text {
+                None => {
+                    out.push_str("\\{");
+                    last_rep = None;
+                }
+                Some(text) => {
+                    if let Some(start) = last_rep {
+                        return Err(format!(
+                            "invalid nested repetition operator: `{}`",
+                            &p[start..at + text.len()]
+                        ));
+                    }
+                    out.push_str(text);
+                    for _ in 1..text.chars().count() {
+                        chars.next();
+                    }
+                    // A lazy marker belongs to this operator.
+                    if chars.peek() == Some(&'?') {
+                        chars.next();
+                        out.push('?');
+                    }
+                    last_rep = Some(at);
+                }
+            }
+            continue;
+        }
+        last_rep = None;
         match c {
             '\\' => {
                 let Some(n) = chars.next() else {
@@ -100,7 +170,7 @@ pub fn translate(p: &str) -> String {
             _ => out.push(c),
         }
     }
-    out
+    Ok(out)
 }
 
 /// After a class escape inside brackets, Go reads a `-` as a literal (a
@@ -123,6 +193,16 @@ pub fn quote_meta(s: &str) -> String {
         out.push(c);
     }
     out
+}
+
+/// The pattern text a `regex` error's caret line points at.
+fn span(msg: &str) -> Option<String> {
+    let lines: Vec<&str> = msg.lines().collect();
+    let (pat, carets) = (lines.get(1)?, lines.get(2)?);
+    let start = carets.find('^')?;
+    let len = carets.matches('^').count();
+    let pat: Vec<char> = pat.chars().collect();
+    Some(pat.get(start..start + len)?.iter().collect())
 }
 
 /// Go's wording of a compile error (`error parsing regexp: ...`).
@@ -149,6 +229,11 @@ fn go_error(p: &str, e: &regex::Error) -> String {
         )
     } else if last.contains("incomplete escape") {
         "trailing backslash at end of expression: ``".to_string()
+    } else if last.contains("invalid character class range") {
+        format!(
+            "invalid character class range: `{}`",
+            span(&msg).unwrap_or_default()
+        )
     } else if last.contains("unopened group") {
         format!("unexpected ): `{p}`")
     } else {
@@ -173,7 +258,8 @@ pub fn compile(p: &str) -> Result<Arc<Regex>, String> {
             return Ok(r.clone());
         }
     }
-    let r = Arc::new(Regex::new(&translate(p)).map_err(|e| go_error(p, &e))?);
+    let t = translate(p).map_err(|e| format!("error parsing regexp: {e}"))?;
+    let r = Arc::new(Regex::new(&t).map_err(|e| go_error(p, &e))?);
     if let Ok(mut c) = cache().lock() {
         c.insert(0, (p.to_string(), r.clone()));
         c.truncate(64);
@@ -331,6 +417,28 @@ mod tests {
             "regexp: Compile(`(`): error parsing regexp: missing closing ): `(`"
         );
         assert_eq!(quote_meta("1.2-3"), r"1\.2-3");
+        // Go's own errors and literals (messages from helm v4.1.4).
+        let e = |p: &str| compile(p).unwrap_err();
+        assert_eq!(
+            e("a{1001}"),
+            "error parsing regexp: invalid repeat count: `{1001}`"
+        );
+        assert_eq!(
+            e("x{2,1}"),
+            "error parsing regexp: invalid repeat count: `{2,1}`"
+        );
+        assert_eq!(
+            e("a**"),
+            "error parsing regexp: invalid nested repetition operator: `**`"
+        );
+        assert_eq!(
+            e("a++"),
+            "error parsing regexp: invalid nested repetition operator: `++`"
+        );
+        assert!(compile("a{,3}").unwrap().is_match("a{,3}"));
+        assert!(compile("x{").unwrap().is_match("x{"));
+        assert!(compile("a*?b+?").unwrap().is_match("ab"));
+        assert!(compile("a{2}?").unwrap().is_match("aa"));
     }
 
     #[test]
