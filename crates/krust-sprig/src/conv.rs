@@ -210,21 +210,62 @@ pub fn to_int64(v: &Value) -> i64 {
     to_int64_e(v).unwrap_or(0)
 }
 
-/// Go's `strconv.ParseFloat(s, 64)` (decimal, `inf`/`nan` spellings, `_`
-/// not accepted).
+/// Go's `strconv.ParseFloat(s, 64)`: decimal or hex (`0x1p-2`) syntax,
+/// `_` separators as Go literals allow, `inf`/`infinity`/`nan` in any
+/// case; out of range is an error (`None`).
 pub fn parse_float(s: &str) -> Option<f64> {
-    let t = s.strip_prefix(['+', '-']).unwrap_or(s).to_ascii_lowercase();
-    if t == "inf" || t == "infinity" || t == "nan" {
-        return s.parse().ok().or(Some(f64::NAN));
+    let (neg, body) = match s.as_bytes().first() {
+        Some(b'+') => (false, &s[1..]),
+        Some(b'-') => (true, &s[1..]),
+        _ => (false, s),
+    };
+    let lower = body.to_ascii_lowercase();
+    let sign = if neg { -1.0 } else { 1.0 };
+    match lower.as_str() {
+        "inf" | "infinity" => return Some(sign * f64::INFINITY),
+        "nan" => return Some(f64::NAN),
+        _ => {}
     }
-    if t.is_empty()
-        || !t
+    if body.contains('_') && !underscore_ok(body) {
+        return None;
+    }
+    let clean = lower.replace('_', "");
+    if let Some(hex) = clean.strip_prefix("0x") {
+        return parse_hex_float(hex).map(|v| sign * v);
+    }
+    if clean.is_empty()
+        || !clean
             .bytes()
-            .all(|b| b.is_ascii_digit() || b"._e+-".contains(&b))
+            .all(|b| b.is_ascii_digit() || b".e+-".contains(&b))
     {
         return None;
     }
-    s.parse().ok()
+    let v: f64 = clean.parse().ok()?;
+    if v.is_infinite() {
+        return None;
+    }
+    Some(sign * v)
+}
+
+/// The mantissa and binary exponent of a Go hex float (`1.8p3`).
+fn parse_hex_float(h: &str) -> Option<f64> {
+    let (mant, exp) = h.split_once('p')?;
+    let exp: i32 = exp.parse().ok()?;
+    let (int, frac) = mant.split_once('.').unwrap_or((mant, ""));
+    if int.is_empty() && frac.is_empty() {
+        return None;
+    }
+    let mut v = 0f64;
+    for c in int.chars() {
+        v = v * 16.0 + f64::from(c.to_digit(16)?);
+    }
+    let mut scale = 1.0 / 16.0;
+    for c in frac.chars() {
+        v += f64::from(c.to_digit(16)?) * scale;
+        scale /= 16.0;
+    }
+    let r = v * 2f64.powi(exp);
+    (!r.is_infinite()).then_some(r)
 }
 
 /// cast's `ToFloat64` (0 on error).
@@ -307,6 +348,12 @@ mod tests {
         assert_eq!(to_int64(&Value::Float(f64::NAN)), i64::MIN);
         assert_eq!(to_float64(&Value::str("1e3")), 1000.0);
         assert_eq!(to_float64(&Value::str("x")), 0.0);
+        // strconv.ParseFloat (values from helm v4.1.4 runs of sprig's float64).
+        assert_eq!(to_float64(&Value::str("1_000")), 1000.0);
+        assert_eq!(to_float64(&Value::str("1e400")), 0.0);
+        assert_eq!(to_float64(&Value::str("0x1p-2")), 0.25);
+        assert_eq!(to_float64(&Value::str("-Inf")), f64::NEG_INFINITY);
+        assert_eq!(to_float64(&Value::str("1.")), 1.0);
         assert_eq!(parse_int_base0("1_000"), Some(1000));
         assert_eq!(parse_int_base0("1__0"), None);
         assert_eq!(parse_int_base0("0x_1f"), Some(31));
