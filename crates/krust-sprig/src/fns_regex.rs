@@ -124,7 +124,16 @@ pub fn translate(p: &str) -> Result<String, String> {
                         });
                         literal_dash(&mut chars, &mut out);
                     }
-                    'd' | 'D' | 'w' | 'W' | 's' | 'S' | 'b' | 'B' if !in_class => {
+                    // Go's classes are ASCII; their complements are every
+                    // other rune (a byte-level `(?-u:\D)` would match
+                    // invalid UTF-8, which `regex` rejects for `&str`).
+                    'd' => out.push_str("[0-9]"),
+                    'D' => out.push_str("[^0-9]"),
+                    'w' => out.push_str("[0-9A-Za-z_]"),
+                    'W' => out.push_str("[^0-9A-Za-z_]"),
+                    's' => out.push_str(r"[\t\n\x0C\r ]"),
+                    'S' => out.push_str(r"[^\t\n\x0C\r ]"),
+                    'b' | 'B' => {
                         out.push_str("(?-u:\\");
                         out.push(n);
                         out.push(')');
@@ -407,6 +416,7 @@ mod tests {
         assert!(re.is_match("my-redis.x_1"));
         assert!(!re.is_match("a b"));
         assert!(compile(r"[\D]").unwrap().is_match("x"));
+        assert!(compile(r"\S+\D\W").unwrap().is_match("aé.x!"));
         assert!(!compile(r"^[\W]$").unwrap().is_match("_"));
         assert_eq!(
             compile("(").unwrap_err(),
