@@ -26,8 +26,11 @@
 //! # Limitations
 //! Nothing is fetched or executed: remote resources and bases, `helmCharts`, KRM functions
 //! and exec/Go plugins are errors naming the kustomization and entry. Replacements into
-//! structured data inside a string (kustomize HEAD) are not done. A custom `openapi` schema
-//! is not layered over the builtin one (kyaml does; see the crate's report).
+//! structured data inside a string (kustomize v5.8.1, `setValueInStructuredData`) are not
+//! done. The `openapi` schema follows kyaml's process-wide schema within one build (see
+//! the `schema` module); where a custom schema is layered over the built-in one, a
+//! built-in definition krust's compact table leaves out (no patch metadata below it) does
+//! not hide a same-named custom one.
 
 #![forbid(unsafe_code)]
 
@@ -36,6 +39,7 @@ mod error;
 mod fs;
 pub mod kustomization;
 mod loader;
+mod schema;
 mod target;
 pub mod transform;
 mod util;
@@ -98,12 +102,16 @@ impl Default for Options {
 /// The kustomize version krust follows (used by the managed-by label).
 pub const KUSTOMIZE_VERSION: &str = "v5.5.0";
 
+/// A sub-build cache key: directory, origin tracking, inherited schema.
+type CacheKey = (PathBuf, bool, schema::SchemaKey);
+
 /// Builds kustomizations. Cheap to share between threads.
 #[derive(Debug, Default)]
 pub struct Kustomizer {
     options: Options,
-    /// Accumulated sub-builds by canonical directory.
-    cache: Mutex<HashMap<(PathBuf, bool), Arc<target::Accumulated>>>,
+    /// Accumulated sub-builds by canonical directory, origin tracking and the schema
+    /// state they start from.
+    cache: Mutex<HashMap<CacheKey, Arc<target::Accumulated>>>,
     /// kustomize's default field specs, parsed once.
     defaults: OnceLock<Arc<transform::Config>>,
 }
@@ -133,6 +141,14 @@ impl Kustomizer {
         target::build(self, fs, path)
     }
 
+    /// Accumulates the kustomization in `dir` exactly as a parent's `resources:` entry
+    /// would (a parent with no `openapi:` and no `buildMetadata`), storing it in the
+    /// sub-build cache so later builds that include `dir` reuse it; a no-op when it is
+    /// cached already. Lets an embedder build shared bases first, in parallel.
+    pub fn prebuild(&self, fs: &dyn FileSystem, dir: &Path) -> Result<(), Error> {
+        target::prebuild(self, fs, dir)
+    }
+
     pub(crate) fn default_config(&self) -> Result<Arc<transform::Config>, Error> {
         if let Some(c) = self.defaults.get() {
             return Ok(c.clone());
@@ -142,16 +158,27 @@ impl Kustomizer {
     }
 
     /// A cached sub-build of `dir` (`tracking`: built with origin tracking).
-    pub(crate) fn cached(&self, dir: &Path, tracking: bool) -> Option<Arc<target::Accumulated>> {
-        self.cache
-            .lock()
-            .ok()
-            .and_then(|c| c.get(&(dir.to_path_buf(), tracking)).cloned())
+    pub(crate) fn cached(
+        &self,
+        dir: &Path,
+        tracking: bool,
+        schema: &schema::SchemaKey,
+    ) -> Option<Arc<target::Accumulated>> {
+        self.cache.lock().ok().and_then(|c| {
+            c.get(&(dir.to_path_buf(), tracking, schema.clone()))
+                .cloned()
+        })
     }
 
-    pub(crate) fn store(&self, dir: PathBuf, tracking: bool, acc: Arc<target::Accumulated>) {
+    pub(crate) fn store(
+        &self,
+        dir: PathBuf,
+        tracking: bool,
+        schema: schema::SchemaKey,
+        acc: Arc<target::Accumulated>,
+    ) {
         if let Ok(mut c) = self.cache.lock() {
-            c.insert((dir, tracking), acc);
+            c.insert((dir, tracking, schema), acc);
         }
     }
 }

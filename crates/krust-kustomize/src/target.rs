@@ -7,6 +7,8 @@ use std::sync::{Arc, OnceLock};
 
 use krust_model::openapi::Schema;
 
+use crate::schema::{Builtin, SchemaState};
+
 use krust_yaml::{Typing, Value};
 
 use crate::error::ResultExt;
@@ -26,10 +28,14 @@ pub(crate) struct Accumulated {
     pub resources: ResMap,
     /// Field specs: the defaults plus `configurations` here and below.
     pub config: Arc<transform::Config>,
-    /// The OpenAPI schema chosen by an `openapi:` field met here or below (`Some(None)`:
-    /// a builtin version); the first one wins, as kustomize's process-wide
-    /// `openapi.SetSchema` does.
-    pub schema: Option<Option<Arc<Schema>>>,
+    /// kyaml's process-wide schema state as this build goes (see [`crate::schema`]): a
+    /// sub-build starts from its parent's and hands its own back.
+    pub schema: SchemaState,
+    /// The state this sub-build started from, and what it did to it, so that a cached
+    /// sub-build can be replayed onto another state (see [`accumulate_directory`]).
+    pub schema_entry: Builtin,
+    pub met_unknown_kind: bool,
+    pub used_schema: bool,
     /// `vars` declared here and below.
     pub vars: Vec<transform::vars::Var>,
     /// Every kustomization directory accumulated here and below, so that a cached
@@ -42,7 +48,10 @@ impl Accumulated {
         Ok(Accumulated {
             resources: ResMap::new(),
             config: kz.default_config()?,
-            schema: None,
+            schema: SchemaState::default(),
+            schema_entry: Builtin::NotParsed,
+            met_unknown_kind: false,
+            used_schema: false,
             vars: Vec::new(),
             roots: Vec::new(),
         })
@@ -68,8 +77,19 @@ pub(crate) fn build(kz: &Kustomizer, fs: &dyn FileSystem, path: &Path) -> Result
     let ldr = Loader::at(fs, path, kz.options.load_restrictor)?;
     let mut t = Target::load(ldr)?;
     t.tracking = !t.k.build_metadata.is_empty();
-    let acc = accumulate(kz, &t, Accumulated::new(kz)?)?;
+    let mut ra = Accumulated::new(kz)?;
+    // kustomize sets the top's schema with `reset` before anything else.
+    set_schema(&t, &mut ra.schema, true)?;
+    let acc = accumulate(kz, &t, ra)?;
     finish(kz, &t, acc)
+}
+
+/// [`Kustomizer::prebuild`]: `dir` as a base of a parent that sets no schema.
+pub(crate) fn prebuild(kz: &Kustomizer, fs: &dyn FileSystem, dir: &Path) -> Result<(), Error> {
+    let ldr = Loader::at(fs, dir, kz.options.load_restrictor)?;
+    let mut ra = Accumulated::new(kz)?;
+    ra.schema.set(None, None, true).map_err(Error::msg)?;
+    accumulate_directory(kz, &mut ra, ldr, false, false)
 }
 
 impl<'a> Target<'a> {
@@ -157,9 +177,6 @@ pub(crate) fn accumulate(
     mut ra: Accumulated,
 ) -> Result<Accumulated, Error> {
     ra.roots.push(t.ldr.root.clone());
-    if ra.schema.is_none() {
-        ra.schema = load_schema(t)?;
-    }
     accumulate_resources(kz, t, &mut ra, &t.k.resources)
         .context_with(|| "accumulating resources".into())?;
     if !t.k.configurations.is_empty() {
@@ -225,7 +242,7 @@ pub(crate) fn accumulate_resources(
 ) -> Result<(), Error> {
     for path in paths {
         let err_f = match read_resources(&t.ldr, path) {
-            Ok(list) => match ra.resources.append_all(list.into_resources()) {
+            Ok(list) => match note_kinds(ra, &list).append_all(list.into_resources()) {
                 Ok(()) => continue,
                 // kustomize then tries the path as a directory, and reports both.
                 Err(e) => Error::from(e).context(format!("merging resources from '{path}'")),
@@ -278,12 +295,17 @@ fn accumulate_directory(
 ) -> Result<(), Error> {
     let root = ldr.root.clone();
     let root_s = display(&root);
+    let key = ra.schema.cache_key();
     if !is_component {
-        if let Some(sub) = kz.cached(&root, tracking) {
+        if let Some(sub) = kz.cached(&root, tracking, &key) {
             // The directories below were checked against the ancestors of the build that
             // cached them. If one contains an ancestor of this build, build again so the
-            // cycle is reported where kustomize reports it.
-            if sub.roots.iter().skip(1).all(|d| ldr.check_cycle(d).is_ok()) {
+            // cycle is reported where kustomize reports it. A sub-build that set the schema
+            // composed it from the built-in parse status it started with.
+            let sets_schema = sub.schema.cache_key() != key;
+            if sub.roots.iter().skip(1).all(|d| ldr.check_cycle(d).is_ok())
+                && (!sets_schema || sub.schema_entry == ra.schema.builtin())
+            {
                 return merge_accumulated(ra, &sub)
                     .context_with(|| format!("recursed merging from path '{root_s}'"));
             }
@@ -292,6 +314,9 @@ fn accumulate_directory(
     let mut sub =
         Target::load(ldr).context_with(|| format!("couldn't make target for path '{root_s}'"))?;
     sub.tracking = tracking;
+    if is_component {
+        set_schema(&sub, &mut ra.schema, false)?;
+    }
     if is_component && !sub.k.is_component() {
         return Err(Error::msg(format!(
             "expected kind 'Component' for path '{root_s}' but got '{}'",
@@ -309,44 +334,60 @@ fn accumulate_directory(
             .context_with(|| format!("recursed accumulation of path '{root_s}'"))?;
         return Ok(());
     }
-    let acc = accumulate(kz, &sub, Accumulated::new(kz)?)
+    let mut fresh = Accumulated::new(kz)?;
+    fresh.schema = ra.schema.clone();
+    fresh.schema_entry = ra.schema.builtin();
+    set_schema(&sub, &mut fresh.schema, false)?;
+    let acc = accumulate(kz, &sub, fresh)
         .context_with(|| format!("recursed accumulation of path '{root_s}'"))?;
     let acc = Arc::new(acc);
-    kz.store(root, tracking, acc.clone());
+    kz.store(root, tracking, key, acc.clone());
     merge_accumulated(ra, &acc).context_with(|| format!("recursed merging from path '{root_s}'"))
 }
 
-/// kustomize `openapi.SetSchema` for one kustomization's `openapi:` field.
-fn load_schema(t: &Target<'_>) -> Result<Option<Option<Arc<Schema>>>, Error> {
-    let Some(fields) = &t.k.openapi else {
-        return Ok(None);
+/// Records the namespace-scope checks kustomize makes on newly read resources.
+fn note_kinds<'r>(ra: &'r mut Accumulated, list: &ResMap) -> &'r mut ResMap {
+    for r in list.iter() {
+        let gvk = &r.cur_id().gvk;
+        if Schema::builtin()
+            .root(&gvk.api_version(), gvk.kind())
+            .is_none()
+        {
+            ra.met_unknown_kind = true;
+            ra.schema.note_kind(gvk);
+        }
+    }
+    &mut ra.resources
+}
+
+/// kustomize `openapi.SetSchema` for one kustomization's `openapi:` field (the schema file
+/// is read even when a schema is already set, as kustomize does).
+fn set_schema(t: &Target<'_>, state: &mut SchemaState, reset: bool) -> Result<(), Error> {
+    let Some(fields) = t.k.openapi.as_deref() else {
+        return state.set(None, None, reset).map_err(Error::msg);
     };
     let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
-    match (get("path"), get("version")) {
-        (Some(_), Some(_)) => Err(Error::msg(
-            "builtin version and custom schema provided, cannot use both",
-        )),
-        (Some(path), None) => {
+    let custom = match get("path") {
+        Some(path) => {
             let text = t.ldr.load_string(path)?;
             let file = display(&t.ldr.join(path));
             let docs = krust_yaml::parse_stream(&text, &file, Typing::Kyaml)?;
-            let doc = docs.into_iter().next().unwrap_or_default();
-            let schema =
-                Schema::from_openapi(&doc).map_err(|e| Error::msg(format!("{file}: {e}")))?;
-            Ok(Some(Some(Arc::new(schema))))
+            Some((file, docs.into_iter().next().unwrap_or_default()))
         }
-        (None, Some("")) => Ok(None),
-        (None, Some("v1.21.2")) => Ok(Some(None)),
-        (None, Some(_)) => Err(Error::msg("the specified OpenAPI version is not built in")),
-        (None, None) => Ok(None),
-    }
+        None => None,
+    };
+    state.set(get("version"), custom, reset).map_err(Error::msg)
 }
 
 /// kustomize `MergeAccumulator`.
 fn merge_accumulated(ra: &mut Accumulated, sub: &Accumulated) -> Result<(), Error> {
-    if ra.schema.is_none() {
+    if sub.schema.cache_key() != ra.schema.cache_key() {
         ra.schema = sub.schema.clone();
+    } else {
+        ra.schema.replay(sub.met_unknown_kind, sub.used_schema);
     }
+    ra.met_unknown_kind |= sub.met_unknown_kind;
+    ra.used_schema |= sub.used_schema;
     ra.roots.extend(sub.roots.iter().cloned());
     ra.resources.append_all(sub.resources.iter().cloned())?;
     if !Arc::ptr_eq(&ra.config, &sub.config) && *ra.config != *sub.config {
@@ -380,10 +421,14 @@ fn run_generators(kz: &Kustomizer, t: &Target<'_>, ra: &mut Accumulated) -> Resu
 }
 
 fn run_transformers(kz: &Kustomizer, t: &Target<'_>, ra: &mut Accumulated) -> Result<(), Error> {
-    if let Some(Some(s)) = &ra.schema {
-        let _ = t.schema.set(s.clone());
+    if let Some(s) = ra.schema.effective().map_err(Error::msg)? {
+        let _ = t.schema.set(s);
     }
     let list = transform::builtin_transformers(t, &ra.config)?;
+    if list.iter().any(|s| s.transform.uses_schema()) {
+        ra.used_schema = true;
+        ra.schema.note_schema_use();
+    }
     for step in list {
         step.transform.apply(&mut ra.resources)?;
         if t.tracking {

@@ -29,7 +29,13 @@ pub use config::Config;
 
 /// A transformer: changes the resources of one kustomization in place.
 pub trait Transform: std::fmt::Debug {
+    /// Applies the transformer.
     fn apply(&self, resources: &mut ResMap) -> Result<(), Error>;
+    /// Whether it looks up the OpenAPI schema (strategic merge does), which makes kyaml
+    /// parse its default schema.
+    fn uses_schema(&self) -> bool {
+        false
+    }
 }
 
 /// A generator: makes new resources.

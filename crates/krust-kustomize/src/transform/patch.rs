@@ -115,6 +115,9 @@ fn unique_target(resources: &ResMap, id: &ResId) -> Result<usize, Error> {
 }
 
 impl Transform for StrategicMerge {
+    fn uses_schema(&self) -> bool {
+        true
+    }
     fn apply(&self, resources: &mut ResMap) -> Result<(), Error> {
         let schema = self.schema.as_deref().unwrap_or_else(|| Schema::builtin());
         match &self.target {

@@ -283,14 +283,42 @@ impl Schema {
                 }
             }
         }
+        s.add_user_definitions(defs, false)?;
+        Ok(s)
+    }
+
+    /// A user's schema over the built-in one, as kyaml's global schema ends up when both
+    /// were parsed into it: kyaml adds every parsed document's definitions (and its
+    /// resource roots) to one table, the later parse replacing same-named entries. With
+    /// `builtin_wins` the built-in schema was parsed last (kustomize had delayed it), else
+    /// the user's. Either way a user definition can `$ref` a built-in one.
+    pub fn layered(doc: &Value, builtin_wins: bool) -> Result<Schema, SchemaError> {
+        let defs = doc
+            .get("definitions")
+            .and_then(Value::as_map)
+            .ok_or(SchemaError::NoDefinitions)?;
+        let mut s = Schema::builtin().clone();
+        s.add_user_definitions(defs, builtin_wins)?;
+        Ok(s)
+    }
+
+    /// Adds a user document's `definitions` and the roots its GVK extensions name; with
+    /// `keep_existing`, names and roots already present are left as they are.
+    fn add_user_definitions(&mut self, defs: &Map, keep_existing: bool) -> Result<(), SchemaError> {
+        let s = self;
         // Reserve a node per definition first, so that `$ref`s resolve in any order.
         let mut ids = Vec::with_capacity(defs.len());
         for name in defs.keys() {
+            if keep_existing && s.definitions.contains_key(name.as_str()) {
+                ids.push(None);
+                continue;
+            }
             let id = s.push(Node::default());
             s.definitions.insert(name.as_ref().into(), id);
-            ids.push(id);
+            ids.push(Some(id));
         }
         for ((name, def), id) in defs.iter().zip(ids) {
+            let Some(id) = id else { continue };
             let node = s.inline(def, &format!("definitions.{name}"))?;
             s.nodes[id.0 as usize] = node;
             if let Some(gvks) = def
@@ -310,11 +338,14 @@ impl Schema {
                     } else {
                         format!("{group}/{version}")
                     };
+                    if keep_existing && s.root(&api_version, kind).is_some() {
+                        continue;
+                    }
                     s.add_root(&api_version, kind, id);
                 }
             }
         }
-        Ok(s)
+        Ok(())
     }
 
     /// The node for one inline schema of a user document.

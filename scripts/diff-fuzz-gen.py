@@ -1,0 +1,238 @@
+#!/usr/bin/env python3
+"""diff-fuzz-gen.py - generated tiny kustomize builds, krust against two kubectl versions.
+
+Usage:
+    python3 scripts/diff-fuzz-gen.py KRUST ITERATIONS [SEED] [OUT_DIR]
+
+KRUST is `krust` or krust-kustomize's `kbuild` example (both take `build DIR`). Each iteration
+writes a fresh tree (a top kustomization, sometimes a base) built from the features where
+krust and kustomize have differed: annotations of every scalar type, empty maps in metadata,
+block and flow scalars at the end of files (with and without a final newline), generators
+without sources, replacements with `create`, `openapi:` at the top and in bases with a
+strategic-merge patch below. It builds the tree with KRUST, `kubectl kustomize` (v1.32,
+kustomize v5.5.0) and `kubectl-1.35` (kustomize v5.7.1, $HOME/.cache/krust-oracles/bin).
+
+A case where the two kubectls agree must be matched by krust (same success, same bytes);
+one where they differ is a version difference and is counted apart (krust is compared with
+the 1.35 output there, and such cases are saved under OUT_DIR/version/). Every other
+mismatch is saved under OUT_DIR/diff/ and printed. Stdlib only. Keep builds tiny: kubectl is
+slow, and the machine is shared (run with nice, in chunks).
+"""
+import os, random, shutil, subprocess, sys, tempfile
+
+krust, iters = sys.argv[1], int(sys.argv[2])
+seed = int(sys.argv[3]) if len(sys.argv) > 3 else 1
+rng = random.Random(seed)
+outroot = sys.argv[4] if len(sys.argv) > 4 else tempfile.mkdtemp(prefix="diff-fuzz-gen.")
+K132 = "kubectl"
+K135 = os.path.expanduser("~/.cache/krust-oracles/bin/kubectl-1.35")
+
+SCALARS = ["null", "~", "", "1.0", "1e3", "0x1F", "1e300", "true", "True", "yes", "012", "0o17",
+           ".inf", "-.NaN", "1_000", "-0", "+12", "0.", "'q'", '"d"', "'1'", '"true"', "x",
+           "2001-12-14", "[]", "{}", "[a, b]", "{k: v}", "1e-3", "9223372036854775808", ".5"]
+BLOCKS = ["|\n  x\n  y", "|-\n  x\n  y", ">\n  x\n  y", ">-\n  x\n\n  y", "|+\n  x\n", "|\n  x\n\n"]
+
+def scalar():
+    return rng.choice(SCALARS)
+
+def annotations(indent):
+    pad = " " * indent
+    r = rng.random()
+    if r < 0.15:
+        return f"{pad}annotations:\n"
+    if r < 0.3:
+        return f"{pad}annotations: {{}}\n"
+    if r < 0.4:
+        return f"{pad}annotations: {{a: {scalar()}, b: {scalar()}}}\n"
+    keys = rng.sample("abcdefg", rng.randint(1, 3))
+    return f"{pad}annotations:\n" + "".join(f"{pad}  {k}: {scalar()}\n" for k in keys)
+
+def labels(indent):
+    pad = " " * indent
+    return rng.choice([f"{pad}labels: {{}}\n", f"{pad}labels:\n", f"{pad}labels: {{app: web}}\n", ""])
+
+def configmap(name):
+    s = f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n"
+    if rng.random() < 0.7:
+        s += annotations(2)
+    s += labels(2)
+    if rng.random() < 0.8:
+        s += "data:\n" + "".join(f"  k{i}: {scalar() if rng.random() < 0.5 else repr_str()}\n" for i in range(rng.randint(1, 3)))
+    return s
+
+def repr_str():
+    return rng.choice(["plain", "'a b'", '"c\\nd"', "[x]", "{y: z}"])
+
+def deployment(name, nested_annotations):
+    s = f"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n"
+    if rng.random() < 0.5:
+        s += annotations(2)
+    s += "spec:\n  template:\n"
+    if nested_annotations:
+        s += "    metadata:\n" + annotations(6)
+    s += "    spec:\n      containers:\n      - name: app\n        image: nginx\n"
+    if rng.random() < 0.5:
+        s += "        env:\n        - name: A\n          value: a\n"
+    return s
+
+def crd_object(name):
+    return f"apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: {name}\nspec:\n  items:\n  - name: one\n    v: 1\n"
+
+def end_of_file(text):
+    """Ends a resource file with a block or flow scalar, with or without a final newline."""
+    r = rng.random()
+    if r < 0.35:
+        text += "extra: " + rng.choice(BLOCKS) + "\n"
+    elif r < 0.5:
+        text += "extra: [" + scalar() + "]\n"
+    elif r < 0.6:
+        text += "extra: {k: " + scalar() + "}\n"
+    if rng.random() < 0.5:
+        text = text.rstrip("\n")
+    return text
+
+SCHEMA = """{
+  "definitions": {
+    "com.example.v1.Widget": {
+      "type": "object",
+      "x-kubernetes-group-version-kind": [{"group": "example.com", "kind": "Widget", "version": "v1"}],
+      "properties": {
+        "spec": {"type": "object", "properties": {"items": {
+          "type": "array", "items": {"type": "object"},
+          "x-kubernetes-patch-merge-key": "name", "x-kubernetes-patch-strategy": "merge"}}}
+      }
+    },
+    "io.k8s.api.apps.v1.Deployment": {
+      "type": "object",
+      "x-kubernetes-group-version-kind": [{"group": "apps", "kind": "Deployment", "version": "v1"}],
+      "properties": {"spec": {"type": "object"}}
+    }
+  }
+}
+"""
+
+def smp_patch():
+    if rng.random() < 0.5:
+        return ("apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  items:\n"
+                "  - name: two\n    v: 2\n")
+    return ("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n"
+            "    spec:\n      containers:\n      - name: side\n        image: busybox\n")
+
+def openapi_field(dirpath):
+    r = rng.random()
+    if r < 0.4:
+        return ""
+    if r < 0.6:
+        return "openapi:\n  version: v1.21.2\n"
+    with open(os.path.join(dirpath, "schema.json"), "w") as f:
+        f.write(SCHEMA)
+    return "openapi:\n  path: schema.json\n"
+
+def replacements():
+    out = "replacements:\n"
+    for _ in range(rng.randint(1, 2)):
+        src = rng.choice(["data.k0", "data.k1", "metadata.name"])
+        tgt = rng.choice(["spec.x", "data.new", "metadata.annotations.made", "spec.template.metadata.annotations.made",
+                          "spec.list.0", "metadata.labels.made"])
+        out += (f"- source: {{kind: ConfigMap, name: cm, fieldPath: {src}}}\n"
+                f"  targets:\n  - select: {{kind: {rng.choice(['Deployment', 'ConfigMap', 'Widget'])}}}\n"
+                f"    fieldPaths: [{tgt}]\n    options: {{create: {rng.choice(['true', 'false', 'true'])}}}\n")
+    return out
+
+def generators():
+    out = ""
+    if rng.random() < 0.5:
+        out += "secretGenerator:\n- name: s\n" + rng.choice(["", "  type: Opaque\n", "  options: {disableNameSuffixHash: true}\n"])
+    if rng.random() < 0.5:
+        out += "configMapGenerator:\n- name: g\n" + rng.choice(["", "  literals: [A=1]\n", "  options: {annotations: {x: y}}\n"])
+    return out
+
+def write_tree(root):
+    use_base = rng.random() < 0.6
+    top_res = []
+    files = {}
+    base_res = []
+    resources = [("cm.yaml", configmap("cm"))]
+    if rng.random() < 0.7:
+        resources.append(("deploy.yaml", deployment("web", rng.random() < 0.5)))
+    if rng.random() < 0.4:
+        resources.append(("widget.yaml", crd_object("w")))
+    where = os.path.join(root, "base") if use_base else root
+    os.makedirs(where, exist_ok=True)
+    for name, text in resources:
+        files[os.path.join(where, name)] = end_of_file(text) if rng.random() < 0.6 else text
+        (base_res if use_base else top_res).append(name)
+    if use_base:
+        bk = "resources:\n" + "".join(f"- {n}\n" for n in base_res)
+        bk += openapi_field(where)
+        if rng.random() < 0.6:
+            files[os.path.join(where, "patch.yaml")] = smp_patch()
+            bk += "patches:\n- path: patch.yaml\n"
+        if rng.random() < 0.3:
+            bk += generators()
+        files[os.path.join(where, "kustomization.yaml")] = bk
+        top_res.append("base")
+    k = "resources:\n" + "".join(f"- {n}\n" for n in top_res)
+    k += openapi_field(root)
+    if rng.random() < 0.4:
+        k += generators()
+    if rng.random() < 0.4:
+        k += replacements()
+    if rng.random() < 0.2:
+        k += "commonAnnotations:\n  note: " + rng.choice(["x", "'1'", '"true"']) + "\n"
+    if not use_base and rng.random() < 0.4:
+        files[os.path.join(root, "patch.yaml")] = smp_patch()
+        k += "patches:\n- path: patch.yaml\n"
+    files[os.path.join(root, "kustomization.yaml")] = k
+    for p, t in files.items():
+        with open(p, "w") as f:
+            f.write(t)
+
+def run(cmd):
+    try:
+        p = subprocess.run(cmd, capture_output=True, timeout=60)
+        return p.returncode, p.stdout, p.stderr
+    except subprocess.TimeoutExpired:
+        return "TIMEOUT", b"", b""
+
+def save(kind, it, root, outs):
+    d = os.path.join(outroot, kind, f"{seed}-{it}")
+    shutil.copytree(root, os.path.join(d, "input"))
+    for name, (rc, out, err) in outs.items():
+        with open(os.path.join(d, name + ".out"), "wb") as f:
+            f.write(f"rc={rc}\n".encode() + out + b"\n--- stderr\n" + err[-3000:])
+    return d
+
+counts = {"agree": 0, "version": 0, "diff": 0, "both-fail": 0, "krust-crash": 0}
+for it in range(iters):
+    work = tempfile.mkdtemp(prefix="dfg.")
+    root = os.path.join(work, "t")
+    os.makedirs(root)
+    write_tree(root)
+    kr = run([krust, "build", root])
+    a = run([K132, "kustomize", root])
+    b = run([K135, "kustomize", root])
+    ok = lambda r: r[0] == 0
+    same = lambda x, y: ok(x) == ok(y) and (not ok(x) or x[1] == y[1])
+    if not isinstance(kr[0], int) or kr[0] not in (0, 1):
+        counts["krust-crash"] += 1
+        d = save("crash", it, root, {"krust": kr, "kubectl-1.32": a, "kubectl-1.35": b})
+        print(f"CRASH iter {it}: rc={kr[0]} {d}", flush=True)
+    elif not same(a, b):
+        counts["version"] += 1
+        if not same(kr, b):
+            counts["diff"] += 1
+            d = save("diff", it, root, {"krust": kr, "kubectl-1.32": a, "kubectl-1.35": b})
+            print(f"DIFF (kubectl versions differ, krust != 1.35) iter {it}: {d}", flush=True)
+        else:
+            save("version", it, root, {"krust": kr, "kubectl-1.32": a, "kubectl-1.35": b})
+    elif same(kr, a):
+        counts["agree" if ok(a) else "both-fail"] += 1
+    else:
+        counts["diff"] += 1
+        d = save("diff", it, root, {"krust": kr, "kubectl-1.32": a, "kubectl-1.35": b})
+        print(f"DIFF iter {it}: krust rc={kr[0]} kubectl rc={a[0]} {d} krust-err={kr[2].decode(errors='replace')[-160:]!r} kubectl-err={a[2].decode(errors='replace')[-160:]!r}", flush=True)
+    shutil.rmtree(work, ignore_errors=True)
+    if (it + 1) % 250 == 0:
+        print(f"progress {it + 1}/{iters}: {counts}", flush=True)
+print(f"done seed={seed}: {iters} builds, {counts}; findings in {outroot}", flush=True)
