@@ -6,8 +6,8 @@
 //!
 //! Zones: `UTC` and `Local` are UTC (krust renders as Flux's controllers
 //! run, in UTC); other IANA names are read from the system zoneinfo files
-//! when present (as Go's `LoadLocation` does), else UTC, like sprig's
-//! fallback when `LoadLocation` fails.
+//! when present (as Go's `LoadLocation` does, footer rule included), else
+//! UTC, like sprig's fallback when `LoadLocation` fails.
 
 use std::fmt::Write as _;
 

@@ -17,8 +17,8 @@
 //! # Limitations
 //! - `keys`, `values` and `omit` return key order; Go's map order is random
 //!   (charts sort with `sortAlpha` anyway).
-//! - `Local` time is UTC; `dateInZone` reads the system zoneinfo files and
-//!   ignores their POSIX footer (dates past 2037).
+//! - `Local` time is UTC; `dateInZone` reads the system zoneinfo files (as
+//!   Go's `LoadLocation` does) and falls back to UTC without them.
 //! - `getHostByName` never resolves (krust renders offline): it fails with
 //!   a clear error.
 //! - Strings are UTF-8: where Go would cut a multi-byte rune (`trunc`,
