@@ -9,10 +9,25 @@
 //! `expandenv` and overrides a few (`toJson`, `fromJson`, ...) itself.
 //!
 //! ```
-//! let funcs = krust_sprig::func_map();
-//! assert!(funcs.contains_key("semverCompare"));
-//! assert!(funcs.contains_key("mergeOverwrite"));
+//! use krust_template::{Set, Value};
+//!
+//! let mut set = Set::new();
+//! set.add_funcs(krust_sprig::func_map());
+//! set.parse(
+//!     "t",
+//!     r#"{{ "web" | upper | quote }} {{ semverCompare ">=1.21-0" "v1.35.0" }} {{ $d := dict "a" 1 }}{{ $_ := set $d "b" 2 }}{{ $d }} {{ until 3 | toStrings | join "," }}"#,
+//! )?;
+//! let out = set.execute("t", &Value::map(Default::default()))?;
+//! assert_eq!(out, r#""WEB" true map[a:1 b:2] 0,1,2"#);
+//! # Ok::<(), krust_template::Error>(())
 //! ```
+//!
+//! Modules other than the function registrations are public because they
+//! are Go behaviour other crates may reuse: [`semver`] (Masterminds
+//! constraints), [`gotime`] (Go time layouts and durations), [`json`]
+//! (`encoding/json`), [`gostr`] (goutils/xstrings string algorithms),
+//! [`mergo`], [`conv`] (spf13/cast), [`encoding`] (base64/base32 with Go's
+//! errors).
 //!
 //! # Limitations
 //! - `keys`, `values` and `omit` return key order; Go's map order is random
