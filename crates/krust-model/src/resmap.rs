@@ -2,18 +2,19 @@
 //!
 //! # The index
 //! Lookups by id are hashed, never linear scans. The index is derived data: it is built on
-//! the first lookup and dropped whenever mutable access to a resource is handed out
-//! ([`ResMap::get_mut`], [`ResMap::iter_mut`]), then rebuilt on the next lookup. So renaming
-//! resources (name prefix, namespace) needs no explicit call; a transform that touches
-//! every resource pays one rebuild, not one per lookup. [`ResMap::append`],
-//! [`ResMap::update`], [`ResMap::set`] and [`ResMap::replace`] keep an existing index up to
-//! date incrementally, for code that alternates lookups and changes.
+//! the first lookup and kept up to date by every change made through the map.
+//! [`ResMap::iter_mut`] (a transform touching every resource) drops it, and the next lookup
+//! pays one rebuild. [`ResMap::get_mut`] only detaches the one resource it hands out: its
+//! entries leave the index, and the next lookup or change puts them back under the
+//! resource's new ids. So a loop of "look up, then change one resource" (n patches against
+//! n resources) costs O(n) in all, not O(n²). [`ResMap::append`], [`ResMap::update`],
+//! [`ResMap::set`] and [`ResMap::replace`] update an existing index in place.
 
 use std::borrow::Borrow;
-use std::collections::HashMap;
 use std::hash::Hash;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock, PoisonError};
 
+use krust_yaml::hash::FastHashMap as HashMap;
 use krust_yaml::{Str, Value};
 
 use crate::{Error, LegacyOrder, ResId, Resource};
@@ -101,10 +102,30 @@ where
 }
 
 /// Resources in load order plus an id index.
-#[derive(Clone, Debug, Default)]
+#[derive(Debug, Default)]
 pub struct ResMap {
     list: Vec<Resource>,
+    /// The index when it is exact for every resource.
     index: OnceLock<Index>,
+    /// The index while [`ResMap::get_mut`] has one resource out: exact except that the
+    /// resource at the position has no entries. Set only while `index` is empty; the next
+    /// lookup (through `&self`, hence the lock) or change re-adds the resource.
+    detached: Mutex<Option<(Index, usize)>>,
+}
+
+impl Clone for ResMap {
+    fn clone(&self) -> Self {
+        let detached = self
+            .detached
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        ResMap {
+            list: self.list.clone(),
+            index: self.index.clone(),
+            detached: Mutex::new(detached),
+        }
+    }
 }
 
 impl ResMap {
@@ -120,11 +141,46 @@ impl ResMap {
     }
 
     fn index(&self) -> &Index {
-        self.index.get_or_init(|| Index::build(&self.list))
+        self.index.get_or_init(|| {
+            let detached = self
+                .detached
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take();
+            match detached {
+                Some((mut index, i)) => {
+                    if let Some(r) = self.list.get(i) {
+                        index.add(i, r);
+                    }
+                    index
+                }
+                None => Index::build(&self.list),
+            }
+        })
+    }
+
+    /// Puts a resource detached by [`ResMap::get_mut`] back into the index, so that
+    /// `self.index` is exact again (or empty).
+    fn settle(&mut self) {
+        let detached = self
+            .detached
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some((mut index, i)) = detached {
+            if let Some(r) = self.list.get(i) {
+                index.add(i, r);
+            }
+            self.index = OnceLock::from(index);
+        }
     }
 
     fn invalidate(&mut self) {
         self.index = OnceLock::new();
+        *self
+            .detached
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner) = None;
     }
 
     pub fn len(&self) -> usize {
@@ -160,15 +216,29 @@ impl ResMap {
         self.list.get(i)
     }
 
-    /// Mutable access to the resource at `i`; the index is rebuilt on the next lookup.
+    /// Mutable access to the resource at `i`. Its index entries are updated on the next
+    /// lookup or change (O(its ids), not a rebuild).
     pub fn get_mut(&mut self, i: usize) -> Option<&mut Resource> {
-        self.invalidate();
+        if i >= self.list.len() {
+            return None;
+        }
+        self.settle();
+        if let Some(mut index) = self.index.take() {
+            if let Some(r) = self.list.get(i) {
+                index.remove(i, r);
+            }
+            *self
+                .detached
+                .get_mut()
+                .unwrap_or_else(PoisonError::into_inner) = Some((index, i));
+        }
         self.list.get_mut(i)
     }
 
     /// Runs `f` on the resource at `i` and updates the index for that resource only (cheaper
     /// than [`ResMap::get_mut`] when lookups and changes alternate).
     pub fn update<R>(&mut self, i: usize, f: impl FnOnce(&mut Resource) -> R) -> Option<R> {
+        self.settle();
         let r = self.list.get_mut(i)?;
         match self.index.get_mut() {
             Some(index) => {
@@ -219,6 +289,7 @@ impl ResMap {
     /// Appends without the id check (kustomize's internal `append`; used where kustomize
     /// rebuilds a map from filtered resources).
     pub fn push_unchecked(&mut self, r: Resource) {
+        self.settle();
         let i = self.list.len();
         if let Some(index) = self.index.get_mut() {
             index.add(i, &r);
@@ -759,6 +830,9 @@ mod index_laws {
         Append(usize, usize, usize),
         RenameByUpdate(usize, usize),
         MoveNsByGetMut(usize, usize),
+        RenameByGetMut(usize, usize),
+        /// Two resources changed through `get_mut` with no lookup between.
+        TwoGetMuts(usize, usize, usize),
         Remove(usize, usize, usize),
         RetainNot(usize),
         Sort,
@@ -770,6 +844,8 @@ mod index_laws {
             (0..3usize, 0..3usize, 0..3usize).prop_map(|(k, n, s)| Op::Append(k, n, s)),
             (0..8usize, 0..3usize).prop_map(|(i, n)| Op::RenameByUpdate(i, n)),
             (0..8usize, 0..3usize).prop_map(|(i, s)| Op::MoveNsByGetMut(i, s)),
+            (0..8usize, 0..3usize).prop_map(|(i, n)| Op::RenameByGetMut(i, n)),
+            (0..8usize, 0..8usize, 0..3usize).prop_map(|(i, j, n)| Op::TwoGetMuts(i, j, n)),
             (0..3usize, 0..3usize, 0..3usize).prop_map(|(k, n, s)| Op::Remove(k, n, s)),
             (0..3usize).prop_map(Op::RetainNot),
             Just(Op::Sort),
@@ -856,6 +932,21 @@ mod index_laws {
                     Op::MoveNsByGetMut(i, s) => {
                         if let Some(r) = m.get_mut(i) {
                             r.set_namespace(NSS[s]);
+                        }
+                    }
+                    Op::RenameByGetMut(i, n) => {
+                        if let Some(r) = m.get_mut(i) {
+                            r.store_previous_id();
+                            r.set_name(NAMES[n]);
+                        }
+                    }
+                    Op::TwoGetMuts(i, j, n) => {
+                        if let Some(r) = m.get_mut(i) {
+                            r.set_name(NAMES[n]);
+                        }
+                        if let Some(r) = m.get_mut(j) {
+                            r.store_previous_id();
+                            r.set_namespace(NSS[n]);
                         }
                     }
                     Op::Remove(k, n, s) => {

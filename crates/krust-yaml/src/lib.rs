@@ -13,6 +13,7 @@
 #![forbid(unsafe_code)]
 
 mod error;
+pub mod hash;
 mod print;
 mod read;
 mod scalar;
