@@ -71,21 +71,21 @@ fn go_kind(v: &Value) -> &'static str {
     }
 }
 
-struct Arena {
-    nodes: Vec<(Value, Side)>,
+pub(super) struct Arena {
+    pub(super) nodes: Vec<(Value, Side)>,
 }
 
 impl Arena {
-    fn push(&mut self, v: Value, side: Side) -> usize {
+    pub(super) fn push(&mut self, v: Value, side: Side) -> usize {
         self.nodes.push((v, side));
         self.nodes.len() - 1
     }
-    fn get(&self, id: usize) -> Option<&Value> {
+    pub(super) fn get(&self, id: usize) -> Option<&Value> {
         self.nodes.get(id).map(|(v, _)| v)
     }
 }
 
-type Ids = Vec<usize>;
+pub(super) type Ids = Vec<usize>;
 
 /// kyaml `FieldMatcher{Name, StringValue}` on one element: `Ok(true)` when it matches.
 fn field_matches(elem: &Value, name: &str, value: &str) -> Result<bool, PatchError> {
@@ -446,6 +446,28 @@ pub(crate) fn walk_associative<'a>(
         ListIncrease::Append => [Some(&dest_ids), origin_view],
     };
 
+    // The common shape (one key, unique non-empty key texts) merges in linear time.
+    if let [key] = keys.as_slice() {
+        if !key.is_empty() {
+            let lists = super::keyed::ListsRef {
+                dest: &dest_ids,
+                origin: origin_ids.as_ref(),
+                same,
+                prepend: w.opts.list_increase == ListIncrease::Prepend,
+            };
+            let fast = super::keyed::merge(w, &mut arena, key, lists, sch)?;
+            if let Some(merged) = fast {
+                return Ok(Some(finish(
+                    &arena,
+                    &merged,
+                    &dest,
+                    dest_items,
+                    origin.as_ref(),
+                )));
+            }
+        }
+    }
+
     // elementValues: the key tuples of all elements, deduplicated, in source order.
     let mut values_list: Vec<Vec<String>> = Vec::new();
     let mut seen: HashSet<Vec<String>> = HashSet::new();
@@ -483,19 +505,36 @@ pub(crate) fn walk_associative<'a>(
         same,
     };
     let merged = set_elements(w, &mut arena, values_list, &keys, lists, sch)?;
+    Ok(Some(finish(
+        &arena,
+        &merged,
+        &dest,
+        dest_items,
+        origin.as_ref(),
+    )))
+}
+
+/// The merged list node: the elements at `merged`, in the target's place and style.
+fn finish(
+    arena: &Arena,
+    merged: &Ids,
+    dest: &Value,
+    dest_items: &[Value],
+    origin: Option<&Value>,
+) -> (Value, Ident) {
     let items: Vec<Value> = merged
         .iter()
         .filter_map(|&id| arena.get(id).cloned())
         .collect();
     let style = if dest_items.is_empty() {
-        origin.as_ref().map_or(dest.style, |o| o.style)
+        origin.map_or(dest.style, |o| o.style)
     } else {
         dest.style
     };
-    Ok(Some((
+    (
         Value::with_mark(Data::Seq(Arc::new(items)), dest.mark, style),
         Ident::Fresh,
-    )))
+    )
 }
 
 /// The element lists of one associative-list merge.

@@ -16,6 +16,7 @@
 
 pub(crate) mod comments;
 pub(crate) mod directive;
+pub(crate) mod keyed;
 pub(crate) mod list;
 
 use krust_model::openapi::{InlineSchema, ListStrategy, NodeId, Schema};
