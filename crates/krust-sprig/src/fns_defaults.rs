@@ -31,6 +31,18 @@ pub(crate) fn deep_copy(v: &Value) -> Value {
                 crate::maps::new_like(m, entries)
             }
         }
+        // copystructure copies exported fields only: a *semver.Version
+        // (all fields unexported) comes back as the zero version.
+        Value::Object(o) if o.as_any().is::<crate::objects::SemverObj>() => {
+            Value::object(crate::objects::SemverObj(crate::semver::Version {
+                major: 0,
+                minor: 0,
+                patch: 0,
+                pre: String::new(),
+                metadata: String::new(),
+                original: String::new(),
+            }))
+        }
         Value::Object(o) => match o.underlying() {
             Some(u) if !matches!(u, Value::Object(_)) => deep_copy(&u),
             _ => v.clone(),
