@@ -64,13 +64,28 @@ const MAX_CHART: u64 = 100 << 20;
 
 /// Loads a chart from a directory or a `.tgz` archive, as `helm template` does.
 pub fn load(path: &Path) -> Result<Chart, ChartError> {
-    let meta = std::fs::metadata(path).map_err(|e| {
-        ChartError::Load(format!(
-            "path {:?} not found: {e}",
-            path.display().to_string()
-        ))
-    })?;
+    let shown = path.display().to_string();
+    let Ok(meta) = std::fs::metadata(path) else {
+        // `LocateChart`: a missing local path, or a name that would be a repository chart.
+        return Err(ChartError::Load(
+            if path.is_absolute() || shown.starts_with('.') || shown.contains('/') {
+                format!("path {shown:?} not found")
+            } else {
+                format!(
+                    "non-absolute URLs should be in form of repo_name/path_to_chart, got: {shown}"
+                )
+            },
+        ));
+    };
     if meta.is_dir() {
+        let chart_yaml = path.join("Chart.yaml");
+        if !chart_yaml.is_file() {
+            let abs = std::path::absolute(&chart_yaml).unwrap_or(chart_yaml);
+            return Err(ChartError::Load(format!(
+                "unable to detect chart at {0}: open {0}: no such file or directory",
+                abs.display()
+            )));
+        }
         load_dir(path)
     } else {
         let bytes = std::fs::read(path)

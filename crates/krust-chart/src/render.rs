@@ -170,6 +170,7 @@ pub fn template_with_values(
         )));
     }
     check_dependencies(chart)?;
+    validate_release_name(&opts.release_name)?;
     let mut chart = chart.clone();
     process_dependencies(&mut chart, user).map_err(|e| {
         ChartError::Dependencies(format!("chart dependencies processing failed: {e}"))
@@ -299,4 +300,27 @@ pub fn template_path(path: &PathBuf, opts: &Options) -> Result<String, ChartErro
     let user = merge_user_values(&opts.values)?;
     let chart = crate::load::load(path)?;
     template_with_values(&chart, &user, opts)
+}
+
+/// `chartutil.ValidateReleaseName`: a DNS-1123 subdomain of at most 53 characters.
+fn validate_release_name(name: &str) -> Result<(), ChartError> {
+    let label_ok = |l: &str| {
+        let b = l.as_bytes();
+        let alnum = |c: &u8| c.is_ascii_lowercase() || c.is_ascii_digit();
+        !b.is_empty()
+            && b.first().is_some_and(alnum)
+            && b.last().is_some_and(alnum)
+            && b.iter().all(|c| alnum(c) || *c == b'-')
+    };
+    if name.is_empty() {
+        return Err(ChartError::Incompatible(
+            "release name check failed: no name provided".into(),
+        ));
+    }
+    if name.len() > 53 || !name.split('.').all(label_ok) {
+        return Err(ChartError::Incompatible(format!(
+            "release name check failed: release name {name:?}: invalid release name, must match regex ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$ and the length must not be longer than 53"
+        )));
+    }
+    Ok(())
 }
