@@ -1,6 +1,8 @@
 //! The lexer: cuts template text into items the way Go's `text/template/parse` lexer does
 //! (trim markers, comments, newlines inside actions, number forms with `_`, `0x`, `0o`, `0b`).
 
+use std::borrow::Cow;
+
 /// Kinds of lexical items.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Kind {
@@ -78,16 +80,17 @@ fn keyword(word: &str) -> Option<Kind> {
     })
 }
 
-/// One lexical item: kind, byte offset, text and the line it starts on.
+/// One lexical item: kind, byte offset, text (borrowed from the input, or an error
+/// message) and the line it starts on.
 #[derive(Clone, Debug)]
-pub(crate) struct Item {
+pub(crate) struct Item<'s> {
     pub(crate) kind: Kind,
     pub(crate) pos: usize,
-    pub(crate) val: String,
+    pub(crate) val: Cow<'s, str>,
     pub(crate) line: usize,
 }
 
-impl std::fmt::Display for Item {
+impl std::fmt::Display for Item<'_> {
     /// As Go's `item.String` (used in "unexpected X in Y" messages).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.kind {
@@ -138,7 +141,7 @@ struct Lexer<'a> {
     start_line: usize,
     break_ok: bool,
     continue_ok: bool,
-    items: Vec<Item>,
+    items: Vec<Item<'a>>,
 }
 
 #[derive(Clone, Copy)]
@@ -159,7 +162,7 @@ enum State {
 }
 
 /// Lexes all of `input`. The last item is `Eof` or `Error`.
-pub(crate) fn lex(input: &str, break_ok: bool, continue_ok: bool) -> Vec<Item> {
+pub(crate) fn lex(input: &str, break_ok: bool, continue_ok: bool) -> Vec<Item<'_>> {
     let mut l = Lexer {
         input,
         pos: 0,
@@ -216,7 +219,7 @@ impl<'a> Lexer<'a> {
         self.items.push(Item {
             kind,
             pos: self.start,
-            val: self.input[self.start..self.pos].to_string(),
+            val: Cow::Borrowed(&self.input[self.start..self.pos]),
             line: self.start_line,
         });
         self.start = self.pos;
@@ -253,7 +256,7 @@ impl<'a> Lexer<'a> {
         self.items.push(Item {
             kind: Kind::Error,
             pos: self.start,
-            val: msg,
+            val: Cow::Owned(msg),
             line: self.start_line,
         });
         None

@@ -45,10 +45,10 @@ impl Tree {
 
 /// Parses `text` as template `name`; returns the top-level tree and one tree per
 /// `define`/`block`, in definition order.
-pub(crate) fn parse(
+pub(crate) fn parse<'a>(
     name: &str,
-    text: &str,
-    has_func: &dyn Fn(&str) -> bool,
+    text: &'a str,
+    has_func: &'a dyn Fn(&str) -> bool,
 ) -> Result<Vec<Tree>, Error> {
     let items = lex::lex(text, !has_func("break"), !has_func("continue"));
     let shared: Arc<str> = Arc::from(text);
@@ -82,7 +82,7 @@ const MAX_DEPTH: usize = 10000;
 
 struct Parser<'a> {
     name: Str,
-    items: Vec<Item>,
+    items: Vec<Item<'a>>,
     idx: usize,
     high: usize,
     vars: Vec<Str>,
@@ -100,20 +100,20 @@ enum End {
     Else,
 }
 
-impl Parser<'_> {
-    fn item(&self, i: usize) -> Item {
+impl<'a> Parser<'a> {
+    fn item(&self, i: usize) -> Item<'a> {
         match self.items.get(i).or_else(|| self.items.last()) {
             Some(it) => it.clone(),
             None => Item {
                 kind: Kind::Eof,
                 pos: 0,
-                val: String::new(),
+                val: std::borrow::Cow::Borrowed(""),
                 line: 1,
             },
         }
     }
 
-    fn next(&mut self) -> Item {
+    fn next(&mut self) -> Item<'a> {
         let it = self.item(self.idx);
         self.high = self.high.max(self.idx);
         self.idx += 1;
@@ -124,13 +124,13 @@ impl Parser<'_> {
         self.idx = self.idx.saturating_sub(1);
     }
 
-    fn peek(&mut self) -> Item {
+    fn peek(&mut self) -> Item<'a> {
         let it = self.item(self.idx);
         self.high = self.high.max(self.idx);
         it
     }
 
-    fn next_non_space(&mut self) -> Item {
+    fn next_non_space(&mut self) -> Item<'a> {
         loop {
             let it = self.next();
             if it.kind != Kind::Space {
@@ -139,7 +139,7 @@ impl Parser<'_> {
         }
     }
 
-    fn peek_non_space(&mut self) -> Item {
+    fn peek_non_space(&mut self) -> Item<'a> {
         let it = self.next_non_space();
         self.backup();
         it
@@ -169,7 +169,7 @@ impl Parser<'_> {
         self.errorf(format!("unexpected {it} in {context}"))
     }
 
-    fn expect(&mut self, kind: Kind, context: &str) -> PResult<Item> {
+    fn expect(&mut self, kind: Kind, context: &str) -> PResult<Item<'a>> {
         let it = self.next_non_space();
         if it.kind != kind {
             return Err(self.unexpected(&it, context));
@@ -273,7 +273,7 @@ impl Parser<'_> {
     fn text_or_action(&mut self) -> PResult<Parsed> {
         let it = self.next_non_space();
         match it.kind {
-            Kind::Text => Ok(Parsed::Node(Node::Text(it.val.as_str().into()))),
+            Kind::Text => Ok(Parsed::Node(Node::Text(Str::from(&*it.val)))),
             Kind::LeftDelim => {
                 self.action_line = it.line;
                 let r = self.action();
@@ -467,13 +467,13 @@ impl Parser<'_> {
                 Kind::Assign | Kind::Declare => {
                     pipe.is_assign = next.kind == Kind::Assign;
                     self.next_non_space();
-                    pipe.decl.push(v.val.as_str().into());
-                    self.vars.push(v.val.as_str().into());
+                    pipe.decl.push(Str::from(&*v.val));
+                    self.vars.push(Str::from(&*v.val));
                 }
                 Kind::Char if next.val == "," => {
                     self.next_non_space();
-                    pipe.decl.push(v.val.as_str().into());
-                    self.vars.push(v.val.as_str().into());
+                    pipe.decl.push(Str::from(&*v.val));
+                    self.vars.push(Str::from(&*v.val));
                     if context == "range" && pipe.decl.len() < 2 {
                         match self.peek_non_space().kind {
                             Kind::Variable | Kind::RightDelim | Kind::RightParen => {
@@ -618,7 +618,7 @@ impl Parser<'_> {
                 }
                 Arg::Ident {
                     pos: it.pos,
-                    name: it.val.as_str().into(),
+                    name: Str::from(&*it.val),
                 }
             }
             Kind::Dot => Arg::Dot(it.pos),
@@ -658,7 +658,7 @@ impl Parser<'_> {
                     quote::unquote(&it.val).map_err(|_| self.errorf("invalid syntax".into()))?;
                 Arg::String {
                     pos: it.pos,
-                    quoted: it.val.as_str().into(),
+                    quoted: Str::from(&*it.val),
                     text: s.into(),
                 }
             }
