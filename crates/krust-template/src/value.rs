@@ -52,6 +52,10 @@ pub enum Type {
     /// A host type ([`Object`]); only `interface{}` parameters accept it unless the
     /// signature says `Object`.
     Object,
+    /// A named host type as a parameter type (`time.Time`, `*semver.Version`): accepts an
+    /// [`Object`] whose `type_name()` is this name; messages print the name. A name starting
+    /// with `*` is a pointer type (nil allowed).
+    Host(&'static str),
 }
 
 impl Type {
@@ -71,6 +75,7 @@ impl Type {
             Type::StringMap => "map[string]string",
             Type::InterfaceSliceSlice => "[][]interface {}",
             Type::Object => "object",
+            Type::Host(name) => name,
         }
     }
 
@@ -94,7 +99,7 @@ impl Type {
                 nil: true,
                 ..Map::new(self.elem(), MapEntries::new())
             }),
-            Type::Interface | Type::Object => Value::Nil,
+            Type::Interface | Type::Object | Type::Host(_) => Value::Nil,
         }
     }
 

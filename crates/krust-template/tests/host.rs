@@ -301,3 +301,45 @@ fn missingkey_options() {
     );
     assert!(set.option("missingkey=bogus").is_err());
 }
+
+#[test]
+fn host_typed_parameters() {
+    let mut f = FuncMap::new();
+    f.insert(
+        "relname".into(),
+        Func::new(Signature::new(&[Type::Host("*release.Info")]), |args, _| {
+            Ok(Value::str(match &args[0] {
+                Value::Object(o) => o.type_name().to_string(),
+                _ => "nil".into(),
+            }))
+        }),
+    );
+    f.insert(
+        "when".into(),
+        Func::new(Signature::new(&[Type::Host("time.Time")]), |_, _| {
+            Ok(Value::Nil)
+        }),
+    );
+    let mut set = Set::with_funcs(f);
+    let run = |set: &mut Set, t: &str| {
+        set.parse("t", t).map_err(|e| e.to_string())?;
+        set.execute("t", &data()).map_err(|e| e.to_string())
+    };
+    assert_eq!(
+        run(&mut set, "{{ relname .Release }}").unwrap(),
+        "*release.Info"
+    );
+    assert_eq!(run(&mut set, "{{ relname nil }}").unwrap(), "nil");
+    assert_eq!(
+        run(&mut set, r#"{{ relname "x" }}"#).unwrap_err(),
+        r#"template: t:1:11: executing "t" at <"x">: can't handle "x" for arg of type *release.Info"#
+    );
+    assert_eq!(
+        run(&mut set, "{{ when .list }}").unwrap_err(),
+        r#"template: t:1:8: executing "t" at <.list>: wrong type for value; expected time.Time; got []string"#
+    );
+    assert_eq!(
+        run(&mut set, "{{ when nil }}").unwrap_err(),
+        r#"template: t:1:8: executing "t" at <nil>: cannot assign nil to time.Time"#
+    );
+}

@@ -10,10 +10,11 @@ use crate::parse::Arg;
 use crate::value::{Object, Type, Value};
 
 fn can_be_nil(t: Type) -> bool {
-    !matches!(
-        t,
-        Type::Bool | Type::Int | Type::Int64 | Type::Float64 | Type::String
-    )
+    match t {
+        Type::Bool | Type::Int | Type::Int64 | Type::Float64 | Type::String => false,
+        Type::Host(name) => name.starts_with('*'),
+        _ => true,
+    }
 }
 
 /// What is being called.
@@ -238,8 +239,10 @@ impl<'a> State<'a> {
                 return Ok(v);
             }
             if let Value::Object(o) = &v {
-                if typ == Type::Object {
-                    return Ok(v.clone());
+                match typ {
+                    Type::Object => return Ok(v.clone()),
+                    Type::Host(name) if o.type_name() == name => return Ok(v.clone()),
+                    _ => {}
                 }
                 // A named map or slice type is assignable to its unnamed underlying type.
                 if let Some(u) = o.underlying() {
