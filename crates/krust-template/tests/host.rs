@@ -343,3 +343,12 @@ fn host_typed_parameters() {
         r#"template: t:1:8: executing "t" at <nil>: cannot assign nil to time.Time"#
     );
 }
+
+#[test]
+fn nested_tpl_sees_outer_tpl_defines_and_empty_defines_do_not_replace() {
+    let out = run_f(
+        r#"{{ define "base" }}B{{ end }}{{ tpl "{{ define \"o\" }}O{{ end }}{{ tpl \"{{ include \\\"o\\\" . }}{{ define \\\"base\\\" }} {{ end }}{{ include \\\"base\\\" . }}\" . }}" . }}"#,
+    )
+    .unwrap();
+    assert_eq!(out, "OB");
+}

@@ -10,6 +10,7 @@ mod call;
 
 use std::collections::HashMap;
 use std::fmt::Display;
+use std::sync::Arc;
 
 use crate::parse::{Arg, Command, Node, Pipe, Tree};
 use crate::set::{MissingKey, Set};
@@ -93,10 +94,22 @@ pub(crate) struct State<'a> {
     out: String,
     /// The node being evaluated (Go's `state.node`): errors point at it.
     cur: Option<(usize, &'a dyn Display)>,
+    /// Templates defined by `tpl` texts being executed: seen before the set's own, and
+    /// only by this execution (Helm parses `tpl` text into a clone of the set).
+    overlay: Option<&'a Overlay>,
 }
 
+/// Templates added on top of a set for one nested execution.
+pub(crate) type Overlay = HashMap<Str, Arc<Tree>>;
+
 impl<'a> State<'a> {
-    fn new(set: &'a Set, tree: &'a Tree, dot: Rv, shared: &'a mut Shared) -> State<'a> {
+    fn new(
+        set: &'a Set,
+        overlay: Option<&'a Overlay>,
+        tree: &'a Tree,
+        dot: Rv,
+        shared: &'a mut Shared,
+    ) -> State<'a> {
         State {
             set,
             tree,
@@ -105,7 +118,16 @@ impl<'a> State<'a> {
             shared,
             out: String::new(),
             cur: None,
+            overlay,
         }
+    }
+
+    /// The template `name`: a `tpl`-defined one first, then the set's.
+    fn lookup(&self, name: &str) -> Option<&'a Tree> {
+        if let Some(t) = self.overlay.and_then(|o| o.get(name)) {
+            return Some(t);
+        }
+        self.set.templates.get(name).map(|t| &**t)
     }
 
     /// Go's `state.at`: marks the node being evaluated.
@@ -122,7 +144,7 @@ impl<'a> State<'a> {
     }
 
     pub(crate) fn has_template(&self, name: &str) -> bool {
-        self.set.has_template(name)
+        self.lookup(name).is_some()
     }
 
     pub(crate) fn missing_key(&self) -> MissingKey {
@@ -197,30 +219,47 @@ impl<'a> State<'a> {
     /// the budgets (Helm's `include`).
     pub(crate) fn execute_nested(&mut self, name: &str, data: &Value) -> R<String> {
         let set = self.set;
-        let Some(tree) = set.templates.get(name) else {
+        let overlay = self.overlay;
+        let Some(tree) = self.lookup(name) else {
             return Err(no_template(set, name));
         };
         self.enter()?;
         let dot = Rv::concrete(data.clone());
         let r = {
-            let mut st = State::new(set, tree, dot.clone(), self.shared);
+            let mut st = State::new(set, overlay, tree, dot.clone(), self.shared);
             st.walk_list(&dot, &tree.root).map(|_| st.out)
         };
         self.leave();
         r
     }
 
-    /// Parses `text` as `name` into a copy of the set and executes it (Helm's `tpl`).
+    /// Parses `text` as `name` on top of the set and executes it (Helm's `tpl`): the
+    /// definitions it makes are seen by this execution only, with Go's rule that an empty
+    /// definition does not replace an existing one.
     pub(crate) fn parse_and_execute(&mut self, name: &str, text: &str, data: &Value) -> R<String> {
-        let mut set = self.set.clone();
-        set.parse(name, text)?;
+        let set = self.set;
+        let trees = crate::parse::parse(name, text, &|f| set.has_func(f))?;
+        let mut overlay: Overlay = self.overlay.cloned().unwrap_or_default();
+        for tree in trees {
+            let exists =
+                overlay.contains_key(&*tree.name) || set.templates.contains_key(&*tree.name);
+            if !exists || !tree.is_empty() {
+                overlay.insert(tree.name.clone(), Arc::new(tree));
+            }
+        }
         self.enter()?;
-        let r = match set.templates.get(name).cloned() {
-            None => Err(no_template(&set, name)),
-            Some(tree) => {
-                let dot = Rv::concrete(data.clone());
-                let mut st = State::new(&set, &tree, dot.clone(), self.shared);
-                st.walk_list(&dot, &tree.root).map(|_| st.out)
+        let r = {
+            let tree = overlay
+                .get(name)
+                .map(|t| &**t)
+                .or_else(|| set.templates.get(name).map(|t| &**t));
+            match tree {
+                None => Err(no_template(set, name)),
+                Some(tree) => {
+                    let dot = Rv::concrete(data.clone());
+                    let mut st = State::new(set, Some(&overlay), tree, dot.clone(), self.shared);
+                    st.walk_list(&dot, &tree.root).map(|_| st.out)
+                }
             }
         };
         self.leave();
@@ -290,7 +329,8 @@ impl<'a> State<'a> {
             Node::Template(t) => {
                 self.at(t.pos, node);
                 let set = self.set;
-                let Some(tree) = set.templates.get(&*t.name) else {
+                let overlay = self.overlay;
+                let Some(tree) = self.lookup(&t.name) else {
                     return Err(self.errorf(format!(
                         "template {} not defined",
                         crate::fmt::quote(&t.name)
@@ -306,7 +346,7 @@ impl<'a> State<'a> {
                 };
                 self.shared.depth += 1;
                 let r = {
-                    let mut st = State::new(set, tree, d.clone(), self.shared);
+                    let mut st = State::new(set, overlay, tree, d.clone(), self.shared);
                     let r = st.walk_list(&d, &tree.root);
                     (r, st.out)
                 };
@@ -704,7 +744,7 @@ pub(crate) fn execute(set: &Set, name: &str, data: &Value) -> R<String> {
     };
     let mut shared = Shared::default();
     let dot = Rv::concrete(data.clone());
-    let mut st = State::new(set, tree, dot.clone(), &mut shared);
+    let mut st = State::new(set, None, tree, dot.clone(), &mut shared);
     st.walk_list(&dot, &tree.root)?;
     Ok(st.out)
 }
