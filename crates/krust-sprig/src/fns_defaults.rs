@@ -12,19 +12,34 @@ use crate::Reg;
 
 use Type::{Bool, Interface, String as S};
 
-/// A copy of `v` sharing nothing mutable with it (copystructure.Copy).
-pub(crate) fn deep_copy(v: &Value) -> Value {
-    match v {
+/// Nesting beyond which a value is taken to contain itself (a map `set`
+/// into itself): no chart nests values this deep.
+const MAX_NESTING: usize = 256;
+
+/// A copy of `v` sharing nothing mutable with it (copystructure.Copy); an
+/// error for a value nested past [`MAX_NESTING`] (a cycle).
+pub(crate) fn deep_copy(v: &Value) -> Result<Value, krust_template::FuncError> {
+    deep_copy_at(v, 0)
+}
+
+fn deep_copy_at(v: &Value, depth: usize) -> Result<Value, krust_template::FuncError> {
+    if depth > MAX_NESTING {
+        return Err(err(format!(
+            "deepCopy: value nested deeper than {MAX_NESTING} levels (a map that contains itself?)"
+        )));
+    }
+    let copy = |x: &Value| deep_copy_at(x, depth + 1);
+    Ok(match v {
         Value::List(l) => Value::List(List {
             elem: l.elem,
-            items: Arc::new(l.items.iter().map(deep_copy).collect()),
+            items: Arc::new(l.items.iter().map(copy).collect::<Result<_, _>>()?),
             nil: l.nil,
         }),
         Value::Map(m) => {
             let entries = crate::maps::entries(m)
                 .into_iter()
-                .map(|(k, x)| (k, deep_copy(&x)))
-                .collect();
+                .map(|(k, x)| Ok((k, copy(&x)?)))
+                .collect::<Result<_, krust_template::FuncError>>()?;
             if m.nil {
                 Value::Map(crate::maps::nil_map(m.elem))
             } else {
@@ -44,16 +59,21 @@ pub(crate) fn deep_copy(v: &Value) -> Value {
             }))
         }
         Value::Object(o) => match o.underlying() {
-            Some(u) if !matches!(u, Value::Object(_)) => deep_copy(&u),
+            Some(u) if !matches!(u, Value::Object(_)) => copy(&u)?,
             _ => v.clone(),
         },
         _ => v.clone(),
-    }
+    })
 }
 
 /// `reflect.DeepEqual` on two interface values: same dynamic type and
 /// deeply equal contents (a nil slice or map differs from an empty one).
 pub(crate) fn deep_equal(a: &Value, b: &Value) -> bool {
+    deep_equal_at(a, b, 0)
+}
+
+fn deep_equal_at(a: &Value, b: &Value, depth: usize) -> bool {
+    let eq = |p: &Value, q: &Value| deep_equal_at(p, q, depth + 1);
     match (a, b) {
         (Value::Nil, Value::Nil) => true,
         (Value::Bool(x), Value::Bool(y)) => x == y,
@@ -73,19 +93,24 @@ pub(crate) fn deep_equal(a: &Value, b: &Value) -> bool {
             if x.elem != y.elem || x.nil != y.nil {
                 return false;
             }
+            // Go's DeepEqual treats a revisited pair as equal; a cycle shows
+            // here as nesting past MAX_NESTING.
+            if x.same(y) || depth > MAX_NESTING {
+                return x.same(y);
+            }
             let (ex, ey) = (crate::maps::entries(x), crate::maps::entries(y));
             ex.len() == ey.len()
                 && ex
                     .iter()
                     .zip(ey.iter())
-                    .all(|((k1, v1), (k2, v2))| k1 == k2 && deep_equal(v1, v2))
+                    .all(|((k1, v1), (k2, v2))| k1 == k2 && eq(v1, v2))
         }
         (Value::Object(x), Value::Object(y)) => {
             if x.type_name() != y.type_name() {
                 return false;
             }
             match (x.underlying(), y.underlying()) {
-                (Some(p), Some(q)) => deep_equal(&p, &q),
+                (Some(p), Some(q)) => eq(&p, &q),
                 _ => {
                     let (mut p, mut q) = (String::new(), String::new());
                     x.format(&mut p);
@@ -148,7 +173,7 @@ pub(crate) fn register(r: &mut Reg<'_>) {
             if v.is_nil() {
                 return Err(err("reflect: call of reflect.Value.Type on zero Value"));
             }
-            Ok(deep_copy(v))
+            deep_copy(v)
         });
     }
     r.f("typeOf", &[Interface], |a| {

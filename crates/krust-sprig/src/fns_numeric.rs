@@ -134,16 +134,17 @@ fn exec_decimal(first: &Value, rest: &[Value], op: DecOp) -> Result<Value, FuncE
 
 /// sprig's `untilStep`.
 pub(crate) fn until_step(start: i64, stop: i64, step: i64) -> Result<Vec<i64>, FuncError> {
+    let (a, b, st) = (i128::from(start), i128::from(stop), i128::from(step));
     let count = if stop < start {
         if step >= 0 {
             return Ok(Vec::new());
         }
-        (start - stop + (-step) - 1) / (-step)
+        (a - b - st - 1) / -st
     } else {
         if step <= 0 {
             return Ok(Vec::new());
         }
-        (stop - start + step - 1) / step
+        (b - a + st - 1) / st
     };
     if count as u128 > MAX_LIST as u128 {
         return Err(err(format!(
@@ -173,11 +174,11 @@ fn seq(p: &[i64]) -> Result<String, FuncError> {
         [end] => {
             let start = 1;
             let inc = if *end < start { -1 } else { 1 };
-            join(until_step(start, end + inc, inc)?)
+            join(until_step(start, end.wrapping_add(inc), inc)?)
         }
         [start, end] => {
             let step = if end < start { -1 } else { 1 };
-            join(until_step(*start, end + step, step)?)
+            join(until_step(*start, end.wrapping_add(step), step)?)
         }
         [start, step, end] => {
             let mut inc = 1;
@@ -187,7 +188,7 @@ fn seq(p: &[i64]) -> Result<String, FuncError> {
                     return Ok(String::new());
                 }
             }
-            join(until_step(*start, end + inc, *step)?)
+            join(until_step(*start, end.wrapping_add(inc), *step)?)
         }
         _ => String::new(),
     })
@@ -412,5 +413,8 @@ mod tests {
         assert_eq!(seq(&[0, 2, 10]).unwrap(), "0 2 4 6 8 10");
         assert_eq!(seq(&[0, -1]).unwrap(), "0 -1");
         assert!(until_step(0, 100_000_000, 1).is_err());
+        assert!(until_step(i64::MAX, i64::MIN, -1).is_err());
+        assert!(until_step(i64::MIN, i64::MAX, i64::MAX).is_ok());
+        assert_eq!(seq(&[i64::MAX]).unwrap(), "");
     }
 }

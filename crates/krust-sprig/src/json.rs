@@ -46,6 +46,15 @@ fn encode(
     indent: bool,
     depth: usize,
 ) -> Result<(), String> {
+    // Go detects cycles once pointers nest past 1000 levels; krust stops at
+    // 256 (no chart nests values that deep) so debug builds' test threads
+    // keep enough stack.
+    if depth > 256 {
+        return Err(format!(
+            "json: unsupported value: encountered a cycle via {}",
+            v.type_name()
+        ));
+    }
     match v {
         Value::Nil => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),

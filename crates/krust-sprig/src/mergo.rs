@@ -16,7 +16,7 @@ use crate::conv::empty;
 use crate::maps;
 
 /// Deeper than any values tree; stops a map that contains itself.
-const MAX_DEPTH: usize = 1000;
+const MAX_DEPTH: usize = 256;
 
 /// Merges `src` into `dst` in place and returns `dst` (a nil `dst`
 /// becomes a new map).

@@ -57,7 +57,7 @@ impl Object for TimeObj {
             |layout: &str| -> Value { Value::Int(t.format(layout).trim().parse().unwrap_or(0)) };
         Ok(match name {
             "Unix" => Value::Int64(t.unix),
-            "UnixMilli" => Value::Int64(t.unix * 1000 + i64::from(t.nsec / 1_000_000)),
+            "UnixMilli" => Value::Int64(t.unix.wrapping_mul(1000) + i64::from(t.nsec / 1_000_000)),
             "UnixNano" => Value::Int64(t.unix.wrapping_mul(1_000_000_000) + i64::from(t.nsec)),
             "Year" => num("2006"),
             "YearDay" => num("002"),

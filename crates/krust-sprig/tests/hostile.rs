@@ -58,3 +58,32 @@ fn uniq_of_a_long_list_is_fast() {
     assert_eq!(out.as_deref(), Ok("500000"));
     assert!(start.elapsed() < Duration::from_secs(10));
 }
+
+#[test]
+fn self_containing_maps_end_in_errors() {
+    let d = r#"{{ $d := dict "a" 1 }}{{ $_ := set $d "self" $d }}"#;
+    let e = run(&format!("{d}{{{{ deepCopy $d }}}}")).expect_err("cycle");
+    assert!(e.contains("nested deeper than 256"), "{e}");
+    let e = run(&format!("{d}{{{{ toRawJson $d }}}}")).expect_err("cycle");
+    assert!(e.contains("encountered a cycle"), "{e}");
+    assert_eq!(
+        run(&format!("{d}{{{{ has $d (list $d) }}}}")).as_deref(),
+        Ok("true")
+    );
+    assert_eq!(
+        run(&format!("{d}{{{{ deepEqual $d (dict \"a\" 1) }}}}")).as_deref(),
+        Ok("false")
+    );
+    assert_eq!(
+        run(&format!("{d}{{{{ merge $d $d | len }}}}")).as_deref(),
+        Ok("2")
+    );
+    assert_eq!(
+        run(&format!("{d}{{{{ mergeOverwrite $d $d | len }}}}")).as_deref(),
+        Ok("2")
+    );
+    assert_eq!(
+        run(&format!("{d}{{{{ toJson $d | len }}}}")).as_deref(),
+        Ok("0")
+    );
+}

@@ -96,7 +96,7 @@ impl Time {
     }
 
     fn civil(&self) -> Civil {
-        let local = self.unix + i64::from(self.offset);
+        let local = self.unix.saturating_add(i64::from(self.offset));
         let days = local.div_euclid(86_400);
         let secs = local.rem_euclid(86_400);
         let (y, m, d) = civil_from_days(days);

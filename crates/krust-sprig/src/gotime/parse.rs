@@ -49,7 +49,7 @@ pub fn parse(layout: &str, value: &str) -> Result<Time, String> {
             Tok::LongMonth | Tok::Month => {
                 let idx = MONTHS.iter().position(|m| {
                     let m = if tok == Tok::Month { &m[..3] } else { m };
-                    v.len() >= m.len() && v[..m.len()].eq_ignore_ascii_case(m)
+                    v.get(..m.len()).is_some_and(|x| x.eq_ignore_ascii_case(m))
                 });
                 let i = idx.ok_or_else(|| bad(elem, v))?;
                 month = i as u32 + 1;
@@ -62,7 +62,7 @@ pub fn parse(layout: &str, value: &str) -> Result<Time, String> {
             Tok::LongWeekday | Tok::Weekday => {
                 let idx = DAYS.iter().position(|d| {
                     let d = if tok == Tok::Weekday { &d[..3] } else { d };
-                    v.len() >= d.len() && v[..d.len()].eq_ignore_ascii_case(d)
+                    v.get(..d.len()).is_some_and(|x| x.eq_ignore_ascii_case(d))
                 });
                 let i = idx.ok_or_else(|| bad(elem, v))?;
                 v = &v[if tok == Tok::Weekday {
