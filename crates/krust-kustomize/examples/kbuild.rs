@@ -32,14 +32,24 @@ fn main() -> ExitCode {
     };
     let out = Kustomizer::new(opts)
         .build(&DiskFs, &dir)
-        .and_then(|m| m.to_yaml().map_err(Into::into));
+        .map_err(|e| Box::new(e) as Box<dyn std::error::Error>)
+        .and_then(|m| {
+            m.to_yaml()
+                .map_err(|e| Box::new(e) as Box<dyn std::error::Error>)
+        });
     match out {
         Ok(text) => {
             print!("{text}");
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("Error: {e}");
+            let mut msg = e.to_string();
+            let mut src = e.source();
+            while let Some(s) = src {
+                msg.push_str(&format!(": {s}"));
+                src = s.source();
+            }
+            eprintln!("Error: {msg}");
             ExitCode::FAILURE
         }
     }

@@ -283,7 +283,9 @@ pub(crate) fn merge_configurations(t: &Target<'_>, config: &mut Config) -> Resul
         let text = t.ldr.load_string(path)?;
         let file = crate::loader::display(&t.ldr.join(path));
         let docs = krust_yaml::parse_stream(&text, &file, Typing::Yaml11)?;
-        for d in docs {
+        reject_duplicate_keys(&text, &file)?;
+        // kustomize unmarshals the file into one struct: only its first document counts.
+        if let Some(d) = docs.into_iter().next() {
             let mut c = Config::from_value(&d).map_err(|m| Error::msg(format!("{file}: {m}")))?;
             // The file's specs come first, so defaults they narrow are left out.
             c.check_merge(config)?;
@@ -292,6 +294,22 @@ pub(crate) fn merge_configurations(t: &Target<'_>, config: &mut Config) -> Resul
         }
     }
     Ok(())
+}
+
+/// kustomize reads a configurations file with go-yaml v2's strict unmarshal, which fails on
+/// a key written twice in one mapping of the first document (sigs.k8s.io/yaml's YAML 1.1
+/// reader lets the later one win; go-yaml v3, as [`Typing::Kyaml`] reads, rejects it too).
+fn reject_duplicate_keys(text: &str, file: &str) -> Result<(), Error> {
+    let first = match text.find("\n---") {
+        Some(i) => &text[..i + 1],
+        None => text,
+    };
+    match krust_yaml::parse_stream(first, file, Typing::Kyaml) {
+        Err(e) if e.to_string().contains("already defined") => Err(Error::msg(format!(
+            "{file}: error converting YAML to JSON: yaml: unmarshal errors: {e}"
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// kustomize `LoadConfigFromCRDs`: field specs from the `x-kubernetes-*` extensions of
