@@ -20,10 +20,22 @@
 //! ([`Func`]) declare a [`Signature`] so the executor converts arguments as Go's reflection
 //! does, and reach the executing set through [`CallCtx`] (Helm's `include` and `tpl`).
 //!
+//! Errors print as Go prints them: parse errors `template: NAME:LINE: MESSAGE`, execution
+//! errors `template: FILE:LINE:COL: executing "NAME" at <NODE>: MESSAGE` with the node Go's
+//! executor was at, and function errors wrapped as `error calling NAME: MESSAGE`.
+//!
+//! Hostile input cannot hang or crash the process: [`Limits`] bound steps, output size and
+//! template/include nesting; deep recursion runs on a heap-grown stack.
+//!
 //! # Limitations
-//! - Only the Go types above exist: no channels, no complex numbers, no unsigned or
-//!   sized integers other than `int`/`int64`, no pointers other than host objects.
+//! - Only the Go types above exist: no channels, funcs, complex numbers, unsigned or sized
+//!   integers other than `int`/`int64` (`index "abc" 0` yields an `int`, Go a `uint8`), and
+//!   no pointers other than host objects. Complex constants are a parse error.
+//! - `call` has no function values to call; `%p` and `%b` on floats are not implemented.
+//! - `%#v` of a host object prints its `%v` form.
 //! - `Delims` is not supported; `html`/`js` escaping follow Go's `text/template` only.
+//! - Go allows 100000 nested `template` calls; the default [`Limits::max_depth`] is 1500.
+//! - `\x`/octal escapes that form invalid UTF-8 in string literals become U+FFFD.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
