@@ -124,6 +124,9 @@ pub struct Label {
     pub include_selectors: bool,
     pub include_templates: bool,
     pub include_volume_claim_templates: bool,
+    /// `includeVolumeClaimTemplates` is written at all (a field kustomize v5.8.1 rejects;
+    /// krust accepts it with kustomize HEAD's meaning, see `versions.md`).
+    pub volume_claim_templates_given: bool,
     pub fields: Vec<FieldSpecArg>,
 }
 
@@ -387,6 +390,9 @@ impl Kustomization {
                     include_selectors: lf.bool("includeSelectors")?,
                     include_templates: lf.bool("includeTemplates")?,
                     include_volume_claim_templates: lf.bool("includeVolumeClaimTemplates")?,
+                    volume_claim_templates_given: lf
+                        .raw("includeVolumeClaimTemplates")
+                        .is_some_and(|v| !v.is_null()),
                     fields: lf.list("fields", FieldSpecArg::decode)?,
                 })
             })?,

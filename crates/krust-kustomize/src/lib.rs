@@ -44,6 +44,9 @@ mod target;
 pub mod transform;
 mod util;
 
+#[doc = include_str!("versions.md")]
+pub mod versions {}
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -99,8 +102,10 @@ impl Default for Options {
     }
 }
 
-/// The kustomize version krust follows (used by the managed-by label).
-pub const KUSTOMIZE_VERSION: &str = "v5.5.0";
+/// The kustomize version krust follows (the one Flux's kustomize-controller links; used by
+/// the managed-by label). Where the kubectl oracles' kustomize versions differ from it,
+/// see [`versions`].
+pub const KUSTOMIZE_VERSION: &str = "v5.8.1";
 
 /// A sub-build cache key: directory, origin tracking, inherited schema.
 type CacheKey = (PathBuf, bool, schema::SchemaKey);

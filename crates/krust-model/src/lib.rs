@@ -6,7 +6,7 @@
 //!   generator options, origin) kept beside it, not in annotations.
 //! - [`ResMap`]: resources in order plus an id index.
 //! - [`resources_from_documents`]: kustomize's checks and `List` expansion for resource files.
-//! - [`fieldspecs`]: kustomize v5.5.0's built-in field-spec tables as data
+//! - [`fieldspecs`]: kustomize v5.8.1's built-in field-spec tables as data
 //!   ([`FieldSpecTables::builtin`]), user `configurations` files
 //!   ([`FieldSpecTables::from_config`]), parsed [`FieldPath`]s and the walker every
 //!   transformer uses ([`FieldSpec::apply`]).

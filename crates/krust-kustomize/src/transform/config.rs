@@ -65,8 +65,9 @@ fn merge_specs(into: &mut Specs, from: &Specs) {
 }
 
 impl Config {
-    /// kustomize's defaults: krust-model's v5.5.0 tables with what later kustomize changed
-    /// (image volumes in `images`; StatefulSet claim-template labels in their own table).
+    /// kustomize's defaults: krust-model's v5.8.1 tables, with the StatefulSet
+    /// claim-template labels also kept apart (kustomize HEAD's `volumeClaimTemplateLabels`,
+    /// for `includeVolumeClaimTemplates`; see `versions.md`).
     pub fn defaults() -> Result<Config, Error> {
         let b = FieldSpecTables::builtin();
         let conv = |l: &[ModelSpec]| -> Specs {
@@ -81,14 +82,6 @@ impl Config {
             .iter()
             .cloned()
             .partition(|f| &*f.path_text == CLAIM_LABELS);
-        let mut images = Vec::new();
-        for f in conv(&b.images).iter() {
-            images.push(f.clone());
-            if let Some(pod) = f.path_text.strip_suffix("initContainers[]/image") {
-                let path = format!("{pod}volumes[]/image/reference");
-                images.push(FieldSpec::new(f.gvk.clone(), &path, f.create));
-            }
-        }
         Ok(Config {
             name_prefix: conv(&b.name_prefix),
             name_suffix: conv(&b.name_suffix),
@@ -107,7 +100,7 @@ impl Config {
                     })
                     .collect(),
             ),
-            images: Arc::new(images),
+            images: conv(&b.images),
             replicas: conv(&b.replicas),
             labels: conv(&b.labels),
         })

@@ -153,8 +153,15 @@ pub(crate) fn builtin_transformers(t: &Target<'_>, config: &Config) -> Result<Ve
             if l.include_selectors {
                 add(&mut specs, &config.common_labels);
             } else {
+                // kustomize v5.8.1's templateLabels table holds the StatefulSet claim
+                // templates; HEAD moved them to their own table behind
+                // `includeVolumeClaimTemplates`, which v5.8.1 rejects. Without the field
+                // krust does what v5.8.1 does; with it, what HEAD does.
                 if l.include_templates {
                     add(&mut specs, &config.template_labels);
+                    if !l.volume_claim_templates_given {
+                        add(&mut specs, &config.volume_claim_template_labels);
+                    }
                 }
                 if l.include_volume_claim_templates {
                     add(&mut specs, &config.volume_claim_template_labels);

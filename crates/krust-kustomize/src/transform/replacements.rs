@@ -391,8 +391,13 @@ fn retype(s: &str, like: &Value) -> Value {
 
 /// How a plain scalar with this text is typed (go-yaml v3 core schema, the common cases).
 fn resolve_plain(s: &str) -> Value {
+    // go-yaml resolves the text as it is (its null/bool/number patterns, no parsing): text
+    // with spaces, breaks or comment marks can only be a string.
+    if s.is_empty() || s.contains(|c: char| c.is_whitespace() || c == '#') {
+        return Value::from(s);
+    }
     match krust_yaml::parse_stream(s, "<replacement>", Typing::Kyaml) {
-        Ok(mut d) if d.len() == 1 && d[0].is_scalar() => d.remove(0),
+        Ok(mut d) if d.len() == 1 && d[0].is_scalar() && !d[0].is_string() => d.remove(0),
         _ => Value::from(s),
     }
 }
