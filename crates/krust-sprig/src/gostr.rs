@@ -274,26 +274,27 @@ pub fn abbreviate_full(s: &str, offset: i64, max: i64) -> Result<String, String>
     if len <= max {
         return Ok(s.to_string());
     }
+    // Go's int arithmetic wraps; so does this.
     let mut offset = offset.min(len);
-    if len - offset < max - 3 {
-        offset = len - (max - 3);
+    if len.wrapping_sub(offset) < max.wrapping_sub(3) {
+        offset = len.wrapping_sub(max.wrapping_sub(3));
     }
     let us = |x: i64| usize::try_from(x).unwrap_or(0);
     if offset <= 4 {
-        return Ok(format!("{}...", byte_slice(s, 0, us(max - 3))));
+        return Ok(format!("{}...", byte_slice(s, 0, us(max.wrapping_sub(3)))));
     }
     if max < 7 {
         return Err(
             "stringutils illegal argument: Minimum abbreviation width with offset is 7".into(),
         );
     }
-    if offset + max - 3 < len {
+    if offset.wrapping_add(max).wrapping_sub(3) < len {
         let rest = byte_slice(s, us(offset), s.len());
         return Ok(format!("...{}", abbreviate_full(&rest, 0, max - 3)?));
     }
     Ok(format!(
         "...{}",
-        byte_slice(s, us(len - (max - 3)), s.len())
+        byte_slice(s, us(len.wrapping_sub(max.wrapping_sub(3))), s.len())
     ))
 }
 
