@@ -94,14 +94,23 @@ fn helm_error(e: &Error, expected: &str) -> String {
             context,
             message,
         } if !expected.starts_with("template: ") => {
-            format!("{file}:{line}:{col}\n  executing \"{name}\" at <{context}>:\n    {message}")
+            // Helm v4 trims the message's trailing space.
+            format!(
+                "{file}:{line}:{col}\n  executing \"{name}\" at <{context}>:\n    {}",
+                message.trim_end()
+            )
         }
         other => other.to_string(),
     }
 }
 
 fn main() -> ExitCode {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/template-cases");
+    // KRUST_TEMPLATE_CASES points the runner at another directory (differential fuzzing).
+    let dir = std::env::var_os("KRUST_TEMPLATE_CASES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/template-cases")
+        });
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
         .unwrap_or_default();

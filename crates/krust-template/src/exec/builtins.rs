@@ -24,12 +24,20 @@ pub(super) fn arity(name: &str) -> (usize, bool) {
     }
 }
 
-/// Go's `evalArgs` for the escapers: a lone string as is, otherwise `fmt.Sprint`.
+/// Go's `evalArgs` for the escapers: a lone string as is, otherwise `fmt.Sprint` of the
+/// printable values (so a nil argument is the string `<no value>`).
 fn eval_args(args: &[Value]) -> String {
     if let [Value::String(s)] = args {
         return s.to_string();
     }
-    crate::fmt::sprint(args)
+    let printable: Vec<Value> = args
+        .iter()
+        .map(|a| match a {
+            Value::Nil => Value::str("<no value>"),
+            other => other.clone(),
+        })
+        .collect();
+    crate::fmt::sprint(&printable)
 }
 
 /// The builtins over `interface{}` arguments.
