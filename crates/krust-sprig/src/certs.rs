@@ -362,7 +362,8 @@ fn wrap(r: Result<Value, String>) -> Result<Value, FuncError> {
 }
 
 pub(crate) fn register(r: &mut Reg<'_>) {
-    use Type::{Int, Interface, InterfaceSlice as L, Object, String as S};
+    use Type::{Int, Interface, InterfaceSlice as L, String as S};
+    const CERT: Type = Type::Host("sprig.certificate");
     r.f("genPrivateKey", &[S], |a| {
         Ok(Value::str(gen_private_key(arg_str(a, 0))))
     });
@@ -387,10 +388,10 @@ pub(crate) fn register(r: &mut Reg<'_>) {
             cert_value(c, &k)
         }))
     });
-    r.f("genSignedCert", &[S, L, L, Int, Object], |a| {
+    r.f("genSignedCert", &[S, L, L, Int, CERT], |a| {
         wrap(signed_inputs(a).and_then(|i| signed(i, rsa_key(2048)?)))
     });
-    r.f("genSignedCertWithKey", &[S, L, L, Int, Object, S], |a| {
+    r.f("genSignedCertWithKey", &[S, L, L, Int, CERT, S], |a| {
         wrap(with_key(a, 5).and_then(|k| signed(signed_inputs(a)?, k)))
     });
     let _ = Interface;

@@ -13,7 +13,9 @@ use crate::gotime::{self, duration_string, parse_duration, Time};
 use crate::objects::{as_time, TimeObj};
 use crate::Reg;
 
-use Type::{Interface, Object, String as S};
+use Type::{Interface, String as S};
+
+const TIME: Type = Type::Host("time.Time");
 
 fn start() -> Instant {
     static START: OnceLock<Instant> = OnceLock::new();
@@ -109,7 +111,7 @@ pub(crate) fn register(r: &mut Reg<'_>) {
         Ok(date_in_zone(arg_str(a, 0), arg(a, 1), arg_str(a, 2)))
     });
     r.alias("date_in_zone", "dateInZone");
-    r.f("dateModify", &[S, Object], |a| {
+    r.f("dateModify", &[S, TIME], |a| {
         let t = time_arg(a, 1)?;
         Ok(TimeObj::value(match parse_duration(arg_str(a, 0)) {
             Ok(d) => t.add(d),
@@ -117,7 +119,7 @@ pub(crate) fn register(r: &mut Reg<'_>) {
         }))
     });
     r.alias("date_modify", "dateModify");
-    r.f("mustDateModify", &[S, Object], |a| {
+    r.f("mustDateModify", &[S, TIME], |a| {
         let t = time_arg(a, 1)?;
         let d = parse_duration(arg_str(a, 0)).map_err(err)?;
         Ok(TimeObj::value(t.add(d)))
@@ -153,7 +155,7 @@ pub(crate) fn register(r: &mut Reg<'_>) {
             gotime::parse(arg_str(a, 0), arg_str(a, 1)).map_err(err)?,
         ))
     });
-    r.f("unixEpoch", &[Object], |a| {
+    r.f("unixEpoch", &[TIME], |a| {
         Ok(Value::str(time_arg(a, 0)?.unix.to_string()))
     });
 }

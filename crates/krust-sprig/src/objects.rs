@@ -125,7 +125,7 @@ impl Object for SemverObj {
             "Major" | "Minor" | "Patch" | "Prerelease" | "Metadata" | "Original" | "String"
             | "IncPatch" | "IncMinor" | "IncMajor" => Some(Signature::new(&[])),
             "LessThan" | "LessThanEqual" | "GreaterThan" | "GreaterThanEqual" | "Equal"
-            | "Compare" => Some(Signature::new(&[Type::Object])),
+            | "Compare" => Some(Signature::new(&[Type::Host("*semver.Version")])),
             _ => None,
         }
     }

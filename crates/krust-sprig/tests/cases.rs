@@ -19,10 +19,6 @@ use krust_template::{Error, Set, Value};
 /// Cases krust cannot match, with the reason (file:line of the upstream behaviour).
 const KNOWN_DIVERGENCES: &[(&str, &str)] = &[
     (
-        "sprig/types/time-param-wrong-type",
-        "Go names the parameter type (text/template/exec.go validateType: \"can't handle %s for arg of type %s\" with time.Time); krust-template's Signature has only Type::Object for host types and prints \"object\" (requested Type::Host in /work/notes/to-template.md)",
-    ),
-    (
         "sprig/edge/digests-unicode",
         "Go's \\xff in a template string literal is one raw byte (text/template/parse/lex.go quoted strings go through strconv.Unquote); krust strings are UTF-8, so krust-template holds U+00FF (two bytes) and b64enc encodes 2+2 bytes",
     ),
