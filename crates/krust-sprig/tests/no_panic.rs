@@ -212,7 +212,11 @@ fn arb_int() -> impl Strategy<Value = i64> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(1000))]
+    #![proptest_config(ProptestConfig {
+        cases: 1000,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
     #[test]
     fn sprig_functions_never_panic(
         f in 0..SHAPES.len(),
