@@ -111,11 +111,8 @@ fn unescape(s: &str) -> Result<String, String> {
                     continue;
                 }
                 _ => {
-                    let bad: String = s[i..].chars().take(3).collect();
-                    return Err(format!(
-                        "invalid URL escape {}",
-                        crate::conv::go_quote(&bad)
-                    ));
+                    let end = (i + 3).min(b.len());
+                    return Err(format!("invalid URL escape {}", quote_bytes(&b[i..end])));
                 }
             }
         }
@@ -123,6 +120,21 @@ fn unescape(s: &str) -> Result<String, String> {
         i += 1;
     }
     Ok(String::from_utf8_lossy(&out).into_owned())
+}
+
+/// Go's `%q` of a byte string: valid UTF-8 as `strconv.Quote`, other
+/// bytes as `\xNN`.
+fn quote_bytes(b: &[u8]) -> String {
+    let mut out = String::from("\"");
+    for chunk in b.utf8_chunks() {
+        let q = crate::conv::go_quote(chunk.valid());
+        out.push_str(&q[1..q.len() - 1]);
+        for x in chunk.invalid() {
+            out.push_str(&format!("\\x{x:02x}"));
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// The parts of a URL as Go's `url.Parse` splits them.
@@ -138,14 +150,24 @@ struct Url {
 }
 
 fn parse_url(raw: &str) -> Result<Url, String> {
-    let wrap = |m: String| format!("parse {}: {m}", crate::conv::go_quote(raw));
-    let mut u = Url::default();
     let (rest, frag) = match raw.split_once('#') {
         Some((r, f)) => (r, Some(f)),
         None => (raw, None),
     };
+    let mut u = parse_main(rest)?;
     if let Some(f) = frag {
-        u.fragment = unescape(f).map_err(wrap)?;
+        u.fragment =
+            unescape(f).map_err(|m| format!("parse {}: {m}", crate::conv::go_quote(raw)))?;
+    }
+    Ok(u)
+}
+
+/// `url.parse` of the text before `#`; errors name that text, as Go's do.
+fn parse_main(rest: &str) -> Result<Url, String> {
+    let wrap = |m: String| format!("parse {}: {m}", crate::conv::go_quote(rest));
+    let mut u = Url::default();
+    if rest.bytes().any(|b| b < 0x20 || b == 0x7f) {
+        return Err(wrap("net/url: invalid control character in URL".into()));
     }
     // Scheme.
     let mut rest = rest;

@@ -192,6 +192,53 @@ fn literal_dash(chars: &mut std::iter::Peekable<std::str::Chars<'_>>, out: &mut 
     }
 }
 
+/// Rewrites a Go replacement template (`regexp.Regexp.Expand` syntax) into
+/// the `regex` crate's: Go's names are Unicode letters, digits and `_`, a
+/// malformed `$` is literal, and `$01` names a group called "01" (so it
+/// expands to nothing), where Rust would read `$é` literally and `$01` as
+/// group 1.
+pub fn translate_replacement(t: &str) -> String {
+    let mut out = String::with_capacity(t.len());
+    let mut rest = t;
+    while let Some(i) = rest.find('$') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        if let Some(r) = after.strip_prefix('$') {
+            out.push_str("$$");
+            rest = r;
+            continue;
+        }
+        let (brace, body) = match after.strip_prefix('{') {
+            Some(b) => (true, b),
+            None => (false, after),
+        };
+        let n: usize = body
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .map(char::len_utf8)
+            .sum();
+        let closed = !brace || body[n..].starts_with('}');
+        if n == 0 || !closed {
+            // Not a reference: the `$` is literal.
+            out.push_str("$$");
+            rest = after;
+            continue;
+        }
+        let name = &body[..n];
+        let numeric = name.bytes().all(|b| b.is_ascii_digit());
+        if numeric && ((name.len() > 1 && name.starts_with('0')) || name.len() > 8) {
+            // Not a group number in Go, and no group has such a name.
+        } else {
+            out.push_str("${");
+            out.push_str(name);
+            out.push('}');
+        }
+        rest = &body[n + usize::from(brace)..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Go's `regexp.QuoteMeta`.
 pub fn quote_meta(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -369,13 +416,15 @@ pub(crate) fn register(r: &mut Reg<'_>) {
     r.f("regexReplaceAll", &[S, S, S], |a| {
         let re = must_compile(arg_str(a, 0))?;
         Ok(Value::str(
-            re.replace_all(arg_str(a, 1), arg_str(a, 2)).into_owned(),
+            re.replace_all(arg_str(a, 1), translate_replacement(arg_str(a, 2)).as_str())
+                .into_owned(),
         ))
     });
     r.f("mustRegexReplaceAll", &[S, S, S], |a| {
         let re = compile(arg_str(a, 0)).map_err(err)?;
         Ok(Value::str(
-            re.replace_all(arg_str(a, 1), arg_str(a, 2)).into_owned(),
+            re.replace_all(arg_str(a, 1), translate_replacement(arg_str(a, 2)).as_str())
+                .into_owned(),
         ))
     });
     r.f("regexReplaceAllLiteral", &[S, S, S], |a| {
@@ -427,6 +476,19 @@ mod tests {
             "regexp: Compile(`(`): error parsing regexp: missing closing ): `(`"
         );
         assert_eq!(quote_meta("1.2-3"), r"1\.2-3");
+        let re = compile("(a)(?P<é>b)").unwrap();
+        let rep = |t: &str| {
+            re.replace_all("ab", translate_replacement(t).as_str())
+                .into_owned()
+        };
+        assert_eq!(rep("[$1]"), "[a]");
+        assert_eq!(rep("[$é]"), "[b]");
+        assert_eq!(rep("[$01]"), "[]");
+        assert_eq!(rep("[$-]"), "[$-]");
+        assert_eq!(rep("[${1}x]"), "[ax]");
+        assert_eq!(rep("[${1x]"), "[${1x]");
+        assert_eq!(rep("[$$]"), "[$]");
+        assert_eq!(rep("[$]"), "[$]");
         // Go's own errors and literals (messages from helm v4.1.4).
         let e = |p: &str| compile(p).unwrap_err();
         assert_eq!(
