@@ -151,7 +151,26 @@ fn fmt_x(out: &mut String, f: f64, prec: i32, upper: bool) {
     out.push_str(&a.to_string());
 }
 
-/// `strconv.FormatFloat(f, fmt, prec, 64)` for fmt in `e E f F g G x X`; `prec < 0` is
+/// Go's `fmtB`: decimal mantissa and binary exponent (`4503599627370496p-52`).
+fn fmt_b(out: &mut String, f: f64) {
+    let bits = f.abs().to_bits();
+    let mut exp = ((bits >> 52) & 0x7ff) as i64;
+    let mut mant = bits & ((1u64 << 52) - 1);
+    if exp == 0 {
+        exp += 1;
+    } else {
+        mant |= 1u64 << 52;
+    }
+    exp -= 1023 + 52;
+    out.push_str(&mant.to_string());
+    out.push('p');
+    if exp >= 0 {
+        out.push('+');
+    }
+    out.push_str(&exp.to_string());
+}
+
+/// `strconv.FormatFloat(f, fmt, prec, 64)` for fmt in `b e E f F g G x X`; `prec < 0` is
 /// shortest. Infinities and NaN print `+Inf`, `-Inf`, `NaN`.
 pub fn format_float(f: f64, fmt: char, prec: i32) -> String {
     if f.is_nan() {
@@ -167,6 +186,7 @@ pub fn format_float(f: f64, fmt: char, prec: i32) -> String {
     let shortest_mode = prec < 0;
     match fmt {
         'x' | 'X' => fmt_x(&mut out, f, prec, fmt == 'X'),
+        'b' => fmt_b(&mut out, f),
         'e' | 'E' => {
             let d = if shortest_mode {
                 shortest(f)
@@ -257,6 +277,8 @@ mod tests {
         assert_eq!(format_float(1.0, 'e', 6), "1.000000e+00");
         assert_eq!(format_float(0.0, 'e', 2), "0.00e+00");
         assert_eq!(format_float(3.0, 'x', -1), "0x1.8p+01");
+        assert_eq!(format_float(1.0, 'b', -1), "4503599627370496p-52");
+        assert_eq!(format_float(1e21, 'b', -1), "7629394531250000p+17");
         assert_eq!(format_float(1.0, 'x', -1), "0x1p+00");
         assert_eq!(format_float(0.0, 'x', -1), "0x0p+00");
         assert_eq!(format_float(1.0 / 3.0, 'X', 3), "0X1.555P-02");

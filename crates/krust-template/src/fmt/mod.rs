@@ -237,10 +237,8 @@ fn fmt_int_verb(out: &mut String, v: &Value, i: i64, verb: char, f: &Flags) {
             pad(out, &quote_rune(c), f);
         }
         'U' => {
-            let mut s = format!("U+{:04X}", i);
-            if let Some(p) = f.prec {
-                s = format!("U+{:0width$X}", i, width = p);
-            }
+            let width = f.prec.unwrap_or(4).max(4);
+            let mut s = format!("U+{:0width$X}", i, width = width);
             if f.sharp {
                 if let Some(c) = u32::try_from(i).ok().and_then(char::from_u32) {
                     if is_print(c) {
@@ -254,6 +252,64 @@ fn fmt_int_verb(out: &mut String, v: &Value, i: i64, verb: char, f: &Flags) {
     }
 }
 
+/// Go's `#` flag on floats: always a decimal point, and for `%g`/`%v`/`%x` trailing zeros
+/// up to the precision (6 by default). `num` starts with its sign.
+fn sharp_float(num: &str, verb: char, prec: i32) -> String {
+    let mut digits: i32 = match verb {
+        'v' | 'g' | 'G' | 'x' | 'X' => {
+            if prec == -1 {
+                6
+            } else {
+                prec
+            }
+        }
+        _ => 0,
+    };
+    let bytes = num.as_bytes();
+    let mut body = String::with_capacity(num.len() + 8);
+    body.push(bytes[0] as char);
+    let mut tail = "";
+    let mut has_point = false;
+    let mut saw_nonzero = false;
+    let mut i = 1;
+    while i < bytes.len() {
+        let c = bytes[i];
+        match c {
+            b'.' => has_point = true,
+            b'p' | b'P' => {
+                tail = &num[i..];
+                break;
+            }
+            b'e' | b'E' if verb != 'x' && verb != 'X' => {
+                tail = &num[i..];
+                break;
+            }
+            _ => {
+                if c != b'0' {
+                    saw_nonzero = true;
+                }
+                if saw_nonzero {
+                    digits -= 1;
+                }
+            }
+        }
+        body.push(c as char);
+        i += 1;
+    }
+    if !has_point {
+        if body.len() == 2 && body.as_bytes()[1] == b'0' {
+            digits -= 1;
+        }
+        body.push('.');
+    }
+    while digits > 0 {
+        body.push('0');
+        digits -= 1;
+    }
+    body.push_str(tail);
+    body
+}
+
 fn fmt_float(out: &mut String, v: f64, verb: char, prec: Option<usize>, f: &Flags) {
     let p = prec.map_or(-1, |p| p as i32);
     let mut num = format_float(v, verb, p);
@@ -262,6 +318,10 @@ fn fmt_float(out: &mut String, v: f64, verb: char, prec: Option<usize>, f: &Flag
     }
     if f.space && num.starts_with('+') && !f.plus {
         num.replace_range(0..1, " ");
+    }
+    let body = &num[1..];
+    if !(body.starts_with('I') || body.starts_with('N')) && f.sharp && verb != 'b' {
+        num = sharp_float(&num, verb, p);
     }
     let body = &num[1..];
     if body.starts_with('I') || body.starts_with('N') {
@@ -300,7 +360,7 @@ fn truncate(s: &str, prec: Option<usize>) -> &str {
 
 fn fmt_string(out: &mut String, v: &Value, s: &str, verb: char, f: &Flags) {
     match verb {
-        'v' if f.sharp_v => pad(out, &quote(s), f),
+        'v' if f.sharp_v => pad(out, &quote(truncate(s, f.prec)), f),
         'v' | 's' => pad(out, truncate(s, f.prec), f),
         'q' => {
             let s = truncate(s, f.prec);
@@ -340,10 +400,10 @@ fn fmt_string(out: &mut String, v: &Value, s: &str, verb: char, f: &Flags) {
     }
 }
 
-fn go_syntax(out: &mut String, v: &Value, top: bool) {
+fn go_syntax(out: &mut String, v: &Value, top: bool, prec: Option<usize>) {
     match v {
         Value::Nil => out.push_str(if top { "<nil>" } else { "interface {}(nil)" }),
-        Value::String(s) => out.push_str(&quote(s)),
+        Value::String(s) => out.push_str(&quote(truncate(s, prec))),
         Value::List(l) => {
             out.push_str(v.type_name());
             if l.nil {
@@ -355,7 +415,7 @@ fn go_syntax(out: &mut String, v: &Value, top: bool) {
                 if i > 0 {
                     out.push_str(", ");
                 }
-                go_syntax(out, x, false);
+                go_syntax(out, x, false, prec);
             }
             out.push('}');
         }
@@ -370,9 +430,9 @@ fn go_syntax(out: &mut String, v: &Value, top: bool) {
                 if i > 0 {
                     out.push_str(", ");
                 }
-                out.push_str(&quote(k));
+                out.push_str(&quote(truncate(k, prec)));
                 out.push(':');
-                go_syntax(out, x, false);
+                go_syntax(out, x, false, prec);
             }
             out.push('}');
         }
@@ -383,12 +443,12 @@ fn go_syntax(out: &mut String, v: &Value, top: bool) {
 /// Prints one operand with one verb (Go's `printArg`/`printValue`).
 fn print_arg(out: &mut String, v: &Value, verb: char, f: &Flags) {
     if verb == 'T' {
-        pad(out, v.type_name(), f);
+        pad(out, truncate(v.type_name(), f.prec), f);
         return;
     }
     if verb == 'v' && f.sharp_v {
         let mut s = String::new();
-        go_syntax(&mut s, v, true);
+        go_syntax(&mut s, v, true, f.prec);
         pad(out, &s, f);
         return;
     }
@@ -404,7 +464,7 @@ fn print_arg(out: &mut String, v: &Value, verb: char, f: &Flags) {
         Value::Int(i) | Value::Int64(i) => fmt_int_verb(out, v, *i, verb, f),
         Value::Float(x) => match verb {
             'v' => fmt_float(out, *x, 'g', f.prec, f),
-            'g' | 'G' | 'x' | 'X' => fmt_float(out, *x, verb, f.prec, f),
+            'b' | 'g' | 'G' | 'x' | 'X' => fmt_float(out, *x, verb, f.prec, f),
             'e' | 'E' | 'f' => fmt_float(out, *x, verb, Some(f.prec.unwrap_or(6)), f),
             'F' => fmt_float(out, *x, 'f', Some(f.prec.unwrap_or(6)), f),
             _ => bad_verb(out, v, verb, f),
