@@ -22,6 +22,7 @@ mod value;
 pub use error::Error;
 pub use print::{to_yaml, to_yaml_stream, write_yaml};
 pub use read::{
-    parse_document, parse_stream, parse_stream_with_comments, Comment, PathStep, Typing,
+    parse_document, parse_document_with, parse_stream, parse_stream_with,
+    parse_stream_with_comments, Comment, DuplicateKeys, PathStep, ReadOptions, Typing,
 };
 pub use value::{Data, Key, Map, Mark, Seq, Str, Style, Value};

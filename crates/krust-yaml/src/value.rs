@@ -206,9 +206,15 @@ pub enum Data {
 /// A YAML node: typed data, where it came from, and how it was written.
 #[derive(Clone, Debug)]
 pub struct Value {
+    /// The typed content.
     pub data: Data,
+    /// Where the node started in its source.
     pub mark: Mark,
+    /// How the node was written.
     pub style: Style,
+    /// The source text of a non-string scalar read from YAML (see [`Value::source_text`]).
+    /// A thin pointer (8 bytes): most values never have one.
+    text: Option<Arc<String>>,
 }
 
 impl PartialEq for Data {
@@ -258,12 +264,43 @@ impl Value {
             data,
             mark: Mark::NONE,
             style: Style::Any,
+            text: None,
         }
     }
 
     /// A node read at `mark`, written in `style`.
     pub fn with_mark(data: Data, mark: Mark, style: Style) -> Self {
-        Value { data, mark, style }
+        Value {
+            data,
+            mark,
+            style,
+            text: None,
+        }
+    }
+
+    /// The text a non-string scalar (null, bool, int, float) was written with, exactly as
+    /// in the source (`0x1F`, `1e300`, `~`, `True`, `1.0`; `""` for an empty `key:`), for
+    /// what kyaml reads from `yaml.Node.Value` (annotation values, for one). `None` for
+    /// strings, collections and values made in code. The text follows the value through
+    /// clones and moves; a new value (`Value::new`, `From`) has none. Code that assigns
+    /// `data` directly should call [`Value::clear_source_text`].
+    pub fn source_text(&self) -> Option<&str> {
+        match self.data {
+            Data::Null | Data::Bool(_) | Data::Int(_) | Data::Uint(_) | Data::Float(_) => {
+                self.text.as_deref().map(String::as_str)
+            }
+            _ => None,
+        }
+    }
+
+    /// Forgets the source text (after changing `data` in place).
+    pub fn clear_source_text(&mut self) {
+        self.text = None;
+    }
+
+    /// Records the source text of a scalar the reader typed as non-string.
+    pub(crate) fn set_source_text(&mut self, text: &str) {
+        self.text = Some(Arc::new(text.to_string()));
     }
 
     pub fn null() -> Self {

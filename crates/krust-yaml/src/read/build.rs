@@ -154,6 +154,8 @@ pub(crate) struct Builder<'a> {
     first_only: bool,
     /// Spaces the repairs added to the text.
     inserts: &'a Inserts,
+    /// A key written twice keeps its first value instead of failing (kyaml typing).
+    pub(crate) first_key_wins: bool,
 }
 
 /// A failed run: the error, and for a scanner error its message, byte offset and 1-based
@@ -214,6 +216,7 @@ impl<'a> Builder<'a> {
             scalar_spans: want_spans.then(Vec::new),
             entries: Vec::new(),
             doc_base: at.docs,
+            first_key_wins: false,
         }
     }
 
@@ -733,8 +736,12 @@ impl<'a> Builder<'a> {
             Resolved::Timestamp(Err(m)) => return Err(self.invalid(mark, m)),
             Resolved::Merge => (Data::String(Str::from(text)), KeyTag::Merge, vstyle),
         };
+        let mut value = Value::with_mark(data, mark, vstyle);
+        if !value.is_string() {
+            value.set_source_text(text);
+        }
         Ok(Node {
-            value: Value::with_mark(data, mark, vstyle),
+            value,
             text: want_text.then(|| Str::from(text)),
             tag,
             size: 1,
@@ -745,7 +752,9 @@ impl<'a> Builder<'a> {
     /// win, earlier merged maps win); converting to JSON needs string keys below the root (the
     /// root's keys are decoded into `map[string]interface{}`, which takes any scalar's text).
     fn map_kyaml(&self, entries: Vec<(Node, Node)>, at_root: bool) -> Result<Built, Error> {
-        self.check_duplicates(&entries)?;
+        if !self.first_key_wins {
+            self.check_duplicates(&entries)?;
+        }
         let merge = entries
             .iter()
             .rev()
@@ -779,6 +788,9 @@ impl<'a> Builder<'a> {
                 // fails when the object is converted to JSON, so the printer refuses it.
                 (_, Some(t)) => Key::non_string(t.clone()),
             };
+            if self.first_key_wins && map.contains_key(&key) {
+                continue;
+            }
             size = size.saturating_add(1).saturating_add(v.size);
             map.insert(key, v.value.clone());
         }

@@ -56,6 +56,36 @@ pub enum Typing {
     Yaml11,
 }
 
+/// What the reader does with a key written twice in one mapping ([`Typing::Kyaml`] only;
+/// YAML 1.1 reading always lets the later one win, as sigs.k8s.io/yaml does).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum DuplicateKeys {
+    /// go-yaml v3's error (`mapping key "a" already defined`): how resources are read.
+    #[default]
+    Error,
+    /// Keep the first entry and ignore later ones: how `kubectl kustomize` ends up reading
+    /// strategic-merge patch files.
+    FirstWins,
+}
+
+/// Reader settings beyond [`Typing`], for [`parse_stream_with`] and
+/// [`parse_document_with`]. `ReadOptions::default()` is what [`parse_stream`] uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct ReadOptions {
+    /// Duplicate mapping keys.
+    pub duplicate_keys: DuplicateKeys,
+}
+
+impl ReadOptions {
+    /// These options with `duplicate_keys` set.
+    pub fn duplicate_keys(mut self, d: DuplicateKeys) -> Self {
+        self.duplicate_keys = d;
+        self
+    }
+}
+
 /// A `#` comment found outside any scalar.
 ///
 /// Comments are attached roughly as go-yaml attaches them: a comment after a mapping key or
@@ -96,7 +126,24 @@ pub enum PathStep {
 /// only comments) is a null with [`crate::Style::Empty`]; a stream with no content at all
 /// gives an empty vector.
 pub fn parse_stream(src: &str, file: &str, typing: Typing) -> Result<Vec<Value>, Error> {
-    read(src, file, typing, false, false).map(|(docs, _, _)| docs)
+    parse_stream_with(src, file, typing, ReadOptions::default())
+}
+
+/// [`parse_stream`] with reader options.
+///
+/// ```
+/// use krust_yaml::{parse_stream_with, DuplicateKeys, ReadOptions, Typing};
+/// let opts = ReadOptions::default().duplicate_keys(DuplicateKeys::FirstWins);
+/// let docs = parse_stream_with("a: 1\na: 2\n", "p.yaml", Typing::Kyaml, opts).unwrap();
+/// assert_eq!(docs[0].get("a").and_then(|v| v.as_i64()), Some(1));
+/// ```
+pub fn parse_stream_with(
+    src: &str,
+    file: &str,
+    typing: Typing,
+    options: ReadOptions,
+) -> Result<Vec<Value>, Error> {
+    read(src, file, typing, false, false, options).map(|(docs, _, _)| docs)
 }
 
 /// [`parse_stream`], plus the stream's comments in source order.
@@ -105,7 +152,8 @@ pub fn parse_stream_with_comments(
     file: &str,
     typing: Typing,
 ) -> Result<(Vec<Value>, Vec<Comment>), Error> {
-    let (docs, (spans, entries), text) = read(src, file, typing, true, false)?;
+    let (docs, (spans, entries), text) =
+        read(src, file, typing, true, false, ReadOptions::default())?;
     let comments = comments::scan(&text, &spans, entries);
     Ok((docs, comments))
 }
@@ -113,7 +161,17 @@ pub fn parse_stream_with_comments(
 /// The first document of a stream that has content; null when there is none. Like
 /// go-yaml's `Unmarshal`, nothing after that document is read.
 pub fn parse_document(src: &str, file: &str, typing: Typing) -> Result<Value, Error> {
-    Ok(read(src, file, typing, false, true)?
+    parse_document_with(src, file, typing, ReadOptions::default())
+}
+
+/// [`parse_document`] with reader options.
+pub fn parse_document_with(
+    src: &str,
+    file: &str,
+    typing: Typing,
+    options: ReadOptions,
+) -> Result<Value, Error> {
+    Ok(read(src, file, typing, false, true, options)?
         .0
         .into_iter()
         .find(|d| !is_empty_doc(d))
@@ -133,6 +191,7 @@ fn read<'s>(
     typing: Typing,
     want_spans: bool,
     first_only: bool,
+    options: ReadOptions,
 ) -> Result<Read<'s>, Error> {
     if typing == Typing::Yaml11 {
         let (docs, collected) = parse_chunk(
@@ -142,6 +201,7 @@ fn read<'s>(
             want_spans,
             ChunkStart::default(),
             first_only,
+            options,
         )?;
         return Ok((docs, collected.unwrap_or_default(), Cow::Borrowed(src)));
     }
@@ -161,7 +221,8 @@ fn read<'s>(
             continue;
         };
         at.start.docs = docs.len();
-        let (mut d, collected) = parse_chunk(chunk, file, typing, want_spans, at.start, true)?;
+        let (mut d, collected) =
+            parse_chunk(chunk, file, typing, want_spans, at.start, true, options)?;
         if d.is_empty() && several {
             let line = u32::try_from(at.start.lines.saturating_add(1)).unwrap_or(u32::MAX);
             d.push(Value::with_mark(
@@ -194,6 +255,7 @@ fn parse_chunk(
     want_spans: bool,
     at: ChunkStart,
     first_only: bool,
+    options: ReadOptions,
 ) -> Result<(Vec<Value>, Option<build::Collected>), Error> {
     if let Some(pos) = control_character(chunk) {
         let before = chunk.get(..pos).unwrap_or("");
@@ -212,7 +274,8 @@ fn parse_chunk(
     let mut mended: Option<String> = None;
     for _ in 0..MAX_REPAIRS {
         let text = mended.as_deref().unwrap_or(chunk);
-        let b = build::Builder::new(text, file, typing, want_spans, at, first_only, &inserts);
+        let mut b = build::Builder::new(text, file, typing, want_spans, at, first_only, &inserts);
+        b.first_key_wins = options.duplicate_keys == DuplicateKeys::FirstWins;
         let (error, raw) = match b.run(text) {
             Ok(r) => return Ok(r),
             Err(e) => e,

@@ -628,3 +628,40 @@ fn big_documents_without_aliases_are_not_limited() {
         Err(Error::Limit { .. })
     ));
 }
+
+#[test]
+fn non_string_scalars_keep_their_source_text() {
+    let v = parse_document(
+        "a: 0x1F\nb: 1e300\nc: ~\nd: null\ne: 1.0\nf: True\ng:\nh: text\ni: [1, {j: 0o7}]\n",
+        "t.yaml",
+        Typing::Kyaml,
+    )
+    .expect("parses");
+    let text = |k: &str| v.get(k).and_then(Value::source_text);
+    assert_eq!(text("a"), Some("0x1F"));
+    assert_eq!(text("b"), Some("1e300"));
+    assert_eq!(text("c"), Some("~"));
+    assert_eq!(text("d"), Some("null"));
+    assert_eq!(text("e"), Some("1.0"));
+    assert_eq!(text("f"), Some("True"));
+    assert_eq!(text("g"), Some(""));
+    assert_eq!(text("h"), None, "strings have none");
+    let i = v.get("i").and_then(Value::as_seq).expect("i is a list");
+    assert_eq!(i[0].clone().source_text(), Some("1"));
+    assert_eq!(i[1].get("j").and_then(Value::source_text), Some("0o7"));
+    assert_eq!(Value::from(31i64).source_text(), None, "made in code");
+    let y11 = parse_document("a: yes\n", "t.yaml", Typing::Yaml11).expect("parses");
+    assert_eq!(y11.get("a").and_then(Value::source_text), Some("yes"));
+}
+
+#[test]
+fn duplicate_keys_error_or_first_wins() {
+    use crate::{parse_stream_with, DuplicateKeys, ReadOptions};
+    let src = "a: 1\nb:\n  c: x\n  c: y\na: 2\n";
+    assert!(parse_document(src, "t.yaml", Typing::Kyaml).is_err());
+    let opts = ReadOptions::default().duplicate_keys(DuplicateKeys::FirstWins);
+    let docs = parse_stream_with(src, "t.yaml", Typing::Kyaml, opts).expect("parses");
+    assert_eq!(docs[0].get("a").and_then(Value::as_i64), Some(1));
+    assert_eq!(docs[0].str_at(&["b", "c"]), Some("x"));
+    assert_eq!(docs[0].as_map().map(|m| m.len()), Some(2));
+}
