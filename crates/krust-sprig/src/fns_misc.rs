@@ -137,6 +137,89 @@ fn quote_bytes(b: &[u8]) -> String {
     out
 }
 
+/// Whether net/url leaves `c` as is in a host (`shouldEscape` with
+/// `encodeHost`).
+fn host_byte_ok(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || b"-_.~!$&'()*+,;=:[]<>\"".contains(&c)
+}
+
+/// `escape(host, encodeHost)`: `%` and non-ASCII bytes percent-encoded.
+fn escape_host(h: &str) -> String {
+    let mut out = String::new();
+    for &b in h.as_bytes() {
+        if host_byte_ok(b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// `unescape(s, encodeHost)`: only non-ASCII bytes (and `%25`) may be
+/// percent-encoded, and ASCII must be valid host characters.
+fn unescape_host(s: &str) -> Result<String, String> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let ok = b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit);
+            let end = (i + 3).min(b.len());
+            if !ok || (b[i + 1] < b'8' && &b[i..end] != b"%25") {
+                return Err(format!("invalid URL escape {}", quote_bytes(&b[i..end])));
+            }
+            i += 3;
+        } else {
+            if b[i] < 0x80 && !host_byte_ok(b[i]) && b[i] != b'%' {
+                return Err(format!(
+                    "invalid character {} in host name",
+                    quote_bytes(&b[i..i + 1])
+                ));
+            }
+            i += 1;
+        }
+    }
+    unescape(s)
+}
+
+/// Go's `parseHost`: bracketed IPv6 with an optional `%25` zone, a port
+/// of digits only, and host-mode unescaping.
+fn parse_host(host: &str) -> Result<String, String> {
+    let valid_port = |p: &str| {
+        p.is_empty()
+            || p.strip_prefix(':')
+                .is_some_and(|d| d.bytes().all(|c| c.is_ascii_digit()))
+    };
+    if host.starts_with('[') {
+        let i = host.rfind(']').ok_or("missing ']' in host")?;
+        let port = &host[i + 1..];
+        if !valid_port(port) {
+            return Err(format!(
+                "invalid port {} after host",
+                crate::conv::go_quote(port)
+            ));
+        }
+        if let Some(z) = host[..i].find("%25") {
+            return Ok(format!(
+                "{}{}{}",
+                unescape_host(&host[..z])?,
+                unescape(&host[z..i])?,
+                unescape_host(&host[i..])?
+            ));
+        }
+    } else if let Some(i) = host.rfind(':') {
+        let port = &host[i..];
+        if !valid_port(port) {
+            return Err(format!(
+                "invalid port {} after host",
+                crate::conv::go_quote(port)
+            ));
+        }
+    }
+    unescape_host(host)
+}
+
 /// The parts of a URL as Go's `url.Parse` splits them.
 #[derive(Debug, Default)]
 struct Url {
@@ -213,7 +296,7 @@ fn parse_main(rest: &str) -> Result<Url, String> {
             }
             None => auth,
         };
-        u.host = unescape(host).map_err(wrap)?;
+        u.host = parse_host(host).map_err(wrap)?;
     } else if u.scheme.is_empty() {
         if let Some(colon) = rest.find(':') {
             if !rest[..colon].contains('/') {
@@ -273,7 +356,7 @@ fn url_join(m: &krust_template::Map) -> Result<String, krust_template::FuncError
                 out.push_str(&user);
                 out.push('@');
             }
-            out.push_str(&host);
+            out.push_str(&escape_host(&host));
         }
         let p = escape(&path, false);
         if !p.is_empty() && !p.starts_with('/') && !host.is_empty() {
