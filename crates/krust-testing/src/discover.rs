@@ -88,24 +88,41 @@ impl Graph {
                 (dir, k)
             })
             .collect();
-        let mut pending: Vec<PathBuf> = read
-            .iter()
-            .flat_map(|(_, k)| k.includes.iter().cloned())
-            .collect();
         let mut graph = Graph {
             root,
             dirs: read.into_iter().collect(),
         };
         // Kustomizations outside the root that the ones inside include.
+        let pending: Vec<PathBuf> = graph
+            .dirs
+            .values()
+            .flat_map(|k| k.includes.iter().cloned())
+            .collect();
+        graph.follow(fs, pending);
+        Ok(graph)
+    }
+
+    /// The graph of `builds` (absolute kustomization directories) and what they include,
+    /// without walking `root`: for a list of builds given by hand.
+    pub fn of_builds(fs: &dyn FileSystem, root: &Path, builds: &[PathBuf]) -> Graph {
+        let mut graph = Graph {
+            root: clean_path(root),
+            dirs: BTreeMap::new(),
+        };
+        graph.follow(fs, builds.to_vec());
+        graph
+    }
+
+    /// Reads every directory of `pending` not read yet, and what they include.
+    fn follow(&mut self, fs: &dyn FileSystem, mut pending: Vec<PathBuf>) {
         while let Some(dir) = pending.pop() {
-            if graph.dirs.contains_key(&dir) {
+            if self.dirs.contains_key(&dir) {
                 continue;
             }
             let k = read_kustomization(fs, &dir);
             pending.extend(k.includes.iter().cloned());
-            graph.dirs.insert(dir, k);
+            self.dirs.insert(dir, k);
         }
-        Ok(graph)
     }
 
     /// The directory scanned.

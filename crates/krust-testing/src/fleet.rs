@@ -108,6 +108,8 @@ pub struct FleetRenderer<'a> {
     fs: &'a dyn FileSystem,
     root: PathBuf,
     pool: rayon::ThreadPool,
+    /// The reference graph of the last scan, for building shared bases first.
+    graph: std::sync::Mutex<Option<Graph>>,
 }
 
 impl std::fmt::Debug for FleetRenderer<'_> {
@@ -147,14 +149,42 @@ impl<'a> FleetRenderer<'a> {
             fs,
             root: root.to_path_buf(),
             pool,
+            graph: std::sync::Mutex::new(None),
         })
     }
 
     /// The builds under the root (see [`Graph::roots`]), found on the renderer's workers.
     pub fn scan(&self) -> Result<Vec<PathBuf>, Error> {
-        self.pool
-            .install(|| Graph::scan(self.fs, &self.root))
-            .map(|g| g.roots())
+        let graph = self.pool.install(|| Graph::scan(self.fs, &self.root))?;
+        let roots = graph.roots();
+        if let Ok(mut g) = self.graph.lock() {
+            *g = Some(graph);
+        }
+        Ok(roots)
+    }
+
+    /// With more than one worker, builds the kustomizations the builds include before the
+    /// builds, height by height (bases that include nothing first, then what includes only
+    /// those, ...), each height in parallel, into the kustomizer's sub-build cache. Builds
+    /// that share bases then neither wait for nor repeat each other's work, and a few large
+    /// builds still keep every worker busy. Errors are left for the builds to report.
+    fn prebuild(&self, builds: &[PathBuf]) {
+        if self.pool.current_num_threads() < 2 {
+            return;
+        }
+        let scanned = self.graph.lock().ok().and_then(|g| g.clone());
+        let graph = scanned.unwrap_or_else(|| Graph::of_builds(self.fs, &self.root, builds));
+        let tops: std::collections::BTreeSet<&PathBuf> = builds.iter().collect();
+        for level in graph.levels(builds) {
+            let dirs: Vec<&PathBuf> = level
+                .iter()
+                .filter(|d| !tops.contains(d))
+                .filter(|d| graph.get(d).is_some_and(|k| !k.is_component))
+                .collect();
+            dirs.par_iter().with_max_len(1).for_each(|d| {
+                let _ = self.kustomizer.prebuild(self.fs, d);
+            });
+        }
     }
 
     /// Renders every directory of `builds`, calling `on_done` as each one finishes (from the
@@ -165,6 +195,7 @@ impl<'a> FleetRenderer<'a> {
         on_done: &(dyn Fn(&BuildOutput) + Sync),
     ) -> Vec<BuildOutput> {
         self.pool.install(|| {
+            self.prebuild(builds);
             builds
                 .par_iter()
                 // One build per task: builds differ in size by orders of magnitude, so
