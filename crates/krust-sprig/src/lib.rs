@@ -38,6 +38,19 @@
 //!   a clear error.
 //! - Strings are UTF-8: where Go would cut a multi-byte rune (`trunc`,
 //!   `substr`, `wrap` count bytes), the cut rune becomes U+FFFD.
+//! - `(semver x).Major/Minor/Patch` are `int64` (Go: `uint64`; krust-template
+//!   has no unsigned type) — same digits and comparisons, only `typeOf` differs.
+//! - `deepCopy` of Helm's `.Values` returns a plain `map[string]interface {}`
+//!   (Go keeps the named `common.Values` type).
+//! - `genPrivateKey "dsa"` is not supported (returns sprig-style error text).
+//! - Generators stop with an error past limits no chart reaches: lists of
+//!   2^20 items (`until`, `seq`), strings of 64 MiB (`repeat`, `indent`,
+//!   random strings), values nested 256 deep (`deepCopy`, JSON, `merge`).
+//!
+//! Tests: `tests/cases.rs` runs the oracle cases in
+//! `testdata/template-cases/sprig/` (expected outputs recorded from helm
+//! v4.1.4 by `scripts/gen-template-cases.py`), `tests/no_panic.rs` is a
+//! property over every function shape, `tests/hostile.rs` checks limits.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
