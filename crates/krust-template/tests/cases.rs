@@ -2,8 +2,8 @@
 //! against the output or error the real helm recorded (see scripts/gen-template-cases.py).
 //!
 //! A case's template is the body of `{{- define "case" }}...{{ end }}` in a file named
-//! `c/templates/_case.tpl`, executed with the case's values as dot and
-//! `missingkey=zero`, as Helm runs it. Helm's error layout is applied to our error before
+//! `c/templates/_case.tpl`, executed with the case's values as dot (wrapped as Helm's
+//! named map type `common.Values`) and `missingkey=zero`, as Helm runs it. Helm's error layout is applied to our error before
 //! comparing: parse errors become `parse error at (LOC): LAST` (Helm's
 //! `cleanupParseError`); execution errors are compared raw when helm printed Go's text, or
 //! in Helm v4's `LOC\n  executing "NAME" at <CTX>:\n    MSG` layout otherwise.
@@ -191,6 +191,22 @@ enum Got {
     Panic,
 }
 
+/// Helm's `.Values`: a named map type (`common.Values` in Helm v4) over the values map.
+#[derive(Debug)]
+struct HelmValues(Value);
+
+impl krust_template::Object for HelmValues {
+    fn type_name(&self) -> &str {
+        "common.Values"
+    }
+    fn underlying(&self) -> Option<Value> {
+        Some(self.0.clone())
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
 fn run_with_errors(case: &Case) -> Got {
     let yaml =
         match krust_yaml::parse_document(&case.values, "values.yaml", krust_yaml::Typing::Yaml11) {
@@ -201,6 +217,7 @@ fn run_with_errors(case: &Case) -> Got {
         Value::Nil => Value::map(Default::default()),
         v => v,
     };
+    let data = Value::object(HelmValues(data));
     let mut set = Set::new();
     if let Err(e) = set.option("missingkey=zero") {
         return Got::Setup(e.to_string());

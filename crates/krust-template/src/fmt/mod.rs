@@ -436,6 +436,16 @@ fn go_syntax(out: &mut String, v: &Value, top: bool, prec: Option<usize>) {
             }
             out.push('}');
         }
+        Value::Object(o) => match o.underlying() {
+            Some(u @ (Value::Map(_) | Value::List(_))) => {
+                // `common.Values{"a":1}`: the named type, then the underlying's elements.
+                let mut inner = String::new();
+                go_syntax(&mut inner, &u, false, prec);
+                out.push_str(o.type_name());
+                out.push_str(inner.strip_prefix(u.type_name()).unwrap_or(&inner));
+            }
+            _ => write_value(out, v),
+        },
         other => write_value(out, other),
     }
 }
@@ -443,7 +453,9 @@ fn go_syntax(out: &mut String, v: &Value, top: bool, prec: Option<usize>) {
 /// Prints one operand with one verb (Go's `printArg`/`printValue`).
 fn print_arg(out: &mut String, v: &Value, verb: char, f: &Flags) {
     if verb == 'T' {
-        pad(out, truncate(v.type_name(), f.prec), f);
+        // Go pads a nil's `<nil>` without applying the precision.
+        let prec = if v.is_nil() { None } else { f.prec };
+        pad(out, truncate(v.type_name(), prec), f);
         return;
     }
     if verb == 'v' && f.sharp_v {
@@ -492,11 +504,15 @@ fn print_arg(out: &mut String, v: &Value, verb: char, f: &Flags) {
             }
             out.push(']');
         }
-        Value::Object(o) => {
-            let mut s = String::new();
-            o.format(&mut s);
-            pad(out, &s, f);
-        }
+        Value::Object(o) => match o.underlying() {
+            // A named map or slice type prints as its underlying value, verb and all.
+            Some(u) => print_arg(out, &u, verb, f),
+            None => {
+                let mut s = String::new();
+                o.format(&mut s);
+                pad(out, &s, f);
+            }
+        },
     }
 }
 
