@@ -100,3 +100,46 @@ fn changed_overlay_fails_naming_its_snapshot() {
         "{message}"
     );
 }
+
+#[test]
+fn per_tenant_overlays_are_built_one_by_one() {
+    // gen_fleet's layout: tenants/<env>/<tenant> is each tenant's overlay.
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let repo = tmp.path();
+    let write = |p: &str, t: &str| {
+        let p = repo.join(p);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, t).expect("write");
+    };
+    for t in ["a", "b"] {
+        write(
+            &format!("tenants/base/{t}/kustomization.yaml"),
+            "resources: [cm.yaml]\n",
+        );
+        write(
+            &format!("tenants/base/{t}/cm.yaml"),
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n",
+        );
+        write(
+            &format!("tenants/dev/{t}/kustomization.yaml"),
+            &format!("namespace: {t}-dev\nresources: [../../base/{t}]\n"),
+        );
+    }
+    let snapshots = TenantSuite::new(repo)
+        .environment("dev", "tenants/dev")
+        .tenants_from("tenants/base")
+        .expect("tenants")
+        .render()
+        .expect("render");
+    let got: Vec<(&str, &str)> = snapshots
+        .iter()
+        .map(|s| (s.name.as_str(), s.yaml.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("dev__a", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: a-dev\n"),
+            ("dev__b", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: b-dev\n"),
+        ]
+    );
+}

@@ -252,10 +252,24 @@ fn git_revisions_render_only_the_builds_a_change_reaches() {
     assert_eq!(doc["changes"][0]["source"], "production");
     assert_eq!(doc["changes"][1]["source"], "staging");
 
+    // A build that only exists at the second revision is all added.
+    write(root, &[("qa/kustomization.yaml", &overlay(1, false))]);
+    git(root, &["add", "qa"]);
+    git(root, &["commit", "-q", "-m", "four", "--", "qa"]);
+    let out = krust(&["--git", "HEAD~1", "HEAD", "."], root);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stdout(&out),
+        "+ added qa: apps/Deployment web
+1 added, 0 removed, 0 changed, 0 unchanged
+1 changed files reach 1 of 3 builds
+"
+    );
+
     let same = krust(&["--git", "HEAD", "HEAD", "."], root);
     assert_eq!(same.status.code(), Some(0));
     assert_eq!(
         stdout(&same),
-        "0 added, 0 removed, 0 changed, 0 unchanged\n0 changed files reach 0 of 2 builds\n"
+        "0 added, 0 removed, 0 changed, 0 unchanged\n0 changed files reach 0 of 3 builds\n"
     );
 }
