@@ -6,7 +6,8 @@
 //! random 128-bit serial, CN subject, validity from now for `daysValid`
 //! days, key usage, server+client auth, basic constraints, SANs.
 //!
-//! Limitation: DSA keys (`genPrivateKey "dsa"`) are not supported.
+//! DSA keys (`genPrivateKey "dsa"`) are generated like Go's (L=2048,
+//! N=256) but, as in Go, cannot sign certificates.
 
 use std::str::FromStr as _;
 use std::time::{Duration, SystemTime};
@@ -334,15 +335,63 @@ fn gen_private_key(kind: &str) -> String {
         "" | "rsa" => rsa_key(4096),
         "ecdsa" => Ok(Key::Ec(p256::SecretKey::random(&mut OsRng))),
         "ed25519" => Ok(Key::Ed(ed25519_dalek::SigningKey::generate(&mut OsRng))),
-        "dsa" => {
-            return "failed to generate dsa params: DSA keys are not supported by krust".into()
-        }
+        "dsa" => return dsa_key_pem(),
         _ => return format!("Unknown type {kind}"),
     };
     match key.and_then(|k| key_pem(&k)) {
         Ok(p) => p,
         Err(e) => format!("failed to generate private key: {e}"),
     }
+}
+
+/// DER of a SEQUENCE of non-negative INTEGERs (big-endian magnitudes).
+fn der_int_seq(ints: &[Vec<u8>]) -> Vec<u8> {
+    fn len(out: &mut Vec<u8>, n: usize) {
+        if n < 0x80 {
+            out.push(n as u8);
+        } else {
+            let b = n.to_be_bytes();
+            let skip = b.iter().take_while(|&&x| x == 0).count();
+            out.push(0x80 | (b.len() - skip) as u8);
+            out.extend_from_slice(&b[skip..]);
+        }
+    }
+    let mut body = Vec::new();
+    for i in ints {
+        let mut mag: &[u8] = i;
+        while mag.len() > 1 && mag[0] == 0 {
+            mag = &mag[1..];
+        }
+        let pad = mag.first().is_none_or(|&b| b & 0x80 != 0);
+        body.push(0x02);
+        len(&mut body, mag.len() + usize::from(pad));
+        if pad {
+            body.push(0);
+        }
+        body.extend_from_slice(mag);
+    }
+    let mut out = vec![0x30];
+    len(&mut out, body.len());
+    out.extend(body);
+    out
+}
+
+/// sprig's DSA key: L=2048/N=256 parameters, PEM "DSA PRIVATE KEY" holding
+/// Go's `DSAKeyFormat{Version, P, Q, G, Y, X}`.
+fn dsa_key_pem() -> String {
+    let c = dsa::Components::generate(&mut OsRng, dsa::KeySize::DSA_2048_256);
+    let k = dsa::SigningKey::generate(&mut OsRng, c);
+    let vk = k.verifying_key();
+    let comp = vk.components();
+    let der = der_int_seq(&[
+        vec![0],
+        comp.p().to_bytes_be(),
+        comp.q().to_bytes_be(),
+        comp.g().to_bytes_be(),
+        vk.y().to_bytes_be(),
+        k.x().to_bytes_be(),
+    ]);
+    pem("DSA PRIVATE KEY", &der)
 }
 
 fn build_custom(a: &[Value]) -> Result<Value, String> {
@@ -410,6 +459,10 @@ mod tests {
         let e = gen_private_key("ed25519");
         assert!(matches!(parse_key(&e), Ok(Key::Ed(_))));
         assert_eq!(gen_private_key("nope"), "Unknown type nope");
+        assert_eq!(
+            der_int_seq(&[vec![0], vec![0x80], vec![0, 0, 5]]),
+            vec![0x30, 10, 2, 1, 0, 2, 2, 0, 0x80, 2, 1, 5]
+        );
     }
 
     #[test]

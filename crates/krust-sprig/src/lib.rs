@@ -42,7 +42,6 @@
 //!   has no unsigned type) — same digits and comparisons, only `typeOf` differs.
 //! - `deepCopy` of Helm's `.Values` returns a plain `map[string]interface {}`
 //!   (Go keeps the named `common.Values` type).
-//! - `genPrivateKey "dsa"` is not supported (returns sprig-style error text).
 //! - Generators stop with an error past limits no chart reaches: lists of
 //!   2^20 items (`until`, `seq`), strings of 64 MiB (`repeat`, `indent`,
 //!   random strings), values nested 256 deep (`deepCopy`, JSON, `merge`).
