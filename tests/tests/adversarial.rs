@@ -8,6 +8,8 @@
 //! their expected renders were checked against kubectl v1.32.4 (kustomize v5.5.0) once,
 //! as each test's comment says.
 
+#![forbid(unsafe_code)]
+
 #[path = "adversarial/harness.rs"]
 mod harness;
 
@@ -15,6 +17,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use harness::{case_files, check, measured, report, temp_root, write, Case, Expect};
+use krust_flux::{render_cluster, ClusterOptions, ObjectKey, SourceMapping};
 use krust_kustomize::{DiskFs, Kustomizer, LoadRestrictor, Options, Reorder};
 
 /// `kustomize build DIR` with the case's flags, as text or the error's text.
@@ -34,6 +37,71 @@ fn build(dir: &Path, flags: &[String]) -> Result<String, String> {
     out.to_yaml().map_err(|e| e.to_string())
 }
 
+/// A Flux render of `root/repo` with the case's flags (`cluster=NAME`, `no-strict`,
+/// `source=KIND/NS/NAME=DIR` relative to the root), summarised one line per
+/// Kustomization (`kustomization NS/NAME: STATUS`, then `  object KIND NS/NAME (FILE)`
+/// per object it applies), HelmRelease and finding
+/// (`finding RULE SEVERITY OBJECT FILE: MESSAGE`); a failed render is its error text.
+fn flux(root: &Path, flags: &[String]) -> Result<String, String> {
+    let mut options = ClusterOptions::new("dev");
+    for f in flags {
+        if let Some(c) = f.strip_prefix("cluster=") {
+            options.cluster = c.to_string();
+        } else if f == "no-strict" {
+            options.strict_substitution = false;
+        } else if let Some(s) = f.strip_prefix("source=") {
+            let (id, dir) = s.split_once('=').ok_or(format!("bad source {s}"))?;
+            let parts: Vec<&str> = id.split('/').collect();
+            let [kind, ns, name] = parts.as_slice() else {
+                return Err(format!("bad source {s}"));
+            };
+            options.sources.push(SourceMapping {
+                key: ObjectKey::new(kind, ns, name),
+                path: root.join(dir),
+                ignore: String::new(),
+            });
+        } else if !f.is_empty() {
+            return Err(format!("unknown flag {f}"));
+        }
+    }
+    let render =
+        render_cluster(&DiskFs, &root.join("repo"), &options).map_err(|e| e.to_string())?;
+    let mut out = String::new();
+    for k in &render.kustomizations {
+        let _ = writeln!(out, "kustomization {}: {}", k.spec.id(), k.status.label());
+        for o in &k.objects {
+            let v = &o.object;
+            let _ = writeln!(
+                out,
+                "  object {} {}/{} ({})",
+                v.str_at(&["kind"]).unwrap_or(""),
+                v.str_at(&["metadata", "namespace"]).unwrap_or(""),
+                v.str_at(&["metadata", "name"]).unwrap_or(""),
+                o.file
+            );
+        }
+    }
+    for h in &render.helm_releases {
+        let values = match &h.composed_values {
+            Ok(_) => "values composed".to_string(),
+            Err(e) => format!("values failed: {e}"),
+        };
+        let _ = writeln!(out, "helmrelease {} ({}): {values}", h.release.id(), h.file);
+    }
+    for f in &render.findings {
+        let _ = writeln!(
+            out,
+            "finding {} {} {} {}: {}",
+            f.rule,
+            f.severity.as_str(),
+            f.object,
+            f.file,
+            f.message
+        );
+    }
+    Ok(out)
+}
+
 /// Runs every case file of an area through a build.
 fn run_area(area: &str) {
     let mut results = Vec::new();
@@ -48,7 +116,19 @@ fn run_area(area: &str) {
             .and_then(|case| {
                 let (_dir, root) = temp_root();
                 case.materialise(&root)?;
-                let (got, took) = measured(&name, || build(&root.join(&case.build), &case.flags))?;
+                let (got, took) = measured(&name, || {
+                    if area == "flux" {
+                        flux(&root, &case.flags)
+                    } else {
+                        build(&root.join(&case.build), &case.flags)
+                    }
+                })?;
+                if std::env::var_os("ADVERSARIAL_VERBOSE").is_some() {
+                    let text = match &got {
+                        Ok(t) | Err(t) => t.replace(&root.display().to_string(), "$ROOT"),
+                    };
+                    eprintln!("===== {area}/{name}\n{text}");
+                }
                 check(&case.expect, &got, &root).map(|()| took)
             });
         results.push((name, r));
@@ -64,6 +144,11 @@ fn yaml_cases() {
 #[test]
 fn kustomize_cases() {
     run_area("kustomize");
+}
+
+#[test]
+fn flux_cases() {
+    run_area("flux");
 }
 
 /// One generated case: `files` under a temporary root, built at `app`.
@@ -232,5 +317,65 @@ fn bom_and_crlf() {
         &Expect::Output(
             "apiVersion: v1\ndata:\n  a: |\n    line1\n    line2\n  b: x y\nkind: ConfigMap\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n".into(),
         ),
+    );
+}
+
+/// One generated Flux case: `files` under a temporary root, rendered from `repo`.
+fn generated_flux(name: &str, files: &[(&str, &[u8])], expect: &Expect) {
+    let (_dir, root) = temp_root();
+    for (path, bytes) in files {
+        if let Err(e) = write(&root.join(path), bytes) {
+            panic!("{name}: {e}");
+        }
+    }
+    let r = measured(name, || flux(&root, &[]))
+        .and_then(|(got, took)| check(expect, &got, &root).map(|()| took));
+    report("generated", &[(name.to_string(), r)]);
+}
+
+const APPS_KS: &str = "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./apps\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n  postBuild:\n    substituteFrom:\n    - kind: ConfigMap\n      name: vars\n";
+
+/// A post-build variable of 1 MiB used 32 times: a 32 MiB object, substituted and
+/// rendered (flux-semantics §2.4: one pass over the object's YAML).
+#[test]
+fn postbuild_variable_of_megabytes() {
+    let big = "x".repeat(1 << 20);
+    let vars = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: vars\n  namespace: flux-system\ndata:\n  big: {big}\n"
+    );
+    let mut cm = String::from(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: default\ndata:\n",
+    );
+    for i in 0..32 {
+        let _ = writeln!(cm, "  k{i}: ${{big}}");
+    }
+    generated_flux(
+        "postbuild_variable_of_megabytes",
+        &[
+            ("repo/clusters/dev/apps.yaml", APPS_KS.as_bytes()),
+            ("repo/clusters/dev/vars.yaml", vars.as_bytes()),
+            ("repo/apps/cm.yaml", cm.as_bytes()),
+        ],
+        &Expect::SummaryContains(vec![
+            "kustomization flux-system/apps: built".into(),
+            "  object ConfigMap default/c (apps/cm.yaml)".into(),
+        ]),
+    );
+}
+
+/// A variable whose value refers to itself (`${a}${a}`) is not expanded again: Flux's
+/// envsubst makes one pass, so no expansion bomb exists.
+#[test]
+fn postbuild_variable_is_not_re_expanded() {
+    let vars = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: vars\n  namespace: flux-system\ndata:\n  a: \"$${a}$${a}\"\n";
+    let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: default\ndata:\n  k: ${a}\n";
+    generated_flux(
+        "postbuild_variable_is_not_re_expanded",
+        &[
+            ("repo/clusters/dev/apps.yaml", APPS_KS.as_bytes()),
+            ("repo/clusters/dev/vars.yaml", vars.as_bytes()),
+            ("repo/apps/cm.yaml", cm.as_bytes()),
+        ],
+        &Expect::SummaryContains(vec!["kustomization flux-system/apps: built".into()]),
     );
 }

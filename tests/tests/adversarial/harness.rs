@@ -12,17 +12,18 @@
 //! | `@output` | the exact bytes the build prints (from the oracle the comment names) |
 //! | `@error` | the exact error, `$ROOT` standing for the temporary directory |
 //! | `@error-contains` | each line must appear in the error (kubectl hangs or words it otherwise) |
+//! | `@summary-contains` | Flux cases: each line must appear in the render's summary |
 //! | `@kubectl` | what kubectl printed, kept for the reader (not compared) |
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// Time budget per case. The 2 s of the contract hold for an optimised build; the dev
-/// profile (what `cargo test` builds) is 10-20 times slower on the large generated inputs,
-/// so it gets a proportionate ceiling that still catches a hang.
+/// Time budget per case. The 2 s of the contract hold for an optimised build (`cargo test
+/// --release`); the dev profile (what `cargo test` builds) is 20-30 times slower on the
+/// large generated inputs, so it gets a ceiling that still catches a hang.
 pub const TIME_LIMIT: Duration = if cfg!(debug_assertions) {
-    Duration::from_secs(40)
+    Duration::from_secs(120)
 } else {
     Duration::from_secs(2)
 };
@@ -51,6 +52,8 @@ pub enum Expect {
     Output(String),
     Error(String),
     ErrorContains(Vec<String>),
+    /// Flux cases: lines of the render summary (see `adversarial.rs`), or of the error.
+    SummaryContains(Vec<String>),
 }
 
 /// Splits txtar text into `(name, body)` sections; the comment before the first header is
@@ -88,16 +91,9 @@ impl Case {
                 "@flags" => case.flags = body.lines().map(|l| l.trim().to_string()).collect(),
                 "@output" => set(&mut case, Expect::Output(body))?,
                 "@error" => set(&mut case, Expect::Error(body.trim_end().to_string()))?,
-                "@error-contains" => set(
-                    &mut case,
-                    Expect::ErrorContains(
-                        body.lines()
-                            .filter(|l| !l.is_empty())
-                            .map(str::to_string)
-                            .collect(),
-                    ),
-                )?,
-                "@kubectl" => {}
+                "@error-contains" => set(&mut case, Expect::ErrorContains(lines(&body)))?,
+                "@summary-contains" => set(&mut case, Expect::SummaryContains(lines(&body)))?,
+                "@kubectl" | "@upstream" => {}
                 s if s.starts_with("@symlink ") => case.symlinks.push((
                     s["@symlink ".len()..].trim().to_string(),
                     body.trim().to_string(),
@@ -122,6 +118,14 @@ impl Case {
         }
         Ok(())
     }
+}
+
+/// The non-empty lines of a section.
+fn lines(body: &str) -> Vec<String> {
+    body.lines()
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// Writes `bytes` to `path`, creating its directories.
@@ -169,6 +173,13 @@ pub fn check(expect: &Expect, got: &Result<String, String>, root: &Path) -> Resu
             "error differs\n--- want\n{want}\n--- got\n{}",
             unroot(e)
         )),
+        (Expect::SummaryContains(parts), Ok(text) | Err(text)) => {
+            let text = unroot(text);
+            match parts.iter().find(|p| !text.contains(p.as_str())) {
+                None => Ok(()),
+                Some(p) => Err(format!("summary lacks {p:?}\n--- got\n{text}")),
+            }
+        }
         (Expect::ErrorContains(parts), Err(e)) => {
             let e = unroot(e);
             match parts.iter().find(|p| !e.contains(p.as_str())) {
