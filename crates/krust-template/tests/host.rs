@@ -352,3 +352,26 @@ fn nested_tpl_sees_outer_tpl_defines_and_empty_defines_do_not_replace() {
     .unwrap();
     assert_eq!(out, "OB");
 }
+
+#[test]
+fn sets_and_values_can_be_shared_across_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Set>();
+    assert_send_sync::<Value>();
+    assert_send_sync::<krust_template::Error>();
+    let mut set = Set::new();
+    set.parse("t", "{{ .a }}").unwrap();
+    let set = std::sync::Arc::new(set);
+    let handles: Vec<_> = (0..4)
+        .map(|i| {
+            let set = set.clone();
+            std::thread::spawn(move || {
+                let mut m = MapEntries::new();
+                m.insert("a".into(), Value::Int(i));
+                set.execute("t", &Value::map(m)).unwrap()
+            })
+        })
+        .collect();
+    let outs: Vec<String> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    assert_eq!(outs, ["0", "1", "2", "3"]);
+}
