@@ -79,11 +79,7 @@ fn process_enabled(c: &mut Chart, v: &Value, path: &str) -> Result<(), ChartErro
                     _ => {}
                 }
             }
-            if !has_true && has_false {
-                r.enabled = false;
-            } else {
-                r.enabled = true;
-            }
+            r.enabled = has_true || !has_false;
         }
     }
     // Conditions: the first path holding a bool decides.
@@ -111,7 +107,7 @@ fn process_enabled(c: &mut Chart, v: &Value, path: &str) -> Result<(), ChartErro
         .retain(|d| !removed.iter().any(|n| n == d.name()));
     c.metadata
         .dependencies
-        .retain(|r| !removed.iter().any(|n| *n == r.name));
+        .retain(|r| !removed.contains(&r.name));
     for t in &mut c.dependencies {
         let sub = format!("{path}{}.", t.metadata.name);
         process_enabled(t, &cvals, &sub)?;

@@ -1,7 +1,7 @@
 //! Go's `encoding/json` for template values (`toJson`), JSON decoding into Go values
 //! (`fromJson`), and base64.
 
-use krust_template::{MapEntries, Value};
+use krust_template::Value;
 
 use crate::caps::{ApiObj, HelmObj, KubeObj, HELM_BUILD};
 use crate::files::{BinaryString, Files};
@@ -227,6 +227,7 @@ pub fn base64(data: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use krust_template::MapEntries;
 
     #[test]
     fn go_json() {

@@ -2,7 +2,7 @@
 //! (`pkg/cmd/template.go`, `pkg/action/install.go`, `action.go` `renderResources`).
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::Path;
 
 use krust_helm::coalesce::coalesce_values;
 use krust_helm::strvals::{parse_into, SetMode};
@@ -296,7 +296,7 @@ fn crd_objects(chart: &Chart, parent: Option<&str>) -> Vec<(String, std::sync::A
 }
 
 /// Loads the chart at `path` and renders it (the CLI's entry point).
-pub fn template_path(path: &PathBuf, opts: &Options) -> Result<String, ChartError> {
+pub fn template_path(path: &Path, opts: &Options) -> Result<String, ChartError> {
     let user = merge_user_values(&opts.values)?;
     let chart = crate::load::load(path)?;
     template_with_values(&chart, &user, opts)

@@ -66,6 +66,7 @@ fn coalesce_deps<C: ChartValues>(
         };
         let sub_map = coalesce_globals(sub_map, &dest);
         let sub_map = coalesce(sub, sub_map, merge)?;
+        leak_globals(&mut dest, &sub_map, merge);
         dest.insert(Key::new(name), Value::from_map(sub_map));
     }
     Ok(dest)
@@ -91,6 +92,48 @@ fn go_value(v: &Value) -> String {
         Data::Float(f) => f.to_string(),
         Data::String(s) => s.to_string(),
         _ => String::new(),
+    }
+}
+
+/// Go's aliasing, reproduced: `coalesceGlobals` copies the parent's `global.K` tables
+/// shallowly, so the subchart's merge writes into the parent's own `global.K.S` tables
+/// (two levels down). What the subchart (and its subcharts) added there shows in the
+/// parent's values, and in every subchart coalesced after it.
+fn leak_globals(dest: &mut Map, sub: &Map, merge: bool) {
+    let (Some(Data::Map(pg)), Some(Data::Map(sg))) = (
+        dest.get("global").map(|v| &v.data),
+        sub.get("global").map(|v| &v.data),
+    ) else {
+        return;
+    };
+    let mut pg_new = (**pg).clone();
+    let mut changed = false;
+    for (k, pk) in pg.iter() {
+        let (Data::Map(pkm), Some(Data::Map(skm))) =
+            (&pk.data, sg.get(k.as_str()).map(|v| &v.data))
+        else {
+            continue;
+        };
+        let mut pk_new = (**pkm).clone();
+        let mut k_changed = false;
+        for (s, ps) in pkm.iter() {
+            if let (Data::Map(psm), Some(Data::Map(ssm))) =
+                (&ps.data, skm.get(s.as_str()).map(|v| &v.data))
+            {
+                let merged = coalesce_tables_full((**psm).clone(), ssm, merge);
+                if merged.len() != psm.len() || merged != **psm {
+                    pk_new.insert(s.clone(), Value::from_map(merged));
+                    k_changed = true;
+                }
+            }
+        }
+        if k_changed {
+            pg_new.insert(k.clone(), Value::from_map(pk_new));
+            changed = true;
+        }
+    }
+    if changed {
+        dest.insert(Key::new("global"), Value::from_map(pg_new));
     }
 }
 
