@@ -46,10 +46,43 @@ pub fn run(shared: &Path) -> anyhow::Result<Vec<CaseResult>> {
     for (id, tags) in rows {
         let dir = root.join(&id);
         let on_disk = disk_tests.contains(go_test(&id));
-        jobs.push(Job::new(id, tags, move || run_case(&dir, on_disk)));
+        let known = known_divergence(&id);
+        jobs.push(Job::new(id, tags, move || match run_case(&dir, on_disk) {
+            Outcome::Fail(why) => match known {
+                Some(reason) => Outcome::fail(format!("known divergence ({reason}): {why}")),
+                None => Outcome::Fail(why),
+            },
+            other => other,
+        }));
     }
     anyhow::ensure!(!jobs.is_empty(), "no cases in {}", index.display());
     Ok(run_jobs(jobs, Limits::default()))
+}
+
+/// Cases whose expected output is kustomize HEAD's (the corpus's commit, 12f9e63) or the Go
+/// test binary's and not kustomize v5.8.1's, the version krust follows: they stay failing,
+/// with the reason (crates/krust-kustomize/src/versions.md has the table).
+pub const KNOWN_DIVERGENCES: &[(&str, &str)] = &[
+    (
+        "managedbylabel_test/TestAddManagedbyLabel/step-1",
+        "the test binary's placeholder version `(test)`; krust labels kustomize-v5.8.1",
+    ),
+    (
+        "managedbylabel_test/TestAddManagedbyLabel/step-2",
+        "the test binary's placeholder version `(test)`; krust labels kustomize-v5.8.1",
+    ),
+    (
+        "namespaces_test/TestNamespaceNotAddedToValidatingAdmissionPolicies",
+        "kustomize HEAD fcef996b1 (after v5.8.1) made ValidatingAdmissionPolicy cluster-scoped; \
+         v5.8.1 (kyaml/openapi/openapi.go at api/v0.21.1) adds the namespace",
+    ),
+];
+
+fn known_divergence(id: &str) -> Option<&'static str> {
+    KNOWN_DIVERGENCES
+        .iter()
+        .find(|(case, _)| *case == id)
+        .map(|(_, reason)| *reason)
 }
 
 /// What a case.yaml says, as far as running the case needs it.

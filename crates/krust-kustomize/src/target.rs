@@ -276,6 +276,14 @@ fn accumulate_component(
     ra: Accumulated,
     path: &str,
 ) -> Result<Accumulated, Error> {
+    if crate::loader::is_remote(path) {
+        // Named by the kustomization file, as a remote resource is.
+        return Err(Error::Unsupported {
+            file: t.file.clone(),
+            entry: path.to_string(),
+            what: "a remote component".into(),
+        });
+    }
     let ldr = t
         .ldr
         .child(path)
@@ -414,7 +422,7 @@ fn run_generators(kz: &Kustomizer, t: &Target<'_>, ra: &mut Accumulated) -> Resu
         let generated = g.generate(t)?;
         for r in generated {
             transform::absorb(&mut ra.resources, r)
-                .context_with(|| format!("merging from generator {}", g.describe()))?;
+                .context_with(|| format!("{}: merging from generator {}", t.file, g.describe()))?;
         }
     }
     Ok(())

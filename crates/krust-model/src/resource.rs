@@ -454,9 +454,14 @@ impl PartialEq for Resource {
     }
 }
 
-/// A scalar's text as kyaml reads it from a node (`GetValue`): strings as they are,
-/// numbers and booleans in their canonical spelling, anything else empty.
+/// A scalar's text as kyaml reads it from a node (`GetValue`): strings as they are, other
+/// scalars as written in their source (numbers and booleans made in code in their canonical
+/// spelling), anything else empty.
 pub fn scalar_text(v: &Value) -> Cow<'_, str> {
+    // kyaml reads `Node.Value`: the text as written (`0x1F`, `~`, `True`).
+    if let Some(t) = v.source_text() {
+        return Cow::Borrowed(t);
+    }
     match &v.data {
         Data::String(s) => Cow::Borrowed(s),
         Data::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),

@@ -180,9 +180,20 @@ fn load_pairs(t: &Target<'_>, a: &GeneratorArgs) -> Result<Vec<(String, Vec<u8>)
             .ldr
             .load(p)
             .map_err(|e| e.context(format!("env source files: [{}]", a.envs.join(" "))))?;
-        let text = String::from_utf8_lossy(&content);
-        for (n, line) in text.split('\n').enumerate() {
-            let line = line.strip_suffix('\r').unwrap_or(line);
+        let ctx = || format!("env source files: [{}]", a.envs.join(" "));
+        // kustomize scans lines (bufio.Scanner: `\n`, then a trailing `\r` dropped) and
+        // rejects a line that is not UTF-8, printing its bytes with Go's `%d`.
+        for (n, raw) in content.split(|b| *b == b'\n').enumerate() {
+            let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+            let Ok(line) = std::str::from_utf8(raw) else {
+                let bytes: Vec<String> = raw.iter().map(u8::to_string).collect();
+                return Err(Error::msg(format!(
+                    "line [{}] has invalid utf8 bytes : {}",
+                    bytes.join(" "),
+                    String::from_utf8_lossy(raw)
+                ))
+                .context(ctx()));
+            };
             let line = if n == 0 {
                 line.trim_start_matches('\u{feff}')
             } else {

@@ -29,7 +29,11 @@ pub struct StrategicMerge {
 /// documents are skipped, each patch needs a `kind` and (unless a `List`) a
 /// `metadata.name`, and `List`s are expanded.
 fn parse_patches(text: &str, file: &str) -> Result<Vec<Resource>, Error> {
-    let docs = krust_yaml::parse_stream(text, file, Typing::Kyaml)?;
+    // kubectl reads a strategic-merge patch so that a key written twice keeps its first
+    // value (checked with kubectl v1.32 and 1.35).
+    let opts =
+        krust_yaml::ReadOptions::default().duplicate_keys(krust_yaml::DuplicateKeys::FirstWins);
+    let docs = krust_yaml::parse_stream_with(text, file, Typing::Kyaml, opts)?;
     if docs.iter().any(|d| !(d.is_map() || d.is_null())) {
         return Err(Error::msg(format!("{file}: a patch must be a mapping")));
     }
@@ -252,6 +256,10 @@ impl Transform for Json6902 {
                     r.cur_id()
                 ))
             })?;
+            let mut out = out;
+            // kustomize applies the operations to the resource's JSON form: every scalar
+            // reads as its JSON value afterwards.
+            crate::util::clear_source_texts(&mut out);
             r.set_value(out);
         }
         Ok(())
