@@ -495,10 +495,22 @@ impl<'a> State<'a> {
     fn print(&mut self, v: &Rv) -> R<()> {
         match v {
             Rv::Invalid => self.write("<no value>"),
+            Rv::V(Value::String(s), _) => self.write(s),
             Rv::V(v, _) => {
-                let mut s = String::new();
-                crate::fmt::write_value(&mut s, v);
-                self.write(&s)
+                // Format straight into the output, then account for what was added.
+                let before = self.out.len();
+                crate::fmt::write_value(&mut self.out, v);
+                let added = self.out.len() - before;
+                self.shared.output += added;
+                let limit = self.set.options.limits.max_output;
+                if self.shared.output > limit {
+                    return Err(Error::Limit {
+                        name: self.name.to_string(),
+                        what: "output size",
+                        limit,
+                    });
+                }
+                Ok(())
             }
         }
     }
