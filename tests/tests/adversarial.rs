@@ -13,6 +13,9 @@
 #[path = "adversarial/harness.rs"]
 mod harness;
 
+#[path = "adversarial/charts.rs"]
+mod charts;
+
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -230,7 +233,8 @@ fn block_nesting_10000_deep() {
     );
 }
 
-/// 20,000 ConfigMaps in one file (kustomize v5.5.0 needs over 30 s). The render is the
+/// 20,000 ConfigMaps in one file. kubectl v1.32.4 printed these bytes, after 21 CPU minutes
+/// on the project machine (krust: well under a second optimised). The render is the
 /// input re-printed in legacy order: one kind, so by name as text (`cm-10` before `cm-2`).
 #[test]
 fn twenty_thousand_configmaps() {
