@@ -383,3 +383,24 @@ fn postbuild_variable_is_not_re_expanded() {
         &Expect::SummaryContains(vec!["kustomization flux-system/apps: built".into()]),
     );
 }
+
+/// An env file with a line that is not UTF-8. kubectl v1.32.4 (kustomize v5.5.0):
+/// `loading KV pairs: env source files: [bad.env]: line [255 254 61 50] has invalid utf8
+/// bytes : <the raw line>`.
+#[test]
+fn invalid_utf8_in_env_file() {
+    generated(
+        "invalid_utf8_in_env_file",
+        &[
+            (
+                "app/kustomization.yaml",
+                b"secretGenerator:\n- name: s\n  envs:\n  - bad.env\n",
+            ),
+            ("app/bad.env", b"A=1\n\xff\xfe=2\n"),
+        ],
+        &Expect::ErrorContains(vec![
+            "$ROOT/app/kustomization.yaml".into(),
+            "loading KV pairs: env source files: [bad.env]: line [255 254 61 50] has invalid utf8 bytes : ".into(),
+        ]),
+    );
+}
