@@ -351,9 +351,17 @@ pub(super) fn next_chunk(layout: &str) -> (&str, Option<Tok>, &str) {
             rest.starts_with(s).then_some((s.len(), t))
         };
         let found: Option<(usize, Tok)> = match b[i] {
-            b'J' => hit("January", Tok::LongMonth).or_else(|| hit("Jan", Tok::Month)),
+            // "Jan"/"Mon" followed by a lower-case letter ("Janet", "Month")
+            // are literal text in Go.
+            b'J' => hit("January", Tok::LongMonth).or_else(|| {
+                hit("Jan", Tok::Month)
+                    .filter(|_| !rest[3..].starts_with(|c: char| c.is_ascii_lowercase()))
+            }),
             b'M' => hit("Monday", Tok::LongWeekday)
-                .or_else(|| hit("Mon", Tok::Weekday))
+                .or_else(|| {
+                    hit("Mon", Tok::Weekday)
+                        .filter(|_| !rest[3..].starts_with(|c: char| c.is_ascii_lowercase()))
+                })
                 .or_else(|| hit("MST", Tok::TZ)),
             b'0' => match b.get(i + 1) {
                 Some(b'1') => Some((2, Tok::ZeroMonth)),

@@ -9,7 +9,12 @@ pub fn parse(layout: &str, value: &str) -> Result<Time, String> {
     let bad = |elem: &str, v: &str| {
         format!("parsing time \"{value}\" as \"{layout}\": cannot parse \"{v}\" as \"{elem}\"")
     };
-    let (mut year, mut month, mut day, mut hour, mut min, mut sec) = (1i64, 1u32, 1u32, 0, 0, 0);
+    // Go's defaults: year 0; month, day and day-of-year unset.
+    let (mut year, mut hour, mut min, mut sec) = (0i64, 0u32, 0u32, 0u32);
+    let (mut month, mut day, mut yday): (Option<u32>, Option<u32>, Option<u32>) =
+        (None, None, None);
+    let mut zone_name: Option<String> = None;
+    let mut z_utc = false;
     let mut nsec = 0u32;
     let mut pm: Option<bool> = None;
     let mut offset: Option<i32> = None;
@@ -52,7 +57,7 @@ pub fn parse(layout: &str, value: &str) -> Result<Time, String> {
                     v.get(..m.len()).is_some_and(|x| x.eq_ignore_ascii_case(m))
                 });
                 let i = idx.ok_or_else(|| bad(elem, v))?;
-                month = i as u32 + 1;
+                month = Some(i as u32 + 1);
                 v = &v[if tok == Tok::Month {
                     3
                 } else {
@@ -77,7 +82,7 @@ pub fn parse(layout: &str, value: &str) -> Result<Time, String> {
                 if !(1..=12).contains(&m) {
                     return Err(format!("parsing time \"{value}\": month out of range"));
                 }
-                month = m;
+                month = Some(m);
                 v = &v[n..];
             }
             Tok::Day | Tok::UnderDay | Tok::ZeroDay => {
@@ -86,12 +91,16 @@ pub fn parse(layout: &str, value: &str) -> Result<Time, String> {
                 }
                 let (d, n) = num(v, if tok == Tok::ZeroDay { 2 } else { 1 }, 2)
                     .ok_or_else(|| bad(elem, v))?;
-                day = d;
+                day = Some(d);
                 v = &v[n..];
             }
             Tok::UnderYearDay | Tok::ZeroYearDay => {
-                let (_, n) = num(v.trim_start(), 3, 3).ok_or_else(|| bad(elem, v))?;
-                v = &v.trim_start()[n..];
+                if tok == Tok::UnderYearDay {
+                    v = v.trim_start_matches(' ');
+                }
+                let (d, n) = num(v, 3, 3).ok_or_else(|| bad(elem, v))?;
+                yday = Some(d);
+                v = &v[n..];
             }
             Tok::Hour => {
                 let (h, n) = num(v, 2, 2).ok_or_else(|| bad(elem, v))?;
@@ -101,6 +110,9 @@ pub fn parse(layout: &str, value: &str) -> Result<Time, String> {
             Tok::Hour12 | Tok::ZeroHour12 => {
                 let (h, n) = num(v, if tok == Tok::ZeroHour12 { 2 } else { 1 }, 2)
                     .ok_or_else(|| bad(elem, v))?;
+                if h > 12 {
+                    return Err(format!("parsing time \"{value}\": hour out of range"));
+                }
                 hour = h;
                 v = &v[n..];
             }
@@ -116,8 +128,12 @@ pub fn parse(layout: &str, value: &str) -> Result<Time, String> {
                 sec = s;
                 v = &v[n..];
                 // A fraction after seconds is accepted even if the layout has none.
-                if let Some(f) = v.strip_prefix('.') {
-                    if !l.starts_with('.') {
+                // (unless the layout's next element is a fraction itself).
+                if let Some(f) = v
+                    .strip_prefix(['.', ','])
+                    .filter(|f| f.starts_with(|c: char| c.is_ascii_digit()))
+                {
+                    if !matches!(next_chunk(l).1, Some(Tok::Frac { .. })) {
                         let n = f.bytes().take_while(u8::is_ascii_digit).count();
                         nsec = frac_nanos(&f[..n]);
                         v = &f[n..];
@@ -134,10 +150,13 @@ pub fn parse(layout: &str, value: &str) -> Result<Time, String> {
                 v = &v[2..];
             }
             Tok::TZ => {
-                let n = v.bytes().take_while(u8::is_ascii_uppercase).count();
-                if n < 3 {
-                    return Err(bad(elem, v));
+                if let Some(r) = v.strip_prefix("UTC") {
+                    z_utc = true;
+                    v = r;
+                    continue;
                 }
+                let n = zone_len(v).ok_or_else(|| bad(elem, v))?;
+                zone_name = Some(v[..n].to_string());
                 v = &v[n..];
             }
             Tok::Offset {
@@ -147,7 +166,7 @@ pub fn parse(layout: &str, value: &str) -> Result<Time, String> {
                 hours_only,
             } => {
                 if z && v.starts_with('Z') {
-                    offset = Some(0);
+                    z_utc = true;
                     v = &v[1..];
                     continue;
                 }
@@ -178,19 +197,23 @@ pub fn parse(layout: &str, value: &str) -> Result<Time, String> {
                 }
                 offset = Some(sign * off as i32);
             }
-            Tok::Frac { digits, trim, sep } => {
-                let Some(f) = v.strip_prefix(sep) else {
-                    if trim {
-                        continue;
+            Tok::Frac { digits, trim, .. } => {
+                // Either separator is accepted; `.000` takes exactly its
+                // digits, `.999` any run of digits (or nothing at all).
+                let f = v.strip_prefix(['.', ',']);
+                let n = f.map_or(0, |f| f.bytes().take_while(u8::is_ascii_digit).count());
+                match f {
+                    Some(f) if trim && n > 0 => {
+                        nsec = frac_nanos(&f[..n]);
+                        v = &f[n..];
                     }
-                    return Err(bad(elem, v));
-                };
-                let n = f.bytes().take_while(u8::is_ascii_digit).count();
-                if !trim && n != digits {
-                    return Err(bad(elem, v));
+                    _ if trim => {}
+                    Some(f) if n >= digits => {
+                        nsec = frac_nanos(&f[..digits]);
+                        v = &f[digits..];
+                    }
+                    _ => return Err(bad(elem, v)),
                 }
-                nsec = frac_nanos(&f[..n]);
-                v = &f[n..];
             }
         }
     }
@@ -199,29 +222,116 @@ pub fn parse(layout: &str, value: &str) -> Result<Time, String> {
         Some(false) if hour == 12 => hour = 0,
         _ => {}
     }
+    let (month, day) = match yday {
+        Some(mut yd) => {
+            let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+            let mut md: Option<(u32, u32)> = None;
+            if leap {
+                if yd == 60 {
+                    md = Some((2, 29));
+                } else if yd > 60 {
+                    yd -= 1;
+                }
+            }
+            if !(1..=365).contains(&yd) {
+                return Err(format!(
+                    "parsing time \"{value}\": day-of-year out of range"
+                ));
+            }
+            let (m, d) = md.unwrap_or_else(|| {
+                const BEFORE: [u32; 13] =
+                    [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365];
+                let mut m = (yd - 1) / 31 + 1;
+                if BEFORE[m as usize] < yd {
+                    m += 1;
+                }
+                (m, yd - BEFORE[m as usize - 1])
+            });
+            if month.is_some_and(|x| x != m) {
+                return Err(format!(
+                    "parsing time \"{value}\": day-of-year does not match month"
+                ));
+            }
+            if day.is_some_and(|x| x != d) {
+                return Err(format!(
+                    "parsing time \"{value}\": day-of-year does not match day"
+                ));
+            }
+            (m, d)
+        }
+        None => (month.unwrap_or(1), day.unwrap_or(1)),
+    };
     if day < 1 || day > days_in_month(year, month) {
         return Err(format!("parsing time \"{value}\": day out of range"));
     }
     if hour > 23 || min > 59 || sec > 59 {
         return Err(format!("parsing time \"{value}\": hour out of range"));
     }
-    let off = offset.unwrap_or(0);
-    let unix = days_from_civil(year, month, day) * 86_400
+    let local = days_from_civil(year, month, day) * 86_400
         + i64::from(hour) * 3600
         + i64::from(min) * 60
-        + i64::from(sec)
-        - i64::from(off);
-    let zone = if offset.is_some_and(|o| o != 0) {
-        String::new()
+        + i64::from(sec);
+    // Go's zone choice: `Z` is UTC; an offset is UTC when it is 0 and
+    // unnamed (or named UTC), else a fixed zone with the parsed name; a
+    // name alone is UTC, `GMT±h`, or a fabricated zero-offset zone.
+    let (off, zone) = if z_utc {
+        (0, "UTC".to_string())
+    } else if let Some(o) = offset {
+        match &zone_name {
+            None if o == 0 => (0, "UTC".to_string()),
+            Some(n) if o == 0 && n == "UTC" => (0, "UTC".to_string()),
+            n => (o, n.clone().unwrap_or_default()),
+        }
+    } else if let Some(n) = zone_name {
+        if n == "UTC" {
+            (0, n)
+        } else if let Some(h) = n.strip_prefix("GMT").filter(|h| !h.is_empty()) {
+            (h.parse::<i32>().unwrap_or(0) * 3600, n)
+        } else {
+            (0, n)
+        }
     } else {
-        "UTC".to_string()
+        (0, "UTC".to_string())
     };
     Ok(Time {
-        unix,
+        unix: local - i64::from(off),
         nsec,
         offset: off,
         zone,
     })
+}
+
+/// Go's `parseTimeZone`: the length of a zone abbreviation at `v`.
+fn zone_len(v: &str) -> Option<usize> {
+    let b = v.as_bytes();
+    if b.len() < 3 {
+        return None;
+    }
+    if v.starts_with("ChST") || v.starts_with("MeST") {
+        return Some(4);
+    }
+    if v.starts_with("GMT") {
+        // GMT with an optional signed hour offset.
+        let rest = &b[3..];
+        if let Some(&sign @ (b'+' | b'-')) = rest.first() {
+            let n = rest[1..].iter().take_while(|c| c.is_ascii_digit()).count();
+            if n > 0 && sign != 0 {
+                return Some(4 + n);
+            }
+        }
+        return Some(3);
+    }
+    let upper = b
+        .iter()
+        .take(6)
+        .take_while(|c| c.is_ascii_uppercase())
+        .count();
+    match upper {
+        5 if b[4] == b'T' => Some(5),
+        4 if b[3] == b'T' || v.starts_with("WITA") => Some(4),
+        3 => Some(3),
+        _ => None,
+    }
 }
 
 fn frac_nanos(digits: &str) -> u32 {
