@@ -95,10 +95,14 @@ pub fn parse(layout: &str, value: &str) -> Result<Time, String> {
                 v = &v[n..];
             }
             Tok::UnderYearDay | Tok::ZeroYearDay => {
-                if tok == Tok::UnderYearDay {
-                    v = v.trim_start_matches(' ');
+                let zero = tok == Tok::ZeroYearDay;
+                if !zero {
+                    // `__2` pads to three columns with spaces.
+                    for _ in 0..2 {
+                        v = v.strip_prefix(' ').unwrap_or(v);
+                    }
                 }
-                let (d, n) = num(v, 3, 3).ok_or_else(|| bad(elem, v))?;
+                let (d, n) = num(v, if zero { 3 } else { 1 }, 3).ok_or_else(|| bad(elem, v))?;
                 yday = Some(d);
                 v = &v[n..];
             }
