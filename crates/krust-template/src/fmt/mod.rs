@@ -234,7 +234,13 @@ fn fmt_int_verb(out: &mut String, v: &Value, i: i64, verb: char, f: &Flags) {
                 .ok()
                 .and_then(char::from_u32)
                 .unwrap_or('\u{FFFD}');
-            pad(out, &quote_rune(c), f);
+            // `%+q` is strconv.QuoteRuneToASCII.
+            let q = if f.plus {
+                quote_with(&c.to_string(), '\'', true)
+            } else {
+                quote_rune(c)
+            };
+            pad(out, &q, f);
         }
         'U' => {
             let width = f.prec.unwrap_or(4).max(4);
@@ -255,8 +261,9 @@ fn fmt_int_verb(out: &mut String, v: &Value, i: i64, verb: char, f: &Flags) {
 /// Go's `#` flag on floats: always a decimal point, and for `%g`/`%v`/`%x` trailing zeros
 /// up to the precision (6 by default). `num` starts with its sign.
 fn sharp_float(num: &str, verb: char, prec: i32) -> String {
+    // Go counts significant digits for these verbs only (not `X`).
     let mut digits: i32 = match verb {
-        'v' | 'g' | 'G' | 'x' | 'X' => {
+        'v' | 'g' | 'G' | 'x' => {
             if prec == -1 {
                 6
             } else {
