@@ -1,4 +1,4 @@
-//! `kbuild DIR [--reorder none|legacy] [--load-restrictor LoadRestrictionsNone]`: what
+//! `kbuild [build] DIR [--reorder none|legacy] [--load-restrictor LoadRestrictionsNone]`: what
 //! `krust build DIR` does (build, print to stdout), with only krust-kustomize linked, so the
 //! benchmarks and `benches/compare.sh` can measure the engine while other crates of the
 //! workspace are being changed.
@@ -11,7 +11,11 @@ use krust_kustomize::{DiskFs, Kustomizer, LoadRestrictor, Options, Reorder};
 fn main() -> ExitCode {
     let mut dir = None;
     let mut options = Options::default();
-    let mut args = std::env::args().skip(1);
+    // `build` first is accepted, so kbuild takes `krust build`'s command line.
+    let mut args = std::env::args().skip(1).peekable();
+    if args.peek().is_some_and(|a| a == "build") {
+        args.next();
+    }
     while let Some(a) = args.next() {
         let (flag, value) = match a.split_once('=') {
             Some((f, v)) => (f.to_string(), Some(v.to_string())),
