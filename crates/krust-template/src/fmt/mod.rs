@@ -407,10 +407,16 @@ fn fmt_string(out: &mut String, v: &Value, s: &str, verb: char, f: &Flags) {
     }
 }
 
-fn go_syntax(out: &mut String, v: &Value, top: bool, prec: Option<usize>) {
+/// `%#v`: Go syntax. Scalars keep the verb's width, precision and flags (Go formats each
+/// element with them), strings are quoted, nil elements are `interface {}(nil)`.
+fn go_syntax(out: &mut String, v: &Value, top: bool, f: &Flags) {
     match v {
-        Value::Nil => out.push_str(if top { "<nil>" } else { "interface {}(nil)" }),
-        Value::String(s) => out.push_str(&quote(truncate(s, prec))),
+        Value::Nil if top => pad(out, "<nil>", f),
+        Value::Nil => out.push_str("interface {}(nil)"),
+        Value::String(s) => pad(out, &quote(truncate(s, f.prec)), f),
+        Value::Bool(b) => pad(out, if *b { "true" } else { "false" }, f),
+        Value::Int(i) | Value::Int64(i) => fmt_integer(out, *i, 10, 'v', false, f),
+        Value::Float(x) => fmt_float(out, *x, 'g', f.prec, f),
         Value::List(l) => {
             out.push_str(v.type_name());
             if l.nil {
@@ -422,7 +428,7 @@ fn go_syntax(out: &mut String, v: &Value, top: bool, prec: Option<usize>) {
                 if i > 0 {
                     out.push_str(", ");
                 }
-                go_syntax(out, x, false, prec);
+                go_syntax(out, x, false, f);
             }
             out.push('}');
         }
@@ -437,9 +443,9 @@ fn go_syntax(out: &mut String, v: &Value, top: bool, prec: Option<usize>) {
                 if i > 0 {
                     out.push_str(", ");
                 }
-                out.push_str(&quote(truncate(k, prec)));
+                pad(out, &quote(truncate(k, f.prec)), f);
                 out.push(':');
-                go_syntax(out, x, false, prec);
+                go_syntax(out, x, false, f);
             }
             out.push('}');
         }
@@ -447,13 +453,16 @@ fn go_syntax(out: &mut String, v: &Value, top: bool, prec: Option<usize>) {
             Some(u @ (Value::Map(_) | Value::List(_))) => {
                 // `common.Values{"a":1}`: the named type, then the underlying's elements.
                 let mut inner = String::new();
-                go_syntax(&mut inner, &u, false, prec);
+                go_syntax(&mut inner, &u, false, f);
                 out.push_str(o.type_name());
                 out.push_str(inner.strip_prefix(u.type_name()).unwrap_or(&inner));
             }
-            _ => write_value(out, v),
+            _ => {
+                let mut s = String::new();
+                write_value(&mut s, v);
+                pad(out, &s, f);
+            }
         },
-        other => write_value(out, other),
     }
 }
 
@@ -466,9 +475,7 @@ fn print_arg(out: &mut String, v: &Value, verb: char, f: &Flags) {
         return;
     }
     if verb == 'v' && f.sharp_v {
-        let mut s = String::new();
-        go_syntax(&mut s, v, true, f.prec);
-        pad(out, &s, f);
+        go_syntax(out, v, true, f);
         return;
     }
     match v {
