@@ -119,8 +119,8 @@ impl ArtifactFs<'_> {
         let parts = components(from_root);
         let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
         if !parts.is_empty() {
-            let is_dir = self.inner.is_dir(&real);
-            if layer.ignore.is_excluded(&parts, is_dir) {
+            let is_dir = || self.inner.is_dir(&real);
+            if layer.ignore.is_excluded_lazy(&parts, &is_dir) {
                 return None;
             }
         }

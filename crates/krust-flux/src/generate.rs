@@ -433,6 +433,95 @@ mod tests {
         assert!(e.contains("failed to decode Kubernetes YAML"), "{e}");
     }
 
+    fn yaml(text: &str) -> Value {
+        krust_yaml::parse_document(text, "t", Typing::Yaml11).unwrap()
+    }
+
+    fn overlay_doc(p: &Prepared) -> Value {
+        let (_, bytes) = p.overlay.as_ref().unwrap();
+        yaml(std::str::from_utf8(bytes).unwrap())
+    }
+
+    #[test]
+    fn spec_fields_are_layered_onto_an_existing_file() {
+        let fs = MemFs::from_files([
+            (
+                "d/kustomization.yaml",
+                "resources: [a.yaml]\nnamespace: old\nnamePrefix: p-\nimages:\n- name: web\n  newTag: '1'\n  digest: sha256:x\npatches:\n- path: own.yaml\n",
+            ),
+            ("d/comp/kustomization.yaml", "kind: Component\n"),
+        ]);
+        let spec = yaml(
+            "targetNamespace: apps\nnameSuffix: -s\nimages:\n- name: web\n  newTag: '2'\n- name: db\n  newName: pg\ncomponents: [./comp, ./missing]\nignoreMissingComponents: true\npatches:\n- patch: 'x'\n  target: {kind: Deployment, name: web}\n",
+        );
+        let p = prepare(&fs, Path::new("/d"), &spec).unwrap();
+        assert_eq!(p.file, KustomizationFile::Existing);
+        let d = overlay_doc(&p);
+        assert_eq!(d.str_at(&["namespace"]), Some("apps"));
+        assert_eq!(d.str_at(&["namePrefix"]), Some("p-"));
+        assert_eq!(d.str_at(&["nameSuffix"]), Some("-s"));
+        // Same image name: tag and digest are replaced together.
+        assert_eq!(
+            d.pointer("/images/0/newTag").and_then(Value::as_str),
+            Some("2")
+        );
+        assert!(d.pointer("/images/0/digest").is_none());
+        assert_eq!(
+            d.pointer("/images/1/newName").and_then(Value::as_str),
+            Some("pg")
+        );
+        assert_eq!(
+            d.pointer("/components")
+                .and_then(Value::as_seq)
+                .map(Vec::len),
+            Some(1)
+        );
+        assert_eq!(
+            d.pointer("/patches/0/path").and_then(Value::as_str),
+            Some("own.yaml")
+        );
+        assert_eq!(
+            d.pointer("/patches/1/target/kind").and_then(Value::as_str),
+            Some("Deployment")
+        );
+    }
+
+    #[test]
+    fn untouched_file_is_not_overlaid_and_empty_resources_get_origin_annotations() {
+        let fs = MemFs::from_files([
+            ("d/kustomization.yaml", "resources: [a.yaml]\n"),
+            (
+                "e/kustomization.yaml",
+                "configMapGenerator:\n- name: x\n  literals: [a=b]\n",
+            ),
+        ]);
+        assert!(prepare(&fs, Path::new("/d"), &Value::map())
+            .unwrap()
+            .overlay
+            .is_none());
+        let p = prepare(&fs, Path::new("/e"), &Value::map()).unwrap();
+        let d = overlay_doc(&p);
+        assert_eq!(
+            d.pointer("/buildMetadata/0").and_then(Value::as_str),
+            Some("originAnnotations")
+        );
+    }
+
+    #[test]
+    fn remote_components_are_refused() {
+        let fs = MemFs::from_files([("d/a.yaml", "kind: A\nmetadata: {name: a}\n")]);
+        let spec = yaml("components: ['github.com/x/y']\n");
+        let e = prepare(&fs, Path::new("/d"), &spec).unwrap_err();
+        assert!(e.contains("must be local and relative"), "{e}");
+    }
+
+    #[test]
+    fn empty_directory_gets_the_placeholder_namespace() {
+        let fs = MemFs::from_files([("d/notes.txt", "x")]);
+        let p = prepare(&fs, Path::new("/d"), &Value::map()).unwrap();
+        assert_eq!(overlay_doc(&p).str_at(&["namespace"]), Some("_placeholder"));
+    }
+
     #[test]
     fn local_relative_paths() {
         assert!(is_local_relative("../c"));

@@ -54,7 +54,7 @@ fn satisfies(pattern: &Value, obj: Option<&Value>) -> bool {
     }
 }
 
-fn resource_blocks<'v>(block: Option<&'v Value>) -> Vec<&'v Value> {
+fn resource_blocks(block: Option<&Value>) -> Vec<&Value> {
     let Some(b) = block else { return Vec::new() };
     let mut out = Vec::new();
     for key in ["any", "all"] {

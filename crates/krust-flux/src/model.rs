@@ -99,7 +99,7 @@ pub struct KustomizationRender {
     /// The build output (§2.1 step 6), multi-document YAML.
     pub output: String,
     /// Remote `resources`/`components` entries of the kustomizations it builds:
-    /// `(file, entry)` (tenant Kustomizations only).
+    /// `(file, entry)` (tenant Kustomizations whose build failed).
     pub remote_entries: Vec<(String, String)>,
 }
 

@@ -116,12 +116,9 @@ pub fn render_cluster(
     } else {
         format!("clusters/{}/flux-system/gotk-sync.yaml", opts.cluster)
     };
-    let no_cross = |c: &str| {
-        boot.flags
-            .iter()
-            .any(|(n, a)| n == c && a.iter().any(|f| f == "--no-cross-namespace-refs=true"))
-    };
-    st.no_cross_ns = no_cross("kustomize-controller");
+    st.no_cross_ns = boot.flags.iter().any(|(n, a)| {
+        n == "kustomize-controller" && a.iter().any(|f| f == "--no-cross-namespace-refs=true")
+    });
     let root_ks = FluxKustomization::from_value(&boot.root, &root_file)?;
     st.seen.insert(root_ks.id());
     st.renders.push(KustomizationRender {
@@ -393,10 +390,7 @@ impl State<'_> {
     fn display(&self, vpath: &Path) -> String {
         let vpath = clean_path(vpath);
         let real = self.afs.real_unchecked(&vpath).unwrap_or(vpath);
-        if let Some((root, label)) = real
-            .ancestors()
-            .find_map(|a| self.labels.get_key_value(a))
-        {
+        if let Some((root, label)) = real.ancestors().find_map(|a| self.labels.get_key_value(a)) {
             if let Ok(r) = real.strip_prefix(root) {
                 return format!("{label}:{}", r.display());
             }
@@ -455,19 +449,21 @@ impl State<'_> {
             root: root.clone(),
             overlay: prepared.overlay.clone(),
         };
-        if ks.namespace != crate::checks::PLATFORM_NAMESPACE {
-            let remote = crate::generate::remote_entries(&bfs, &dir);
-            let shown: Vec<(String, String)> = remote
-                .into_iter()
-                .map(|(f, e)| (self.display(&f), e))
-                .collect();
-            if let Some(r) = self.renders.get_mut(i) {
-                r.remote_entries = shown;
-            }
-        }
         let built = match self.kustomizer.build(&bfs, &dir) {
             Ok(b) => b,
             Err(e) => {
+                // A remote entry always fails an offline build, so the kustomizations are
+                // scanned for them (T5) only then.
+                if ks.namespace != crate::checks::PLATFORM_NAMESPACE {
+                    let remote = crate::generate::remote_entries(&bfs, &dir);
+                    let shown: Vec<(String, String)> = remote
+                        .into_iter()
+                        .map(|(f, e)| (self.display(&f), e))
+                        .collect();
+                    if let Some(r) = self.renders.get_mut(i) {
+                        r.remote_entries = shown;
+                    }
+                }
                 let msg = e.to_string();
                 self.fail(i, &ks, &file, "spec.path", &msg);
                 return None;

@@ -72,7 +72,7 @@ impl Pattern {
     }
 
     /// `Some(true)`: excluded, `Some(false)`: included, `None`: no match.
-    fn matches(&self, path: &[&str], is_dir: bool) -> Option<bool> {
+    fn matches(&self, path: &[&str], is_dir: &dyn Fn() -> bool) -> Option<bool> {
         if path.len() <= self.domain.len() {
             return None;
         }
@@ -85,10 +85,11 @@ impl Pattern {
         } else {
             self.simple_match(rest, is_dir)
         };
+
         hit.then_some(!self.inclusion)
     }
 
-    fn simple_match(&self, path: &[&str], is_dir: bool) -> bool {
+    fn simple_match(&self, path: &[&str], is_dir: &dyn Fn() -> bool) -> bool {
         let Some(pat) = self.parts.first() else {
             return false;
         };
@@ -98,7 +99,7 @@ impl Pattern {
                 Some(false) => continue,
                 Some(true) => {}
             }
-            if self.dir_only && !is_dir && i + 1 == path.len() {
+            if self.dir_only && i + 1 == path.len() && !is_dir() {
                 return false;
             }
             return true;
@@ -106,7 +107,7 @@ impl Pattern {
         false
     }
 
-    fn glob_match(&self, path: &[&str], is_dir: bool) -> bool {
+    fn glob_match(&self, path: &[&str], is_dir: &dyn Fn() -> bool) -> bool {
         let mut path = path;
         let mut matched = false;
         let mut can_traverse = false;
@@ -150,7 +151,7 @@ impl Pattern {
                 path = path.get(1..).unwrap_or_default();
             }
         }
-        if matched && self.dir_only && !is_dir && path.is_empty() {
+        if matched && self.dir_only && path.is_empty() && !is_dir() {
             matched = false;
         }
         matched
@@ -159,6 +160,10 @@ impl Pattern {
 
 /// Go `filepath.Match` on one name; `None` for a bad pattern.
 fn file_match(pattern: &str, name: &str) -> Option<bool> {
+    // Most patterns are plain names; skip the glob machinery for them.
+    if !pattern.contains(['*', '?', '[', '\\']) {
+        return Some(pattern == name);
+    }
     crate::envsubst::glob_match(pattern, name)
 }
 
@@ -187,7 +192,14 @@ impl IgnoreRules {
     }
 
     /// Whether the path (components relative to the source root) is left out of the artifact.
+    #[cfg(test)]
     pub fn is_excluded(&self, rel: &[&str], is_dir: bool) -> bool {
+        self.is_excluded_lazy(rel, &|| is_dir)
+    }
+
+    /// [`IgnoreRules::is_excluded`], asking whether the path is a directory only when a
+    /// directory-only pattern needs to know.
+    pub(crate) fn is_excluded_lazy(&self, rel: &[&str], is_dir: &dyn Fn() -> bool) -> bool {
         self.patterns
             .iter()
             .rev()
