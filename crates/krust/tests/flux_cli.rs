@@ -116,10 +116,22 @@ fn check_reports_findings_and_fails_on_errors() {
 #[test]
 fn check_with_warnings_only_exits_zero() {
     let repo = testdata("warnings");
-    let out = krust(&["flux", "check", &repo.display().to_string(), "--cluster", "dev"]);
+    let out = krust(&[
+        "flux",
+        "check",
+        &repo.display().to_string(),
+        "--cluster",
+        "dev",
+    ]);
     let s = text(&out.stdout);
-    assert!(s.contains("warning T9 OCIRepository/flux-system/addons"), "{s}");
-    assert!(s.contains("warning SOURCE Kustomization/flux-system/addons"), "{s}");
+    assert!(
+        s.contains("warning T9 OCIRepository/flux-system/addons"),
+        "{s}"
+    );
+    assert!(
+        s.contains("warning SOURCE Kustomization/flux-system/addons"),
+        "{s}"
+    );
     assert!(s.ends_with("2 findings: 0 errors, 2 warnings\n"), "{s}");
     assert_eq!(out.status.code(), Some(0));
 }
@@ -127,7 +139,13 @@ fn check_with_warnings_only_exits_zero() {
 #[test]
 fn check_fails_on_graph_errors() {
     let repo = testdata("graph");
-    let out = krust(&["flux", "check", &repo.display().to_string(), "--cluster", "dev"]);
+    let out = krust(&[
+        "flux",
+        "check",
+        &repo.display().to_string(),
+        "--cluster",
+        "dev",
+    ]);
     let s = text(&out.stdout);
     assert!(s.contains("error GRAPH Kustomization/flux-system/c"), "{s}");
     assert_eq!(out.status.code(), Some(1));
