@@ -24,8 +24,9 @@
 //! errors `template: FILE:LINE:COL: executing "NAME" at <NODE>: MESSAGE` with the node Go's
 //! executor was at, and function errors wrapped as `error calling NAME: MESSAGE`.
 //!
-//! Hostile input cannot hang or crash the process: [`Limits`] bound steps, output size and
-//! template/include nesting; deep recursion runs on a heap-grown stack.
+//! Hostile input cannot hang or crash the process: [`Limits`] bound steps (default 50
+//! million), output size (default 64 MiB) and template/include nesting (default 1500);
+//! deep recursion runs on a heap-grown stack.
 //!
 //! # Limitations
 //! - Only the Go types above exist: no channels, funcs, complex numbers, unsigned or sized

@@ -26,12 +26,16 @@ pub enum MissingKey {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
     /// Evaluation steps (nodes, range iterations, function calls) per top-level execution.
+    /// Default 50 million.
     pub max_steps: usize,
-    /// Bytes of output per top-level execution, nested executions included.
+    /// Bytes of output per top-level execution, nested executions included (an `include`'s
+    /// text counts when it is produced and again where it is printed). Default 64 MiB: far
+    /// above any real chart's manifests, low enough that hostile loops stop well under
+    /// 1 GiB of memory.
     pub max_output: usize,
     /// Nesting of `template`/`include`/`tpl` calls. Go's own limit is 100000; Helm's
-    /// include limit is 1000 references per name. The default stays well below what
-    /// overflows the stack yet above what real charts use.
+    /// include limit is 1000 references per name, which this default (1500) leaves to Helm's
+    /// own check. The stack grows on the heap, so the limit bounds memory, not the stack.
     pub max_depth: usize,
 }
 
@@ -39,7 +43,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_steps: 50_000_000,
-            max_output: 1 << 30,
+            max_output: 64 << 20,
             max_depth: 1500,
         }
     }
