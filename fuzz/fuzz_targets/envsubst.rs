@@ -18,5 +18,8 @@ fuzz_target!(|data: &[u8]| {
         .filter_map(|l| l.split_once('='))
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
-    let _ = eval(krust_fuzz::nth(&files, 1), &Vars::new(&vars, flags & 1 == 1));
+    let _ = eval(
+        krust_fuzz::nth(&files, 1),
+        &Vars::new(&vars, flags & 1 == 1),
+    );
 });

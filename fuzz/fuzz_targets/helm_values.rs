@@ -11,8 +11,7 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let src = krust_fuzz::text(data);
     let files = krust_fuzz::split_files(&src, "objects");
-    let Ok(docs) = parse_stream(krust_fuzz::nth(&files, 0), "objects.yaml", Typing::Kyaml)
-    else {
+    let Ok(docs) = parse_stream(krust_fuzz::nth(&files, 0), "objects.yaml", Typing::Kyaml) else {
         return;
     };
     let defaults = parse_document(krust_fuzz::nth(&files, 1), "values.yaml", Typing::Yaml11).ok();

@@ -14,8 +14,7 @@ fuzz_target!(|data: &[u8]| {
     else {
         return;
     };
-    let Ok(patch) = parse_document(krust_fuzz::nth(&files, 1), "patch.yaml", Typing::Kyaml)
-    else {
+    let Ok(patch) = parse_document(krust_fuzz::nth(&files, 1), "patch.yaml", Typing::Kyaml) else {
         return;
     };
     if let Ok(Some(out)) = merge(&target, &patch, Schema::builtin()) {

@@ -3,7 +3,9 @@
 //! fine.
 #![no_main]
 
-use krust_yaml::{parse_document, parse_stream, parse_stream_with_comments, to_yaml_stream, Typing};
+use krust_yaml::{
+    parse_document, parse_stream, parse_stream_with_comments, to_yaml_stream, Typing,
+};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
