@@ -107,3 +107,21 @@ fn kube_version_gate() {
         "chart requires kubeVersion: >=1.20.0-0 which is incompatible with Kubernetes v1.19.0"
     );
 }
+
+#[test]
+fn conditions_tags_aliases_imports_and_globals() {
+    let c = load(&charts().join("globals")).expect("load");
+    assert_eq!(
+        template(&c, &opts("r", "default")).expect("render"),
+        expected("globals")
+    );
+    let o = Options {
+        values: vec![
+            ValueSource::Set("global.aOn=true,a.enabled=null".into()),
+            ValueSource::Set("bee.on=false".into()),
+            ValueSource::Set("tags.back=true".into()),
+        ],
+        ..opts("r", "default")
+    };
+    assert_eq!(template(&c, &o).expect("render"), expected("globals-set"));
+}
