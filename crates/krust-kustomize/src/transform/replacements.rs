@@ -343,7 +343,10 @@ fn visit(
         return Ok(());
     }
     if node.is_null() && create.is_some() {
-        *node = Value::map();
+        // kyaml creates below an existing null node without attaching anything to it: the
+        // target counts as found and the resource is left as it was (kubectl v1.32, 1.35).
+        let mut detached = Value::map();
+        return visit(&mut detached, path, create, f, fail);
     }
     let Some(m) = node.as_map_mut() else {
         return Ok(());
@@ -353,12 +356,7 @@ fn visit(
         m.insert(seg.as_str().into(), placeholder(rest.first(), leaf));
     }
     match m.get_mut(seg.as_str()) {
-        Some(child) => {
-            if child.is_null() && create.is_some() && !rest.is_empty() {
-                *child = placeholder(rest.first(), create.unwrap_or(&Value::null()));
-            }
-            visit(child, rest, create, f, fail)
-        }
+        Some(child) => visit(child, rest, create, f, fail),
         None => Ok(()),
     }
 }
@@ -426,8 +424,14 @@ fn set_field(target: &mut Value, value: &Value, opts: &FieldOptions) -> Result<(
         value = Value::from(parts.join(&opts.delimiter));
     }
     if target.is_scalar() && value.is_scalar() {
-        let created = target.is_null() && target.style == Style::Any && target.mark.is_none();
-        *target = retype(&text(&value), target);
+        // An untagged node (one a replacement created, even if set since): kyaml copies
+        // the text into it and the text decides its type when printed.
+        let created = target.style == Style::Any && target.mark.is_none();
+        *target = if created {
+            resolve_plain(&text(&value))
+        } else {
+            retype(&text(&value), target)
+        };
         if created {
             // Untagged, as kyaml created it: typed by its text, a string to `vars`.
             target.style = Style::Any;
@@ -601,9 +605,27 @@ impl Transform for Replacements {
                         let create = ts.options.create.then_some(&value);
                         let mut n = 0;
                         let fail = || Some(field_retrieval_error(fp, ts.options.create));
+                        let parts = split_path(fp);
+                        if ts.options.create
+                            && parts.len() > 2
+                            && parts[0] == "metadata"
+                            && parts[1] == "annotations"
+                        {
+                            // What kyaml creates below a null node lands in that node's
+                            // content, unseen, except by `GetAnnotations`, which reads any
+                            // node's content as pairs: the end-of-build annotation rewrite
+                            // then writes it out. So below a null `metadata.annotations`
+                            // the creation shows.
+                            if let Some(a) = obj
+                                .path_mut(&["metadata", "annotations"])
+                                .filter(|a| a.is_null())
+                            {
+                                *a = Value::map();
+                            }
+                        }
                         visit(
                             &mut obj,
-                            &split_path(fp),
+                            &parts,
                             create,
                             &mut |t: &mut Value| {
                                 n += 1;
