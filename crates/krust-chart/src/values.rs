@@ -110,6 +110,11 @@ pub fn go_yaml_error(e: &krust_yaml::Error) -> String {
         .nth(3)
         .map(str::trim_start)
         .unwrap_or(&text);
+    // go-yaml v2 reports the problem without its context ("while parsing a node, ").
+    let msg = match msg.split_once(", ") {
+        Some((ctx, rest)) if ctx.starts_with("while ") => rest,
+        _ => msg,
+    };
     let mark = e.mark();
     // go-yaml counts a parser error's line from 0 and a scanner error's from 1.
     let parser_error = msg.starts_with("did not find expected")

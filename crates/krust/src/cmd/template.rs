@@ -5,7 +5,6 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use krust_chart::{Options, ValueSource};
 
 #[derive(Debug, clap::Args)]
@@ -58,7 +57,15 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut values = Vec::new();
     for f in &args.values {
-        let data = std::fs::read(f).with_context(|| format!("open {}", f.display()))?;
+        let data = std::fs::read(f).map_err(|e| {
+            // Go's wording of the common failures.
+            let why = match e.kind() {
+                std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+                std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+                _ => e.to_string(),
+            };
+            anyhow::anyhow!("open {}: {why}", f.display())
+        })?;
         values.push(ValueSource::File {
             name: f.display().to_string(),
             data,
