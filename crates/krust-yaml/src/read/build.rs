@@ -247,6 +247,33 @@ impl<'a> Builder<'a> {
         Ok((self.docs, self.scalar_spans.map(|s| (s, entries))))
     }
 
+    /// kyaml splits a stream into documents and gives every document but the last its line
+    /// break back, so a block scalar that ends a file with no final newline has no final
+    /// line break in kustomize (`|` + `x` at end of file is `"x"`); saphyr-parser adds one.
+    fn unbroken_at_eof<'t>(
+        &self,
+        text: std::borrow::Cow<'t, str>,
+        style: ScalarStyle,
+        span: &Span,
+    ) -> std::borrow::Cow<'t, str> {
+        let block = matches!(style, ScalarStyle::Literal | ScalarStyle::Folded);
+        let src = self.index.src;
+        if !block || self.typing != Typing::Kyaml || src.ends_with('\n') || !text.ends_with('\n') {
+            return text;
+        }
+        // The scalar runs to the end of the text (only blanks may follow it).
+        let end = self.index.byte(span.end.index());
+        if !src
+            .get(end..)
+            .is_some_and(|rest| rest.trim_matches([' ', '\t']).is_empty())
+        {
+            return text;
+        }
+        let mut t = text.into_owned();
+        t.pop();
+        std::borrow::Cow::Owned(t)
+    }
+
     /// A file position from a chunk's 1-based line and 0-based column.
     fn mark_at(&self, line: usize, col0: usize) -> Mark {
         let col0 = if self.inserts.is_empty() {
@@ -389,6 +416,7 @@ impl<'a> Builder<'a> {
                     }
                     _ => mark,
                 };
+                let text = self.unbroken_at_eof(text, style, &span);
                 let node = self.scalar(&text, style, tag.as_deref(), mark, want_text, as_key)?;
                 self.count(1, mark)?;
                 if anchor != 0 {

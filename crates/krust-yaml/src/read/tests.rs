@@ -665,3 +665,16 @@ fn duplicate_keys_error_or_first_wins() {
     assert_eq!(docs[0].str_at(&["b", "c"]), Some("x"));
     assert_eq!(docs[0].as_map().map(|m| m.len()), Some(2));
 }
+
+#[test]
+fn block_scalar_ending_the_file_without_newline_has_no_final_break() {
+    // kubectl kustomize v1.32 (kustomize v5.5.0) prints these as `|-` with "x\ny".
+    let v = one("a: |\n  x\n  y");
+    assert_eq!(v.str_at(&["a"]), Some("x\ny"));
+    let docs =
+        parse_stream("a: |\n  x\n---\nb: |\n  x\n  y", "t.yaml", Typing::Kyaml).expect("parses");
+    assert_eq!(docs[0].str_at(&["a"]), Some("x\n"));
+    assert_eq!(docs[1].str_at(&["b"]), Some("x\ny"));
+    assert_eq!(one("a: |\n  x\n  y\n").str_at(&["a"]), Some("x\ny\n"));
+    assert_eq!(one("a: >\n  x\n  y").str_at(&["a"]), Some("x y"));
+}
