@@ -46,6 +46,7 @@ pub fn render(
         cb.cmp(&ca).then_with(|| b.name.cmp(&a.name))
     });
     let mut set = Set::with_funcs(helm_funcs());
+    set.set_name("gotpl");
     set.option("missingkey=zero")
         .map_err(|e| ChartError::Parse(e.to_string()))?;
     for t in &tpls {
@@ -116,7 +117,7 @@ fn rec_all(
     next.insert("Files".into(), Value::object(Files::new(&c.files)));
     next.insert("Release".into(), release.clone());
     next.insert("Capabilities".into(), caps.clone());
-    next.insert("Values".into(), values);
+    next.insert("Values".into(), Value::object(ValuesObj(values)));
     next.insert("Subcharts".into(), Value::map(subs));
     let scope = Value::map(next);
     let idx = scopes.len();
@@ -135,6 +136,36 @@ fn rec_all(
         });
     }
     scope
+}
+
+/// `common.Values`: a named map type (`%T` prints `common.Values`) with `AsMap`.
+#[derive(Debug)]
+struct ValuesObj(Value);
+
+impl krust_template::Object for ValuesObj {
+    fn type_name(&self) -> &str {
+        "common.Values"
+    }
+    fn method(&self, name: &str) -> Option<krust_template::Signature> {
+        (name == "AsMap").then(|| krust_template::Signature::new(&[]))
+    }
+    fn call_method(
+        &self,
+        _name: &str,
+        _args: &[Value],
+        _ctx: &mut krust_template::CallCtx<'_, '_>,
+    ) -> Result<Value, krust_template::FuncError> {
+        Ok(self.0.clone())
+    }
+    fn underlying(&self) -> Option<Value> {
+        Some(self.0.clone())
+    }
+    fn kind(&self) -> &'static str {
+        "map"
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
 }
 
 fn s(v: &str) -> Value {
