@@ -76,7 +76,8 @@ fn table(out: &mut String, v: &Value, path: &mut Vec<String>) -> Result<(), Stri
 }
 
 fn header(out: &mut String, path: &[String], array: bool) {
-    if !out.is_empty() {
+    // A blank line separates top-level tables only.
+    if path.len() == 1 && !out.is_empty() {
         out.push('\n');
     }
     out.push_str(&"  ".repeat(path.len().saturating_sub(1)));
