@@ -32,7 +32,13 @@
 //! - `lookup` returns an empty map and `getHostByName` an empty string (as `helm
 //!   template` without a cluster).
 //! - Subcharts are ordered by directory name (Helm's order is that of a Go map).
-//! - Binary file contents reach templates intact only through `b64enc`.
+//! - Binary file contents reach templates intact only through `b64enc`; `.Files.GetBytes`
+//!   returns a string (there is no `[]byte` value).
+//! - Go's map aliasing between a parent's and its subcharts' `global` tables is reproduced
+//!   for `global.K.S` tables merged back into the parent (what Helm shows); sharing with
+//!   siblings coalesced earlier is not.
+//! - Execution errors whose innermost cause is not a template error are printed as Go's
+//!   raw text, as Helm does; the multi-line trace is rebuilt from the error text.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
