@@ -40,6 +40,8 @@ struct State<'a> {
     labels: std::collections::BTreeMap<PathBuf, String>,
     /// Ids of every Kustomization discovered so far.
     seen: HashSet<String>,
+    /// Rendered objects by (kind, namespace, name); the first one applied wins.
+    index: HashMap<(String, String, String), Value>,
     strict: bool,
     no_cross_ns: bool,
 }
@@ -89,6 +91,7 @@ pub fn render_cluster(
         findings: Vec::new(),
         labels: std::collections::BTreeMap::new(),
         seen: HashSet::new(),
+        index: HashMap::new(),
         strict: opts.strict_substitution,
         no_cross_ns: false,
     };
@@ -258,12 +261,8 @@ impl State<'_> {
     }
 
     fn find_object(&self, kind: &str, ns: &str, name: &str) -> Option<Value> {
-        self.all_objects()
-            .find(|o| {
-                o.str_at(&["kind"]) == Some(kind)
-                    && o.str_at(&["metadata", "namespace"]).unwrap_or("default") == ns
-                    && o.str_at(&["metadata", "name"]) == Some(name)
-            })
+        self.index
+            .get(&(kind.to_string(), ns.to_string(), name.to_string()))
             .cloned()
     }
 
@@ -572,6 +571,17 @@ impl State<'_> {
                     fix: "correct the field".into(),
                 }),
             }
+        }
+        for o in &objects {
+            let v = &o.object;
+            let key = (
+                v.str_at(&["kind"]).unwrap_or("").to_string(),
+                v.str_at(&["metadata", "namespace"])
+                    .unwrap_or("default")
+                    .to_string(),
+                v.str_at(&["metadata", "name"]).unwrap_or("").to_string(),
+            );
+            self.index.entry(key).or_insert_with(|| v.clone());
         }
         if let Some(r) = self.renders.get_mut(i) {
             r.status = Status::Built;
