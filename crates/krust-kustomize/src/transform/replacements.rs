@@ -423,14 +423,20 @@ fn set_field(target: &mut Value, value: &Value, opts: &FieldOptions) -> Result<(
         }
         value = Value::from(parts.join(&opts.delimiter));
     }
-    if target.is_scalar() && value.is_scalar() {
-        // An untagged node (one a replacement created, even if set since): kyaml copies
-        // the text into it and the text decides its type when printed.
+    if target.is_scalar() {
+        // kyaml copies only the value's text into a scalar target (a collection's text is
+        // empty). An untagged node (one a replacement created, even if set since) is then
+        // typed by that text when printed (`""` is null); a tagged one keeps its type.
         let created = target.style == Style::Any && target.mark.is_none();
-        *target = if created {
-            resolve_plain(&text(&value))
+        let t = if value.is_scalar() {
+            text(&value)
         } else {
-            retype(&text(&value), target)
+            String::new()
+        };
+        *target = match (created, t.is_empty()) {
+            (true, true) => Value::null(),
+            (true, false) => resolve_plain(&t),
+            (false, _) => retype(&t, target),
         };
         if created {
             // Untagged, as kyaml created it: typed by its text, a string to `vars`.
