@@ -47,8 +47,8 @@ struct Ctx<'a> {
     /// (group, kind) → namespaced? from CRDs in the cluster.
     crds: HashMap<(String, String), bool>,
     default_sa_kustomize: Option<&'a str>,
-    /// Every RoleBinding with its namespace (scanned once per tenant, not every object).
-    role_bindings: Vec<(&'a str, &'a Value)>,
+    /// (service account namespace, name) → namespaces of the RoleBindings binding it.
+    bindings: HashMap<(String, String), BTreeSet<String>>,
     out: Vec<Finding>,
 }
 
@@ -77,14 +77,15 @@ impl<'a> Ctx<'a> {
             .get(&(kind.to_string(), ns.to_string(), name.to_string()))
     }
 
+    fn bound_in(&self, sa: &str, ns: &str) -> Option<&BTreeSet<String>> {
+        self.bindings.get(&(ns.to_string(), sa.to_string()))
+    }
+
     /// Namespaces where `sa` (in `ns`) is bound by a RoleBinding, plus `ns` itself.
     fn tenant_namespaces(&self, sa: Option<&str>, ns: &str) -> BTreeSet<String> {
         let mut out = BTreeSet::from([ns.to_string()]);
-        let Some(sa) = sa else { return out };
-        for (rb_ns, obj) in &self.role_bindings {
-            if bound(obj, sa, ns, rb_ns) {
-                out.insert(rb_ns.to_string());
-            }
+        if let Some(set) = sa.and_then(|sa| self.bound_in(sa, ns)) {
+            out.extend(set.iter().cloned());
         }
         out
     }
@@ -92,10 +93,7 @@ impl<'a> Ctx<'a> {
     /// Whether `sa` in `ns` exists and is bound in `ns`.
     fn sa_bound(&self, sa: &str, ns: &str) -> (bool, bool) {
         let exists = self.get("ServiceAccount", ns, sa).is_some();
-        let bound_here = self
-            .role_bindings
-            .iter()
-            .any(|(rb_ns, o)| *rb_ns == ns && bound(o, sa, ns, rb_ns));
+        let bound_here = self.bound_in(sa, ns).is_some_and(|s| s.contains(ns));
         (exists, bound_here)
     }
 
@@ -119,18 +117,6 @@ impl<'a> Ctx<'a> {
         }
         None
     }
-}
-
-fn bound(rb: &Value, sa: &str, sa_ns: &str, rb_ns: &str) -> bool {
-    rb.get("subjects")
-        .and_then(Value::as_seq)
-        .into_iter()
-        .flatten()
-        .any(|s| {
-            s.str_at(&["kind"]) == Some("ServiceAccount")
-                && s.str_at(&["name"]) == Some(sa)
-                && s.str_at(&["namespace"]).unwrap_or(rb_ns) == sa_ns
-        })
 }
 
 /// Every check over a rendered cluster.
@@ -159,16 +145,38 @@ pub(crate) fn run(r: &ClusterRender, git_url_pattern: Option<&str>) -> Vec<Findi
             objects.entry(key).or_insert((v, o.file.as_str()));
         }
     }
-    let role_bindings = r
+    let mut bindings: HashMap<(String, String), BTreeSet<String>> = HashMap::new();
+    for rb in r
         .kustomizations
         .iter()
         .flat_map(|k| k.objects.iter().map(|o| &o.object))
         .filter(|o| o.str_at(&["kind"]) == Some("RoleBinding"))
-        .map(|o| (o.str_at(&["metadata", "namespace"]).unwrap_or(""), o))
-        .collect();
+    {
+        let rb_ns = rb.str_at(&["metadata", "namespace"]).unwrap_or("");
+        for s in rb
+            .get("subjects")
+            .and_then(Value::as_seq)
+            .into_iter()
+            .flatten()
+        {
+            if s.str_at(&["kind"]) != Some("ServiceAccount") {
+                continue;
+            }
+            let (Some(name), sa_ns) = (
+                s.str_at(&["name"]),
+                s.str_at(&["namespace"]).unwrap_or(rb_ns),
+            ) else {
+                continue;
+            };
+            bindings
+                .entry((sa_ns.to_string(), name.to_string()))
+                .or_default()
+                .insert(rb_ns.to_string());
+        }
+    }
     let mut cx = Ctx {
         r,
-        role_bindings,
+        bindings,
         objects,
         crds,
         default_sa_kustomize: r.flag("kustomize-controller", "default-service-account"),
