@@ -115,6 +115,15 @@ impl ArtifactFs<'_> {
             .max_by_key(|l| l.dest.components().count())?;
         let inner_rel = rel.strip_prefix(&layer.dest).ok()?;
         let real = layer.src.join(inner_rel);
+        // A symbolic link must not lead out of the source tree (kustomize-controller's
+        // secure file system resolves links inside the root, where such a target does
+        // not exist). Checked on every access: with LoadRestrictionsNone the kustomize
+        // loader never asks for `canonical` itself.
+        if let Ok(c) = self.inner.canonical(&real) {
+            if !c.starts_with(&layer.src_root) {
+                return None;
+            }
+        }
         let from_root = real.strip_prefix(&layer.src_root).ok()?;
         let parts = components(from_root);
         let parts: Vec<&str> = parts.iter().map(String::as_str).collect();

@@ -151,3 +151,35 @@ fn resources_outside_the_artifact_cannot_be_read() {
     );
     assert!(apps.objects.is_empty());
 }
+
+#[cfg(unix)]
+#[test]
+fn symlinks_out_of_the_artifact_are_not_followed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let w = |p: &str, t: &str| {
+        let path = root.join(p);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, t).expect("write");
+    };
+    w("repo/clusters/dev/apps.yaml", &ks("apps", "./apps", ""));
+    w("repo/apps/kustomization.yaml", "resources:\n- cm.yaml\n");
+    w(
+        "outside/secret.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: stolen\n",
+    );
+    std::os::unix::fs::symlink("../../outside/secret.yaml", root.join("repo/apps/cm.yaml"))
+        .expect("symlink");
+    let repo = root.join("repo");
+    let r = match render_cluster(&krust_kustomize::DiskFs, &repo, &ClusterOptions::new("dev")) {
+        Ok(r) => r,
+        Err(e) => panic!("{e}"),
+    };
+    let apps = get(&r, "flux-system/apps");
+    assert!(
+        matches!(&apps.status, Status::Failed(_)),
+        "{:?}",
+        apps.status
+    );
+    assert!(apps.objects.is_empty());
+}
