@@ -79,6 +79,18 @@ fn repeat_huge() {
     expect_error("repeat_huge", got, &["evil/templates/t.yaml", "repeat"]);
 }
 
+/// Output grown in a loop past the output limit, each step below every function's own
+/// bound: must stop at the limit, not exhaust memory.
+#[test]
+fn output_growth_in_a_loop() {
+    let got = render(
+        "output_growth_in_a_loop",
+        "{{ range until 1000 }}{{ repeat 50000000 \"x\" }}{{ end }}\n",
+        "",
+    );
+    expect_error("output_growth_in_a_loop", got, &["evil/templates/t.yaml"]);
+}
+
 /// A regular expression that backtracks exponentially in a backtracking engine. Go's
 /// regexp (RE2) and Rust's regex are linear: it simply does not match.
 #[test]
