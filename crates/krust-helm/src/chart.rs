@@ -13,6 +13,7 @@ use crate::{ComposedValues, ValuesError};
 
 /// Maps a Flux source (`GitRepository`, `Bucket`) to the directory holding its artifact.
 pub trait SourceDirs {
+    /// The artifact directory of the source `kind` `namespace/name`; `None` when unknown.
     fn source_dir(&self, kind: &str, namespace: &str, name: &str) -> Option<PathBuf>;
 }
 

@@ -35,6 +35,7 @@ pub struct ObjectIndex<'a> {
 }
 
 impl<'a> ObjectIndex<'a> {
+    /// Indexes `objects` by their `kind`, `metadata.namespace` and `metadata.name`.
     pub fn new<I: IntoIterator<Item = &'a Value>>(objects: I) -> Self {
         let mut by_id = HashMap::new();
         for obj in objects {
@@ -61,6 +62,7 @@ pub enum ValuesSource {
     UserValues,
     /// The chart is local: `coalesced` holds the values its templates see.
     LocalChart {
+        /// The chart directory whose defaults were used.
         chart_dir: PathBuf,
         /// The `valuesFiles` that replaced the chart's `values.yaml` (empty: its own).
         values_files: Vec<String>,
@@ -74,6 +76,7 @@ pub struct ComposedValues {
     pub user: Value,
     /// `user` coalesced over the chart's defaults, when the chart is local.
     pub coalesced: Option<Value>,
+    /// Where the chart's defaults came from.
     pub source: ValuesSource,
 }
 

@@ -68,6 +68,7 @@
 //!   document of a stream is used, as sigs.k8s.io/yaml does.
 
 #![forbid(unsafe_code)]
+#![deny(missing_docs)]
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 mod chart;

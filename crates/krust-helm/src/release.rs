@@ -14,22 +14,29 @@ pub const MAX_RELEASE_NAME: usize = 53;
 /// How bad a [`Diagnostic`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Severity {
+    /// Rendering goes on; the user should know.
     Warning,
+    /// A problem the user must fix.
     Error,
 }
 
 /// Something the caller should tell the user; not fatal for values composition.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// How bad it is.
     pub severity: Severity,
+    /// What to tell the user.
     pub message: String,
 }
 
 /// A reference to another object, with its namespace already defaulted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ObjectRef {
+    /// The object's kind.
     pub kind: String,
+    /// The object's namespace.
     pub namespace: String,
+    /// The object's name.
     pub name: String,
 }
 
@@ -42,13 +49,18 @@ impl std::fmt::Display for ObjectRef {
 /// One `spec.valuesFrom[]` entry (`meta.ValuesReference`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValuesReference {
+    /// `ConfigMap` or `Secret`.
     pub kind: String,
+    /// The object's name, in the HelmRelease's namespace.
     pub name: String,
     /// As written; see [`ValuesReference::values_key`] for the default.
     pub values_key: Option<String>,
     /// Empty means "merge the whole document at the root".
     pub target_path: String,
+    /// A missing object or key is skipped instead of failing.
     pub optional: bool,
+    /// `literal` (v2): the data is set at `target_path` as a plain string, with no
+    /// `--set` parsing or typing.
     pub literal: bool,
 }
 
@@ -65,6 +77,7 @@ impl ValuesReference {
 /// `spec.chart` (`HelmChartTemplate`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChartTemplate {
+    /// The chart name, or its path inside the source (`chart.spec.chart`).
     pub chart: String,
     /// Defaults to `*`.
     pub version: String,
@@ -72,25 +85,38 @@ pub struct ChartTemplate {
     pub source_ref: ObjectRef,
     /// Defaults to `ChartVersion`.
     pub reconcile_strategy: String,
+    /// `valuesFiles`, relative to the source artifact root.
     pub values_files: Vec<String>,
+    /// `ignoreMissingValuesFiles`: a missing values file is skipped, not an error.
     pub ignore_missing_values_files: bool,
+    /// `chart.spec.interval`, as written.
     pub interval: Option<String>,
 }
 
 /// The fields of a HelmRelease that matter offline.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HelmRelease {
+    /// `apiVersion` (`helm.toolkit.fluxcd.io/v2`, ...).
     pub api_version: String,
+    /// `metadata.name`.
     pub name: String,
+    /// `metadata.namespace`.
     pub namespace: String,
     /// `spec.values` when it is a mapping (the controller ignores anything else).
     pub values: Option<Value>,
+    /// `spec.valuesFrom`, in order.
     pub values_from: Vec<ValuesReference>,
+    /// `spec.releaseName`, as written.
     pub release_name: Option<String>,
+    /// `spec.targetNamespace`, as written.
     pub target_namespace: Option<String>,
+    /// `spec.storageNamespace`, as written.
     pub storage_namespace: Option<String>,
+    /// `spec.serviceAccountName`, as written.
     pub service_account_name: Option<String>,
+    /// `spec.chart`, when the release names a chart template.
     pub chart: Option<ChartTemplate>,
+    /// `spec.chartRef`, namespace defaulted to the HelmRelease's.
     pub chart_ref: Option<ObjectRef>,
     /// Other HelmReleases this one waits for.
     pub depends_on: Vec<ObjectRef>,
@@ -103,6 +129,7 @@ pub struct HelmRelease {
 pub struct CrossNamespaceRef {
     /// The field it comes from (`spec.chart.spec.sourceRef`, `spec.chartRef`).
     pub field: &'static str,
+    /// The object it names.
     pub target: ObjectRef,
 }
 
