@@ -1,11 +1,11 @@
 //! Helm's `--set` grammar (`helm/pkg/strvals`), as helm-controller uses it for
 //! `valuesFrom[].targetPath` (flux-semantics §1.4).
 //!
-//! The parser works in place on a Go-like value tree (`gval::G`) so that writes through shared maps and lists
-//! behave as they do in Go. Error texts follow Helm's. Two bounds protect us where Go would
-//! only run out of memory or stack: list nesting (`a[0][0]…`) is capped at
-//! [`MAX_LIST_NESTING`], and the number of list slots allocated by one parse at
-//! [`LIST_SLOT_BUDGET`].
+//! The parser works in place on a Go-like value tree (`gval::G`) so that writes through
+//! shared maps and lists behave as they do in Go. Error texts follow Helm's. Two bounds
+//! protect us where Go would only run out of memory or stack: list nesting (`a[0][0]…`)
+//! is capped at [`MAX_LIST_NESTING`], and the number of list slots allocated by one parse
+//! at [`LIST_SLOT_BUDGET`].
 
 use krust_yaml::Value;
 
