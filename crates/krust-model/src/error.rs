@@ -10,55 +10,102 @@ use crate::ResId;
 pub enum Error {
     /// `ResMap::append` with an id already present.
     #[error("may not add resource with an already registered id: {id}")]
-    DuplicateId { id: ResId },
+    DuplicateId {
+        /// The id already present.
+        id: ResId,
+    },
 
     /// `ResMap::remove` with an id that is not there.
     #[error("id {id} not found in removal")]
-    RemoveNotFound { id: ResId },
+    RemoveNotFound {
+        /// The id looked for.
+        id: ResId,
+    },
 
     /// `ResMap::replace` with an id that is not there.
     #[error("cannot find resource with id {id} to replace")]
-    ReplaceNotFound { id: ResId },
+    ReplaceNotFound {
+        /// The id looked for.
+        id: ResId,
+    },
 
     /// A lookup that needed exactly one resource found several (`which` is kustomize's
     /// `Current` or `Id`).
     #[error("multiple matches for {which} {id}")]
-    MultipleMatches { which: &'static str, id: ResId },
+    MultipleMatches {
+        /// Which id was matched: `Current` or `Id`.
+        which: &'static str,
+        /// The id looked for.
+        id: ResId,
+    },
 
     /// A lookup that needed exactly one resource found none.
     #[error("no matches for {which} {id}")]
-    NoMatch { which: &'static str, id: ResId },
+    NoMatch {
+        /// Which id was matched: `Current` or `Id`.
+        which: &'static str,
+        /// The id looked for.
+        id: ResId,
+    },
 
     /// A document has neither `apiVersion`, `kind` nor any metadata.
     #[error("missing Resource metadata")]
-    MissingMetadata { file: Str, mark: Mark },
+    MissingMetadata {
+        /// The file the document came from.
+        file: Str,
+        /// Where the document starts in it.
+        mark: Mark,
+    },
 
     /// A document has no `kind`. `meta` is kustomize's Go rendering of what it did read.
     #[error("missing kind in object {meta}")]
-    MissingKind { meta: String, file: Str, mark: Mark },
+    MissingKind {
+        /// What was read of the object, as kustomize prints it.
+        meta: String,
+        /// The file the document came from.
+        file: Str,
+        /// Where the document starts in it.
+        mark: Mark,
+    },
 
     /// A document (other than a `*List`) has no `metadata.name`.
     #[error("missing metadata.name in object {meta}")]
-    MissingName { meta: String, file: Str, mark: Mark },
+    MissingName {
+        /// What was read of the object, as kustomize prints it.
+        meta: String,
+        /// The file the document came from.
+        file: Str,
+        /// Where the document starts in it.
+        mark: Mark,
+    },
 
     /// A `FooList` whose `items` is not a sequence. `found` is the Go type kustomize names.
     #[error("expected array in {kind}/items, but found {found}")]
     ListItemsNotArray {
+        /// The list's kind (`ConfigMapList`, ...).
         kind: String,
+        /// The Go type of `items` (`map[string]interface {}`, ...).
         found: &'static str,
+        /// The file the document came from.
         file: Str,
+        /// Where the document starts in it.
         mark: Mark,
     },
 
     /// A RoleBinding's ServiceAccount subject has a namespace that is not a string
     /// (kustomize's message, trailing newline included).
     #[error("Invalid Input: namespace is blank for resource \"{id}\"\n")]
-    BlankSubjectNamespace { id: ResId },
+    BlankSubjectNamespace {
+        /// The RoleBinding's id.
+        id: ResId,
+    },
 
     /// Printing a resource failed.
     #[error("cannot print {id}")]
     Print {
+        /// The resource being printed.
         id: ResId,
+        /// The printer's error.
         #[source]
         source: Box<krust_yaml::Error>,
     },

@@ -26,6 +26,8 @@ fn empty() -> Str {
 }
 
 impl Gvk {
+    /// A Gvk from its parts; whether it is cluster-scoped comes from kustomize's built-in
+    /// list of cluster-scoped kinds.
     pub fn new(group: impl Into<Str>, version: impl Into<Str>, kind: impl Into<Str>) -> Self {
         let (group, version, kind) = (group.into(), version.into(), kind.into());
         let cluster_scoped = lookup(CLUSTER_SCOPED, &group, &version, &kind);
@@ -48,12 +50,15 @@ impl Gvk {
         Gvk::new(empty(), empty(), kind)
     }
 
+    /// The API group; empty for the core group.
     pub fn group(&self) -> &str {
         &self.group
     }
+    /// The API version (`v1`); may be empty in a selector.
     pub fn version(&self) -> &str {
         &self.version
     }
+    /// The kind; may be empty in a selector.
     pub fn kind(&self) -> &str {
         &self.kind
     }
@@ -184,7 +189,9 @@ impl fmt::Display for Gvk {
 /// else in between; ties are broken by text order of group, version, kind.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LegacyOrder {
+    /// Kinds that come first, in this order.
     pub order_first: Vec<String>,
+    /// Kinds that come last, in this order.
     pub order_last: Vec<String>,
 }
 

@@ -20,13 +20,16 @@ pub const DEFAULT_NAMESPACE: &str = "default";
 /// Use [`ResId::is_identical`] to compare the raw fields.
 #[derive(Clone, Debug, Default)]
 pub struct ResId {
+    /// The resource's type.
     pub gvk: Gvk,
+    /// `metadata.name`.
     pub name: Str,
     /// As written in the object; empty when unset.
     pub namespace: Str,
 }
 
 impl ResId {
+    /// An id from its parts; `namespace` as written (empty when unset).
     pub fn new(gvk: Gvk, name: impl Into<Str>, namespace: impl Into<Str>) -> Self {
         ResId {
             gvk,
@@ -40,6 +43,7 @@ impl ResId {
         ResId::new(gvk, name, "")
     }
 
+    /// True when the kind is cluster-scoped (has no namespace).
     pub fn is_cluster_scoped(&self) -> bool {
         self.gvk.is_cluster_scoped()
     }

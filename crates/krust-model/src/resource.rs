@@ -41,10 +41,14 @@ impl Origin {
 /// `types.GenerationBehavior`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Behavior {
+    /// None given; treated as `create`.
     #[default]
     Unspecified,
+    /// A new resource; one with the same id already present is an error.
     Create,
+    /// Replaces the existing resource with the same id.
     Replace,
+    /// Merges into the existing resource with the same id.
     Merge,
 }
 
@@ -59,6 +63,7 @@ impl Behavior {
         }
     }
 
+    /// The behavior's kustomize spelling (`unspecified`, `create`, ...).
     pub fn as_str(self) -> &'static str {
         match self {
             Behavior::Unspecified => "unspecified",
@@ -122,6 +127,7 @@ impl Resource {
 
     // ---- the object -------------------------------------------------------------------
 
+    /// The object.
     pub fn value(&self) -> &Value {
         &self.obj
     }
@@ -139,6 +145,7 @@ impl Resource {
         self.obj = obj;
     }
 
+    /// The object, dropping the bookkeeping.
     pub fn into_value(self) -> Value {
         self.obj
     }
@@ -169,6 +176,7 @@ impl Resource {
             .unwrap_or(Cow::Borrowed(""))
     }
 
+    /// The type of the object as it is now.
     pub fn gvk(&self) -> &Gvk {
         &self.cur_id().gvk
     }
@@ -214,10 +222,12 @@ impl Resource {
             .is_some_and(|v| v != "false")
     }
 
+    /// Sets `kind`.
     pub fn set_kind(&mut self, kind: &str) {
         self.value_mut().insert("kind", Value::from(kind));
     }
 
+    /// Sets `apiVersion`.
     pub fn set_api_version(&mut self, api_version: &str) {
         self.value_mut()
             .insert("apiVersion", Value::from(api_version));
@@ -258,12 +268,14 @@ impl Resource {
         set_in_meta_map(self.value_mut(), "annotations", key, value);
     }
 
+    /// Removes one label, returning its value if it was there.
     pub fn remove_label(&mut self, key: &str) -> Option<Value> {
         self.obj
             .path_mut(&["metadata", "labels"])
             .and_then(|m| m.remove(key))
     }
 
+    /// Removes one annotation, returning its value if it was there.
     pub fn remove_annotation(&mut self, key: &str) -> Option<Value> {
         self.obj
             .path_mut(&["metadata", "annotations"])
@@ -326,16 +338,19 @@ impl Resource {
         &self.ref_by
     }
 
+    /// Records that the resource `id` refers to this one.
     pub fn append_ref_by(&mut self, id: ResId) {
         self.ref_by.push(id);
     }
 
     // ---- build bookkeeping ------------------------------------------------------------
 
+    /// Where the resource came from, when known.
     pub fn origin(&self) -> Option<&Arc<Origin>> {
         self.origin.as_ref()
     }
 
+    /// Sets or clears the origin.
     pub fn set_origin(&mut self, origin: Option<Arc<Origin>>) {
         self.origin = origin;
     }
@@ -379,6 +394,7 @@ impl Resource {
         &self.ref_var_names
     }
 
+    /// Records that the var `name` refers to this resource.
     pub fn append_ref_var_name(&mut self, name: &str) {
         self.ref_var_names.push(name.into());
     }
@@ -388,6 +404,7 @@ impl Resource {
         self.behavior
     }
 
+    /// Sets the generator behavior.
     pub fn set_behavior(&mut self, behavior: Behavior) {
         self.behavior = behavior;
     }
@@ -397,6 +414,7 @@ impl Resource {
         self.needs_hash_suffix
     }
 
+    /// Sets whether the name gets a content-hash suffix.
     pub fn set_needs_hash_suffix(&mut self, on: bool) {
         self.needs_hash_suffix = on;
     }
@@ -406,6 +424,7 @@ impl Resource {
         self.allow_name_change
     }
 
+    /// Sets whether this patch may rename its target.
     pub fn set_allow_name_change(&mut self, on: bool) {
         self.allow_name_change = on;
     }
@@ -415,6 +434,7 @@ impl Resource {
         self.allow_kind_change
     }
 
+    /// Sets whether this patch may change its target's kind.
     pub fn set_allow_kind_change(&mut self, on: bool) {
         self.allow_kind_change = on;
     }

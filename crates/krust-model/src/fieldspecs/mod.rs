@@ -25,12 +25,16 @@ const BUILTIN_V5_8_1: &str = include_str!("builtin-v5.8.1.txt");
 /// anything), the field at `path`, and whether a missing field is created.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct FieldSpec {
+    /// The kinds it applies to; empty fields match anything.
     pub gvk: Gvk,
+    /// The field.
     pub path: FieldPath,
+    /// Whether a missing field is created.
     pub create: bool,
 }
 
 impl FieldSpec {
+    /// A spec for `gvk` with `path` parsed as a kustomize field path.
     pub fn new(gvk: Gvk, path: &str, create: bool) -> Self {
         FieldSpec {
             gvk,
@@ -108,8 +112,11 @@ pub fn visit_path<'a>(node: &'a Value, path: &[Segment], f: &mut impl FnMut(&'a 
 /// `considering field '<path>' of object <id>: <reason>`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FieldSpecError<E> {
+    /// The spec's path.
     pub path: FieldPath,
+    /// The object it was applied to.
     pub id: ResId,
+    /// What went wrong on the way.
     pub source: WalkError<E>,
 }
 
@@ -129,24 +136,36 @@ impl<E: fmt::Debug + fmt::Display> std::error::Error for FieldSpecError<E> {}
 /// `NameBackReferences`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NameBackRefs {
+    /// The kind whose names are referred to.
     pub gvk: Gvk,
+    /// The fields that hold such names.
     pub referrers: Vec<FieldSpec>,
 }
 
 /// The field-spec tables of every built-in transformer (kustomize `TransformerConfig`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FieldSpecTables {
+    /// `namePrefix`: the names a prefix is added to.
     pub name_prefix: Vec<FieldSpec>,
+    /// `nameSuffix`: the names a suffix is added to.
     pub name_suffix: Vec<FieldSpec>,
+    /// `namespace`: the fields the namespace transformer sets.
     pub namespace: Vec<FieldSpec>,
+    /// `commonLabels`: where common labels (and selectors) are set.
     pub common_labels: Vec<FieldSpec>,
     /// `labels` (empty by default; user configurations may add to it).
     pub labels: Vec<FieldSpec>,
+    /// `templateLabels`: pod-template labels, set by `labels` with `includeTemplates`.
     pub template_labels: Vec<FieldSpec>,
+    /// `commonAnnotations`: where common annotations are set.
     pub common_annotations: Vec<FieldSpec>,
+    /// `nameReference`: where each kind's names are referred to.
     pub name_reference: Vec<NameBackRefs>,
+    /// `varReference`: the fields where `$(VAR)` references are replaced.
     pub var_reference: Vec<FieldSpec>,
+    /// `images`: the fields holding container images.
     pub images: Vec<FieldSpec>,
+    /// `replicas`: the fields holding replica counts.
     pub replicas: Vec<FieldSpec>,
 }
 
@@ -155,13 +174,24 @@ pub struct FieldSpecTables {
 pub enum FieldSpecTableError {
     /// A line of the compact table format is malformed.
     #[error("field-spec table line {line}: {message}")]
-    Syntax { line: usize, message: String },
+    Syntax {
+        /// The 1-based line number.
+        line: usize,
+        /// What is wrong with it.
+        message: String,
+    },
     /// Two specs for the same field disagree on `create` (kustomize's message).
     #[error("failed to merge {table} fieldSpec: conflicting fieldspecs")]
-    Conflict { table: &'static str },
+    Conflict {
+        /// The table's TransformerConfig name (`namePrefix`, ...).
+        table: &'static str,
+    },
     /// A transformer-configuration file is not what kustomize accepts (kustomize's message).
     #[error("{message}")]
-    Config { message: String },
+    Config {
+        /// kustomize's message.
+        message: String,
+    },
 }
 
 impl FieldSpecTables {

@@ -67,6 +67,7 @@ impl FieldPath {
         &self.text
     }
 
+    /// The path's steps, in order.
     pub fn segments(&self) -> &[Segment] {
         &self.segments
     }

@@ -12,13 +12,18 @@ pub enum WalkError<E> {
     /// The callback failed.
     Callback(E),
     /// The path goes through a scalar (`expected sequence or mapping node`).
-    NotContainer { mark: Mark },
+    NotContainer {
+        /// Where the scalar is.
+        mark: Mark,
+    },
     /// The path has an empty key (`cannot set or create an empty field name`).
     EmptyFieldName,
     /// An error while walking the elements of a list; `remaining` is the rest of the path
     /// there, as kustomize prints it (`[a b]`).
     InSequence {
+        /// The rest of the path, as kustomize prints it.
         remaining: String,
+        /// The error met in an element.
         source: Box<WalkError<E>>,
     },
 }

@@ -66,7 +66,12 @@ pub enum SchemaError {
     NoDefinitions,
     /// A definition or property is not a mapping.
     #[error("OpenAPI schema: {path} is a {found}, expected a mapping")]
-    NotAMapping { path: String, found: &'static str },
+    NotAMapping {
+        /// Where in the document (`definitions.<name>...`).
+        path: String,
+        /// The YAML type found there.
+        found: &'static str,
+    },
 }
 
 #[derive(Debug, Default, Clone)]
