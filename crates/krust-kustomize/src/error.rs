@@ -9,23 +9,44 @@ pub enum Error {
     #[error(
         "unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '{dir}'"
     )]
-    MissingKustomization { dir: String },
+    MissingKustomization {
+        /// The directory.
+        dir: String,
+    },
 
     /// A directory has more than one kustomization file.
     #[error("Found multiple kustomization files under: {dir}\n")]
-    MultipleKustomizations { dir: String },
+    MultipleKustomizations {
+        /// The directory.
+        dir: String,
+    },
 
     /// The kustomization file is not a valid kustomization.
     #[error("{file}: invalid Kustomization: {message}")]
-    InvalidKustomization { file: String, message: String },
+    InvalidKustomization {
+        /// The kustomization file.
+        file: String,
+        /// What is wrong, in kustomize's words.
+        message: String,
+    },
 
     /// The load restrictor refused a file outside the kustomization's root.
     #[error("security; file '{path}' is not in or below '{root}'")]
-    Restricted { path: String, root: String },
+    Restricted {
+        /// The refused path.
+        path: String,
+        /// The root it must stay in.
+        root: String,
+    },
 
     /// A file could not be read.
     #[error("{message}")]
-    Io { path: String, message: String },
+    Io {
+        /// The file.
+        path: String,
+        /// The full message, naming the file.
+        message: String,
+    },
 
     /// A YAML file could not be read.
     #[error("{0}")]
@@ -38,18 +59,29 @@ pub enum Error {
     /// A feature that needs the network, a helm binary or an executable.
     #[error("{file}: {entry}: {what} is not supported by krust (offline build)")]
     Unsupported {
+        /// The kustomization file.
         file: String,
+        /// The entry using it (`helmCharts: <name>`, ...).
         entry: String,
+        /// The feature.
         what: String,
     },
 
     /// Any other failure of one kustomization entry.
     #[error("{message}")]
-    Message { message: String },
+    Message {
+        /// The message.
+        message: String,
+    },
 
     /// `context: source`, the way kustomize prefixes errors as they travel up.
     #[error("{context}: {inner}")]
-    Context { context: String, inner: Box<Error> },
+    Context {
+        /// The prefix.
+        context: String,
+        /// The error it wraps.
+        inner: Box<Error>,
+    },
 }
 
 impl Error {

@@ -13,12 +13,19 @@ pub const COMPONENT_VERSION: &str = "kustomize.config.k8s.io/v1alpha1";
 /// A selector of resources (`target` of a patch, replacement targets...).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Selector {
+    /// API group; empty matches any.
     pub group: String,
+    /// API version; empty matches any.
     pub version: String,
+    /// Kind; empty matches any.
     pub kind: String,
+    /// Name, a regular expression (anchored); empty matches any.
     pub name: String,
+    /// Namespace, a regular expression (anchored); empty matches any.
     pub namespace: String,
+    /// A Kubernetes label selector (`app=web,tier!=db`).
     pub label_selector: String,
+    /// A label-selector expression over annotations.
     pub annotation_selector: String,
 }
 
@@ -52,15 +59,21 @@ impl Selector {
 /// One entry of `patches` (or `patchesJson6902`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Patch {
+    /// The patch file, relative to the kustomization.
     pub path: String,
+    /// The inline patch text.
     pub patch: String,
+    /// The resources to patch; `None`: those the strategic-merge patch names.
     pub target: Option<Selector>,
+    /// `options.allowNameChange`: the patch may rename its target.
     pub allow_name_change: bool,
+    /// `options.allowKindChange`: the patch may change its target's kind.
     pub allow_kind_change: bool,
     /// Where the inline `patch` text starts in the kustomization file, and whether it is
     /// a literal block scalar (`|`: its lines are the file's lines, unlike `>`), so errors
     /// inside it can name the file's line.
     pub patch_mark: krust_yaml::Mark,
+    /// The inline `patch` is a literal block scalar (see `patch_mark`).
     pub patch_block: bool,
 }
 
@@ -93,10 +106,15 @@ impl Patch {
 /// A field spec (`group/version/kind` + slash-separated path).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FieldSpecArg {
+    /// API group of the objects; empty matches any.
     pub group: String,
+    /// API version; empty matches any.
     pub version: String,
+    /// Kind; empty matches any.
     pub kind: String,
+    /// The field's path (`spec/selector/matchLabels`).
     pub path: String,
+    /// Whether a missing field is created.
     pub create: bool,
 }
 
@@ -120,39 +138,55 @@ impl FieldSpecArg {
 /// One entry of `labels`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Label {
+    /// The labels, in file order.
     pub pairs: Vec<(String, String)>,
+    /// `includeSelectors`: also set selectors (as `commonLabels` does).
     pub include_selectors: bool,
+    /// `includeTemplates`: also set pod-template labels.
     pub include_templates: bool,
+    /// `includeVolumeClaimTemplates`: also set volume-claim-template labels.
     pub include_volume_claim_templates: bool,
     /// `includeVolumeClaimTemplates` is written at all (a field kustomize v5.8.1 rejects;
     /// krust accepts it with kustomize HEAD's meaning, see `versions.md`).
     pub volume_claim_templates_given: bool,
+    /// `fields`: extra field specs to set the labels at.
     pub fields: Vec<FieldSpecArg>,
 }
 
 /// One entry of `images`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Image {
+    /// The image name to match (without tag or digest).
     pub name: String,
+    /// `newName`: the replacement name.
     pub new_name: String,
+    /// `tagSuffix`: appended to the existing tag when no `newTag` or `digest` is given.
     pub tag_suffix: String,
+    /// `newTag`: the replacement tag.
     pub new_tag: String,
+    /// `digest`: the replacement digest.
     pub digest: String,
 }
 
 /// One entry of `replicas`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Replica {
+    /// The workload's name.
     pub name: String,
+    /// The replica count to set.
     pub count: i64,
 }
 
 /// `generatorOptions`, global or per generator.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GeneratorOptions {
+    /// Labels added to generated objects.
     pub labels: Option<Vec<(String, String)>>,
+    /// Annotations added to generated objects.
     pub annotations: Option<Vec<(String, String)>>,
+    /// `disableNameSuffixHash`: no content-hash name suffix.
     pub disable_name_suffix_hash: bool,
+    /// `immutable`: generated objects are marked immutable.
     pub immutable: bool,
 }
 
@@ -207,12 +241,19 @@ impl GeneratorOptions {
 /// One entry of `configMapGenerator` or `secretGenerator`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GeneratorArgs {
+    /// `namespace` of the generated object.
     pub namespace: String,
+    /// `name` of the generated object.
     pub name: String,
+    /// `behavior` as written (`create`, `replace`, `merge`; empty: unspecified).
     pub behavior: String,
+    /// `literals`: `key=value` entries.
     pub literals: Vec<String>,
+    /// `files`: `[key=]path` entries.
     pub files: Vec<String>,
+    /// `envs` (with the deprecated `env` appended): env files.
     pub envs: Vec<String>,
+    /// Per-generator `options`.
     pub options: Option<GeneratorOptions>,
     /// Secrets only: `type`.
     pub secret_type: String,
@@ -262,38 +303,67 @@ impl GeneratorArgs {
 /// A kustomization (or component) file, after kustomize's load-time fixes.
 #[derive(Debug, Clone, Default)]
 pub struct Kustomization {
+    /// `apiVersion`.
     pub api_version: String,
+    /// `kind` (`Kustomization` or `Component`).
     pub kind: String,
+    /// `metadata` as written.
     pub metadata: Option<Value>,
+    /// `openapi`: a schema `path` and/or a built-in schema `version`.
     pub openapi: Option<Vec<(String, String)>>,
+    /// `namePrefix`.
     pub name_prefix: String,
+    /// `nameSuffix`.
     pub name_suffix: String,
+    /// `namespace`.
     pub namespace: String,
+    /// `commonLabels`, in file order.
     pub common_labels: Option<Vec<(String, String)>>,
+    /// `labels` entries.
     pub labels: Vec<Label>,
+    /// `commonAnnotations`, in file order.
     pub common_annotations: Option<Vec<(String, String)>>,
+    /// `patchesStrategicMerge`: file paths or inline patches.
     pub patches_strategic_merge: Vec<String>,
+    /// `patchesJson6902` entries.
     pub patches_json6902: Vec<Patch>,
+    /// `patches` entries.
     pub patches: Vec<Patch>,
+    /// `images` entries.
     pub images: Vec<Image>,
     /// `replacements` entries as written (decoded by the replacement transform).
     pub replacements: Vec<Value>,
+    /// `replicas` entries.
     pub replicas: Vec<Replica>,
     /// `vars` entries as written.
     pub vars: Vec<Value>,
+    /// `sortOptions` as written.
     pub sort_options: Option<Value>,
+    /// `resources`: files, directories and URLs.
     pub resources: Vec<String>,
+    /// `components`: component directories.
     pub components: Vec<String>,
+    /// `crds`: CRD files whose schemas inform name references.
     pub crds: Vec<String>,
+    /// `configMapGenerator` entries.
     pub config_map_generator: Vec<GeneratorArgs>,
+    /// `secretGenerator` entries.
     pub secret_generator: Vec<GeneratorArgs>,
+    /// `helmGlobals` as written.
     pub helm_globals: Option<Value>,
+    /// `helmCharts` as written; krust refuses them (no chart inflation offline).
     pub helm_charts: Vec<Value>,
+    /// Global `generatorOptions`.
     pub generator_options: Option<GeneratorOptions>,
+    /// `configurations`: transformer-configuration files.
     pub configurations: Vec<String>,
+    /// `generators`: generator plugin configs or directories.
     pub generators: Vec<String>,
+    /// `transformers`: transformer plugin configs or directories.
     pub transformers: Vec<String>,
+    /// `validators`: validator plugin configs.
     pub validators: Vec<String>,
+    /// `buildMetadata`: `originAnnotations`, `transformerAnnotations`, `managedByLabel`.
     pub build_metadata: Vec<String>,
 }
 

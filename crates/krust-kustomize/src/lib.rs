@@ -33,6 +33,7 @@
 //! not hide a same-named custom one.
 
 #![forbid(unsafe_code)]
+#![deny(missing_docs)]
 
 mod decode;
 mod error;
@@ -82,7 +83,9 @@ pub enum Reorder {
 /// Build options.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Options {
+    /// Which files a kustomization may read.
     pub load_restrictor: LoadRestrictor,
+    /// How the output is ordered.
     pub reorder: Reorder,
     /// Add `app.kubernetes.io/managed-by: kustomize-<version>` to every resource.
     pub add_managed_by_label: bool,
@@ -122,6 +125,7 @@ pub struct Kustomizer {
 }
 
 impl Kustomizer {
+    /// A kustomizer with `options` and an empty cache.
     pub fn new(options: Options) -> Self {
         Kustomizer {
             options,
@@ -130,6 +134,7 @@ impl Kustomizer {
         }
     }
 
+    /// The options it builds with.
     pub fn options(&self) -> &Options {
         &self.options
     }

@@ -10,7 +10,9 @@ use crate::Error;
 /// Adds key/value pairs to the maps at the field specs (labels or annotations).
 #[derive(Debug, Clone)]
 pub struct MapEntries {
+    /// The entries, in order.
     pub pairs: Vec<(String, String)>,
+    /// The maps to add them to.
     pub field_specs: Vec<FieldSpec>,
 }
 

@@ -15,7 +15,9 @@ use crate::Error;
 /// Fields that name a resource of type `gvk` (one `nameReference` entry).
 #[derive(Debug, Clone, PartialEq)]
 pub struct NameBackRef {
+    /// The referred-to kind.
     pub gvk: Gvk,
+    /// The fields that hold its names.
     pub referrers: Specs,
 }
 
@@ -26,16 +28,27 @@ pub type Specs = Arc<Vec<FieldSpec>>;
 /// Field specs by transformer.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Config {
+    /// `namePrefix`: names that get the prefix.
     pub name_prefix: Specs,
+    /// `nameSuffix`: names that get the suffix.
     pub name_suffix: Specs,
+    /// `commonLabels`: where common labels (and selectors) go.
     pub common_labels: Specs,
+    /// `templateLabels`: pod-template labels (`labels` with `includeTemplates`).
     pub template_labels: Specs,
+    /// Volume-claim-template labels (`labels` with `includeVolumeClaimTemplates`).
     pub volume_claim_template_labels: Specs,
+    /// `commonAnnotations`: where common annotations go.
     pub common_annotations: Specs,
+    /// `namespace`: the fields the namespace transformer sets.
     pub namespace: Specs,
+    /// `varReference`: where `$(VAR)` references are replaced.
     pub var_reference: Specs,
+    /// `nameReference`: where each kind's names are referred to.
     pub name_reference: Arc<Vec<NameBackRef>>,
+    /// `images`: the fields holding container images.
     pub images: Specs,
+    /// `replicas`: the fields holding replica counts.
     pub replicas: Specs,
     /// `labels` field specs from configuration files (used by `labels:` entries).
     pub labels: Specs,

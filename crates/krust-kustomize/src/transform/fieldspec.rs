@@ -14,14 +14,18 @@ use crate::Error;
 /// the tables are copied into every kustomization's transformers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FieldSpec {
+    /// The kinds it applies to; empty fields match anything.
     pub gvk: Gvk,
+    /// The parsed path.
     pub path: Arc<FieldPath>,
     /// The raw slash-separated path (for messages).
     pub path_text: Arc<str>,
+    /// Whether missing fields are created.
     pub create: bool,
 }
 
 impl FieldSpec {
+    /// A spec for `gvk` at the slash-separated `path`.
     pub fn new(gvk: Gvk, path: &str, create: bool) -> Self {
         FieldSpec {
             gvk,
@@ -75,7 +79,9 @@ impl FieldSpec {
 pub enum CreateKind {
     /// Never create.
     None,
+    /// Create a null scalar for the callback to set.
     Scalar,
+    /// Create an empty mapping.
     Map,
 }
 

@@ -13,7 +13,9 @@ use crate::Error;
 /// One generator entry with the global options merged in.
 #[derive(Debug, Clone)]
 pub struct DataGenerator {
+    /// The entry, global `generatorOptions` merged in.
     pub args: GeneratorArgs,
+    /// A `secretGenerator` entry (else `configMapGenerator`).
     pub secret: bool,
     /// Where the generator was configured (for a plugin config; builtin when `None`).
     pub origin: Option<std::sync::Arc<krust_model::Origin>>,

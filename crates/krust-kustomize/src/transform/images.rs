@@ -13,7 +13,9 @@ use crate::Error;
 /// Rewrites matching image references.
 #[derive(Debug, Clone)]
 pub struct Images {
+    /// The `images` entry.
     pub image: Image,
+    /// The fields holding images.
     pub field_specs: Vec<FieldSpec>,
 }
 

@@ -10,7 +10,9 @@ use crate::Error;
 /// Adds labels at the field specs.
 #[derive(Debug, Clone)]
 pub struct Labels {
+    /// The labels, in order.
     pub pairs: Vec<(String, String)>,
+    /// Where to set them.
     pub field_specs: Vec<FieldSpec>,
 }
 

@@ -10,7 +10,9 @@ use crate::Error;
 /// Sets the namespace of every namespaced resource and of the fields that name one.
 #[derive(Debug, Clone)]
 pub struct Namespace {
+    /// The namespace to set.
     pub namespace: String,
+    /// The fields to set it at.
     pub field_specs: Vec<FieldSpec>,
     /// Only set namespaces that are empty (`unsetOnly`).
     pub unset_only: bool,

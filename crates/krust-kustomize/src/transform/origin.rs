@@ -104,7 +104,9 @@ pub const TRANSFORMATIONS_ANNOTATION: &str = "alpha.config.kubernetes.io/transfo
 /// Where a transformer was configured: the file (absolute while building) and its id.
 #[derive(Debug, Clone)]
 pub struct TransformOrigin {
+    /// The file that configured the transformer.
     pub configured_in: String,
+    /// The transformer's id.
     pub by: ResId,
 }
 

@@ -15,7 +15,9 @@ use crate::Error;
 /// resources `target` selects).
 #[derive(Debug, Clone)]
 pub struct StrategicMerge {
+    /// The patch documents.
     pub patches: Vec<Resource>,
+    /// The resources to patch; `None`: each patch's own id.
     pub target: Option<Selector>,
     /// Where the patches came from, for messages.
     pub source: String,
@@ -230,7 +232,9 @@ fn strategic_merge_list(
 /// A JSON 6902 patch applied to the resources `target` selects.
 #[derive(Debug)]
 pub struct Json6902 {
+    /// The operations.
     pub ops: Vec<krust_patch::Operation>,
+    /// The resources to patch.
     pub target: Selector,
     /// `patches:` entries record the previous id (name changes are allowed there).
     pub store_previous_id: bool,

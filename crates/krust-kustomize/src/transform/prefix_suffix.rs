@@ -10,8 +10,11 @@ use crate::Error;
 /// Adds a prefix or a suffix to names.
 #[derive(Debug, Clone)]
 pub struct PrefixSuffix {
+    /// Prepended to names.
     pub prefix: String,
+    /// Appended to names.
     pub suffix: String,
+    /// The name fields to change.
     pub field_specs: Vec<FieldSpec>,
 }
 

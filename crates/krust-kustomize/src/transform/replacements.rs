@@ -13,18 +13,26 @@ use crate::Error;
 /// `delimiter`/`index`/`create` options of a source or target.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FieldOptions {
+    /// Split the field's value on this string (empty: use it whole).
     pub delimiter: String,
+    /// Which part of the split value to read or replace.
     pub index: i64,
+    /// Whether a missing target field is created.
     pub create: bool,
 }
 
 /// Where a replacement reads its value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Source {
+    /// A literal value (`sourceValue`).
     Value(String),
+    /// A field of another resource (`source`).
     Field {
+        /// The resource.
         id: ResId,
+        /// The field (`fieldPath`; defaults to `metadata.name`).
         field_path: String,
+        /// How to read part of it.
         options: FieldOptions,
     },
 }
@@ -32,22 +40,29 @@ pub enum Source {
 /// Where a replacement writes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TargetSel {
+    /// The resources to write to.
     pub select: Selector,
+    /// Resources excluded from `select`.
     pub reject: Vec<Selector>,
+    /// The fields to write.
     pub field_paths: Vec<String>,
+    /// How to write part of a field.
     pub options: FieldOptions,
 }
 
 /// One replacement.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Replacement {
+    /// Where the value comes from.
     pub source: Source,
+    /// Where it goes.
     pub targets: Vec<TargetSel>,
 }
 
 /// The `replacements` of one kustomization.
 #[derive(Debug, Clone)]
 pub struct Replacements {
+    /// The replacements, applied in order.
     pub list: Vec<Replacement>,
 }
 

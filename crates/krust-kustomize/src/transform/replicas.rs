@@ -10,8 +10,11 @@ use crate::Error;
 /// Sets the replica count of the resources named `name`.
 #[derive(Debug, Clone)]
 pub struct Replicas {
+    /// The workload's name.
     pub name: String,
+    /// The replica count.
     pub count: i64,
+    /// The fields holding replica counts.
     pub field_specs: Vec<FieldSpec>,
 }
 

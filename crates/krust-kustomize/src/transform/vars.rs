@@ -14,8 +14,11 @@ use crate::Error;
 /// One `vars` entry.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Var {
+    /// The var's name, as in `$(NAME)`.
     pub name: String,
+    /// The resource it reads.
     pub objref: ResId,
+    /// The field it reads (`fieldref.fieldPath`; defaults to `metadata.name`).
     pub field_path: String,
 }
 
