@@ -12,9 +12,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 use krust_helm::{
-    compose_with_chart, local_chart, HelmRelease, LocalChart, ObjectIndex, SourceDirs,
+    compose_with_chart_files, local_chart, ChartFiles, HelmRelease, LocalChart, ObjectIndex,
+    SourceDirs,
 };
-use krust_kustomize::{DiskFs, Kustomizer, LoadRestrictor, Options, Reorder};
+use krust_kustomize::{DiskFs, FileSystem, Kustomizer, LoadRestrictor, Options, Reorder};
 use krust_yaml::{Typing, Value};
 
 #[derive(Debug, clap::Args)]
@@ -54,11 +55,32 @@ impl SourceDirs for Sources {
     }
 }
 
+/// Chart files read through a kustomize [`FileSystem`], so that chart defaults and the
+/// build use one file-system abstraction.
+struct FsChartFiles<'a, F: FileSystem>(&'a F);
+
+impl<F: FileSystem> ChartFiles for FsChartFiles<'_, F> {
+    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+        self.0.read_file(path)
+    }
+    fn is_file(&self, path: &Path) -> bool {
+        self.0.exists(path) && !self.0.is_dir(path)
+    }
+    fn inside_root(&self, root: &Path, path: &Path) -> bool {
+        // As krust-helm's `DiskChartFiles`: a path that does not resolve counts as inside.
+        match (self.0.canonical(root), self.0.canonical(path)) {
+            (Ok(r), Ok(p)) => p.starts_with(r),
+            _ => true,
+        }
+    }
+}
+
 pub fn run(args: Args) -> anyhow::Result<()> {
     let objects = render(&args.dir)?;
     let index = ObjectIndex::new(objects.iter());
     let sources = Sources(args.sources.into_iter().collect());
     let charts: HashMap<String, PathBuf> = args.charts.into_iter().collect();
+    let chart_files = FsChartFiles(&DiskFs);
 
     let mut out = String::new();
     let mut failures = 0usize;
@@ -93,7 +115,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             }),
             None => local_chart(&hr, &sources),
         };
-        let composed = match compose_with_chart(&hr, &index, chart.as_ref()) {
+        let composed = match compose_with_chart_files(&hr, &index, chart.as_ref(), &chart_files) {
             Ok(c) => c,
             Err(e) => {
                 eprintln!("error: {e}");
