@@ -280,15 +280,20 @@ impl Value {
 
     /// The text a non-string scalar (null, bool, int, float) was written with, exactly as
     /// in the source (`0x1F`, `1e300`, `~`, `True`, `1.0`; `""` for an empty `key:`), for
-    /// what kyaml reads from `yaml.Node.Value` (annotation values, for one). `None` for
-    /// strings, collections and values made in code. The text follows the value through
-    /// clones and moves; a new value (`Value::new`, `From`) has none. Code that assigns
-    /// `data` directly should call [`Value::clear_source_text`].
+    /// what kyaml reads from `yaml.Node.Value` (annotation values, for one). Also the text
+    /// of a date the kyaml reader turned into an RFC 3339 string (`2001-12-14`, whose data
+    /// is `"2001-12-14T00:00:00Z"`). `None` for other strings, collections and values made
+    /// in code. The text follows the value through clones and moves; a new value
+    /// (`Value::new`, `From`) has none. Code that assigns `data` directly should call
+    /// [`Value::clear_source_text`].
     pub fn source_text(&self) -> Option<&str> {
         match self.data {
-            Data::Null | Data::Bool(_) | Data::Int(_) | Data::Uint(_) | Data::Float(_) => {
-                self.text.as_deref().map(String::as_str)
-            }
+            Data::Null
+            | Data::Bool(_)
+            | Data::Int(_)
+            | Data::Uint(_)
+            | Data::Float(_)
+            | Data::String(_) => self.text.as_deref().map(String::as_str),
             _ => None,
         }
     }

@@ -756,7 +756,20 @@ impl<'a> Builder<'a> {
                     size: 1,
                 });
             }
-            Resolved::Timestamp(Ok(s)) => (Data::String(Str::from(s)), KeyTag::Other, vstyle),
+            Resolved::Timestamp(Ok(s)) => {
+                // kyaml reads annotation values from `yaml.Node.Value`, the written text, not
+                // the RFC 3339 form the JSON round trip makes of a date.
+                let mut value = Value::with_mark(Data::String(Str::from(s)), mark, vstyle);
+                if value.as_str() != Some(text) {
+                    value.set_source_text(text);
+                }
+                return Ok(Node {
+                    value,
+                    text: want_text.then(|| Str::from(text)),
+                    tag: KeyTag::Other,
+                    size: 1,
+                });
+            }
             // As a key the text is used (at the root) or rejected (below it) anyway.
             Resolved::Timestamp(Err(_)) if as_key => {
                 (Data::String(Str::from(text)), KeyTag::Other, vstyle)

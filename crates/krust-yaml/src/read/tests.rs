@@ -655,6 +655,28 @@ fn non_string_scalars_keep_their_source_text() {
 }
 
 #[test]
+fn dates_keep_their_source_text() {
+    let v = parse_document(
+        "a: 2001-12-14\nb: 2001-12-14 21:59:43.10\nc: '2001-12-14'\n",
+        "t.yaml",
+        Typing::Kyaml,
+    )
+    .expect("parses");
+    let a = v.get("a").expect("a");
+    assert_eq!(a.as_str(), Some("2001-12-14T00:00:00Z"));
+    assert_eq!(a.source_text(), Some("2001-12-14"));
+    let b = v.get("b").and_then(Value::source_text);
+    assert_eq!(b, Some("2001-12-14 21:59:43.10"));
+    assert_eq!(v.get("c").and_then(Value::source_text), None, "quoted");
+    let y11 = parse_document("a: 2001-12-14\n", "t.yaml", Typing::Yaml11).expect("parses");
+    assert_eq!(
+        y11.get("a").and_then(Value::source_text),
+        None,
+        "v2 keeps the text"
+    );
+}
+
+#[test]
 fn duplicate_keys_error_or_first_wins() {
     use crate::{parse_stream_with, DuplicateKeys, ReadOptions};
     let src = "a: 1\nb:\n  c: x\n  c: y\na: 2\n";
