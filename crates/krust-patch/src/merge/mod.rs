@@ -134,6 +134,13 @@ fn kind_name(k: Kind) -> &'static str {
     }
 }
 
+/// An empty value in a flow mapping (`{x: }`), which the reader makes `""` (what kyaml's
+/// re-encoding turns it into), as the implicit null the merge walker sees.
+fn flow_empty_as_null(v: &Value) -> Option<Value> {
+    (v.style == Style::Empty && v.as_str() == Some(""))
+        .then(|| Value::with_mark(Data::Null, v.mark, Style::Empty))
+}
+
 fn missing_or_null(v: Option<&Value>) -> bool {
     v.is_none_or(Value::is_null)
 }
@@ -222,6 +229,13 @@ impl<'a> Walker<'a> {
         if let (Some(d), None) = (d, p) {
             return self.walk_target_only(d, dside, inherited);
         }
+        // kyaml walks the nodes as parsed, where `{x: }` holds a null: see it as one.
+        let (dn, pn) = (
+            d.and_then(flow_empty_as_null),
+            p.and_then(flow_empty_as_null),
+        );
+        let d = if dn.is_some() { dn.as_ref() } else { d };
+        let p = if pn.is_some() { pn.as_ref() } else { p };
         let sch = self.get_schema(d, dside, p, inherited);
         let first = [d, p].into_iter().flatten().find(|v| !v.is_null());
         let Some(first) = first else {
@@ -301,6 +315,9 @@ impl<'a> Walker<'a> {
     ) -> Result<TargetOnly, PatchError> {
         match &d.data {
             Data::Null if d.style == Style::Empty => Ok(TargetOnly::Drop),
+            // An empty value in a flow mapping (`{x: }`): read as `""`, but kyaml's walker
+            // sees the implicit null it was before the re-encoding, and drops it.
+            Data::String(s) if d.style == Style::Empty && s.is_empty() => Ok(TargetOnly::Drop),
             Data::Null => Ok(TargetOnly::KeepNull),
             Data::Map(m) => {
                 let sch = self.get_schema(Some(d), dside, None, inherited);

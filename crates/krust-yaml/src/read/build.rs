@@ -738,6 +738,14 @@ impl<'a> Builder<'a> {
             Resolved::Float(f) => (Data::Float(f), KeyTag::Other, vstyle),
             Resolved::Str => {
                 let s = Str::from(text);
+                // An empty value in a flow mapping is the empty string once kyaml re-encodes
+                // it, but a strategic merge sees the node before that, an implicit null it
+                // drops from the target: keep `Style::Empty` so the merge can tell.
+                let vstyle = if plain && text.is_empty() && in_flow && !as_key && tag.is_none() {
+                    Style::Empty
+                } else {
+                    vstyle
+                };
                 return Ok(Node {
                     value: Value::with_mark(Data::String(s.clone()), mark, vstyle),
                     text: Some(s),

@@ -677,6 +677,16 @@ fn dates_keep_their_source_text() {
 }
 
 #[test]
+fn empty_flow_values_are_empty_strings_marked_empty() {
+    let v = parse_document("m: {x: , y: ''}\n", "t.yaml", Typing::Kyaml).expect("parses");
+    let x = v.get("m").and_then(|m| m.get("x")).expect("x");
+    assert_eq!(x.as_str(), Some(""));
+    assert_eq!(x.style, Style::Empty);
+    let y = v.get("m").and_then(|m| m.get("y")).expect("y");
+    assert_eq!(y.style, Style::SingleQuoted);
+}
+
+#[test]
 fn duplicate_keys_error_or_first_wins() {
     use crate::{parse_stream_with, DuplicateKeys, ReadOptions};
     let src = "a: 1\nb:\n  c: x\n  c: y\na: 2\n";
