@@ -177,7 +177,9 @@ pub enum Style {
     Any,
     /// A plain scalar with text.
     Plain,
-    /// A plain scalar with no text at all (`key:`), i.e. an implicit null.
+    /// A plain scalar with no text at all (`key:`), i.e. an implicit null. In a flow
+    /// mapping (`{x: }`) the data is `""` (what kyaml's re-encoding makes of it), but the
+    /// style still says it was written empty, which a strategic merge needs.
     Empty,
     SingleQuoted,
     DoubleQuoted,
