@@ -108,7 +108,8 @@ pub(crate) fn rewrite(r: &mut Resource) {
 /// A node's `Value` in kyaml: a scalar's text as written, `""` for a collection.
 fn node_text(v: &Value) -> Str {
     match &v.data {
-        Data::String(s) => s.clone(),
+        // A timestamp is held as its RFC 3339 string, but kyaml reads the text as written.
+        Data::String(s) if v.source_text().is_none() => s.clone(),
         Data::Seq(_) | Data::Map(_) => Str::from(""),
         _ => Str::from(krust_model::scalar_text(v).as_ref()),
     }
