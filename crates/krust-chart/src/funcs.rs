@@ -151,11 +151,11 @@ pub fn helm_funcs() -> FuncMap {
                 Ok(s) => Ok(Value::str(s.replace("<no value>", ""))),
                 Err(e @ Error::Parse { .. }) => Err(FuncError::new(format!(
                     "cannot parse template {}: {e}",
-                    go_quote(&text)
+                    krust_template::fmt::quote(&text)
                 ))),
                 Err(e) => Err(FuncError::new(format!(
                     "error during tpl function execution for {}: {e}",
-                    go_quote(&text)
+                    krust_template::fmt::quote(&text)
                 ))),
             }
         }),
@@ -234,27 +234,6 @@ fn error_map(msg: String) -> Value {
     let mut m = MapEntries::new();
     m.insert("Error".into(), Value::str(msg));
     Value::map(m)
-}
-
-/// Go's `%q` of a string (close enough: Rust's escapes for control characters differ).
-pub(crate) fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32))
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// `sigs.k8s.io/yaml.Marshal(v)` without the final newline (Helm's `toYaml`).

@@ -1,5 +1,5 @@
 //! Go's `encoding/json` for template values (`toJson`), JSON decoding into Go values
-//! (`fromJson`), and base64.
+//! (`fromJson`); base64 is krust-sprig's.
 
 use krust_template::Value;
 
@@ -197,32 +197,8 @@ fn convert(v: &serde_json::Value) -> Value {
     }
 }
 
-/// Standard base64 with padding.
-pub fn base64(data: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
-    for chunk in data.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        out.push(T[(n >> 18) as usize & 63] as char);
-        out.push(T[(n >> 12) as usize & 63] as char);
-        out.push(if chunk.len() > 1 {
-            T[(n >> 6) as usize & 63] as char
-        } else {
-            '='
-        });
-        out.push(if chunk.len() > 2 {
-            T[n as usize & 63] as char
-        } else {
-            '='
-        });
-    }
-    out
-}
+/// Standard base64 with padding: sprig's encoder, so `b64enc` and `.Files` agree.
+pub use krust_sprig::encoding::b64_encode as base64;
 
 #[cfg(test)]
 mod tests {
