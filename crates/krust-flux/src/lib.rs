@@ -58,6 +58,7 @@ pub mod envsubst;
 mod error;
 mod generate;
 mod helm;
+mod helm_render;
 mod kyverno;
 mod model;
 mod plan;

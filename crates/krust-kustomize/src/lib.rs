@@ -38,6 +38,7 @@
 mod decode;
 mod error;
 mod fs;
+mod helm_chart;
 pub mod kustomization;
 mod loader;
 mod schema;
