@@ -349,9 +349,10 @@ pub struct Kustomization {
     pub config_map_generator: Vec<GeneratorArgs>,
     /// `secretGenerator` entries.
     pub secret_generator: Vec<GeneratorArgs>,
-    /// `helmGlobals` as written.
+    /// `helmGlobals` as written (checked at load).
     pub helm_globals: Option<Value>,
-    /// `helmCharts` as written; krust refuses them (no chart inflation offline).
+    /// `helmCharts` entries as written (checked at load), with the deprecated
+    /// `helmChartInflationGenerator` entries converted to this form appended.
     pub helm_charts: Vec<Value>,
     /// Global `generatorOptions`.
     pub generator_options: Option<GeneratorOptions>,
@@ -499,8 +500,22 @@ impl Kustomization {
         // FixKustomization: the deprecated spellings kustomize rewrites at load.
         k.resources.extend(f.strings("bases")?);
         k.images.extend(f.list("imageTags", image)?);
-        k.helm_charts
-            .extend(raw_list(&f, "helmChartInflationGenerator")?);
+        let (charts, globals) =
+            crate::helm_chart::split_helm_parameters(&raw_list(&f, "helmChartInflationGenerator")?)
+                .map_err(|m| crate::decode::nest(m, "helmChartInflationGenerator"))?;
+        if k.helm_globals.is_none() {
+            k.helm_globals = globals;
+        }
+        k.helm_charts.extend(charts);
+        // Strict decoding of the entries (kustomize decodes them with the file).
+        for c in &k.helm_charts {
+            crate::helm_chart::HelmChart::decode(c)
+                .map_err(|m| crate::decode::nest(m, "helmCharts"))?;
+        }
+        if let Some(g) = &k.helm_globals {
+            crate::helm_chart::HelmGlobals::decode(g)
+                .map_err(|m| crate::decode::nest(m, "helmGlobals"))?;
+        }
         if k.kind.is_empty() {
             k.kind = "Kustomization".into();
         }

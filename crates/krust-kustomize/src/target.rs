@@ -17,6 +17,7 @@ use crate::kustomization::Kustomization;
 use crate::loader::{display, io_err, Loader};
 use krust_model::{Origin, ResMap};
 
+use crate::helm_chart::HelmOptions;
 use crate::transform;
 use crate::{Error, Kustomizer};
 
@@ -41,6 +42,9 @@ pub(crate) struct Accumulated {
     /// Every kustomization directory accumulated here and below, so that a cached
     /// sub-build still gets kustomize's cycle checks against its new ancestors.
     pub roots: Vec<PathBuf>,
+    /// A `helmCharts` entry was inflated here or below: the result depends on the
+    /// namespace inherited from the including kustomizations (see [`accumulate_directory`]).
+    pub helm: bool,
 }
 
 impl Accumulated {
@@ -54,6 +58,7 @@ impl Accumulated {
             used_schema: false,
             vars: Vec::new(),
             roots: Vec::new(),
+            helm: false,
         })
     }
 }
@@ -71,12 +76,19 @@ pub(crate) struct Target<'a> {
     /// Whether the build records origins and transformations (the top kustomization has
     /// `buildMetadata`; kustomize copies it down to every kustomization it includes).
     pub tracking: bool,
+    /// The build's helm options (`--enable-helm` and the `--helm-*` flags).
+    pub helm: HelmOptions,
+    /// kustomize's `helmRootNamespace`: the namespace of the nearest including
+    /// kustomization that sets one, for `helmCharts` entries without a namespace when this
+    /// kustomization sets none either.
+    pub helm_namespace: String,
 }
 
 pub(crate) fn build(kz: &Kustomizer, fs: &dyn FileSystem, path: &Path) -> Result<ResMap, Error> {
     let ldr = Loader::at(fs, path, kz.options.load_restrictor)?;
     let mut t = Target::load(ldr)?;
     t.tracking = !t.k.build_metadata.is_empty();
+    t.helm = kz.options.helm.clone();
     let mut ra = Accumulated::new(kz)?;
     // kustomize sets the top's schema with `reset` before anything else.
     set_schema(&t, &mut ra.schema, true)?;
@@ -89,7 +101,7 @@ pub(crate) fn prebuild(kz: &Kustomizer, fs: &dyn FileSystem, dir: &Path) -> Resu
     let ldr = Loader::at(fs, dir, kz.options.load_restrictor)?;
     let mut ra = Accumulated::new(kz)?;
     ra.schema.set(None, None, true).map_err(Error::msg)?;
-    accumulate_directory(kz, &mut ra, ldr, false, false)
+    accumulate_directory(kz, &mut ra, ldr, false, false, "")
 }
 
 impl<'a> Target<'a> {
@@ -151,6 +163,8 @@ impl<'a> Target<'a> {
             file,
             schema: OnceLock::new(),
             tracking: false,
+            helm: HelmOptions::default(),
+            helm_namespace: String::new(),
         })
     }
 }
@@ -264,7 +278,7 @@ pub(crate) fn accumulate_resources(
             .ldr
             .child(path)
             .context_with(|| format!("accumulation err='{err_f}'"))?;
-        accumulate_directory(kz, ra, ldr, false, t.tracking)
+        accumulate_directory(kz, ra, ldr, false, t.tracking, helm_namespace(t))
             .context_with(|| format!("accumulation err='{err_f}'"))?;
     }
     Ok(())
@@ -289,23 +303,40 @@ fn accumulate_component(
         .child(path)
         .map_err(|e| Error::msg(format!("loader.New {:?}", e.to_string())))?;
     let mut ra = ra;
-    accumulate_directory(kz, &mut ra, ldr, true, t.tracking)
+    accumulate_directory(kz, &mut ra, ldr, true, t.tracking, helm_namespace(t))
         .map_err(|e| Error::msg(format!("accumulateDirectory: {:?}", e.to_string())))?;
     Ok(ra)
 }
 
+/// The namespace `t` hands down to the kustomizations it includes for their `helmCharts`
+/// (kustomize's `helmRootNamespace`).
+fn helm_namespace<'t>(t: &'t Target<'_>) -> &'t str {
+    if t.k.namespace.is_empty() {
+        &t.helm_namespace
+    } else {
+        &t.k.namespace
+    }
+}
+
+/// kustomize's `accumulateDirectory`. `helm_ns` is the including kustomization's
+/// [`helm_namespace`]: a cached sub-build that inflated charts was built without one, so
+/// it is reused (and a new one stored) only when there is none.
 fn accumulate_directory(
     kz: &Kustomizer,
     ra: &mut Accumulated,
     ldr: Loader<'_>,
     is_component: bool,
     tracking: bool,
+    helm_ns: &str,
 ) -> Result<(), Error> {
     let root = ldr.root.clone();
     let root_s = display(&root);
     let key = ra.schema.cache_key();
     if !is_component {
-        if let Some(sub) = kz.cached(&root, tracking, &key) {
+        if let Some(sub) = kz
+            .cached(&root, tracking, &key)
+            .filter(|sub| !sub.helm || helm_ns.is_empty())
+        {
             // The directories below were checked against the ancestors of the build that
             // cached them. If one contains an ancestor of this build, build again so the
             // cycle is reported where kustomize reports it. A sub-build that set the schema
@@ -322,6 +353,8 @@ fn accumulate_directory(
     let mut sub =
         Target::load(ldr).context_with(|| format!("couldn't make target for path '{root_s}'"))?;
     sub.tracking = tracking;
+    sub.helm = kz.options.helm.clone();
+    sub.helm_namespace = helm_ns.to_string();
     if is_component {
         set_schema(&sub, &mut ra.schema, false)?;
     }
@@ -349,7 +382,9 @@ fn accumulate_directory(
     let acc = accumulate(kz, &sub, fresh)
         .context_with(|| format!("recursed accumulation of path '{root_s}'"))?;
     let acc = Arc::new(acc);
-    kz.store(root, tracking, key, acc.clone());
+    if !acc.helm || helm_ns.is_empty() {
+        kz.store(root, tracking, key, acc.clone());
+    }
     merge_accumulated(ra, &acc).context_with(|| format!("recursed merging from path '{root_s}'"))
 }
 
@@ -397,10 +432,9 @@ fn merge_accumulated(ra: &mut Accumulated, sub: &Accumulated) -> Result<(), Erro
     ra.met_unknown_kind |= sub.met_unknown_kind;
     ra.used_schema |= sub.used_schema;
     ra.roots.extend(sub.roots.iter().cloned());
+    ra.helm |= sub.helm;
     ra.resources.append_all(sub.resources.iter().cloned())?;
-    if !Arc::ptr_eq(&ra.config, &sub.config) && *ra.config != *sub.config {
-        Arc::make_mut(&mut ra.config).merge(&sub.config);
-    }
+    transform::config::merge_base(&mut ra.config, &sub.config)?;
     for v in &sub.vars {
         if ra.vars.iter().any(|x| x.name == v.name) {
             return Err(Error::msg(format!("var '{}' already encountered", v.name)));
@@ -411,7 +445,9 @@ fn merge_accumulated(ra: &mut Accumulated, sub: &Accumulated) -> Result<(), Erro
 }
 
 fn run_generators(kz: &Kustomizer, t: &Target<'_>, ra: &mut Accumulated) -> Result<(), Error> {
+    // The builtin generators in kustomize's order; `helmCharts` come last.
     let mut gens = transform::generators(t)?;
+    ra.helm |= !t.k.helm_charts.is_empty();
     if !t.k.generators.is_empty() {
         gens.extend(
             transform::plugins::generators(kz, t)
@@ -474,6 +510,7 @@ fn finish(kz: &Kustomizer, t: &Target<'_>, mut ra: Accumulated) -> Result<ResMap
     if kz.options.add_managed_by_label || t.k.build_metadata.iter().any(|b| b == "managedByLabel") {
         transform::labels::add_managed_by(&mut ra.resources);
     }
+    crate::helm_chart::remove_marks(&mut ra.resources);
     transform::rewrite_annotations(&mut ra.resources);
     Ok(ra.resources)
 }
