@@ -4,7 +4,8 @@
 //! whose root `/` is the case's `input/`. Output cases compare byte for byte with
 //! `expected.yaml`; error cases must fail with a message (paths made relative to `input/`)
 //! that satisfies every `error_checks` entry. A case is skipped only when its case.yaml
-//! has a `skip_reason`.
+//! has a `skip_reason`, except that a case whose only need is `helm` runs: krust renders
+//! charts itself (krust-chart), so only charts that must be downloaded stay out.
 //!
 //! The tree is an in-memory file system, as in the Go harness, except for Go tests that ran
 //! on the real disk (see [`tests_run_on_disk`]): those are copied to a temporary directory
@@ -95,6 +96,21 @@ pub struct CaseSpec {
     pub empty_dirs: Vec<String>,
     pub input_root_placeholder: Option<String>,
     pub skip_reason: Option<String>,
+    /// `needs`: what the case needs beyond an offline library (`helm`, `network`, ...).
+    pub needs: Vec<String>,
+    /// `options.helm_enabled`: the Go test enabled helm (`--enable-helm`).
+    pub helm_enabled: bool,
+}
+
+impl CaseSpec {
+    /// The reason to skip the case, if any: its `skip_reason`, unless the helm binary is
+    /// all it needs.
+    pub fn skip(&self) -> Option<&str> {
+        if self.needs.iter().all(|n| n == "helm") && !self.needs.is_empty() {
+            return None;
+        }
+        self.skip_reason.as_deref()
+    }
 }
 
 impl CaseSpec {
@@ -126,6 +142,7 @@ impl CaseSpec {
             }
         }
         let mut options = BuildOptions::default();
+        let mut helm_enabled = false;
         if let Some(o) = doc.get("options").filter(|v| !v.is_null()) {
             options.load_restrictor_none = match str_field(o, "load_restrictor")? {
                 None | Some("LoadRestrictionsRootOnly") => false,
@@ -140,6 +157,20 @@ impl CaseSpec {
             };
             options.plugins_enabled = bool_field(o, "plugins_enabled")?;
             options.add_managed_by_label = bool_field(o, "add_managed_by_label")?;
+            helm_enabled = bool_field(o, "helm_enabled")?;
+        }
+        let mut needs = Vec::new();
+        if let Some(list) = doc.get("needs").filter(|v| !v.is_null()) {
+            let Some(seq) = list.as_seq() else {
+                bail!("case.yaml: needs is not a list")
+            };
+            for n in seq.iter() {
+                needs.push(
+                    n.as_str()
+                        .context("case.yaml: needs entry is not a string")?
+                        .to_string(),
+                );
+            }
         }
         let mut empty_dirs = Vec::new();
         if let Some(dirs) = doc.get("empty_dirs").filter(|v| !v.is_null()) {
@@ -162,6 +193,8 @@ impl CaseSpec {
             empty_dirs,
             input_root_placeholder: str_field(doc, "input_root_placeholder")?.map(str::to_string),
             skip_reason: str_field(doc, "skip_reason")?.map(str::to_string),
+            needs,
+            helm_enabled,
         })
     }
 }
@@ -222,8 +255,8 @@ fn run_case(dir: &Path, on_disk: bool) -> Outcome {
 fn try_case(dir: &Path, on_disk: bool) -> anyhow::Result<Outcome> {
     let text = std::fs::read_to_string(dir.join("case.yaml")).context("reading case.yaml")?;
     let spec = CaseSpec::parse(&text)?;
-    if let Some(reason) = spec.skip_reason {
-        return Ok(Outcome::Skip(reason));
+    if let Some(reason) = spec.skip() {
+        return Ok(Outcome::Skip(reason.to_string()));
     }
     let input = dir.join("input");
     let mut files = Vec::new();
@@ -235,7 +268,9 @@ fn try_case(dir: &Path, on_disk: bool) -> anyhow::Result<Outcome> {
         empty_dirs: spec.empty_dirs,
         placeholder: spec.input_root_placeholder,
     };
-    let result = if on_disk {
+    let result = if spec.helm_enabled && !on_disk {
+        build_with_helm(&tree, &spec.build_dir, &spec.options)
+    } else if on_disk {
         engine::build_on_disk(&tree, &spec.build_dir, &spec.options)
     } else {
         engine::build(&tree, &spec.build_dir, &spec.options)
@@ -256,6 +291,43 @@ fn try_case(dir: &Path, on_disk: bool) -> anyhow::Result<Outcome> {
         Ok(actual) if actual == expected => Outcome::Pass,
         Ok(actual) => Outcome::fail(first_difference(&expected, &actual)),
     })
+}
+
+/// [`engine::build`] with helm enabled (kustomize's `--enable-helm`; krust renders the
+/// charts itself).
+// TODO(helmcharts): drop once `BuildOptions` carries `helm_enabled` (asked the lead).
+fn build_with_helm(tree: &Tree, dir: &str, o: &BuildOptions) -> Result<String, String> {
+    use krust_kustomize::{HelmOptions, Kustomizer, LoadRestrictor, MemFs, Options};
+    let mut fs = MemFs::new();
+    for (path, bytes) in tree.files_for_root("") {
+        fs.add_file(path, bytes);
+    }
+    for d in &tree.empty_dirs {
+        fs.add_dir(d);
+    }
+    let options = Options {
+        load_restrictor: if o.load_restrictor_none {
+            LoadRestrictor::None
+        } else {
+            LoadRestrictor::RootOnly
+        },
+        reorder: match o.reorder {
+            Reorder::None => krust_kustomize::Reorder::None,
+            Reorder::Legacy => krust_kustomize::Reorder::Legacy,
+            Reorder::Unspecified => krust_kustomize::Reorder::Unspecified,
+        },
+        add_managed_by_label: o.add_managed_by_label,
+        plugins_enabled: o.plugins_enabled,
+        helm: HelmOptions {
+            enabled: true,
+            ..HelmOptions::default()
+        },
+    };
+    let target = krust_kustomize::clean_path(Path::new(dir));
+    let resmap = Kustomizer::new(options)
+        .build(&fs, &target)
+        .map_err(|e| engine::error_chain(&e))?;
+    resmap.to_yaml().map_err(|e| engine::error_chain(&e))
 }
 
 /// Every file under `dir`, as (path relative to `root` with `/` separators, contents), in
@@ -310,6 +382,11 @@ mod tests {
             "build_dir: .\nexpect: output\nneeds:\n- helm\nskip_reason: needs the helm binary\n";
         let spec = CaseSpec::parse(text).expect("case.yaml parses");
         assert_eq!(spec.skip_reason.as_deref(), Some("needs the helm binary"));
+        // krust renders local charts itself; a download still skips.
+        assert_eq!(spec.skip(), None);
+        let remote = CaseSpec::parse(&text.replace("- helm\n", "- helm\n- network\n"))
+            .expect("case.yaml parses");
+        assert_eq!(remote.skip(), Some("needs the helm binary"));
         assert!(!spec.expect_error);
         assert_eq!(spec.options, BuildOptions::default());
         assert!(CaseSpec::parse("expect: maybe\n").is_err());
