@@ -40,6 +40,7 @@ fuzz_target!(|data: &[u8]| {
         },
         add_managed_by_label: flags & 8 != 0,
         plugins_enabled: flags & 16 != 0,
+        ..Options::default()
     };
     let k = Kustomizer::new(options);
     if let Ok(out) = k.build(&fs, Path::new("/app")) {

@@ -5,7 +5,8 @@
 
 For each case: materialises its files and links under a temporary directory, runs
 `kubectl kustomize` with the case's flags (10 s timeout), and prints the exit status and
-output with the directory replaced by $ROOT. The expectations in the case files were
+output with the directory replaced by $ROOT ($ROOT in a file's text or a link's target
+stands for that directory too). The expectations in the case files were
 copied from this output (the comment of each case says which kubectl). Nothing is written.
 """
 import os, subprocess, sys, tempfile
@@ -37,12 +38,12 @@ def run(path, kubectl):
             elif name.startswith("@symlink "):
                 at = os.path.join(root, name[len("@symlink "):].strip())
                 os.makedirs(os.path.dirname(at), exist_ok=True)
-                os.symlink(body.strip(), at)
+                os.symlink(body.strip().replace("$ROOT", root), at)
             elif not name.startswith("@"):
                 p = os.path.join(root, name)
                 os.makedirs(os.path.dirname(p), exist_ok=True)
                 with open(p, "w", encoding="utf-8") as f:
-                    f.write(body)
+                    f.write(body.replace("$ROOT", root))
         try:
             r = subprocess.run([kubectl, "kustomize", *flags, os.path.join(root, build)],
                                capture_output=True, timeout=10)

@@ -16,6 +16,9 @@ mod harness;
 #[path = "adversarial/charts.rs"]
 mod charts;
 
+#[path = "adversarial/limits.rs"]
+mod limits;
+
 use std::fmt::Write as _;
 use std::path::Path;
 

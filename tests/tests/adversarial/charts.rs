@@ -32,6 +32,12 @@ fn render(name: &str, tpl: &str, values: &str) -> Result<String, String> {
 }
 
 fn expect_error(name: &str, got: Result<String, String>, parts: &[&str]) {
+    if std::env::var_os("ADVERSARIAL_VERBOSE").is_some() {
+        let text = match &got {
+            Ok(t) | Err(t) => t.chars().take(2000).collect::<String>(),
+        };
+        eprintln!("===== charts/{name}\n{text}");
+    }
     match got {
         Ok(out) => panic!("{name}: want an error, got {} bytes of output", out.len()),
         Err(e) => {

@@ -14,6 +14,9 @@
 //! | `@error-contains` | each line must appear in the error (kubectl hangs or words it otherwise) |
 //! | `@summary-contains` | Flux cases: each line must appear in the render's summary |
 //! | `@kubectl` | what kubectl printed, kept for the reader (not compared) |
+//!
+//! `$ROOT` in a file's text or a link's target is replaced by the temporary directory
+//! when the case is written (for absolute paths).
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -110,11 +113,12 @@ impl Case {
 
     /// Writes the case's files and links under `root`.
     pub fn materialise(&self, root: &Path) -> Result<(), String> {
+        let rooted = |s: &str| s.replace("$ROOT", &root.display().to_string());
         for (path, body) in &self.files {
-            write(&root.join(path), body.as_bytes())?;
+            write(&root.join(path), rooted(body).as_bytes())?;
         }
         for (path, target) in &self.symlinks {
-            link(target, &root.join(path))?;
+            link(&rooted(target), &root.join(path))?;
         }
         Ok(())
     }
