@@ -3,8 +3,9 @@
 //! against a plain krust build of the same overlays (`tenants/dev` of the platform
 //! repository plus every tenant's `dev` overlay) with one shared `Kustomizer`.
 //!
-//! `cargo bench -p krust-flux --bench fleet` (criterion), or with `-- --once N` a single
-//! timed run of each side at N tenants.
+//! `cargo bench -p krust-flux --bench fleet` (criterion); `-- --once N [--runs R]` for R
+//! alternating timed runs of each side at N tenants (minimum of each); `-- --only flux|plain N`
+//! for a single run of one side, to count instructions with `valgrind --tool=callgrind`.
 
 use std::path::Path;
 use std::time::Instant;
@@ -171,25 +172,55 @@ criterion_group!(benches, bench);
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    if let Some(pos) = args.iter().position(|a| a == "--once") {
+    let arg = |flag: &str| {
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|p| args.get(p + 1))
+    };
+    // `--only flux|plain N`: one run of one side (for `valgrind --tool=callgrind`, which
+    // counts instructions repeatably on a noisy machine).
+    if let Some(side) = arg("--only") {
         let n: usize = args
-            .get(pos + 1)
+            .iter()
+            .position(|a| a == "--only")
+            .and_then(|p| args.get(p + 2))
             .and_then(|s| s.parse().ok())
             .unwrap_or(1000);
         let dir = fleet(n);
         let root = dir.path().to_path_buf();
         let opts = options(&root, n);
+        let objs = if side == "flux" {
+            flux(&root, &opts)
+        } else {
+            plain(&root, n)
+        };
+        println!("{side} {n} tenants: {objs} objects");
+        return;
+    }
+    // `--once N [--runs R]`: R alternating timed runs of each side, minimum of each.
+    if let Some(n) = arg("--once") {
+        let n: usize = n.parse().unwrap_or(1000);
+        let runs: usize = arg("--runs").and_then(|s| s.parse().ok()).unwrap_or(3);
+        let dir = fleet(n);
+        let root = dir.path().to_path_buf();
+        let opts = options(&root, n);
         // Warm the page cache and the allocator for both sides.
         plain(&root, n);
-        let t = Instant::now();
-        let objs = flux(&root, &opts);
-        let tf = t.elapsed();
-        let t = Instant::now();
-        let pobjs = plain(&root, n);
-        let tp = t.elapsed();
+        let (mut tf, mut tp) = (f64::MAX, f64::MAX);
+        let (mut objs, mut pobjs) = (0, 0);
+        for _ in 0..runs.max(1) {
+            let t = Instant::now();
+            objs = flux(&root, &opts);
+            tf = tf.min(t.elapsed().as_secs_f64());
+            let t = Instant::now();
+            pobjs = plain(&root, n);
+            tp = tp.min(t.elapsed().as_secs_f64());
+        }
         println!(
-            "{n} tenants: render_cluster {tf:.2?} ({objs} objects), plain build {tp:.2?} ({pobjs} objects), ratio {:.2}",
-            tf.as_secs_f64() / tp.as_secs_f64()
+            "{n} tenants: render_cluster {:.0} ms ({objs} objects), plain build {:.0} ms ({pobjs} objects), ratio {:.2} (min of {runs} alternating runs)",
+            tf * 1e3,
+            tp * 1e3,
+            tf / tp
         );
         return;
     }

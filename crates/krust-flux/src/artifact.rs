@@ -1,54 +1,93 @@
 //! Source artifacts as file systems.
 //!
 //! Every resolved source is *mounted* at a virtual root: a plain source (GitRepository,
-//! Bucket, OCIRepository given as a directory) at its own real path, an ExternalArtifact
-//! at `/krust-flux/ExternalArtifact/<ns>/<name>` assembled from copy rules. The exclusion
-//! rules of §2.1 hide files. One [`ArtifactFs`] serves all mounts, so a single
-//! `Kustomizer` (whose cache is keyed by directory) shares sub-builds across every Flux
-//! Kustomization of the cluster; mounts never overlap, so a directory names one content.
+//! Bucket, OCIRepository given as a directory) at its own real path (or below
+//! `/krust-flux/` when it would nest with another mount), an ExternalArtifact at
+//! `/krust-flux/ExternalArtifact/<ns>/<name>` as the tree its ArtifactGenerator stages
+//! (see `generator.rs`). One [`ArtifactFs`] serves all mounts, so a single `Kustomizer`
+//! (whose cache is keyed by directory) shares sub-builds across every Flux Kustomization of
+//! the cluster; mounts never overlap, so a directory names one content.
+//!
+//! A plain source is walked once when it is mounted (`SourceIndex`): the exclusion rules of
+//! §2.1 are decided for every entry then, and whether it is a directory, so that a file
+//! access is a table lookup. A symbolic link must not lead out of its source tree; the
+//! check resolves each path once and remembers the answer.
 //!
 //! A build reads through a [`BuildFs`]: confined to one artifact root (kustomize-controller's
 //! secure file system: nothing outside the artifact, symlinks resolved inside it), with the
 //! generated or augmented kustomization file of §2.2/§2.3 laid over the tree in memory.
 
+use std::collections::{BTreeSet, HashMap};
 use std::io;
 use std::path::{Component, Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use krust_kustomize::{clean_path, FileSystem};
 
-use crate::sourceignore::IgnoreRules;
+use crate::generator::{StagedFile, Tree};
+use crate::sourceignore::{Known, SourceIndex};
 
-/// One directory of a source tree placed at `dest` inside an artifact.
+/// A plain source tree: a real directory minus its exclusions.
+#[derive(Debug)]
+pub(crate) struct Source {
+    /// The real (canonical) root of the tree.
+    pub root: PathBuf,
+    pub index: SourceIndex,
+    /// `canonical` of real paths asked so far (`None`: it failed).
+    canon: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
+}
+
+impl Source {
+    pub(crate) fn new(root: PathBuf, index: SourceIndex) -> Source {
+        Source {
+            root,
+            index,
+            canon: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn canonical(&self, inner: &dyn FileSystem, real: &Path) -> Option<PathBuf> {
+        if let Ok(m) = self.canon.lock() {
+            if let Some(c) = m.get(real) {
+                return c.clone();
+            }
+        }
+        let c = inner.canonical(real).ok();
+        if let Ok(mut m) = self.canon.lock() {
+            m.insert(real.to_path_buf(), c.clone());
+        }
+        c
+    }
+}
+
+/// What a mount holds.
 #[derive(Debug, Clone)]
-pub(crate) struct Layer {
-    /// Relative directory inside the artifact (empty: the root).
-    pub dest: PathBuf,
-    /// The real directory copied there.
-    pub src: PathBuf,
-    /// The root of the source tree `src` belongs to (exclusions are relative to it).
-    pub src_root: PathBuf,
-    pub ignore: Arc<IgnoreRules>,
+pub(crate) enum Content {
+    /// A source tree (its root maps to the mount root).
+    Source(Arc<Source>),
+    /// A staged artifact.
+    Staged(Arc<Tree>),
 }
 
 /// A mounted artifact.
 #[derive(Debug, Clone)]
 pub(crate) struct Mount {
     pub root: PathBuf,
-    pub layers: Vec<Layer>,
+    pub content: Content,
 }
 
 /// All artifacts of a cluster over the caller's file system.
 pub(crate) struct ArtifactFs<'a> {
     pub inner: &'a dyn FileSystem,
     /// Mounts by root (roots never nest, so a path has at most one mount).
-    pub mounts: std::collections::BTreeMap<PathBuf, Mount>,
+    mounts: HashMap<PathBuf, Arc<Mount>>,
+    roots: BTreeSet<PathBuf>,
 }
 
 impl std::fmt::Debug for ArtifactFs<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ArtifactFs")
-            .field("mounts", &self.mounts)
+            .field("mounts", &self.roots)
             .finish_non_exhaustive()
     }
 }
@@ -60,174 +99,249 @@ fn not_found(p: &Path) -> io::Error {
     )
 }
 
-fn components(p: &Path) -> Vec<String> {
-    p.components()
-        .filter_map(|c| match c {
-            Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
-            _ => None,
-        })
-        .collect()
+/// Where a path of a mount leads.
+enum At<'m> {
+    /// A real path of a source tree, not excluded, not leading out of it.
+    Real(PathBuf, &'m Source, Known),
+    File(&'m StagedFile),
+    Dir,
+    Missing,
 }
 
-impl ArtifactFs<'_> {
+/// The slash-separated relative form of `rel` (a clean relative path).
+fn rel_key(rel: &Path) -> String {
+    let mut s = String::new();
+    for c in rel.components() {
+        if let Component::Normal(n) = c {
+            if !s.is_empty() {
+                s.push('/');
+            }
+            s.push_str(&n.to_string_lossy());
+        }
+    }
+    s
+}
+
+impl<'a> ArtifactFs<'a> {
+    pub(crate) fn new(inner: &'a dyn FileSystem) -> Self {
+        ArtifactFs {
+            inner,
+            mounts: HashMap::new(),
+            roots: BTreeSet::new(),
+        }
+    }
+
     /// The mount holding `path`: a lookup per ancestor, not a scan of every mount.
-    pub(crate) fn mount_of(&self, path: &Path) -> Option<&Mount> {
+    pub(crate) fn mount_of(&self, path: &Path) -> Option<&Arc<Mount>> {
         path.ancestors().find_map(|a| self.mounts.get(a))
+    }
+
+    /// The mount at `root` exactly.
+    pub(crate) fn mount(&self, root: &Path) -> Option<&Arc<Mount>> {
+        self.mounts.get(root)
     }
 
     /// Whether a mount at `root` would nest with an existing one.
     pub(crate) fn overlaps(&self, root: &Path) -> bool {
         self.mount_of(root).is_some()
             || self
-                .mounts
+                .roots
                 .range(root.to_path_buf()..)
                 .next()
-                .is_some_and(|(k, _)| k.starts_with(root))
+                .is_some_and(|k| k.starts_with(root))
     }
 
     /// Adds a mount.
     pub(crate) fn add(&mut self, m: Mount) {
-        self.mounts.insert(m.root.clone(), m);
+        self.roots.insert(m.root.clone());
+        self.mounts.insert(m.root.clone(), Arc::new(m));
+    }
+
+    /// Removes the mount at `root`.
+    pub(crate) fn remove(&mut self, root: &Path) {
+        self.roots.remove(root);
+        self.mounts.remove(root);
     }
 
     /// The real path behind a virtual one, without the exclusion check (for display).
     pub(crate) fn real_unchecked(&self, path: &Path) -> Option<PathBuf> {
         let m = self.mount_of(path)?;
         let rel = path.strip_prefix(&m.root).ok()?;
-        let l = m
-            .layers
-            .iter()
-            .filter(|l| rel.starts_with(&l.dest))
-            .max_by_key(|l| l.dest.components().count())?;
-        Some(l.src.join(rel.strip_prefix(&l.dest).ok()?))
+        match &m.content {
+            Content::Source(s) => Some(s.root.join(rel)),
+            Content::Staged(t) => match t.files.get(&rel_key(rel))? {
+                StagedFile::Copy(p) => self.real_unchecked(p).or_else(|| Some(p.clone())),
+                StagedFile::Bytes(_) => None,
+            },
+        }
     }
 
-    /// The real path behind a virtual one, if it is part of an artifact and not excluded.
-    fn real(&self, path: &Path) -> Option<(PathBuf, &Layer)> {
-        let path = clean_path(path);
-        let m = self.mount_of(&path)?;
-        let rel = path.strip_prefix(&m.root).ok()?;
-        // The deepest layer whose destination contains the path wins.
-        let layer = m
-            .layers
-            .iter()
-            .filter(|l| rel.starts_with(&l.dest))
-            .max_by_key(|l| l.dest.components().count())?;
-        let inner_rel = rel.strip_prefix(&layer.dest).ok()?;
-        let real = layer.src.join(inner_rel);
-        // A symbolic link must not lead out of the source tree (kustomize-controller's
-        // secure file system resolves links inside the root, where such a target does
-        // not exist). Checked on every access: with LoadRestrictionsNone the kustomize
-        // loader never asks for `canonical` itself.
-        if let Ok(c) = self.inner.canonical(&real) {
-            if !c.starts_with(&layer.src_root) {
-                return None;
-            }
-        }
-        let from_root = real.strip_prefix(&layer.src_root).ok()?;
-        let parts = components(from_root);
-        let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
-        if !parts.is_empty() {
-            let is_dir = || self.inner.is_dir(&real);
-            if layer.ignore.is_excluded_lazy(&parts, &is_dir) {
-                return None;
-            }
-        }
-        Some((real, layer))
-    }
-
-    /// Directories implied by layer destinations (`base` for a layer at `base/`).
-    fn implied_dir(&self, path: &Path) -> bool {
-        let path = clean_path(path);
-        let Some(m) = self.mount_of(&path) else {
-            return false;
-        };
+    /// Where `path` (clean, inside `m`) leads.
+    fn locate<'m>(&self, m: &'m Mount, path: &Path) -> At<'m> {
         let Ok(rel) = path.strip_prefix(&m.root) else {
-            return false;
+            return At::Missing;
         };
-        m.layers.iter().any(|l| l.dest.starts_with(rel))
+        match &m.content {
+            Content::Staged(t) => {
+                let key = rel_key(rel);
+                if key.is_empty() || t.dirs.contains(&key) {
+                    return At::Dir;
+                }
+                match t.files.get(&key) {
+                    Some(f) => At::File(f),
+                    None => At::Missing,
+                }
+            }
+            Content::Source(s) => {
+                let real = if m.root == s.root {
+                    path.to_path_buf()
+                } else {
+                    s.root.join(rel)
+                };
+                let known = s.index.lookup(&s.root, &real);
+                match known {
+                    Known::Missing => return At::Missing,
+                    Known::Entry(_, true) => return At::Missing,
+                    Known::Entry(_, false) => {}
+                    Known::Unknown => {
+                        let is_dir = || self.inner.is_dir(&real);
+                        if s.index.excluded_unwalked(&s.root, &real, &is_dir) {
+                            return At::Missing;
+                        }
+                    }
+                }
+                // A symbolic link must not lead out of the source tree (kustomize-
+                // controller's secure file system resolves links inside the root, where
+                // such a target does not exist). Checked on every access: with
+                // LoadRestrictionsNone the kustomize loader never asks for `canonical`.
+                if let Some(c) = s.canonical(self.inner, &real) {
+                    if !c.starts_with(&s.root) {
+                        return At::Missing;
+                    }
+                }
+                At::Real(real, s, known)
+            }
+        }
+    }
+
+    fn at(&self, path: &Path) -> (PathBuf, Option<Arc<Mount>>) {
+        let path = clean_path(path);
+        let m = self.mount_of(&path).cloned();
+        (path, m)
+    }
+
+    fn read_file_in(&self, m: &Mount, path: &Path) -> io::Result<Vec<u8>> {
+        match self.locate(m, path) {
+            At::Real(real, _, _) => self.inner.read_file(&real),
+            At::File(StagedFile::Copy(p)) => self.read_file(p),
+            At::File(StagedFile::Bytes(b)) => Ok(b.as_ref().clone()),
+            At::Dir | At::Missing => Err(not_found(path)),
+        }
+    }
+
+    fn is_dir_in(&self, m: &Mount, path: &Path) -> bool {
+        match self.locate(m, path) {
+            At::Real(_, _, Known::Entry(d, _)) => d,
+            At::Real(real, _, _) => self.inner.is_dir(&real),
+            At::Dir => true,
+            At::File(_) | At::Missing => false,
+        }
+    }
+
+    fn exists_in(&self, m: &Mount, path: &Path) -> bool {
+        match self.locate(m, path) {
+            At::Real(_, _, Known::Entry(..)) => true,
+            At::Real(real, _, _) => self.inner.exists(&real),
+            At::Dir | At::File(_) => true,
+            At::Missing => false,
+        }
+    }
+
+    fn read_dir_in(&self, m: &Mount, path: &Path) -> io::Result<Vec<PathBuf>> {
+        match self.locate(m, path) {
+            At::Real(real, _, known) => {
+                if matches!(known, Known::Entry(false, _)) {
+                    return Err(not_found(path));
+                }
+                let mut out = Vec::new();
+                for e in self.inner.read_dir(&real)? {
+                    if let Some(name) = e.file_name() {
+                        let v = path.join(name);
+                        if !matches!(self.locate(m, &v), At::Missing) {
+                            out.push(v);
+                        }
+                    }
+                }
+                Ok(out)
+            }
+            At::Dir => {
+                let Content::Staged(t) = &m.content else {
+                    return Err(not_found(path));
+                };
+                let rel = path.strip_prefix(&m.root).map(rel_key).unwrap_or_default();
+                Ok(t.children(&rel).into_iter().map(|n| path.join(n)).collect())
+            }
+            At::File(_) | At::Missing => Err(not_found(path)),
+        }
+    }
+
+    fn canonical_in(&self, m: &Mount, path: &Path) -> io::Result<PathBuf> {
+        match self.locate(m, path) {
+            At::Real(real, s, _) => {
+                let canon = s
+                    .canonical(self.inner, &real)
+                    .ok_or_else(|| not_found(path))?;
+                if canon == real {
+                    return Ok(path.to_path_buf());
+                }
+                // A symbolic link inside the source tree: the same place in the mount.
+                match canon.strip_prefix(&s.root) {
+                    Ok(inner) => Ok(clean_path(&m.root.join(inner))),
+                    Err(_) => Err(io::Error::new(
+                        io::ErrorKind::PermissionDenied,
+                        format!(
+                            "'{}' resolves to '{}', outside the artifact root",
+                            path.display(),
+                            canon.display()
+                        ),
+                    )),
+                }
+            }
+            At::Dir | At::File(_) => Ok(path.to_path_buf()),
+            At::Missing => Err(not_found(path)),
+        }
     }
 }
 
 impl FileSystem for ArtifactFs<'_> {
     fn read_file(&self, path: &Path) -> io::Result<Vec<u8>> {
-        match self.real(path) {
-            Some((real, _)) => self.inner.read_file(&real),
-            None => Err(not_found(path)),
+        match self.at(path) {
+            (p, Some(m)) => self.read_file_in(&m, &p),
+            (p, None) => Err(not_found(&p)),
         }
     }
     fn is_dir(&self, path: &Path) -> bool {
-        self.implied_dir(path) || self.real(path).is_some_and(|(r, _)| self.inner.is_dir(&r))
+        match self.at(path) {
+            (p, Some(m)) => self.is_dir_in(&m, &p),
+            _ => false,
+        }
     }
     fn exists(&self, path: &Path) -> bool {
-        self.implied_dir(path) || self.real(path).is_some_and(|(r, _)| self.inner.exists(&r))
+        match self.at(path) {
+            (p, Some(m)) => self.exists_in(&m, &p),
+            _ => false,
+        }
     }
     fn read_dir(&self, path: &Path) -> io::Result<Vec<PathBuf>> {
-        let path = clean_path(path);
-        let mut out = Vec::new();
-        if let Some((real, _)) = self.real(&path) {
-            if self.inner.is_dir(&real) {
-                for e in self.inner.read_dir(&real)? {
-                    if let Some(name) = e.file_name() {
-                        let v = path.join(name);
-                        if self.real(&v).is_some() {
-                            out.push(v);
-                        }
-                    }
-                }
-            }
+        match self.at(path) {
+            (p, Some(m)) => self.read_dir_in(&m, &p),
+            (p, None) => Err(not_found(&p)),
         }
-        if let Some(m) = self.mount_of(&path) {
-            if let Ok(rel) = path.strip_prefix(&m.root) {
-                for l in &m.layers {
-                    if let Ok(below) = l.dest.strip_prefix(rel) {
-                        if let Some(Component::Normal(first)) = below.components().next() {
-                            out.push(path.join(first));
-                        }
-                    }
-                }
-            }
-        }
-        if out.is_empty() && !self.is_dir(&path) {
-            return Err(not_found(&path));
-        }
-        out.sort();
-        out.dedup();
-        Ok(out)
     }
     fn canonical(&self, path: &Path) -> io::Result<PathBuf> {
-        let path = clean_path(path);
-        if self.implied_dir(&path) {
-            return Ok(path);
-        }
-        let Some((real, layer)) = self.real(&path) else {
-            return Err(not_found(&path));
-        };
-        let canon = self.inner.canonical(&real)?;
-        let src = self
-            .inner
-            .canonical(&layer.src)
-            .unwrap_or_else(|_| layer.src.clone());
-        if canon == real || canon == clean_path(&real) {
-            return Ok(path);
-        }
-        // A symbolic link: allowed when it stays inside the same copied directory.
-        match canon.strip_prefix(&src) {
-            Ok(inner) => {
-                let m = self
-                    .mount_of(&path)
-                    .map(|m| m.root.clone())
-                    .unwrap_or_default();
-                Ok(clean_path(&m.join(&layer.dest).join(inner)))
-            }
-            Err(_) => Err(io::Error::new(
-                io::ErrorKind::PermissionDenied,
-                format!(
-                    "'{}' resolves to '{}', outside the artifact root",
-                    path.display(),
-                    canon.display()
-                ),
-            )),
+        match self.at(path) {
+            (p, Some(m)) => self.canonical_in(&m, &p),
+            (p, None) => Err(not_found(&p)),
         }
     }
 }
@@ -238,6 +352,8 @@ pub(crate) struct BuildFs<'a> {
     pub base: &'a ArtifactFs<'a>,
     /// The artifact root; nothing outside it can be read.
     pub root: PathBuf,
+    /// The mount at `root`, looked up once.
+    mount: Option<Arc<Mount>>,
     /// The generated or augmented kustomization file, if it differs from the tree's.
     pub overlay: Option<(PathBuf, Arc<Vec<u8>>)>,
 }
@@ -250,7 +366,22 @@ impl std::fmt::Debug for BuildFs<'_> {
     }
 }
 
-impl BuildFs<'_> {
+impl<'a> BuildFs<'a> {
+    /// The view of the artifact mounted at `root`.
+    pub(crate) fn new(
+        base: &'a ArtifactFs<'a>,
+        root: PathBuf,
+        overlay: Option<(PathBuf, Arc<Vec<u8>>)>,
+    ) -> Self {
+        let mount = base.mount(&root).cloned();
+        BuildFs {
+            base,
+            root,
+            mount,
+            overlay,
+        }
+    }
+
     fn inside(&self, path: &Path) -> io::Result<PathBuf> {
         let p = clean_path(path);
         if p.starts_with(&self.root) {
@@ -272,37 +403,56 @@ impl BuildFs<'_> {
             .filter(|(f, _)| f == p)
             .map(|(_, b)| b)
     }
+    /// The mount of `p` (inside the root): the build's own, unless the root is not a mount.
+    fn mount_for(&self, p: &Path) -> Option<Arc<Mount>> {
+        match &self.mount {
+            Some(m) => Some(m.clone()),
+            None => self.base.mount_of(p).cloned(),
+        }
+    }
 }
 
 impl FileSystem for BuildFs<'_> {
     fn read_file(&self, path: &Path) -> io::Result<Vec<u8>> {
         let p = self.inside(path)?;
-        match self.is_overlay(&p) {
-            Some(b) => Ok(b.as_ref().clone()),
-            None => self.base.read_file(&p),
+        if let Some(b) = self.is_overlay(&p) {
+            return Ok(b.as_ref().clone());
+        }
+        match self.mount_for(&p) {
+            Some(m) => self.base.read_file_in(&m, &p),
+            None => Err(not_found(&p)),
         }
     }
     fn is_dir(&self, path: &Path) -> bool {
-        match self.inside(path) {
-            Ok(p) => self.is_overlay(&p).is_none() && self.base.is_dir(&p),
-            Err(_) => false,
-        }
+        let Ok(p) = self.inside(path) else {
+            return false;
+        };
+        self.is_overlay(&p).is_none()
+            && self
+                .mount_for(&p)
+                .is_some_and(|m| self.base.is_dir_in(&m, &p))
     }
     fn exists(&self, path: &Path) -> bool {
-        match self.inside(path) {
-            Ok(p) => self.is_overlay(&p).is_some() || self.base.exists(&p),
-            Err(_) => false,
-        }
+        let Ok(p) = self.inside(path) else {
+            return false;
+        };
+        self.is_overlay(&p).is_some()
+            || self
+                .mount_for(&p)
+                .is_some_and(|m| self.base.exists_in(&m, &p))
     }
     fn read_dir(&self, path: &Path) -> io::Result<Vec<PathBuf>> {
         let p = self.inside(path)?;
-        let mut v = self.base.read_dir(&p)?;
+        let mut v = match self.mount_for(&p) {
+            Some(m) => self.base.read_dir_in(&m, &p)?,
+            None => return Err(not_found(&p)),
+        };
         if let Some((f, _)) = &self.overlay {
             if f.parent() == Some(p.as_path()) && !v.contains(f) {
                 v.push(f.clone());
-                v.sort();
             }
         }
+        v.sort();
         Ok(v)
     }
     fn canonical(&self, path: &Path) -> io::Result<PathBuf> {
@@ -310,7 +460,10 @@ impl FileSystem for BuildFs<'_> {
         if self.is_overlay(&p).is_some() {
             return Ok(p);
         }
-        let c = self.base.canonical(&p)?;
+        let c = match self.mount_for(&p) {
+            Some(m) => self.base.canonical_in(&m, &p)?,
+            None => return Err(not_found(&p)),
+        };
         self.inside(&c)
     }
 }
@@ -336,37 +489,29 @@ mod tests {
     use krust_kustomize::MemFs;
 
     fn fs_with(inner: &MemFs) -> ArtifactFs<'_> {
-        let ignore = Arc::new(IgnoreRules::load(inner, Path::new("/repo"), ""));
-        ArtifactFs {
-            inner,
-            mounts: [
-                Mount {
-                    root: PathBuf::from("/repo"),
-                    layers: vec![Layer {
-                        dest: PathBuf::new(),
-                        src: PathBuf::from("/repo"),
-                        src_root: PathBuf::from("/repo"),
-                        ignore: ignore.clone(),
-                    }],
-                },
-                Mount {
-                    root: PathBuf::from("/krust-flux/ExternalArtifact/ns/apps"),
-                    layers: vec![Layer {
-                        dest: PathBuf::from("base"),
-                        src: PathBuf::from("/repo/apps/base"),
-                        src_root: PathBuf::from("/repo"),
-                        ignore,
-                    }],
-                },
-            ]
-            .into_iter()
-            .map(|m| (m.root.clone(), m))
-            .collect(),
-        }
+        let index = SourceIndex::build(inner, Path::new("/repo"), "");
+        let mut fs = ArtifactFs::new(inner);
+        fs.add(Mount {
+            root: PathBuf::from("/repo"),
+            content: Content::Source(Arc::new(Source::new(PathBuf::from("/repo"), index))),
+        });
+        let mut tree = Tree::default();
+        tree.dirs.insert("base".into());
+        tree.files.insert(
+            "base/x.yaml".into(),
+            StagedFile::Copy(PathBuf::from("/repo/apps/base/x.yaml")),
+        );
+        tree.files
+            .insert("m.yaml".into(), StagedFile::Bytes(Arc::new(b"m".to_vec())));
+        fs.add(Mount {
+            root: PathBuf::from("/krust-flux/ExternalArtifact/ns/apps"),
+            content: Content::Staged(Arc::new(tree)),
+        });
+        fs
     }
 
     #[test]
-    fn excluded_files_are_hidden_and_layers_are_placed() {
+    fn excluded_files_are_hidden_and_staged_files_are_placed() {
         let inner = MemFs::from_files([
             ("repo/a.yaml", "a"),
             ("repo/.github/w.yaml", "w"),
@@ -376,28 +521,42 @@ mod tests {
         let fs = fs_with(&inner);
         assert!(fs.exists(Path::new("/repo/a.yaml")));
         assert!(!fs.exists(Path::new("/repo/.github/w.yaml")));
+        assert!(!fs.exists(Path::new("/repo/.github")));
+        assert!(!fs.exists(Path::new("/repo/nothing.yaml")));
         assert!(!fs.exists(Path::new("/outside/secret.yaml")));
+        assert_eq!(
+            fs.read_dir(Path::new("/repo")).ok(),
+            Some(vec![
+                PathBuf::from("/repo/a.yaml"),
+                PathBuf::from("/repo/apps")
+            ])
+        );
         let ea = Path::new("/krust-flux/ExternalArtifact/ns/apps");
         assert!(fs.is_dir(ea));
-        assert_eq!(fs.read_dir(ea).ok(), Some(vec![ea.join("base")]));
+        assert_eq!(
+            fs.read_dir(ea).ok(),
+            Some(vec![ea.join("base"), ea.join("m.yaml")])
+        );
         assert_eq!(
             fs.read_file(&ea.join("base/x.yaml")).ok(),
             Some(b"x".to_vec())
         );
+        assert_eq!(fs.read_file(&ea.join("m.yaml")).ok(), Some(b"m".to_vec()));
+        assert!(!fs.is_dir(&ea.join("m.yaml")));
     }
 
     #[test]
     fn build_fs_confines_and_overlays() {
         let inner = MemFs::from_files([("repo/d/a.yaml", "a"), ("other/b.yaml", "b")]);
         let base = fs_with(&inner);
-        let bfs = BuildFs {
-            base: &base,
-            root: PathBuf::from("/repo"),
-            overlay: Some((
+        let bfs = BuildFs::new(
+            &base,
+            PathBuf::from("/repo"),
+            Some((
                 PathBuf::from("/repo/d/kustomization.yaml"),
                 Arc::new(b"k".to_vec()),
             )),
-        };
+        );
         assert!(bfs.read_file(Path::new("/repo/../other/b.yaml")).is_err());
         assert_eq!(
             bfs.read_file(Path::new("/repo/d/kustomization.yaml")).ok(),

@@ -104,11 +104,7 @@ pub(crate) fn read(afs: &ArtifactFs<'_>, root: &Path, cluster: &str) -> Bootstra
         files.push((sync, synthetic_sync(cluster)));
     }
     let stub = StubFs {
-        inner: BuildFs {
-            base: afs,
-            root: root.to_path_buf(),
-            overlay: None,
-        },
+        inner: BuildFs::new(afs, root.to_path_buf(), None),
         files: files
             .into_iter()
             .map(|(p, t)| (p, Arc::new(t.into_bytes())))

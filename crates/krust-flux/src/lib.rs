@@ -43,7 +43,8 @@
 //! # Limitations
 //! * Remote sources (OCIRepository, Bucket, unmapped GitRepository) are not fetched; their
 //!   Kustomizations are reported `unresolved-source`.
-//! * ExternalArtifact copy rules: only `@alias/dir/**` → `@artifact/dest/`.
+//! * ExternalArtifact: copy operations with `strategy: Extract` (tarballs) and generators with
+//!   `spec.pathPattern` are not staged; their Kustomizations are reported `unresolved-source`.
 //! * SOPS-encrypted objects are reported, never decrypted. Charts are not rendered.
 //! * The plan models `dependsOn`, `wait` and health checks, not intervals or retries.
 
@@ -54,9 +55,11 @@
 mod artifact;
 mod bootstrap;
 mod checks;
+mod doublestar;
 pub mod envsubst;
 mod error;
 mod generate;
+mod generator;
 mod helm;
 mod helm_render;
 mod kyverno;
@@ -73,9 +76,11 @@ pub use checks::PLATFORM_NAMESPACE;
 pub use error::Error;
 pub use generate::KustomizationFile;
 pub use model::{
-    AppliedObject, ClusterOptions, ClusterRender, Finding, HelmReleaseRender, KustomizationRender,
-    Severity, SourceMapping, Status,
+    AppliedObject, ChartOptions, ChartStatus, ClusterOptions, ClusterRender, Finding,
+    HelmReleaseRender, KustomizationRender, RenderedChart, RenderedObject, Severity,
+    SourceMapping, Status,
 };
+pub use helm_render::render_release_chart;
 pub use render::{render_cluster, SYNTHETIC_ROOT};
 pub use spec::{FluxKustomization, ObjectKey};
 pub use view::cluster_view;

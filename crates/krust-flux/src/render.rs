@@ -8,13 +8,14 @@ use std::sync::Arc;
 use krust_kustomize::{clean_path, FileSystem, Kustomizer, LoadRestrictor, Options, Reorder};
 use krust_yaml::Value;
 
-use crate::artifact::{secure_join, ArtifactFs, BuildFs, Layer, Mount};
+use crate::artifact::{secure_join, ArtifactFs, BuildFs, Content, Mount, Source};
 use crate::bootstrap;
 use crate::generate::prepare;
 use crate::model::*;
-use crate::sourceignore::IgnoreRules;
+use crate::generator::{self, CopyOp, Sources};
+use crate::sourceignore::SourceIndex;
 use crate::spec::{is_flux_kustomization, FluxKustomization, ObjectKey};
-use crate::{checks, helm, plan, varsub, Error};
+use crate::{checks, helm, helm_render, plan, varsub, Error};
 
 const VIRTUAL_ROOT: &str = "/krust-flux";
 /// `definedIn` of the stand-in root Kustomization.
@@ -26,6 +27,9 @@ enum Resolution {
     /// Might resolve once more of the cluster is rendered (an ExternalArtifact whose
     /// ArtifactGenerator has not been seen yet).
     Pending(String),
+    /// The source exists but producing its artifact fails (an ArtifactGenerator's copy
+    /// operation): the Kustomization fails as the controller's would.
+    Failed(String),
 }
 
 struct State<'a> {
@@ -44,6 +48,10 @@ struct State<'a> {
     index: HashMap<(String, String, String), Value>,
     strict: bool,
     no_cross_ns: bool,
+    /// ExternalArtifacts being staged (a generator that copies from its own output).
+    staging: HashSet<ObjectKey>,
+    /// Display forms of the files objects came from.
+    shown: HashMap<PathBuf, String>,
 }
 
 /// Renders every Flux Kustomization of `opts.cluster` in the repository at `root`, reading
@@ -75,10 +83,7 @@ pub fn render_cluster(
         ignore: opts.root_ignore.clone(),
     });
     let mut st = State {
-        afs: ArtifactFs {
-            inner: fs,
-            mounts: std::collections::BTreeMap::new(),
-        },
+        afs: ArtifactFs::new(fs),
         repo_root: repo_root.clone(),
         mounts: HashMap::new(),
         sources,
@@ -94,6 +99,8 @@ pub fn render_cluster(
         index: HashMap::new(),
         strict: opts.strict_substitution,
         no_cross_ns: false,
+        staging: HashSet::new(),
+        shown: HashMap::new(),
     };
     // The bootstrap objects come from the repository's own artifact (without the
     // GitRepository's spec.ignore, which is only known after reading them).
@@ -109,7 +116,7 @@ pub fn render_cluster(
     let boot = bootstrap::read(&st.afs, &root_mount, &opts.cluster);
     if let Some(ignore) = &boot.ignore {
         // Re-mount with the GitRepository's own patterns.
-        st.afs.mounts.remove(&root_mount);
+        st.afs.remove(&root_mount);
         st.mounts.remove(&root_key);
         st.kustomizer.clear_cache();
         let _ = st.mount_plain(&root_key, ignore);
@@ -190,7 +197,31 @@ pub fn render_cluster(
                 .find_map(|f| f.strip_prefix("--default-service-account="))
         })
         .map(str::to_string);
-    let helm_releases = helm::collect(&st.renders, default_sa_helm.as_deref());
+    let mut helm_releases = helm::collect(&st.renders, default_sa_helm.as_deref());
+    // fluxcharts: charts of HelmReleases available locally (helm_render.rs).
+    let chart_roots: HashMap<ObjectKey, Result<PathBuf, String>> =
+        helm_render::chart_sources(&helm_releases, &st.renders)
+            .into_iter()
+            .map(|k| {
+                let root = match st.resolve(&k) {
+                    Resolution::Mounted(p) => Ok(p),
+                    Resolution::Unresolved(w)
+                    | Resolution::Pending(w)
+                    | Resolution::Failed(w) => Err(w),
+                };
+                (k, root)
+            })
+            .collect();
+    helm_render::render_charts(
+        &mut helm_releases,
+        &helm_render::ChartInputs {
+            artifacts: &st.afs,
+            host: fs,
+            roots: &chart_roots,
+            renders: &st.renders,
+            options: &opts.charts,
+        },
+    );
     let mut render = ClusterRender {
         cluster: opts.cluster.clone(),
         repository: repo_root
@@ -240,15 +271,10 @@ impl State<'_> {
             self.labels.insert(real.clone(), key.to_string());
         }
         let ignore = format!("{}\n{extra_ignore}", m.ignore);
-        let rules = IgnoreRules::load(inner, &real, &ignore);
+        let index = SourceIndex::build(inner, &real, &ignore);
         self.afs.add(Mount {
             root: root.clone(),
-            layers: vec![Layer {
-                dest: PathBuf::new(),
-                src: real.clone(),
-                src_root: real,
-                ignore: Arc::new(rules),
-            }],
+            content: Content::Source(Arc::new(Source::new(real, index))),
         });
         self.mounts.insert(key.clone(), root.clone());
         Ok(root)
@@ -291,8 +317,8 @@ impl State<'_> {
         }
     }
 
-    /// An ExternalArtifact from the copy rules of the ArtifactGenerator that declares it
-    /// (flux-semantics §4; only the `@alias/dir/**` → `@artifact/dest/` form).
+    /// An ExternalArtifact staged by the ArtifactGenerator that declares it
+    /// (flux-semantics §4, `generator.rs`).
     fn resolve_external(&mut self, key: &ObjectKey) -> Resolution {
         let generator = self.all_objects().find(|o| {
             o.str_at(&["kind"]) == Some("ArtifactGenerator")
@@ -304,6 +330,16 @@ impl State<'_> {
         let Some(generator) = generator.cloned() else {
             return Resolution::Pending(format!("no ArtifactGenerator declares {key}"));
         };
+        let gen_id = format!(
+            "ArtifactGenerator {}/{}",
+            key.namespace,
+            generator.str_at(&["metadata", "name"]).unwrap_or("")
+        );
+        if generator.path(&["spec", "pathPattern"]).is_some() {
+            return Resolution::Unresolved(format!(
+                "{gen_id}: spec.pathPattern is not supported offline"
+            ));
+        }
         let gen_ns = key.namespace.clone();
         let mut aliases: HashMap<String, ObjectKey> = HashMap::new();
         for s in generator
@@ -322,64 +358,69 @@ impl State<'_> {
                 ),
             );
         }
-        let artifact = generator
+        let ops: Vec<CopyOp> = generator
             .path(&["spec", "artifacts"])
             .and_then(Value::as_seq)
             .and_then(|a| a.iter().find(|x| x.str_at(&["name"]) == Some(&key.name)))
-            .cloned()
-            .unwrap_or_default();
-        let mut layers = Vec::new();
-        for rule in artifact
-            .get("copy")
+            .and_then(|a| a.get("copy"))
             .and_then(Value::as_seq)
             .into_iter()
             .flatten()
-        {
-            let from = rule.str_at(&["from"]).unwrap_or("");
-            let to = rule.str_at(&["to"]).unwrap_or("");
-            let Some((alias, rest)) = from.strip_prefix('@').and_then(|f| f.split_once('/')) else {
-                return Resolution::Unresolved(format!("copy rule from {from:?} is not supported"));
-            };
-            let Some(dir) = rest.strip_suffix("**").map(|d| d.trim_end_matches('/')) else {
-                return Resolution::Unresolved(format!(
-                    "copy rule from {from:?} is not supported (only @alias/dir/**)"
-                ));
-            };
-            let Some(dest) = to.strip_prefix("@artifact/") else {
-                return Resolution::Unresolved(format!("copy rule to {to:?} is not supported"));
-            };
-            let Some(src_key) = aliases.get(alias).cloned() else {
-                return Resolution::Unresolved(format!("copy rule names unknown source @{alias}"));
-            };
-            let src_mount = match self.resolve(&src_key) {
-                Resolution::Mounted(p) => p,
-                Resolution::Unresolved(why) | Resolution::Pending(why) => {
-                    return Resolution::Unresolved(format!("source @{alias}: {why}"))
-                }
-            };
-            let Some(base) = self
-                .afs
-                .mounts
-                .get(&src_mount)
-                .and_then(|m| m.layers.first())
-                .cloned()
-            else {
-                return Resolution::Unresolved(format!("source @{alias} is not a plain source"));
-            };
-            layers.push(Layer {
-                dest: PathBuf::from(dest.trim_end_matches('/')),
-                src: secure_join(&base.src, dir),
-                src_root: base.src_root.clone(),
-                ignore: base.ignore.clone(),
-            });
+            .filter_map(CopyOp::from_value)
+            .collect();
+        if ops.iter().any(|o| o.strategy == "Extract") {
+            return Resolution::Unresolved(format!(
+                "{gen_id}: copy operations with strategy Extract (tarballs) are not supported offline"
+            ));
         }
+        if !self.staging.insert(key.clone()) {
+            return Resolution::Failed(format!("{gen_id}: {key} is copied from itself"));
+        }
+        let mut roots: HashMap<String, PathBuf> = HashMap::new();
+        for op in &ops {
+            // Malformed sources and unknown aliases are reported by `stage`.
+            let Ok((alias, _)) = generator::source_alias(&op.from) else {
+                continue;
+            };
+            if roots.contains_key(alias) {
+                continue;
+            }
+            let Some(src_key) = aliases.get(alias).cloned() else {
+                continue;
+            };
+            let why = match self.resolve(&src_key) {
+                Resolution::Mounted(p) => {
+                    roots.insert(alias.to_string(), p);
+                    continue;
+                }
+                Resolution::Pending(why) => Resolution::Pending(format!("source @{alias}: {why}")),
+                Resolution::Unresolved(why) => {
+                    Resolution::Unresolved(format!("source @{alias}: {why}"))
+                }
+                Resolution::Failed(why) => Resolution::Failed(format!("source @{alias}: {why}")),
+            };
+            self.staging.remove(key);
+            return why;
+        }
+        let staged = generator::stage(
+            &ops,
+            &Sources {
+                fs: &self.afs,
+                roots: &roots,
+            },
+        );
+        self.staging.remove(key);
+        let tree = match staged {
+            Ok(t) => t,
+            Err(e) => return Resolution::Failed(format!("{gen_id}: {e}")),
+        };
         let root = PathBuf::from(VIRTUAL_ROOT)
             .join(&key.kind)
             .join(&key.namespace)
             .join(&key.name);
         self.afs.add(Mount {
             root: root.clone(),
-            layers,
+            content: Content::Staged(Arc::new(tree)),
         });
         self.mounts.insert(key.clone(), root.clone());
         Resolution::Mounted(root)
@@ -398,6 +439,16 @@ impl State<'_> {
             Ok(r) => r.display().to_string(),
             Err(_) => real.display().to_string(),
         }
+    }
+
+    /// [`State::display`], once per path.
+    fn shown(&mut self, vpath: PathBuf) -> String {
+        if let Some(s) = self.shown.get(&vpath) {
+            return s.clone();
+        }
+        let s = self.display(&vpath);
+        self.shown.insert(vpath, s.clone());
+        s
     }
 
     /// Builds Kustomization `i`; returns the reason when its source is still pending.
@@ -421,6 +472,10 @@ impl State<'_> {
                 return None;
             }
             Resolution::Pending(why) => return Some(why),
+            Resolution::Failed(why) => {
+                self.fail(i, &ks, &file, "spec.sourceRef", &why);
+                return None;
+            }
         };
         let dir = secure_join(&root, ks.path.as_deref().unwrap_or(""));
         if !self.afs.is_dir(&dir) {
@@ -431,11 +486,7 @@ impl State<'_> {
             self.fail(i, &ks, &file, "spec.path", &msg);
             return None;
         }
-        let plain = BuildFs {
-            base: &self.afs,
-            root: root.clone(),
-            overlay: None,
-        };
+        let plain = BuildFs::new(&self.afs, root.clone(), None);
         let prepared = match prepare(&plain, &dir, &ks.spec()) {
             Ok(p) => p,
             Err(e) => {
@@ -443,11 +494,7 @@ impl State<'_> {
                 return None;
             }
         };
-        let bfs = BuildFs {
-            base: &self.afs,
-            root: root.clone(),
-            overlay: prepared.overlay.clone(),
-        };
+        let bfs = BuildFs::new(&self.afs, root.clone(), prepared.overlay.clone());
         let built = match self.kustomizer.build(&bfs, &dir) {
             Ok(b) => b,
             Err(e) => {
@@ -471,8 +518,8 @@ impl State<'_> {
         let mut objects = Vec::with_capacity(built.len());
         for res in built.iter() {
             let f = match res.origin() {
-                Some(o) => self.display(&dir.join(o.configured_in.as_deref().unwrap_or(&o.path))),
-                None => self.display(&dir),
+                Some(o) => self.shown(dir.join(o.configured_in.as_deref().unwrap_or(&o.path))),
+                None => self.shown(dir.clone()),
             };
             objects.push(AppliedObject {
                 object: res.value().clone(),

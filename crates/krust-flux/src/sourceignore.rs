@@ -3,7 +3,8 @@
 //! package does (fluxcd/pkg `sourceignore/sourceignore.go`); the defaults apply only when
 //! no pattern exists at all (§5-A9).
 
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 use krust_kustomize::FileSystem;
 
@@ -176,12 +177,12 @@ pub struct IgnoreRules {
 impl IgnoreRules {
     /// The rules of the source tree at `root`: its `.sourceignore` files plus `extra`
     /// (`spec.ignore`, one pattern per line), or the defaults when there is none.
+    #[cfg(test)]
     pub fn load(fs: &dyn FileSystem, root: &Path, extra: &str) -> IgnoreRules {
-        let mut found = Vec::new();
-        collect_sourceignore(fs, root, &mut Vec::new(), &mut found, 0);
-        for line in extra.lines() {
-            found.extend(Pattern::parse(line, &[]));
-        }
+        SourceIndex::build(fs, root, extra).rules
+    }
+
+    fn from_found(found: Vec<Pattern>) -> IgnoreRules {
         let mut patterns: Vec<Pattern> =
             VCS.iter().filter_map(|p| Pattern::parse(p, &[])).collect();
         if found.is_empty() {
@@ -189,6 +190,12 @@ impl IgnoreRules {
         }
         patterns.extend(found);
         IgnoreRules { patterns }
+    }
+
+    /// The VCS entries and the default exclusions (fluxcd/pkg `NewDefaultMatcher`), as
+    /// `SourceIgnoreFilter(nil, nil)` applies them to an ExternalArtifact.
+    pub(crate) fn defaults() -> IgnoreRules {
+        IgnoreRules::from_found(Vec::new())
     }
 
     /// Whether the path (components relative to the source root) is left out of the artifact.
@@ -208,38 +215,135 @@ impl IgnoreRules {
     }
 }
 
-fn collect_sourceignore(
-    fs: &dyn FileSystem,
-    dir: &Path,
-    domain: &mut Vec<String>,
-    out: &mut Vec<Pattern>,
-    depth: usize,
-) {
-    if depth > 64 {
-        return;
-    }
-    let file = dir.join(".sourceignore");
-    if let Ok(bytes) = fs.read_file(&file) {
-        for line in String::from_utf8_lossy(&bytes).lines() {
-            out.extend(Pattern::parse(line, domain));
+/// One walk of a source tree: its rules, and for every entry whether it is a directory and
+/// whether it is excluded, so that a file access is a table lookup rather than a pattern
+/// match and a `stat` (the tree is assumed not to change during a render, as the
+/// `Kustomizer` cache assumes).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SourceIndex {
+    pub rules: IgnoreRules,
+    /// Walked entries by real path: (is a directory, excluded).
+    entries: HashMap<PathBuf, (bool, bool)>,
+    /// Whether the walk left parts out (`.git`, or nesting past the depth limit): paths
+    /// there are checked against the rules and the file system when asked.
+    partial: bool,
+}
+
+/// What the index knows about one path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Known {
+    /// A walked entry (is a directory, excluded).
+    Entry(bool, bool),
+    /// Not in the tree.
+    Missing,
+    /// Not walked: ask the rules and the file system.
+    Unknown,
+}
+
+const MAX_DEPTH: usize = 64;
+
+impl SourceIndex {
+    /// Walks the tree at `root` (a real directory of `fs`); `extra` is `spec.ignore`.
+    pub(crate) fn build(fs: &dyn FileSystem, root: &Path, extra: &str) -> SourceIndex {
+        let mut w = Walk::default();
+        w.walk(fs, root, &mut Vec::new(), 0);
+        for line in extra.lines() {
+            w.found.extend(Pattern::parse(line, &[]));
+        }
+        let rules = IgnoreRules::from_found(w.found);
+        let mut entries = HashMap::with_capacity(w.walked.len());
+        for (path, parts, is_dir) in w.walked {
+            let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
+            let excluded = rules.is_excluded_lazy(&refs, &|| is_dir);
+            entries.insert(path, (is_dir, excluded));
+        }
+        SourceIndex {
+            rules,
+            entries,
+            partial: w.partial,
         }
     }
-    let Ok(entries) = fs.read_dir(dir) else {
-        return;
-    };
-    for e in entries {
-        if !fs.is_dir(&e) {
-            continue;
+
+    /// What the walk saw at `real` (a clean path below `root`).
+    pub(crate) fn lookup(&self, root: &Path, real: &Path) -> Known {
+        if real == root {
+            return Known::Entry(true, false);
         }
-        let Some(name) = e.file_name().map(|n| n.to_string_lossy().into_owned()) else {
-            continue;
+        if let Some((d, x)) = self.entries.get(real) {
+            return Known::Entry(*d, *x);
+        }
+        if self.partial {
+            return Known::Unknown;
+        }
+        Known::Missing
+    }
+
+    /// Whether a path the walk did not see is excluded by the rules.
+    pub(crate) fn excluded_unwalked(
+        &self,
+        root: &Path,
+        real: &Path,
+        is_dir: &dyn Fn() -> bool,
+    ) -> bool {
+        let Ok(rel) = real.strip_prefix(root) else {
+            return false;
         };
-        if name == ".git" {
-            continue;
+        let parts: Vec<String> = rel
+            .components()
+            .filter_map(|c| match c {
+                std::path::Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+                _ => None,
+            })
+            .collect();
+        let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
+        !refs.is_empty() && self.rules.is_excluded_lazy(&refs, is_dir)
+    }
+}
+
+/// The state of one walk.
+#[derive(Default)]
+struct Walk {
+    found: Vec<Pattern>,
+    walked: Vec<(PathBuf, Vec<String>, bool)>,
+    partial: bool,
+}
+
+impl Walk {
+    fn walk(&mut self, fs: &dyn FileSystem, dir: &Path, domain: &mut Vec<String>, depth: usize) {
+        if depth > MAX_DEPTH {
+            self.partial = true;
+            return;
         }
-        domain.push(name);
-        collect_sourceignore(fs, &e, domain, out, depth + 1);
-        domain.pop();
+        let Ok(entries) = fs.read_dir(dir) else {
+            return;
+        };
+        let file = dir.join(".sourceignore");
+        if entries.contains(&file) {
+            if let Ok(bytes) = fs.read_file(&file) {
+                for line in String::from_utf8_lossy(&bytes).lines() {
+                    self.found.extend(Pattern::parse(line, domain));
+                }
+            }
+        }
+        for e in entries {
+            let Some(name) = e.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+                continue;
+            };
+            let is_dir = fs.is_dir(&e);
+            let mut parts = domain.clone();
+            parts.push(name.clone());
+            self.walked.push((e.clone(), parts, is_dir));
+            if !is_dir {
+                continue;
+            }
+            if name == ".git" {
+                self.partial = true;
+                continue;
+            }
+            domain.push(name);
+            self.walk(fs, &e, domain, depth + 1);
+            domain.pop();
+        }
     }
 }
 

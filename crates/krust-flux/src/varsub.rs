@@ -118,6 +118,22 @@ fn opted_out(obj: &Value) -> bool {
         .any(|f| obj.str_at(&["metadata", f, OPT_OUT]) == Some("disabled"))
 }
 
+/// Whether any key or string of `v` contains a `$`.
+fn has_dollar(v: &Value) -> bool {
+    if let Some(s) = v.as_str() {
+        return s.contains('$');
+    }
+    if let Some(m) = v.as_map() {
+        return m
+            .iter()
+            .any(|(k, v)| k.as_str().contains('$') || has_dollar(v));
+    }
+    if let Some(seq) = v.as_seq() {
+        return seq.iter().any(has_dollar);
+    }
+    v.source_text().is_some_and(|t| t.contains('$'))
+}
+
 /// Substitutes one object; `Ok(None)` when it is left as it is.
 pub(crate) fn substitute(
     obj: &Value,
@@ -135,6 +151,12 @@ pub(crate) fn substitute(
         return Err(format!(
             "'{bad}' var name is invalid, must match '^[_[:alpha:]][_[:alpha:][:digit:]]*$'"
         ));
+    }
+    // Without a `$` envsubst returns the text unchanged, and printing then re-reading
+    // the object gives it back as it was (the printer is go-yaml v2's on the JSON form,
+    // which is what the output is printed with), so the round trip is skipped.
+    if !has_dollar(obj) {
+        return Ok(None);
     }
     let text = krust_yaml::to_yaml(obj).map_err(|e| e.to_string())?;
     let out = eval(&text, &Vars::new(vars, strict))
