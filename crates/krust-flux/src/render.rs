@@ -11,8 +11,8 @@ use krust_yaml::Value;
 use crate::artifact::{secure_join, ArtifactFs, BuildFs, Content, Mount, Source};
 use crate::bootstrap;
 use crate::generate::prepare;
-use crate::model::*;
 use crate::generator::{self, CopyOp, Sources};
+use crate::model::*;
 use crate::sourceignore::SourceIndex;
 use crate::spec::{is_flux_kustomization, FluxKustomization, ObjectKey};
 use crate::{checks, helm, helm_render, plan, varsub, Error};
@@ -205,9 +205,9 @@ pub fn render_cluster(
             .map(|k| {
                 let root = match st.resolve(&k) {
                     Resolution::Mounted(p) => Ok(p),
-                    Resolution::Unresolved(w)
-                    | Resolution::Pending(w)
-                    | Resolution::Failed(w) => Err(w),
+                    Resolution::Unresolved(w) | Resolution::Pending(w) | Resolution::Failed(w) => {
+                        Err(w)
+                    }
                 };
                 (k, root)
             })
