@@ -2,7 +2,7 @@
 
 use krust_helm::{compose_values, HelmRelease, ObjectIndex};
 
-use crate::model::{HelmReleaseRender, KustomizationRender, Status};
+use crate::model::{ChartStatus, HelmReleaseRender, KustomizationRender, Status};
 
 /// Every HelmRelease applied by a built Kustomization, in Kustomization order.
 pub(crate) fn collect(
@@ -36,6 +36,7 @@ pub(crate) fn collect(
                 file: o.file.clone(),
                 composed_values: composed,
                 effective_service_account: effective,
+                manifests: ChartStatus::Skipped,
             });
         }
     }

@@ -35,6 +35,24 @@ pub struct ClusterOptions {
     /// `None`: the pattern of a Kyverno policy on `GitRepository` `spec.url` in the
     /// cluster, if there is one.
     pub git_url_pattern: Option<String>,
+    /// Where HelmRelease charts come from and how they are rendered.
+    pub charts: ChartOptions,
+}
+
+/// How the charts of HelmReleases are found and rendered (helm-controller v1.6, Helm v4).
+#[derive(Debug, Clone, Default)]
+pub struct ChartOptions {
+    /// A directory of charts for HelmRepository (and OCI) chart sources: archives named
+    /// `<name>-<version>.tgz` as `helm pull` writes them, or chart directories (name and
+    /// version read from their `Chart.yaml`). The highest version matching the
+    /// HelmRelease's `chart.spec.version` range is used, as source-controller picks it.
+    pub charts_dir: Option<PathBuf>,
+    /// `.Capabilities.KubeVersion` (Helm v4.1.4's offline default, v1.35.0, when `None`).
+    pub kube_version: Option<String>,
+    /// Extra `.Capabilities.APIVersions`.
+    pub api_versions: Vec<String>,
+    /// Do not render charts at all (values only).
+    pub skip: bool,
 }
 
 impl ClusterOptions {
@@ -46,6 +64,7 @@ impl ClusterOptions {
             root_ignore: String::new(),
             strict_substitution: true,
             git_url_pattern: None,
+            charts: ChartOptions::default(),
         }
     }
 }
@@ -159,6 +178,91 @@ pub struct HelmReleaseRender {
     pub composed_values: Result<Value, String>,
     /// The effective service account (`None`: the controller's own identity).
     pub effective_service_account: Option<String>,
+    /// The chart's manifests, when the chart is available locally.
+    pub manifests: ChartStatus,
+}
+
+impl HelmReleaseRender {
+    /// `helmrelease--<namespace>--<name>.yaml`, the file `krust flux build -o` writes the
+    /// release's manifests to.
+    pub fn file_name(&self) -> String {
+        format!(
+            "helmrelease--{}--{}.yaml",
+            self.release.namespace, self.release.name
+        )
+    }
+}
+
+/// Whether, and how, a HelmRelease's chart was rendered.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ChartStatus {
+    /// Chart rendering was switched off ([`ChartOptions::skip`]).
+    Skipped,
+    /// The chart is not available locally; the text names the chart and why.
+    Unavailable(String),
+    /// The chart was found but loading, values or rendering failed as Helm would fail.
+    Failed(String),
+    /// Rendered.
+    Rendered(Box<RenderedChart>),
+}
+
+impl ChartStatus {
+    /// The rendered chart, if any.
+    pub fn rendered(&self) -> Option<&RenderedChart> {
+        match self {
+            ChartStatus::Rendered(r) => Some(r),
+            _ => None,
+        }
+    }
+}
+
+/// The manifests helm-controller would apply for one HelmRelease.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RenderedChart {
+    /// The chart's name (`Chart.yaml`).
+    pub chart: String,
+    /// The chart's version (`Chart.yaml`).
+    pub version: String,
+    /// Where the chart came from (`GitRepository/ns/name:./charts/app`, an archive path).
+    pub origin: String,
+    /// The release name, namespace and values it was rendered with.
+    pub release_name: String,
+    /// `.Release.Namespace`.
+    pub namespace: String,
+    /// The user values handed to Helm (before the chart defaults).
+    pub values: Value,
+    /// What `helm template RELEASE CHART -n NAMESPACE -f values.yaml` prints for the same
+    /// chart and values (no post-rendering, no CRDs): manifests then hooks.
+    pub template: String,
+    /// The objects applied, after helm-controller's post-renderers: the chart's CRDs
+    /// (unless `install.crds: Skip`), the manifests in Helm's install order, then the hooks
+    /// (unless `install.disableHooks`; test hooks are left out, `helm test` runs them).
+    pub objects: Vec<RenderedObject>,
+}
+
+/// One post-rendered object of a chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RenderedObject {
+    /// The template (or `crds/`) file it came from, as Helm's `# Source:` names it.
+    pub source: String,
+    /// Whether it is a hook.
+    pub hook: bool,
+    /// The object.
+    pub object: Value,
+}
+
+impl RenderedChart {
+    /// The objects as a Helm manifest stream: `---\n# Source: <file>\n<object>` each.
+    pub fn output(&self) -> Result<String, krust_yaml::Error> {
+        let mut out = String::new();
+        for o in &self.objects {
+            out.push_str("---\n# Source: ");
+            out.push_str(&o.source);
+            out.push('\n');
+            out.push_str(&krust_yaml::to_yaml(&o.object)?);
+        }
+        Ok(out)
+    }
 }
 
 /// The render of one cluster.

@@ -18,6 +18,62 @@ fn list(items: impl IntoIterator<Item = String>) -> Value {
     Value::from_seq(items.into_iter().map(Value::from).collect())
 }
 
+/// Kinds that are never namespaced (Helm leaves them without a namespace).
+const CLUSTER_SCOPED: &[&str] = &[
+    "APIService",
+    "CSIDriver",
+    "CSINode",
+    "CertificateSigningRequest",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "CustomResourceDefinition",
+    "IngressClass",
+    "MutatingWebhookConfiguration",
+    "Namespace",
+    "Node",
+    "PersistentVolume",
+    "PriorityClass",
+    "RuntimeClass",
+    "StorageClass",
+    "ValidatingAdmissionPolicy",
+    "ValidatingAdmissionPolicyBinding",
+    "ValidatingWebhookConfiguration",
+    "VolumeAttachment",
+];
+
+fn rendered_chart(file: String, c: &crate::model::RenderedChart) -> Value {
+    let mut m = Value::map();
+    m.insert("chart", s(&c.chart));
+    m.insert("version", s(&c.version));
+    m.insert("origin", s(&c.origin));
+    m.insert("expectedFile", s(&file));
+    let objs = c
+        .objects
+        .iter()
+        .map(|o| {
+            let v = &o.object;
+            let kind = v.str_at(&["kind"]).unwrap_or("");
+            // Helm applies a namespaced object without a namespace to the release's.
+            let ns = match v.str_at(&["metadata", "namespace"]) {
+                Some(n) => n,
+                None if CLUSTER_SCOPED.contains(&kind) => "",
+                None => c.namespace.as_str(),
+            };
+            let mut e = Value::map();
+            e.insert("apiVersion", s(v.str_at(&["apiVersion"]).unwrap_or("")));
+            e.insert("kind", s(kind));
+            e.insert("namespace", s(ns));
+            e.insert("name", s(v.str_at(&["metadata", "name"]).unwrap_or("")));
+            if o.hook {
+                e.insert("hook", Value::from(true));
+            }
+            e
+        })
+        .collect();
+    m.insert("objects", Value::from_seq(objs));
+    m
+}
+
 /// The cluster view as a value (print it with `krust_yaml::to_yaml`).
 pub fn cluster_view(r: &ClusterRender) -> Value {
     let mut out = Value::map();
@@ -154,6 +210,11 @@ pub fn cluster_view(r: &ClusterRender) -> Value {
             Ok(v) => m.insert("composedValues", v.clone()),
             Err(e) => m.insert("composedValuesError", s(e)),
         };
+        // Only when a chart was rendered, so renders without local charts keep the
+        // fixtures' cluster.yaml shape.
+        if let Some(c) = h.manifests.rendered() {
+            m.insert("renderedChart", rendered_chart(h.file_name(), c));
+        }
         hrs.push(m);
     }
     out.insert("helmReleases", Value::from_seq(hrs));
