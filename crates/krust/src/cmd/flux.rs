@@ -3,7 +3,10 @@
 //!
 //! * `build` prints every built Flux Kustomization's output as one stream, or with
 //!   `-o DIR` writes `<namespace>--<name>.yaml` per Kustomization plus `cluster.yaml`.
-//!   Exit 1 when a Kustomization fails to build.
+//!   The chart of every HelmRelease available locally is rendered too: after the
+//!   Kustomizations in the stream, or `helmrelease--<namespace>--<name>.yaml` under `-o`.
+//!   Exit 1 when a Kustomization fails to build or a local chart fails to render; a chart
+//!   that is not available locally is a warning.
 //! * `check` prints the findings; exit 1 when one is an error.
 //! * `plan` prints the apply waves.
 
@@ -13,8 +16,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use krust_flux::{
-    cluster_view, render_cluster, ClusterOptions, ClusterRender, ObjectKey, Severity,
-    SourceMapping, Status,
+    cluster_view, render_cluster, ChartOptions, ChartStatus, ClusterOptions, ClusterRender,
+    ObjectKey, Severity, SourceMapping, Status,
 };
 use krust_kustomize::DiskFs;
 use krust_yaml::{Data, Value};
@@ -67,6 +70,44 @@ pub struct BuildArgs {
     /// Output format of the stream (`json`: one array of objects).
     #[arg(long, value_enum, default_value = "yaml")]
     pub format: Format,
+    #[command(flatten)]
+    pub charts: ChartArgs,
+}
+
+/// How HelmRelease charts are found and rendered.
+#[derive(Debug, clap::Args)]
+pub struct ChartArgs {
+    /// Charts for HelmRepository and OCI sources: `<name>-<version>.tgz` archives (as `helm
+    /// pull` writes them) or chart directories; the highest version matching the
+    /// HelmRelease's `chart.spec.version` is used.
+    #[arg(long = "charts", value_name = "DIR")]
+    pub charts: Option<PathBuf>,
+    /// Kubernetes version for `.Capabilities.KubeVersion` (default v1.35.0, Helm v4.1.4's).
+    #[arg(long = "kube-version", value_name = "VERSION")]
+    pub kube_version: Option<String>,
+    /// Extra API versions for `.Capabilities.APIVersions` (repeatable, comma-separated).
+    #[arg(short = 'a', long = "api-versions", value_name = "VERSION")]
+    pub api_versions: Vec<String>,
+    /// Do not render HelmRelease charts (values only).
+    #[arg(long = "no-charts")]
+    pub no_charts: bool,
+}
+
+impl ChartArgs {
+    pub fn options(&self) -> ChartOptions {
+        ChartOptions {
+            charts_dir: self.charts.clone(),
+            kube_version: self.kube_version.clone(),
+            // pflag's StringSlice splits at commas, as `helm template -a` does.
+            api_versions: self
+                .api_versions
+                .iter()
+                .flat_map(|a| a.split(',').map(str::to_string))
+                .filter(|a| !a.is_empty())
+                .collect(),
+            skip: self.no_charts,
+        }
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -96,10 +137,15 @@ fn parse_source(s: &str) -> Result<SourceMapping, String> {
     })
 }
 
-fn render(c: &Common) -> anyhow::Result<ClusterRender> {
+fn render(c: &Common, charts: Option<ChartOptions>) -> anyhow::Result<ClusterRender> {
     let mut opts = ClusterOptions::new(c.cluster.clone());
     opts.sources = c.sources.clone();
     opts.strict_substitution = !c.no_strict;
+    // `check` and `plan` do not need the charts' manifests.
+    opts.charts = charts.unwrap_or(ChartOptions {
+        skip: true,
+        ..ChartOptions::default()
+    });
     render_cluster(&DiskFs, &c.repo, &opts)
         .with_context(|| format!("rendering cluster {} of {}", c.cluster, c.repo.display()))
 }
@@ -124,13 +170,36 @@ fn report_failures(r: &ClusterRender) -> bool {
 }
 
 fn build(a: BuildArgs) -> anyhow::Result<ExitCode> {
-    let r = render(&a.common)?;
+    let r = render(&a.common, Some(a.charts.options()))?;
     for f in r.findings.iter().filter(|f| f.rule == "SOURCE") {
         eprintln!("warning: {}: {}", f.object, f.message);
     }
-    let failed = report_failures(&r);
+    let mut failed = report_failures(&r);
+    let mut charts = Vec::new();
+    for h in &r.helm_releases {
+        let id = format!("HelmRelease {}/{}", h.release.namespace, h.release.name);
+        match &h.manifests {
+            ChartStatus::Skipped => {}
+            ChartStatus::Unavailable(why) => eprintln!("warning: {id}: {why}"),
+            ChartStatus::Failed(why) => {
+                eprintln!("error: {id}: {why}");
+                failed = true;
+            }
+            ChartStatus::Rendered(c) => {
+                let text = c
+                    .output()
+                    .with_context(|| format!("printing the manifests of {id}"))?;
+                charts.push((h, c, text));
+            }
+        }
+    }
     let mut stdout = std::io::stdout().lock();
     if let Some(dir) = &a.output {
+        for (h, _, text) in &charts {
+            let path = dir.join(h.file_name());
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+            std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+        }
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         for k in r
             .kustomizations
@@ -162,12 +231,26 @@ fn build(a: BuildArgs) -> anyhow::Result<ExitCode> {
                     first = false;
                     stdout.write_all(k.output.as_bytes())?;
                 }
+                // Each chart's stream starts with `---`, Helm's manifest layout.
+                for (_, _, text) in &charts {
+                    if first {
+                        stdout.write_all(text.trim_start_matches("---\n").as_bytes())?;
+                    } else {
+                        stdout.write_all(text.as_bytes())?;
+                    }
+                    first = false;
+                }
             }
             Format::Json => {
                 let objects: Vec<serde_json::Value> = r
                     .kustomizations
                     .iter()
                     .flat_map(|k| k.objects.iter().map(|o| to_json(&o.object)))
+                    .chain(
+                        charts
+                            .iter()
+                            .flat_map(|(_, c, _)| c.objects.iter().map(|o| to_json(&o.object))),
+                    )
                     .collect();
                 serde_json::to_writer_pretty(&mut stdout, &objects)?;
                 stdout.write_all(b"\n")?;
@@ -183,7 +266,7 @@ fn build(a: BuildArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn check(a: CheckArgs) -> anyhow::Result<ExitCode> {
-    let r = render(&a.common)?;
+    let r = render(&a.common, None)?;
     let mut stdout = std::io::stdout().lock();
     match a.format {
         Format::Json => {
@@ -239,7 +322,7 @@ fn check(a: CheckArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn plan(c: Common) -> anyhow::Result<ExitCode> {
-    let r = render(&c)?;
+    let r = render(&c, None)?;
     let mut stdout = std::io::stdout().lock();
     for (i, wave) in r.plan.iter().enumerate() {
         writeln!(stdout, "wave {}: {}", i + 1, wave.join(", "))?;

@@ -5,12 +5,20 @@
 //! options: no load restriction, no reordering); otherwise its YAML files are read as they
 //! are, recursively. `valuesFrom` references resolve against the same output. Each
 //! HelmRelease is printed as one YAML document.
+//!
+//! With `--render`, each document is followed by the release's manifests when its chart
+//! is available locally (`--source` for GitRepository/Bucket charts, `--chart` for one
+//! release, `--charts DIR` for HelmRepository/OCI charts): `--render` (or
+//! `--render=applied`) prints what helm-controller applies (post-renderers and origin
+//! labels included), `--render=template` what `helm template` prints for the same chart,
+//! release name, namespace and values. A chart that is not available is a warning.
 
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
+use krust_flux::{render_release_chart, ChartStatus, ObjectKey, SourceMapping};
 use krust_helm::{
     compose_with_chart_files, local_chart, ChartFiles, HelmRelease, LocalChart, ObjectIndex,
     SourceDirs,
@@ -31,11 +39,29 @@ pub struct Args {
 
     /// The chart directory of one HelmRelease: `NAMESPACE/NAME=PATH` (repeatable).
     #[arg(long = "chart", value_name = "NS/NAME=PATH", value_parser = parse_source)]
-    pub charts: Vec<(String, PathBuf)>,
+    pub chart: Vec<(String, PathBuf)>,
 
     /// helm-controller's `--default-service-account`, for the effective service account.
     #[arg(long = "default-service-account", value_name = "NAME")]
     pub default_service_account: Option<String>,
+
+    /// Also print each release's manifests, when its chart is available locally:
+    /// `applied` (default: after helm-controller's post-renderers) or `template` (exactly
+    /// what `helm template` prints for the same chart, release and values).
+    #[arg(long = "render", value_enum, value_name = "WHAT", num_args = 0..=1,
+          default_missing_value = "applied")]
+    pub render: Option<RenderMode>,
+
+    #[command(flatten)]
+    pub chart_args: crate::cmd::flux::ChartArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RenderMode {
+    /// The objects helm-controller applies.
+    Applied,
+    /// `helm template`'s output.
+    Template,
 }
 
 fn parse_source(s: &str) -> Result<(String, PathBuf), String> {
@@ -78,8 +104,24 @@ impl<F: FileSystem> ChartFiles for FsChartFiles<'_, F> {
 pub fn run(args: Args) -> anyhow::Result<()> {
     let objects = render(&args.dir)?;
     let index = ObjectIndex::new(objects.iter());
+    let mappings: Vec<SourceMapping> = args
+        .sources
+        .iter()
+        .filter_map(|(id, path)| {
+            let parts: Vec<&str> = id.split('/').collect();
+            match parts.as_slice() {
+                [kind, ns, name] => Some(SourceMapping {
+                    key: ObjectKey::new(kind, ns, name),
+                    path: path.clone(),
+                    ignore: String::new(),
+                }),
+                _ => None,
+            }
+        })
+        .collect();
+    let chart_options = args.chart_args.options();
     let sources = Sources(args.sources.into_iter().collect());
-    let charts: HashMap<String, PathBuf> = args.charts.into_iter().collect();
+    let charts: HashMap<String, PathBuf> = args.chart.into_iter().collect();
     let chart_files = FsChartFiles(&DiskFs);
 
     let mut out = String::new();
@@ -137,12 +179,41 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             &krust_yaml::to_yaml(&doc)
                 .with_context(|| format!("printing HelmRelease {}", hr.id()))?,
         );
+        let Some(mode) = args.render else {
+            continue;
+        };
+        let status = render_release_chart(
+            &DiskFs,
+            &hr,
+            &composed.user,
+            &objects,
+            &mappings,
+            charts.get(&hr.id()).map(PathBuf::as_path),
+            &chart_options,
+        );
+        match status {
+            ChartStatus::Rendered(c) => match mode {
+                RenderMode::Template => out.push_str(&c.template),
+                RenderMode::Applied => out.push_str(
+                    &c.output()
+                        .with_context(|| format!("printing the manifests of {}", hr.id()))?,
+                ),
+            },
+            ChartStatus::Unavailable(why) => {
+                eprintln!("warning: HelmRelease {}: {why}", hr.id());
+            }
+            ChartStatus::Failed(why) => {
+                eprintln!("error: HelmRelease {}: {why}", hr.id());
+                failures += 1;
+            }
+            ChartStatus::Skipped => {}
+        }
     }
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(out.as_bytes())?;
     stdout.flush()?;
     if failures > 0 {
-        bail!("{failures} HelmRelease(s) could not be composed");
+        bail!("{failures} HelmRelease(s) could not be composed or rendered");
     }
     Ok(())
 }
