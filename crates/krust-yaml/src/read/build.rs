@@ -1,10 +1,10 @@
 //! Building [`Value`] trees from saphyr-parser events.
 //!
 //! The builder is iterative (an explicit stack of open collections), so input nesting
-//! never turns into native recursion; [`MAX_DEPTH`] bounds the nesting because every later
-//! stage (merge, print, drop) walks trees recursively. Aliases share the anchored subtree;
-//! the number of nodes a document expands to is bounded by [`MAX_NODES`] so an alias bomb
-//! fails fast instead of exhausting memory in a later stage.
+//! never turns into native recursion; [`Limits::max_depth`] bounds the nesting because every
+//! later stage (merge, print, drop) walks trees recursively. Aliases share the anchored
+//! subtree; the number of nodes a document expands to is bounded by [`Limits::max_nodes`] so
+//! an alias bomb fails fast instead of exhausting memory in a later stage.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -13,14 +13,8 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Span, Tag};
 
 use super::repair::Inserts;
 use super::resolve::{format_float_key, resolve_plain, resolve_tagged, CoreTag, Resolved};
-use super::{PathStep, Typing};
+use super::{Limits, PathStep, Typing};
 use crate::{Data, Error, Key, Map, Mark, Str, Style, Value};
-
-/// Deepest nesting of collections accepted in one document.
-pub(crate) const MAX_DEPTH: usize = 1000;
-/// Most nodes a document with anchors may expand to (aliases and merge keys counted
-/// expanded).
-pub(crate) const MAX_NODES: u64 = 1_000_000;
 
 /// What a finished node knows beyond its value: what it would be as a mapping key.
 #[derive(Clone, Debug)]
@@ -156,6 +150,8 @@ pub(crate) struct Builder<'a> {
     inserts: &'a Inserts,
     /// A key written twice keeps its first value instead of failing (kyaml typing).
     pub(crate) first_key_wins: bool,
+    /// Bounds on expansion and nesting.
+    pub(crate) limits: Limits,
 }
 
 /// A failed run: the error, and for a scanner error its message, byte offset and 1-based
@@ -217,6 +213,7 @@ impl<'a> Builder<'a> {
             entries: Vec::new(),
             doc_base: at.docs,
             first_key_wins: false,
+            limits: Limits::DEFAULT,
         }
     }
 
@@ -240,6 +237,20 @@ impl<'a> Builder<'a> {
             if self.event(event, span).map_err(|e| (e, None))?
                 || (self.first_only && !self.docs.is_empty())
             {
+                break;
+            }
+        }
+        let entries = self.entries;
+        Ok((self.docs, self.scalar_spans.map(|s| (s, entries))))
+    }
+
+    /// Builds from events the fast scanner produced (see [`super::fast`]).
+    pub(crate) fn run_events(
+        mut self,
+        events: Vec<super::fast::Ev<'_>>,
+    ) -> Result<(Vec<Value>, Option<Collected>), Error> {
+        for (event, span) in events {
+            if self.event(event, span)? || (self.first_only && !self.docs.is_empty()) {
                 break;
             }
         }
@@ -306,18 +317,20 @@ impl<'a> Builder<'a> {
     fn count(&mut self, n: u64, mark: Mark) -> Result<(), Error> {
         self.doc_nodes = self.doc_nodes.saturating_add(n);
         // Without anchors a document is no bigger than its text: only expansion is bounded.
-        if self.doc_nodes > MAX_NODES && self.anchor_seen {
+        if self.doc_nodes > self.limits.max_nodes && self.anchor_seen {
+            let max = self.limits.max_nodes;
             return Err(self.limit(
                 mark,
-                format!("document expands to more than {MAX_NODES} nodes (aliases are expanded)"),
+                format!("document expands to more than {max} nodes (aliases are expanded)"),
             ));
         }
         Ok(())
     }
 
     fn push_frame(&mut self, frame: Frame, mark: Mark) -> Result<(), Error> {
-        if self.stack.len() >= MAX_DEPTH {
-            return Err(self.limit(mark, format!("nesting deeper than {MAX_DEPTH} levels")));
+        if self.stack.len() >= self.limits.max_depth {
+            let max = self.limits.max_depth;
+            return Err(self.limit(mark, format!("nesting deeper than {max} levels")));
         }
         if matches!(
             frame,

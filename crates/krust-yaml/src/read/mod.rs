@@ -31,6 +31,8 @@
 
 mod build;
 mod comments;
+mod fast;
+mod limits;
 mod repair;
 mod resolve;
 #[cfg(test)]
@@ -39,6 +41,7 @@ mod tests;
 use std::borrow::Cow;
 
 use build::ChunkStart;
+pub use limits::Limits;
 
 use crate::{Error, Mark, Value};
 
@@ -76,12 +79,20 @@ pub enum DuplicateKeys {
 pub struct ReadOptions {
     /// Duplicate mapping keys.
     pub duplicate_keys: DuplicateKeys,
+    /// Bounds on expansion, nesting, repairs and input size.
+    pub limits: Limits,
 }
 
 impl ReadOptions {
     /// These options with `duplicate_keys` set.
     pub fn duplicate_keys(mut self, d: DuplicateKeys) -> Self {
         self.duplicate_keys = d;
+        self
+    }
+
+    /// These options with `limits` set.
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
         self
     }
 }
@@ -152,8 +163,17 @@ pub fn parse_stream_with_comments(
     file: &str,
     typing: Typing,
 ) -> Result<(Vec<Value>, Vec<Comment>), Error> {
-    let (docs, (spans, entries), text) =
-        read(src, file, typing, true, false, ReadOptions::default())?;
+    parse_stream_with_comments_with(src, file, typing, ReadOptions::default())
+}
+
+/// [`parse_stream_with_comments`] with reader options.
+pub fn parse_stream_with_comments_with(
+    src: &str,
+    file: &str,
+    typing: Typing,
+    options: ReadOptions,
+) -> Result<(Vec<Value>, Vec<Comment>), Error> {
+    let (docs, (spans, entries), text) = read(src, file, typing, true, false, options)?;
     let comments = comments::scan(&text, &spans, entries);
     Ok((docs, comments))
 }
@@ -193,6 +213,17 @@ fn read<'s>(
     first_only: bool,
     options: ReadOptions,
 ) -> Result<Read<'s>, Error> {
+    if src.len() > options.limits.max_bytes {
+        return Err(Error::Limit {
+            file: file.to_string(),
+            mark: Mark::new(1, 1),
+            message: format!(
+                "input of {} bytes is larger than the limit of {} bytes",
+                src.len(),
+                options.limits.max_bytes
+            ),
+        });
+    }
     if typing == Typing::Yaml11 {
         let (docs, collected) = parse_chunk(
             src,
@@ -243,9 +274,6 @@ fn read<'s>(
     Ok((docs, (spans, entries), text))
 }
 
-/// Most repairs tried on one piece of text before giving up.
-const MAX_REPAIRS: usize = 200;
-
 /// Parses one piece, mending what go-yaml tolerates and saphyr-parser does not
 /// ([`repair`]).
 fn parse_chunk(
@@ -271,11 +299,21 @@ fn parse_chunk(
         });
     }
     let mut inserts = repair::Inserts::default();
+    if !want_spans && fast_enabled() {
+        if let Some(events) = fast::events(chunk) {
+            let mut b = build::Builder::new(chunk, file, typing, false, at, first_only, &inserts);
+            b.first_key_wins = options.duplicate_keys == DuplicateKeys::FirstWins;
+            b.limits = options.limits;
+            return b.run_events(events);
+        }
+    }
     let mut mended: Option<String> = None;
-    for _ in 0..MAX_REPAIRS {
+    let max_repairs = options.limits.max_repairs;
+    for _ in 0..=max_repairs {
         let text = mended.as_deref().unwrap_or(chunk);
         let mut b = build::Builder::new(text, file, typing, want_spans, at, first_only, &inserts);
         b.first_key_wins = options.duplicate_keys == DuplicateKeys::FirstWins;
+        b.limits = options.limits;
         let (error, raw) = match b.run(text) {
             Ok(r) => return Ok(r),
             Err(e) => e,
@@ -296,8 +334,24 @@ fn parse_chunk(
     Err(Error::Limit {
         file: file.to_string(),
         mark: Mark::new(u32::try_from(at.lines + 1).unwrap_or(u32::MAX), 1),
-        message: format!("more than {MAX_REPAIRS} lines need go-yaml's lax indentation"),
+        message: format!("more than {max_repairs} lines need go-yaml's lax indentation"),
     })
+}
+
+#[cfg(not(test))]
+fn fast_enabled() -> bool {
+    true
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Tests turn the fast scanner off to compare it with saphyr-parser.
+    static NO_FAST: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+#[cfg(test)]
+fn fast_enabled() -> bool {
+    !NO_FAST.with(std::cell::Cell::get)
 }
 
 /// The byte offset of the first character go-yaml's reader refuses: C0 controls other than

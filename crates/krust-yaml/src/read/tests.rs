@@ -710,3 +710,188 @@ fn block_scalar_ending_the_file_without_newline_has_no_final_break() {
     assert_eq!(one("a: |\n  x\n  y\n").str_at(&["a"]), Some("x\ny\n"));
     assert_eq!(one("a: >\n  x\n  y").str_at(&["a"]), Some("x y"));
 }
+
+#[test]
+fn limits_are_configurable() {
+    let with = |l: Limits| ReadOptions::default().limits(l);
+    let read = |src: &str, l: Limits| parse_stream_with(src, "l.yaml", Typing::Kyaml, with(l));
+    // Depth: three levels of collections.
+    let deep = "a:\n  b:\n    c: 1\n";
+    assert!(read(deep, Limits::default().max_depth(3)).is_ok());
+    let e = read(deep, Limits::default().max_depth(2)).expect_err("depth");
+    assert!(
+        matches!(&e, Error::Limit { mark, message, .. } if *mark == Mark::new(3, 5) && message.contains("2 levels")),
+        "{e:?}"
+    );
+    // Expansion: 1 + 3 (a) + 1 + 3 (the alias, counted expanded) + ... nodes.
+    let alias = "a: &x [1, 2]\nb: *x\nc: *x\n";
+    assert!(read(alias, Limits::default()).is_ok());
+    let e = read(alias, Limits::default().max_nodes(6)).expect_err("nodes");
+    assert!(matches!(e, Error::Limit { .. }), "{e:?}");
+    // Size.
+    let e = read("a: 1\n", Limits::default().max_bytes(4)).expect_err("size");
+    assert!(
+        matches!(&e, Error::Limit { mark, .. } if *mark == Mark::new(1, 1)),
+        "{e:?}"
+    );
+    assert!(read("a: 1\n", Limits::default().max_bytes(5)).is_ok());
+    // Repairs: go-yaml takes a tab after `:` as a separator, saphyr-parser needs a repair.
+    let lax = "a:\t1\nb:\t2\n";
+    assert!(read(lax, Limits::default()).is_ok());
+    assert!(read(lax, Limits::default().max_repairs(2)).is_ok());
+    let e = read(lax, Limits::default().max_repairs(1)).expect_err("repairs");
+    assert!(matches!(e, Error::Limit { .. }), "{e:?}");
+    assert_eq!(Limits::default(), Limits::DEFAULT);
+    assert_eq!(Limits::DEFAULT.max_nodes, 1_000_000);
+    assert_eq!(Limits::DEFAULT.max_depth, 1_000);
+    assert_eq!(Limits::DEFAULT.max_repairs, 200);
+}
+
+/// Same data, marks, styles, source texts and key kinds, in the same order.
+fn same_tree(a: &Value, b: &Value, at: &str) -> Result<(), String> {
+    if a.mark != b.mark || a.style != b.style || a.source_text() != b.source_text() {
+        return Err(format!(
+            "{at}: {:?}/{:?}/{:?} vs {:?}/{:?}/{:?}",
+            a.mark,
+            a.style,
+            a.source_text(),
+            b.mark,
+            b.style,
+            b.source_text()
+        ));
+    }
+    match (&a.data, &b.data) {
+        (Data::Map(x), Data::Map(y)) => {
+            if x.len() != y.len() {
+                return Err(format!("{at}: {} vs {} entries", x.len(), y.len()));
+            }
+            for ((ka, va), (kb, vb)) in x.iter().zip(y.iter()) {
+                if ka.as_str() != kb.as_str() || ka.is_non_string() != kb.is_non_string() {
+                    return Err(format!("{at}: key {ka:?} vs {kb:?}"));
+                }
+                same_tree(va, vb, &format!("{at}/{ka}"))?;
+            }
+            Ok(())
+        }
+        (Data::Seq(x), Data::Seq(y)) => {
+            if x.len() != y.len() {
+                return Err(format!("{at}: {} vs {} items", x.len(), y.len()));
+            }
+            for (i, (va, vb)) in x.iter().zip(y.iter()).enumerate() {
+                same_tree(va, vb, &format!("{at}/{i}"))?;
+            }
+            Ok(())
+        }
+        (x, y) if x == y => Ok(()),
+        (x, y) => Err(format!("{at}: {x:?} vs {y:?}")),
+    }
+}
+
+fn slow<T>(f: impl FnOnce() -> T) -> T {
+    NO_FAST.with(|c| c.set(true));
+    let r = f();
+    NO_FAST.with(|c| c.set(false));
+    r
+}
+
+fn yaml_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in rd.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            yaml_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "yaml" || x == "yml") {
+            out.push(p);
+        }
+    }
+}
+
+/// The fast scanner against saphyr-parser on every YAML file of the project's corpora and
+/// the shared conformance data, both typings: the same values or the same error.
+#[test]
+fn fast_scanner_reads_what_saphyr_reads() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut files = Vec::new();
+    for d in ["testdata", "../shared", "crates"] {
+        yaml_files(&root.join(d), &mut files);
+    }
+    let mut compared = 0;
+    let mut fast_read = 0;
+    let mut failures = Vec::new();
+    for f in &files {
+        let Ok(src) = std::fs::read_to_string(f) else {
+            continue;
+        };
+        fast_read += usize::from(super::fast::events(&src).is_some());
+        for typing in [Typing::Kyaml, Typing::Yaml11] {
+            let name = f.display().to_string();
+            let fast = parse_stream(&src, &name, typing);
+            let slow = slow(|| parse_stream(&src, &name, typing));
+            compared += 1;
+            let r = match (&fast, &slow) {
+                (Ok(a), Ok(b)) if a.len() == b.len() => a
+                    .iter()
+                    .zip(b)
+                    .enumerate()
+                    .try_for_each(|(i, (x, y))| same_tree(x, y, &format!("doc {i}"))),
+                (Err(a), Err(b)) if a == b => Ok(()),
+                _ => Err(format!(
+                    "{:?} vs {:?}",
+                    fast.as_ref().map(Vec::len),
+                    slow.as_ref().map(Vec::len)
+                )),
+            };
+            if let Err(e) = r {
+                failures.push(format!("{name} ({typing:?}): {e}"));
+            }
+        }
+    }
+    assert!(compared > 100, "only {compared} files found");
+    // Most files are in the fast scanner's subset, so the comparison means something.
+    assert!(
+        fast_read * 2 > compared / 2,
+        "{fast_read} of {} files read fast",
+        compared / 2
+    );
+    eprintln!(
+        "{fast_read} of {} files read by the fast scanner",
+        compared / 2
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {compared} differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+    /// Random arrangements of block-YAML lines read the same with and without the fast
+    /// scanner (values with marks and styles, or the same error).
+    #[test]
+    fn fast_scanner_agrees_on_random_block_yaml(
+        lines in proptest::collection::vec(0usize..34, 1..14)
+    ) {
+        const POOL: [&str; 34] = [
+            "a:", "a: 1", "b: x y", "- x", "-", "  b: 2", "  - y", "    c:", "k: |", "  lit",
+            "", "# c", "  # c", "x: 'q'", "y: \"z\"", "- a: 1", "  - b", "z: w # c", "   d: e",
+            "- |-", "    t", "  ", "-   ", "  k: |", "    l", "      m", "    ", "'q': r",
+            "c: ''", "- 'x' # c", " - n", "  e:", "d: a:b", "- - x",
+        ];
+        let src: String = lines.iter().map(|&i| format!("{}\n", POOL[i])).collect();
+        let fast = parse_stream(&src, "p.yaml", Typing::Kyaml);
+        let slow = slow(|| parse_stream(&src, "p.yaml", Typing::Kyaml));
+        let r = match (&fast, &slow) {
+            (Ok(a), Ok(b)) if a.len() == b.len() => a
+                .iter()
+                .zip(b)
+                .try_for_each(|(x, y)| same_tree(x, y, "")),
+            (Err(a), Err(b)) if a == b => Ok(()),
+            _ => Err(format!("{fast:?} vs {slow:?}")),
+        };
+        proptest::prop_assert!(r.is_ok(), "{src:?}: {r:?}");
+    }
+}
