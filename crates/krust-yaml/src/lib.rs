@@ -20,9 +20,10 @@ mod scalar;
 mod value;
 
 pub use error::Error;
-pub use print::{to_yaml, to_yaml_stream, write_yaml};
+pub use print::{json_round_trip, to_yaml, to_yaml_stream, write_yaml};
 pub use read::{
     parse_document, parse_document_with, parse_stream, parse_stream_with,
-    parse_stream_with_comments, Comment, DuplicateKeys, PathStep, ReadOptions, Typing,
+    parse_stream_with_comments, parse_stream_with_comments_with, Comment, DuplicateKeys, Limits,
+    PathStep, ReadOptions, Typing,
 };
 pub use value::{Data, Key, Map, Mark, Seq, Str, Style, Value};

@@ -261,9 +261,12 @@ impl Transform for Json6902 {
                 ))
             })?;
             let mut out = out;
-            // kustomize applies the operations to the resource's JSON form: every scalar
-            // reads as its JSON value afterwards.
-            crate::util::clear_source_texts(&mut out);
+            // kustomize applies the operations to the resource's JSON form and reads the
+            // result back: numbers are float64s written with Go's 'g', other scalars forget
+            // their text, nodes their style, and folded scalars read as go-yaml v3 wrote
+            // them (the resource's own folded values keep their style through the
+            // operations; the patch's values have none).
+            krust_yaml::json_round_trip(&mut out);
             r.set_value(out);
         }
         Ok(())

@@ -5,13 +5,14 @@
 //! emitter closely, because quoting, folding at 80 columns and indentation all depend on
 //! them. Columns count characters, as v2 does.
 
+use super::goyaml_v3::folded_round_trip;
 use super::json::{key_through_json, through_json};
 use super::number::{format_float, NumBuf};
 use super::resolve::needs_quotes;
 use super::sort::sort_by_key;
 use std::borrow::Cow;
 
-use crate::{Data, Error, Value};
+use crate::{Data, Error, Style, Value};
 
 /// v2 `best_width`.
 const BEST_WIDTH: usize = 80;
@@ -254,6 +255,19 @@ impl<'o> Emitter<'o> {
                 self.plain_ascii(buf.as_str());
             }
             Data::String(s) => {
+                // kustomize's print goes through go-yaml v3's text first, whose emitter
+                // changes some folded scalars (see goyaml_v3.rs).
+                let folded = if value.style == Style::Folded {
+                    let content = if self.indent < 0 {
+                        BEST_INDENT
+                    } else {
+                        self.indent + BEST_INDENT
+                    };
+                    folded_round_trip(s, content.unsigned_abs() as usize)
+                } else {
+                    None
+                };
+                let s = folded.as_deref().unwrap_or(s);
                 let s = through_json(s).map_err(|m| print_error(value, m))?;
                 let analysis = analyze(&s);
                 self.string_analyzed(&s, &analysis, false);

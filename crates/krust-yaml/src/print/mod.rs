@@ -15,12 +15,15 @@
 //!   (see `sort.rs`).
 
 mod emit;
+mod goyaml_v3;
 mod json;
 mod number;
 mod resolve;
 mod sort;
 
 use crate::{Error, Value};
+
+pub use goyaml_v3::json_round_trip;
 
 /// Prints one document as go-yaml v2 `Marshal` prints the object's JSON form.
 ///

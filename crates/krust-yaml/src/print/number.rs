@@ -73,7 +73,27 @@ pub(super) fn format_float(out: &mut NumBuf, f: f64) -> Result<(), &'static str>
             return Ok(());
         }
     }
-    // Go `strconv.FormatFloat(f, 'g', -1, 64)`.
+    write_g(out, digits, exp, neg);
+    Ok(())
+}
+
+/// Go `strconv.FormatFloat(f, 'g', -1, 64)` (`+Inf`, `-Inf`, `NaN` for those), which is how
+/// go-yaml v3 writes a `float64`: the text every number has after kyaml's JSON round trip.
+pub(super) fn go_g(f: f64) -> String {
+    if f.is_nan() {
+        return "NaN".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "+Inf" } else { "-Inf" }.into();
+    }
+    let mut out = NumBuf::new();
+    let (digits, exp) = shortest(f);
+    write_g(&mut out, digits.as_str(), exp, f.is_sign_negative());
+    out.as_str().to_string()
+}
+
+/// The `'g'` layout of shortest `digits` whose first digit has decimal exponent `exp`.
+fn write_g(out: &mut NumBuf, digits: &str, exp: i32, neg: bool) {
     if neg {
         let _ = out.write_str("-");
     }
@@ -105,7 +125,6 @@ pub(super) fn format_float(out: &mut NumBuf, f: f64) -> Result<(), &'static str>
             let _ = out.write_str(&digits[int_len..]);
         }
     }
-    Ok(())
 }
 
 /// The shortest decimal digits that read back as `|f|`, and the decimal exponent of the
@@ -144,6 +163,23 @@ mod tests {
         format_float(&mut b, f)
             .map(|()| b.as_str().to_string())
             .unwrap_or_else(|e| e.into())
+    }
+
+    #[test]
+    fn go_g_is_strconv_format_float_g() {
+        // Expected texts: kubectl v1.32 prints these as annotation values after a JSON 6902
+        // patch (go-yaml v3 writes float64 with 'g').
+        assert_eq!(go_g(1e300), "1e+300");
+        assert_eq!(go_g(1e20), "1e+20");
+        assert_eq!(go_g(1e-7), "1e-07");
+        assert_eq!(go_g(-0.0), "-0");
+        assert_eq!(go_g(1.0), "1");
+        assert_eq!(go_g(1e6), "1e+06");
+        assert_eq!(go_g(123456.0), "123456");
+        assert_eq!(go_g(12345678.9), "1.23456789e+07");
+        assert_eq!(go_g(9223372036854775808.0), "9.223372036854776e+18");
+        assert_eq!(go_g(123456789012345678901234.0), "1.2345678901234569e+23");
+        assert_eq!(go_g(f64::INFINITY), "+Inf");
     }
 
     #[test]
