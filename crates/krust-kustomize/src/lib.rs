@@ -22,9 +22,12 @@
 //! `replacements`, `vars`, `configurations`, `crds`, `openapi`, `sortOptions`,
 //! `buildMetadata`, builtin plugin configs in `generators`/`transformers`/`validators`,
 //! name-reference fix-ups and content-hash suffixes, all in kustomize's order.
+//! `helmCharts`/`helmGlobals` (with `Options::helm.enabled`, kustomize's `--enable-helm`),
+//! rendered by krust-chart from charts on disk; a chart that would have to be downloaded
+//! is an error.
 //!
 //! # Limitations
-//! Nothing is fetched or executed: remote resources and bases, `helmCharts`, KRM functions
+//! Nothing is fetched or executed: remote resources and bases, remote charts, KRM functions
 //! and exec/Go plugins are errors naming the kustomization and entry. Replacements into
 //! structured data inside a string (kustomize v5.8.1, `setValueInStructuredData`) are not
 //! done. The `openapi` schema follows kyaml's process-wide schema within one build (see
@@ -55,6 +58,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 pub use error::Error;
 pub use fs::{clean_path, DiskFs, FileSystem, MemFs};
+pub use helm_chart::HelmOptions;
 pub use krust_model::{Behavior, ResMap, Resource};
 pub use kustomization::Kustomization;
 
@@ -93,6 +97,8 @@ pub struct Options {
     /// Allow non-builtin plugins (krust runs none; with this off, using one is kustomize's
     /// "external plugins disabled" error).
     pub plugins_enabled: bool,
+    /// kustomize's `--enable-helm` and its `--helm-*` flags.
+    pub helm: HelmOptions,
 }
 
 impl Default for Options {
@@ -102,6 +108,7 @@ impl Default for Options {
             reorder: Reorder::Unspecified,
             add_managed_by_label: false,
             plugins_enabled: false,
+            helm: HelmOptions::default(),
         }
     }
 }
@@ -164,7 +171,7 @@ impl Kustomizer {
         if let Some(c) = self.defaults.get() {
             return Ok(c.clone());
         }
-        let c = Arc::new(transform::Config::defaults()?);
+        let c = Arc::new(transform::config::defaults());
         Ok(self.defaults.get_or_init(|| c).clone())
     }
 

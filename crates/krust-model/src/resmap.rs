@@ -129,6 +129,7 @@ impl Clone for ResMap {
 }
 
 impl ResMap {
+    /// An empty map.
     pub fn new() -> Self {
         ResMap::default()
     }
@@ -183,10 +184,12 @@ impl ResMap {
             .unwrap_or_else(PoisonError::into_inner) = None;
     }
 
+    /// The number of resources.
     pub fn len(&self) -> usize {
         self.list.len()
     }
 
+    /// Whether there are no resources.
     pub fn is_empty(&self) -> bool {
         self.list.is_empty()
     }
@@ -202,6 +205,7 @@ impl ResMap {
         &self.list
     }
 
+    /// The resources in order.
     pub fn iter(&self) -> std::slice::Iter<'_, Resource> {
         self.list.iter()
     }
@@ -212,6 +216,7 @@ impl ResMap {
         self.list.iter_mut()
     }
 
+    /// The resource at position `i`, if there is one.
     pub fn get(&self, i: usize) -> Option<&Resource> {
         self.list.get(i)
     }
@@ -251,6 +256,7 @@ impl ResMap {
         }
     }
 
+    /// The resources in order, without the index.
     pub fn into_resources(self) -> Vec<Resource> {
         self.list
     }

@@ -1,304 +1,73 @@
 //! Transformer configuration: the field specs each transformer walks (kustomize's
-//! `TransformerConfig`), the builtin defaults plus `configurations`.
+//! `TransformerConfig`, krust-model's [`FieldSpecTables`]): the builtin defaults, then
+//! `configurations:` files, `crds:` and the bases' tables merged in.
 
 use std::sync::Arc;
 
-use krust_model::fieldspecs::{FieldSpec as ModelSpec, FieldSpecTables};
+use krust_model::fieldspecs::{FieldSpec, FieldSpecTableError, FieldSpecTables, NameBackRefs};
 use krust_model::Gvk;
 use krust_yaml::{Typing, Value};
 
-use super::fieldspec::FieldSpec;
-use crate::decode::fields;
 use crate::target::Target;
 use crate::Error;
 
-/// Fields that name a resource of type `gvk` (one `nameReference` entry).
-#[derive(Debug, Clone, PartialEq)]
-pub struct NameBackRef {
-    /// The referred-to kind.
-    pub gvk: Gvk,
-    /// The fields that hold its names.
-    pub referrers: Specs,
+/// Field specs by transformer: krust-model's tables, shared (behind an `Arc`) between
+/// kustomizations until one changes them.
+pub type Config = FieldSpecTables;
+
+/// kustomize's defaults: krust-model's v5.8.1 tables, with the StatefulSet claim-template
+/// labels kept apart (kustomize HEAD's `volumeClaimTemplateLabels`, for
+/// `includeVolumeClaimTemplates`; see `versions.md`).
+pub fn defaults() -> Config {
+    const CLAIM_LABELS: &str = "spec/volumeClaimTemplates[]/metadata/labels";
+    let mut c = FieldSpecTables::builtin().clone();
+    let (claim, template): (Vec<_>, Vec<_>) = std::mem::take(&mut c.template_labels)
+        .into_iter()
+        .partition(|f| f.path.as_str() == CLAIM_LABELS);
+    c.template_labels = template;
+    c.volume_claim_template_labels = claim;
+    c
 }
 
-/// One table of field specs, shared between configurations until one is changed (every
-/// kustomization with `configurations:` holds a merged copy of the defaults).
-pub type Specs = Arc<Vec<FieldSpec>>;
-
-/// Field specs by transformer.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Config {
-    /// `namePrefix`: names that get the prefix.
-    pub name_prefix: Specs,
-    /// `nameSuffix`: names that get the suffix.
-    pub name_suffix: Specs,
-    /// `commonLabels`: where common labels (and selectors) go.
-    pub common_labels: Specs,
-    /// `templateLabels`: pod-template labels (`labels` with `includeTemplates`).
-    pub template_labels: Specs,
-    /// Volume-claim-template labels (`labels` with `includeVolumeClaimTemplates`).
-    pub volume_claim_template_labels: Specs,
-    /// `commonAnnotations`: where common annotations go.
-    pub common_annotations: Specs,
-    /// `namespace`: the fields the namespace transformer sets.
-    pub namespace: Specs,
-    /// `varReference`: where `$(VAR)` references are replaced.
-    pub var_reference: Specs,
-    /// `nameReference`: where each kind's names are referred to.
-    pub name_reference: Arc<Vec<NameBackRef>>,
-    /// `images`: the fields holding container images.
-    pub images: Specs,
-    /// `replicas`: the fields holding replica counts.
-    pub replicas: Specs,
-    /// `labels` field specs from configuration files (used by `labels:` entries).
-    pub labels: Specs,
+fn conflict(e: FieldSpecTableError) -> Error {
+    Error::msg(e.to_string())
 }
 
-/// kustomize `FsSlice.MergeAll`: a spec is left out when one already present has the
-/// same path and a Gvk the new one selects (`effectivelyEquals`), so a general default
-/// spec is dropped when a configuration file narrowed it to some kinds. `into` is copied
-/// only when a spec is added, and shares `from` when it is empty and `from` has no
-/// duplicates.
-fn merge_specs(into: &mut Specs, from: &Specs) {
-    let mut added: Vec<FieldSpec> = Vec::new();
-    for fs in from.iter() {
-        let present = |x: &FieldSpec| x.path == fs.path && x.gvk.is_selected(&fs.gvk);
-        if !into.iter().any(present) && !added.iter().any(present) {
-            added.push(fs.clone());
-        }
+/// kustomize `MergeAccumulator`'s config merge: a base's tables into the ones accumulated
+/// so far; a spec the two disagree on (`create`) is kustomize's conflict error.
+// Called by target.rs's merge_accumulated once its owner switches to it.
+#[allow(dead_code)]
+pub(crate) fn merge_base(into: &mut Arc<Config>, from: &Arc<Config>) -> Result<(), Error> {
+    if Arc::ptr_eq(into, from) || **into == **from {
+        return Ok(());
     }
-    if added.is_empty() {
-        return;
-    }
-    if into.is_empty() && added.len() == from.len() {
-        *into = from.clone();
-        return;
-    }
-    Arc::make_mut(into).extend(added);
-}
-
-impl Config {
-    /// kustomize's defaults: krust-model's v5.8.1 tables, with the StatefulSet
-    /// claim-template labels also kept apart (kustomize HEAD's `volumeClaimTemplateLabels`,
-    /// for `includeVolumeClaimTemplates`; see `versions.md`).
-    pub fn defaults() -> Result<Config, Error> {
-        let b = FieldSpecTables::builtin();
-        let conv = |l: &[ModelSpec]| -> Specs {
-            Arc::new(
-                l.iter()
-                    .map(|f| FieldSpec::new(f.gvk.clone(), f.path.as_str(), f.create))
-                    .collect(),
-            )
-        };
-        const CLAIM_LABELS: &str = "spec/volumeClaimTemplates[]/metadata/labels";
-        let (claim_labels, template_labels): (Vec<_>, Vec<_>) = conv(&b.template_labels)
-            .iter()
-            .cloned()
-            .partition(|f| &*f.path_text == CLAIM_LABELS);
-        Ok(Config {
-            name_prefix: conv(&b.name_prefix),
-            name_suffix: conv(&b.name_suffix),
-            common_labels: conv(&b.common_labels),
-            template_labels: Arc::new(template_labels),
-            volume_claim_template_labels: Arc::new(claim_labels),
-            common_annotations: conv(&b.common_annotations),
-            namespace: conv(&b.namespace),
-            var_reference: conv(&b.var_reference),
-            name_reference: Arc::new(
-                b.name_reference
-                    .iter()
-                    .map(|n| NameBackRef {
-                        gvk: n.gvk.clone(),
-                        referrers: conv(&n.referrers),
-                    })
-                    .collect(),
-            ),
-            images: conv(&b.images),
-            replicas: conv(&b.replicas),
-            labels: conv(&b.labels),
-        })
-    }
-
-    /// A configuration file's contents.
-    pub fn from_value(v: &Value) -> Result<Config, String> {
-        let f = fields(
-            v,
-            "TransformerConfig",
-            &[
-                "namePrefix",
-                "nameSuffix",
-                "commonLabels",
-                "templateLabels",
-                "volumeClaimTemplateLabels",
-                "commonAnnotations",
-                "namespace",
-                "varReference",
-                "nameReference",
-                "images",
-                "replicas",
-                "labels",
-            ],
-        )?;
-        let specs = |name: &str| f.list(name, FieldSpec::decode).map(Arc::new);
-        let mut c = Config {
-            name_prefix: specs("namePrefix")?,
-            name_suffix: specs("nameSuffix")?,
-            common_labels: specs("commonLabels")?,
-            template_labels: specs("templateLabels")?,
-            volume_claim_template_labels: specs("volumeClaimTemplateLabels")?,
-            common_annotations: specs("commonAnnotations")?,
-            namespace: specs("namespace")?,
-            var_reference: specs("varReference")?,
-            name_reference: f
-                .list("nameReference", |v| {
-                    let nf = fields(
-                        v,
-                        "NameBackReferences",
-                        &["group", "version", "kind", "fieldSpecs"],
-                    )?;
-                    Ok(NameBackRef {
-                        gvk: Gvk::new(
-                            nf.string("group")?,
-                            nf.string("version")?,
-                            nf.string("kind")?,
-                        ),
-                        referrers: Arc::new(nf.list("fieldSpecs", FieldSpec::decode)?),
-                    })
-                })
-                .map(Arc::new)?,
-            images: specs("images")?,
-            replicas: specs("replicas")?,
-            labels: Specs::default(),
-        };
-        c.labels = specs("labels")?;
-        Ok(c)
-    }
-
-    /// kustomize `TransformerConfig.Merge`.
-    pub fn merge(&mut self, o: &Config) {
-        merge_specs(&mut self.name_prefix, &o.name_prefix);
-        merge_specs(&mut self.name_suffix, &o.name_suffix);
-        merge_specs(&mut self.common_labels, &o.common_labels);
-        merge_specs(&mut self.template_labels, &o.template_labels);
-        merge_specs(
-            &mut self.volume_claim_template_labels,
-            &o.volume_claim_template_labels,
-        );
-        merge_specs(&mut self.common_annotations, &o.common_annotations);
-        merge_specs(&mut self.namespace, &o.namespace);
-        merge_specs(&mut self.var_reference, &o.var_reference);
-        merge_specs(&mut self.images, &o.images);
-        merge_specs(&mut self.replicas, &o.replicas);
-        merge_specs(&mut self.labels, &o.labels);
-        if self.name_reference.is_empty() && distinct_kinds(&o.name_reference) {
-            // What the loop below would build, shared.
-            self.name_reference = o.name_reference.clone();
-            return;
-        }
-        for b in o.name_reference.iter() {
-            match self.name_reference.iter().position(|x| x.gvk == b.gvk) {
-                Some(i) => {
-                    let mut referrers = self.name_reference[i].referrers.clone();
-                    merge_specs(&mut referrers, &b.referrers);
-                    if !Arc::ptr_eq(&referrers, &self.name_reference[i].referrers) {
-                        if let Some(x) = Arc::make_mut(&mut self.name_reference).get_mut(i) {
-                            x.referrers = referrers;
-                        }
-                    }
-                }
-                None => Arc::make_mut(&mut self.name_reference).push(b.clone()),
-            }
-        }
-    }
-}
-
-/// The spec of `from` that one of `into` already covers with another `create` (kustomize
-/// `FsSlice.mergeOne`'s "conflicting fieldspecs": the first covering spec decides).
-fn conflicts(into: &[FieldSpec], from: &[FieldSpec]) -> bool {
-    let mut added: Vec<&FieldSpec> = Vec::new();
-    for fs in from {
-        let covers = |x: &&FieldSpec| x.path == fs.path && x.gvk.is_selected(&fs.gvk);
-        match into
-            .iter()
-            .find(covers)
-            .or_else(|| added.iter().copied().find(covers))
-        {
-            Some(x) if x.create != fs.create => return true,
-            Some(_) => {}
-            None => added.push(fs),
-        }
-    }
-    false
-}
-
-impl Config {
-    /// The error kustomize's `TransformerConfig.Merge` gives when `o` has a spec for a
-    /// field this config has with another `create`.
-    pub fn check_merge(&self, o: &Config) -> Result<(), Error> {
-        let tables: [(&str, &Specs, &Specs); 11] = [
-            ("NamePrefix", &self.name_prefix, &o.name_prefix),
-            ("NameSuffix", &self.name_suffix, &o.name_suffix),
-            ("NameSpace", &self.namespace, &o.namespace),
-            (
-                "CommonAnnotations",
-                &self.common_annotations,
-                &o.common_annotations,
-            ),
-            ("CommonLabels", &self.common_labels, &o.common_labels),
-            ("Labels", &self.labels, &o.labels),
-            ("TemplateLabels", &self.template_labels, &o.template_labels),
-            (
-                "VolumeClaimTemplateLabels",
-                &self.volume_claim_template_labels,
-                &o.volume_claim_template_labels,
-            ),
-            ("VarReference", &self.var_reference, &o.var_reference),
-            ("Images", &self.images, &o.images),
-            ("Replicas", &self.replicas, &o.replicas),
-        ];
-        let conflict = |table: &str| {
-            Err(Error::msg(format!(
-                "failed to merge {table} fieldSpec: conflicting fieldspecs"
-            )))
-        };
-        for (table, a, b) in tables {
-            if conflicts(a, b) {
-                return conflict(table);
-            }
-        }
-        for b in o.name_reference.iter() {
-            if let Some(x) = self.name_reference.iter().find(|x| x.gvk == b.gvk) {
-                if conflicts(&x.referrers, &b.referrers) {
-                    return conflict("NameReference");
-                }
-            }
-        }
-        Ok(())
-    }
-}
-
-/// Whether no two entries name the same kind.
-fn distinct_kinds(refs: &[NameBackRef]) -> bool {
-    refs.iter()
-        .enumerate()
-        .all(|(i, b)| refs[..i].iter().all(|x| x.gvk != b.gvk))
+    Arc::make_mut(into).merge_from(from).map_err(conflict)
 }
 
 pub(crate) fn merge_configurations(t: &Target<'_>, config: &mut Config) -> Result<(), Error> {
+    // kustomize `loadDefaultConfig`: the files merged into an empty config, in order.
+    let mut files = FieldSpecTables::default();
     for path in &t.k.configurations {
         let text = t.ldr.load_string(path)?;
         let file = crate::loader::display(&t.ldr.join(path));
         let docs = krust_yaml::parse_stream(&text, &file, Typing::Yaml11)?;
         reject_duplicate_keys(&text, &file)?;
         // kustomize unmarshals the file into one struct: only its first document counts.
-        if let Some(d) = docs.into_iter().next() {
-            let mut c = Config::from_value(&d).map_err(|m| Error::msg(format!("{file}: {m}")))?;
-            // The file's specs come first, so defaults they narrow are left out.
-            c.check_merge(config)?;
-            c.merge(config);
-            *config = c;
-        }
+        let doc = docs.into_iter().next().unwrap_or_default();
+        let c =
+            FieldSpecTables::from_config(&doc).map_err(|e| Error::msg(format!("{file}: {e}")))?;
+        files.merge_from(&c).map_err(conflict)?;
     }
+    // The files' specs come first, so that defaults they narrow are left out (kubectl
+    // v1.32: a `commonLabels` spec for kind Widget at `metadata/labels` keeps the labels
+    // off a ConfigMap).
+    let own = files.merged(&defaults()).map_err(conflict)?;
+    // Then the tables of the bases (which hold the defaults too): a conflict there is
+    // reported with the kustomization's tables, as kustomize's `merging config %v`.
+    let merged = own
+        .merged(config)
+        .map_err(|e| Error::msg(format!("merging config {}: {e}", own.go_display())))?;
+    *config = merged;
     Ok(())
 }
 
@@ -344,10 +113,11 @@ pub(crate) fn merge_crds(t: &Target<'_>, config: &mut Config) -> Result<(), Erro
             }
             let kind = name.rsplit('.').next().unwrap_or(name);
             let gvk = Gvk::new("", "", kind);
-            crd_walk(&mut c, &gvk, types, name, &mut Vec::new(), 0);
+            crd_walk(&mut c, &gvk, types, name, &mut Vec::new(), 0).map_err(conflict)?;
         }
-        config.check_merge(&c)?;
-        config.merge(&c);
+        config
+            .merge_from(&c)
+            .map_err(|e| Error::msg(format!("merging CRDs {}: {e}", c.go_display())))?;
     }
     Ok(())
 }
@@ -359,29 +129,35 @@ fn crd_walk(
     type_name: &str,
     path: &mut Vec<String>,
     depth: usize,
-) {
+) -> Result<(), FieldSpecTableError> {
     // Recursive `$ref`s are bounded (kustomize would loop forever).
     if depth > 32 {
-        return;
+        return Ok(());
     }
     let Some(props) = types
         .get(type_name)
         .and_then(|api| api.path(&["Schema", "properties"]))
         .and_then(Value::as_map)
     else {
-        return;
+        return Ok(());
     };
     for (prop, p) in props.iter() {
         path.push(prop.to_string());
         let fs = |path: &[String]| FieldSpec::new(gvk.clone(), &path.join("/"), false);
+        // kustomize's `AddAnnotationFieldSpec` and friends (`FsSlice.MergeOne`).
+        let one = |t: &mut FieldSpecTables, s: fn(&mut FieldSpecTables) -> &mut Vec<FieldSpec>| {
+            let mut add = FieldSpecTables::default();
+            s(&mut add).push(fs(path));
+            t.merge_from(&add)
+        };
         if p.get("x-kubernetes-annotation").is_some() {
-            merge_specs(&mut c.common_annotations, &Arc::new(vec![fs(path)]));
+            one(c, |t| &mut t.common_annotations)?;
         }
         if p.get("x-kubernetes-label-selector").is_some() {
-            merge_specs(&mut c.common_labels, &Arc::new(vec![fs(path)]));
+            one(c, |t| &mut t.common_labels)?;
         }
         if p.get("x-kubernetes-identity").is_some() {
-            merge_specs(&mut c.name_prefix, &Arc::new(vec![fs(path)]));
+            one(c, |t| &mut t.name_prefix)?;
         }
         if let (Some(version), Some(kind)) = (
             p.get("x-kubernetes-object-ref-api-version")
@@ -395,19 +171,20 @@ fn crd_walk(
                 .unwrap_or("name");
             let mut full = path.clone();
             full.push(key.to_string());
-            c.merge(&Config {
-                name_reference: Arc::new(vec![NameBackRef {
+            c.merge_from(&Config {
+                name_reference: vec![NameBackRefs {
                     gvk: Gvk::new("", version, kind),
-                    referrers: Arc::new(vec![fs(&full)]),
-                }]),
+                    referrers: vec![fs(&full)],
+                }],
                 ..Config::default()
-            });
+            })?;
         }
         if let Some(r) = p.get("$ref").and_then(Value::as_str) {
-            crd_walk(c, gvk, types, r, path, depth + 1);
+            crd_walk(c, gvk, types, r, path, depth + 1)?;
         }
         path.pop();
     }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -415,14 +192,12 @@ mod tests {
     use super::*;
 
     fn paths(l: &[FieldSpec]) -> Vec<&str> {
-        l.iter().map(|f| &*f.path_text).collect()
+        l.iter().map(|f| f.path.as_str()).collect()
     }
 
     #[test]
     fn defaults_follow_current_kustomize() {
-        let Ok(c) = Config::defaults() else {
-            panic!("defaults build");
-        };
+        let c = defaults();
         assert_eq!(
             paths(&c.images),
             [
@@ -443,38 +218,27 @@ mod tests {
     }
 
     #[test]
-    fn conflicting_create_is_an_error() {
-        let Ok(d) = Config::defaults() else {
-            panic!("defaults build");
+    fn conflicting_bases_are_an_error() {
+        // kubectl v1.32: two bases whose configurations give `create` true and false for
+        // one commonLabels spec fail with this message (after the path context).
+        let d = Arc::new(defaults());
+        let spec = |create| FieldSpec::new(Gvk::from_kind("Widget"), "spec/sel", create);
+        let with = |create| {
+            let mut c = defaults();
+            c.common_labels.push(spec(create));
+            c.sort();
+            Arc::new(c)
         };
-        let mut c = Config {
-            name_prefix: Arc::new(vec![FieldSpec::new(Gvk::default(), "metadata/name", true)]),
-            ..Config::default()
-        };
-        let Err(e) = c.check_merge(&d) else {
+        let mut acc = d.clone();
+        assert!(merge_base(&mut acc, &d).is_ok());
+        assert!(Arc::ptr_eq(&acc, &d));
+        assert!(merge_base(&mut acc, &with(true)).is_ok());
+        let Err(e) = merge_base(&mut acc, &with(false)) else {
             panic!("conflict not seen");
         };
         assert_eq!(
             e.to_string(),
-            "failed to merge NamePrefix fieldSpec: conflicting fieldspecs"
+            "failed to merge CommonLabels fieldSpec: conflicting fieldspecs"
         );
-        c.name_prefix = Arc::new(vec![FieldSpec::new(Gvk::default(), "metadata/name", false)]);
-        assert!(c.check_merge(&d).is_ok());
-        assert!(d.check_merge(&d).is_ok());
-    }
-
-    #[test]
-    fn merging_shares_unchanged_tables() {
-        let Ok(d) = Config::defaults() else {
-            panic!("defaults build");
-        };
-        let mut c = Config::default();
-        c.merge(&d);
-        assert!(Arc::ptr_eq(&c.namespace, &d.namespace));
-        assert!(Arc::ptr_eq(&c.name_reference, &d.name_reference));
-        let mut e = d.clone();
-        e.merge(&d);
-        assert!(Arc::ptr_eq(&e.images, &d.images));
-        assert_eq!(e, d);
     }
 }

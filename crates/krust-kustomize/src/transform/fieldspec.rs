@@ -1,77 +1,32 @@
-//! Field specs: which fields of which kinds a transformer touches, and the walker that
-//! visits them (kustomize's `types.FieldSpec` and `filters/fieldspec`).
+//! Walking field specs with this crate's error: krust-model's [`FieldSpec`] (the one
+//! field-spec model, kustomize's `types.FieldSpec`) visited by kustomize's
+//! `filters/fieldspec` rules.
 
-use std::sync::Arc;
-
-use krust_model::fieldspecs::{walk_path, FieldPath, WalkError};
-use krust_model::Gvk;
+use krust_model::fieldspecs::{walk_path, WalkError};
 use krust_yaml::Value;
 
-use crate::decode::fields;
 use crate::Error;
 
-/// A field spec: a Gvk selector and a parsed path. Cheap to clone (the path is shared), as
-/// the tables are copied into every kustomization's transformers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FieldSpec {
-    /// The kinds it applies to; empty fields match anything.
-    pub gvk: Gvk,
-    /// The parsed path.
-    pub path: Arc<FieldPath>,
-    /// The raw slash-separated path (for messages).
-    pub path_text: Arc<str>,
-    /// Whether missing fields are created.
-    pub create: bool,
-}
+pub use krust_model::fieldspecs::FieldSpec;
 
-impl FieldSpec {
-    /// A spec for `gvk` at the slash-separated `path`.
-    pub fn new(gvk: Gvk, path: &str, create: bool) -> Self {
-        FieldSpec {
-            gvk,
-            path: Arc::new(FieldPath::parse(path)),
-            path_text: path.into(),
-            create,
-        }
+/// A field spec in a plugin configuration (read leniently: unknown fields ignored).
+pub(crate) fn decode_lenient(v: &Value) -> Result<FieldSpec, String> {
+    let get = |k: &str| {
+        v.get(k)
+            .and_then(crate::util::scalar_string)
+            .unwrap_or_default()
+    };
+    if !v.is_map() {
+        return Err(format!(
+            "a field spec must be a mapping, found a {}",
+            v.type_name()
+        ));
     }
-
-    pub(crate) fn decode(v: &Value) -> Result<Self, String> {
-        let f = fields(
-            v,
-            "FieldSpec",
-            &["group", "version", "kind", "path", "create"],
-        )?;
-        Ok(FieldSpec::new(
-            Gvk::new(f.string("group")?, f.string("version")?, f.string("kind")?),
-            &f.string("path")?,
-            f.bool("create")?,
-        ))
-    }
-
-    /// A field spec in a plugin configuration (read leniently: unknown fields ignored).
-    pub(crate) fn decode_lenient(v: &Value) -> Result<Self, String> {
-        let get = |k: &str| {
-            v.get(k)
-                .and_then(crate::util::scalar_string)
-                .unwrap_or_default()
-        };
-        if !v.is_map() {
-            return Err(format!(
-                "a field spec must be a mapping, found a {}",
-                v.type_name()
-            ));
-        }
-        Ok(FieldSpec::new(
-            Gvk::new(get("group"), get("version"), get("kind")),
-            &get("path"),
-            v.get("create").and_then(Value::as_bool) == Some(true),
-        ))
-    }
-
-    /// Whether this spec applies to a resource of type `gvk`.
-    pub fn applies_to(&self, gvk: &Gvk) -> bool {
-        gvk.is_selected(&self.gvk)
-    }
+    Ok(FieldSpec::new(
+        krust_model::Gvk::new(get("group"), get("version"), get("kind")),
+        &get("path"),
+        v.get("create").and_then(Value::as_bool) == Some(true),
+    ))
 }
 
 /// What to create at the end of a path when `create` is set.
@@ -102,7 +57,7 @@ pub fn walk(
     let leaf = if fs.create { leaf.as_ref() } else { None };
     walk_path(obj, fs.path.segments(), leaf, &mut |v: &mut Value| f(v))
         .map_err(walk_error)
-        .map_err(|e| e.context(format!("considering field '{}' of object", fs.path_text)))
+        .map_err(|e| e.context(format!("considering field '{}' of object", fs.path)))
 }
 
 /// A walk error as this crate's error (a callback's error keeps its own context).
@@ -119,6 +74,7 @@ fn walk_error(e: WalkError<Error>) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use krust_model::Gvk;
 
     fn doc(text: &str) -> Value {
         let docs = krust_yaml::parse_stream(text, "t", krust_yaml::Typing::Yaml11);

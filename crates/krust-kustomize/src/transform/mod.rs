@@ -50,13 +50,7 @@ pub(crate) fn generators(t: &Target<'_>) -> Result<Vec<Box<dyn Generate>>, Error
     for g in generators::DataGenerator::from_kustomization(t) {
         out.push(Box::new(g));
     }
-    if let Some(chart) = t.k.helm_charts.first() {
-        return Err(Error::Unsupported {
-            file: t.file.clone(),
-            entry: format!("helmCharts: {}", chart.str_at(&["name"]).unwrap_or("")),
-            what: "helm chart inflation".into(),
-        });
-    }
+    out.extend(crate::helm_chart::generators(t)?);
     Ok(out)
 }
 

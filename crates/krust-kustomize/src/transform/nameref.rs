@@ -72,7 +72,7 @@ pub(crate) fn fix_back_references(list: &mut ResMap, config: &Config) -> Result<
             .map_err(|e| {
                 e.context(format!(
                     "updating name reference in '{}' field of '{}'",
-                    fs.path_text,
+                    fs.path,
                     referrer.cur_id()
                 ))
             })?;
@@ -200,7 +200,7 @@ impl Ctx<'_> {
                 })
             })
             .collect();
-        if self.spec.path_text.ends_with("roleRef/name") {
+        if self.spec.path.as_str().ends_with("roleRef/name") {
             if let Some(rr) = self.referrer.value().get("roleRef") {
                 if let (Some(g), Some(k)) = (
                     rr.get("apiGroup").and_then(Value::as_str),

@@ -112,13 +112,13 @@ impl Transform for Namespace {
                 }
             }
             for fs in &self.field_specs {
-                if &*fs.path_text == "metadata/namespace" {
+                if fs.path.as_str() == "metadata/namespace" {
                     continue;
                 }
-                if api_version != "v1" && &*fs.path_text == "metadata/name" {
+                if api_version != "v1" && fs.path.as_str() == "metadata/name" {
                     continue;
                 }
-                if is_rb && &*fs.path_text == "subjects/namespace" {
+                if is_rb && fs.path.as_str() == "subjects/namespace" {
                     continue;
                 }
                 if !fs.applies_to(&gvk) {

@@ -67,7 +67,7 @@ fn specs(v: &Value) -> Result<Vec<FieldSpec>, Error> {
         None => Ok(Vec::new()),
         Some(seq) => seq
             .iter()
-            .map(|f| FieldSpec::decode_lenient(f).map_err(Error::msg))
+            .map(|f| super::fieldspec::decode_lenient(f).map_err(Error::msg))
             .collect(),
     }
 }
@@ -254,8 +254,11 @@ fn generator_options(v: Option<&Value>) -> Option<GeneratorOptions> {
 /// The generators configured by `generators:` entries.
 pub(crate) fn generators(kz: &Kustomizer, t: &Target<'_>) -> Result<Vec<Box<dyn Generate>>, Error> {
     let mut out: Vec<Box<dyn Generate>> = Vec::new();
+    // kustomize's `LoadGenerators` wraps each generator's loading error; `LoadTransformers`
+    // does not (kubectl v1.32).
+    let load = |e: Error| e.context("failed to load generator");
     for c in configs(kz, t, &t.k.generators)? {
-        check_builtin(kz, &c)?;
+        check_builtin(kz, &c).map_err(load)?;
         let v = c.value();
         let origin = std::sync::Arc::new(krust_model::Origin {
             configured_in: Some(
@@ -272,9 +275,9 @@ pub(crate) fn generators(kz: &Kustomizer, t: &Target<'_>) -> Result<Vec<Box<dyn 
             "IAMPolicyGenerator" => {
                 let cloud = s(v, "cloud");
                 if cloud != "gke" {
-                    return Err(Error::msg(format!(
+                    return Err(load(Error::msg(format!(
                         "cloud provider {cloud} not supported yet"
-                    )));
+                    ))));
                 }
                 let ks = v.get("kubernetesService").cloned().unwrap_or_default();
                 let sa = v.get("serviceAccount").cloned().unwrap_or_default();
@@ -287,7 +290,11 @@ pub(crate) fn generators(kz: &Kustomizer, t: &Target<'_>) -> Result<Vec<Box<dyn 
                 }));
                 continue;
             }
-            _ => return Err(unknown_builtin(&c)),
+            "HelmChartInflationGenerator" => {
+                out.push(crate::helm_chart::generator_from_config(t, v).map_err(load)?);
+                continue;
+            }
+            _ => return Err(load(unknown_builtin(&c))),
         };
         let mut envs = strings(v, "envs");
         envs.extend(strings(v, "env"));

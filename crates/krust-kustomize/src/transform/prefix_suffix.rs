@@ -48,7 +48,7 @@ impl Transform for PrefixSuffix {
             let mut renamed_meta = false;
             let mut new_obj = r.value().clone();
             for fs in specs {
-                if &*fs.path_text == "metadata/name" {
+                if fs.path.as_str() == "metadata/name" {
                     renamed_meta = true;
                 }
                 walk(&mut new_obj, fs, CreateKind::None, &mut |v: &mut Value| {

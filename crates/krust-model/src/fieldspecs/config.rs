@@ -225,17 +225,17 @@ mod tests {
         assert_eq!(t.common_labels.len(), 1);
         assert!(t.common_labels[0].create);
         let merged = FieldSpecTables::builtin()
-            .merge(&FieldSpecTables::default().merge(&t).unwrap())
+            .merged(&FieldSpecTables::default().merged(&t).unwrap())
             .unwrap();
         assert_eq!(merged.common_labels.len(), 33);
     }
 
     #[test]
     fn unknown_fields_are_rejected() {
-        let doc = specs(&[("volumeClaimTemplateLabels", Value::from_seq(vec![]))]);
+        let doc = specs(&[("podLabels", Value::from_seq(vec![]))]);
         assert_eq!(
             FieldSpecTables::from_config(&doc).unwrap_err().to_string(),
-            "error unmarshaling JSON: while decoding JSON: json: unknown field \"volumeClaimTemplateLabels\""
+            "error unmarshaling JSON: while decoding JSON: json: unknown field \"podLabels\""
         );
         let doc = specs(&[(
             "commonLabels",
@@ -303,7 +303,7 @@ mod tests {
         let t = FieldSpecTables::from_config(&doc).unwrap();
         assert_eq!(
             FieldSpecTables::default()
-                .merge(&t)
+                .merged(&t)
                 .unwrap_err()
                 .to_string(),
             "failed to merge CommonLabels fieldSpec: conflicting fieldspecs"
@@ -316,7 +316,7 @@ mod tests {
             ])]),
         )]);
         let t = FieldSpecTables::from_config(&doc).unwrap();
-        assert!(FieldSpecTables::builtin().merge(&t).is_err());
+        assert!(FieldSpecTables::builtin().merged(&t).is_err());
     }
 
     #[test]

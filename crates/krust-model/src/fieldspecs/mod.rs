@@ -142,7 +142,23 @@ pub struct NameBackRefs {
     pub referrers: Vec<FieldSpec>,
 }
 
-/// The field-spec tables of every built-in transformer (kustomize `TransformerConfig`).
+/// kustomize `NameBackReferences.String()`: the kind, then one referrer a line.
+impl fmt::Display for NameBackRefs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{}:  (", self.gvk)?;
+        for (i, r) in self.referrers.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{r}")?;
+        }
+        f.write_str("\n)")
+    }
+}
+
+/// The field-spec tables of every built-in transformer (kustomize `TransformerConfig`):
+/// the one model of field specs, for the built-in defaults and for user `configurations:`
+/// and `crds:` alike.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FieldSpecTables {
     /// `namePrefix`: the names a prefix is added to.
@@ -157,6 +173,10 @@ pub struct FieldSpecTables {
     pub labels: Vec<FieldSpec>,
     /// `templateLabels`: pod-template labels, set by `labels` with `includeTemplates`.
     pub template_labels: Vec<FieldSpec>,
+    /// `volumeClaimTemplateLabels` (kustomize HEAD, 80f63ae0c): StatefulSet claim-template
+    /// labels, set by `labels` with `includeVolumeClaimTemplates`. Empty in the v5.8.1
+    /// defaults, which keep these specs in `templateLabels`.
+    pub volume_claim_template_labels: Vec<FieldSpec>,
     /// `commonAnnotations`: where common annotations are set.
     pub common_annotations: Vec<FieldSpec>,
     /// `nameReference`: where each kind's names are referred to.
@@ -171,6 +191,7 @@ pub struct FieldSpecTables {
 
 /// Why a field-spec table could not be read or merged.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum FieldSpecTableError {
     /// A line of the compact table format is malformed.
     #[error("field-spec table line {line}: {message}")]
@@ -183,7 +204,7 @@ pub enum FieldSpecTableError {
     /// Two specs for the same field disagree on `create` (kustomize's message).
     #[error("failed to merge {table} fieldSpec: conflicting fieldspecs")]
     Conflict {
-        /// The table's TransformerConfig name (`namePrefix`, ...).
+        /// The table's TransformerConfig Go field name (`NamePrefix`, ...).
         table: &'static str,
     },
     /// A transformer-configuration file is not what kustomize accepts (kustomize's message).
@@ -205,6 +226,7 @@ impl FieldSpecTables {
             "commonLabels" => &mut self.common_labels,
             "labels" => &mut self.labels,
             "templateLabels" => &mut self.template_labels,
+            "volumeClaimTemplateLabels" => &mut self.volume_claim_template_labels,
             "commonAnnotations" => &mut self.common_annotations,
             "varReference" => &mut self.var_reference,
             "images" => &mut self.images,
@@ -231,18 +253,19 @@ impl FieldSpecTables {
         parse_tables(text)
     }
 
-    fn lists_mut(&mut self) -> [(&'static str, &mut Vec<FieldSpec>); 10] {
+    fn lists_mut(&mut self) -> [&mut Vec<FieldSpec>; 11] {
         [
-            ("NamePrefix", &mut self.name_prefix),
-            ("NameSuffix", &mut self.name_suffix),
-            ("NameSpace", &mut self.namespace),
-            ("CommonAnnotations", &mut self.common_annotations),
-            ("CommonLabels", &mut self.common_labels),
-            ("Labels", &mut self.labels),
-            ("TemplateLabels", &mut self.template_labels),
-            ("VarReference", &mut self.var_reference),
-            ("Images", &mut self.images),
-            ("Replicas", &mut self.replicas),
+            &mut self.name_prefix,
+            &mut self.name_suffix,
+            &mut self.namespace,
+            &mut self.common_labels,
+            &mut self.labels,
+            &mut self.template_labels,
+            &mut self.volume_claim_template_labels,
+            &mut self.common_annotations,
+            &mut self.var_reference,
+            &mut self.images,
+            &mut self.replicas,
         ]
     }
 
@@ -250,7 +273,7 @@ impl FieldSpecTables {
     /// sort is stable; kustomize's is not, so specs with equal Gvks may be visited in
     /// another order than kustomize's (only the order, never the set, differs).
     pub fn sort(&mut self) {
-        for (_, list) in self.lists_mut() {
+        for list in self.lists_mut() {
             list.sort_by(|a, b| a.gvk.legacy_cmp(&b.gvk));
         }
         self.name_reference.sort_by(|a, b| a.gvk.legacy_cmp(&b.gvk));
@@ -258,33 +281,126 @@ impl FieldSpecTables {
 
     /// kustomize `TransformerConfig.Merge`: every spec of `other` not already present
     /// (by [`FieldSpec::effectively_equals`]) is appended; referrers of the same target
-    /// kind are merged; then the tables are sorted.
-    pub fn merge(&self, other: &FieldSpecTables) -> Result<FieldSpecTables, FieldSpecTableError> {
+    /// kind are merged; then the tables are sorted. A spec of `other` that an existing one
+    /// covers with another `create` is kustomize's conflict error (the first table in
+    /// kustomize's order is reported).
+    pub fn merged(&self, other: &FieldSpecTables) -> Result<FieldSpecTables, FieldSpecTableError> {
         let mut out = self.clone();
-        let mut incoming = other.clone();
-        for ((table, dst), (_, src)) in out.lists_mut().into_iter().zip(incoming.lists_mut()) {
-            merge_specs(dst, src, table)?;
-        }
-        for nbr in &other.name_reference {
-            match out.name_reference.iter_mut().find(|n| n.gvk == nbr.gvk) {
-                Some(n) => merge_specs(&mut n.referrers, &nbr.referrers, "NameReference")?,
-                None => out.name_reference.push(nbr.clone()),
+        out.merge_from(other)?;
+        Ok(out)
+    }
+
+    /// [`FieldSpecTables::merged`] in place; on error `self` is left partly merged.
+    pub fn merge_from(&mut self, o: &FieldSpecTables) -> Result<(), FieldSpecTableError> {
+        self.merge_with(o, true)
+    }
+
+    /// Merges `other` into `self` as [`FieldSpecTables::merge_from`] does, but a spec that
+    /// conflicts with an existing one is left out instead of failing. For callers that
+    /// report conflicts themselves; prefer [`FieldSpecTables::merge_from`].
+    pub fn merge(&mut self, other: &FieldSpecTables) {
+        // Never fails with `strict` off.
+        let _ = self.merge_with(other, false);
+    }
+
+    fn merge_with(&mut self, o: &FieldSpecTables, strict: bool) -> Result<(), FieldSpecTableError> {
+        let m = |dst: &mut Vec<FieldSpec>, src: &[FieldSpec], table| {
+            merge_specs(dst, src, table, strict)
+        };
+        // kustomize's order, which decides the table a conflict names.
+        m(&mut self.name_prefix, &o.name_prefix, "NamePrefix")?;
+        m(&mut self.name_suffix, &o.name_suffix, "NameSuffix")?;
+        m(&mut self.namespace, &o.namespace, "NameSpace")?;
+        m(
+            &mut self.common_annotations,
+            &o.common_annotations,
+            "CommonAnnotations",
+        )?;
+        m(&mut self.common_labels, &o.common_labels, "CommonLabels")?;
+        m(&mut self.labels, &o.labels, "Labels")?;
+        m(
+            &mut self.template_labels,
+            &o.template_labels,
+            "TemplateLabels",
+        )?;
+        m(
+            &mut self.volume_claim_template_labels,
+            &o.volume_claim_template_labels,
+            "VolumeClaimTemplateLabels",
+        )?;
+        m(&mut self.var_reference, &o.var_reference, "VarReference")?;
+        for nbr in &o.name_reference {
+            match self.name_reference.iter_mut().find(|n| n.gvk == nbr.gvk) {
+                Some(n) => m(&mut n.referrers, &nbr.referrers, "NameReference")?,
+                None => self.name_reference.push(nbr.clone()),
             }
         }
-        out.sort();
-        Ok(out)
+        m(&mut self.images, &o.images, "Images")?;
+        m(&mut self.replicas, &o.replicas, "Replicas")?;
+        self.sort();
+        Ok(())
+    }
+
+    /// kustomize prints a `TransformerConfig` with Go's `%v` in the error of a conflict
+    /// between a kustomization's configuration and its bases' (`merging config &{...}`):
+    /// the tables in Go field order, each spec as [`FieldSpec`]'s `Display`. Specs of equal
+    /// Gvk may stand in another order than kustomize's (see [`FieldSpecTables::sort`]).
+    pub fn go_display(&self) -> impl fmt::Display + '_ {
+        GoDisplay(self)
     }
 }
 
-/// kustomize `FsSlice.MergeAll`.
+struct GoDisplay<'a>(&'a FieldSpecTables);
+
+impl fmt::Display for GoDisplay<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fn list<T: fmt::Display>(f: &mut fmt::Formatter<'_>, l: &[T]) -> fmt::Result {
+            f.write_str("[")?;
+            for (i, x) in l.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(" ")?;
+                }
+                write!(f, "{x}")?;
+            }
+            f.write_str("]")
+        }
+        let t = self.0;
+        f.write_str("&{")?;
+        let lists: [&[FieldSpec]; 7] = [
+            &t.name_prefix,
+            &t.name_suffix,
+            &t.namespace,
+            &t.common_labels,
+            &t.labels,
+            &t.template_labels,
+            &t.volume_claim_template_labels,
+        ];
+        for l in lists {
+            list(f, l)?;
+            f.write_str(" ")?;
+        }
+        list(f, &t.common_annotations)?;
+        f.write_str(" ")?;
+        list(f, &t.name_reference)?;
+        for l in [&t.var_reference, &t.images, &t.replicas] {
+            f.write_str(" ")?;
+            list(f, l)?;
+        }
+        f.write_str("}")
+    }
+}
+
+/// kustomize `FsSlice.MergeAll` (`strict`: a conflict is an error, else the new spec is
+/// left out).
 fn merge_specs(
     dst: &mut Vec<FieldSpec>,
     src: &[FieldSpec],
     table: &'static str,
+    strict: bool,
 ) -> Result<(), FieldSpecTableError> {
     for fs in src {
         match dst.iter().find(|x| x.effectively_equals(fs)) {
-            Some(x) if x.create != fs.create => {
+            Some(x) if strict && x.create != fs.create => {
                 return Err(FieldSpecTableError::Conflict { table })
             }
             Some(_) => {}
@@ -639,7 +755,7 @@ mod tests {
                 false,
             )],
         });
-        let merged = base.merge(&extra).unwrap();
+        let merged = base.merged(&extra).unwrap();
         assert_eq!(merged.common_labels.len(), 33);
         let cm = merged
             .name_reference
@@ -651,7 +767,7 @@ mod tests {
         bad.name_prefix
             .push(FieldSpec::new(Gvk::default(), "metadata/name", true));
         assert_eq!(
-            base.merge(&bad).unwrap_err().to_string(),
+            base.merged(&bad).unwrap_err().to_string(),
             "failed to merge NamePrefix fieldSpec: conflicting fieldspecs"
         );
     }

@@ -1,6 +1,7 @@
 //! Parsed kustomize field paths (`spec/template/metadata/labels`).
 
 use std::fmt;
+use std::sync::Arc;
 
 use krust_yaml::Str;
 
@@ -17,11 +18,12 @@ pub struct Segment {
 
 /// A kustomize field-spec path, parsed once (kyaml `PathSplitter`): split on `/`, a
 /// leading `/` ignored, `\/` is a literal slash inside a key. Lists are not steps of the
-/// path: they are walked element by element wherever they occur.
+/// path: they are walked element by element wherever they occur. Cheap to clone (the
+/// steps are shared): every kustomization's transformers hold copies of the tables.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct FieldPath {
     text: Str,
-    segments: Vec<Segment>,
+    segments: Arc<[Segment]>,
 }
 
 impl FieldPath {
@@ -43,7 +45,7 @@ impl FieldPath {
                 _ => raw.push(part.to_string()),
             }
         }
-        let segments = raw
+        let segments: Arc<[Segment]> = raw
             .into_iter()
             .map(|s| match s.strip_suffix("[]") {
                 Some(name) => Segment {
