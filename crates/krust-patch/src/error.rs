@@ -13,37 +13,68 @@ pub enum PatchError {
     /// `wrong node kind`).
     #[error("{path}: wrong node kind: expected {expected} but got {found} (line {mark})")]
     WrongKind {
+        /// The field path (`spec.template.spec.containers`).
         path: String,
+        /// The target's node kind (`MappingNode`, `SequenceNode`, `ScalarNode`).
         expected: &'static str,
+        /// The patch's node kind.
         found: &'static str,
+        /// Where the patch's node was read.
         mark: Mark,
     },
 
     /// A `$patch` directive with a value other than `delete`, `replace` or `merge`.
     #[error("{path}: unknown patch strategy '{value}'")]
-    UnknownDirective { path: String, value: String },
+    UnknownDirective {
+        /// The field path of the mapping holding the directive.
+        path: String,
+        /// The directive's value.
+        value: String,
+    },
 
     /// A `$patch` directive was looked for in a scalar (kyaml: `no implemented strategic
     /// merge patch strategy`).
     #[error("line {mark}: no implemented strategic merge patch strategy for a {found}")]
-    DirectiveTarget { found: &'static str, mark: Mark },
+    DirectiveTarget {
+        /// The kind of node found (`ScalarNode`, ...).
+        found: &'static str,
+        /// Where it was read.
+        mark: Mark,
+    },
 
     /// A list that must be merged by inferred keys has none, or conflicting ones.
     #[error("{path}: {message}")]
-    MergeKey { path: String, message: String },
+    MergeKey {
+        /// The list's field path.
+        path: String,
+        /// kyaml's message.
+        message: String,
+    },
 
     /// A list element has the wrong kind for the list's merge (kyaml fails the same way).
     #[error("{path}: {message}")]
-    Element { path: String, message: String },
+    Element {
+        /// The list's field path.
+        path: String,
+        /// kyaml's message.
+        message: String,
+    },
 
     /// A JSON 6902 patch document is not a list of operations.
     #[error("{file}: {message}")]
-    Json6902Syntax { file: String, message: String },
+    Json6902Syntax {
+        /// The patch file (or a label for an inline patch).
+        file: String,
+        /// What is wrong, as Go's JSON decoder (or go-yaml v2) says it.
+        message: String,
+    },
 
     /// A JSON 6902 patch could not be read as YAML or JSON.
     #[error("{file}: JSON 6902 patch is not valid YAML or JSON")]
     Json6902Read {
+        /// The patch file (or a label for an inline patch).
         file: String,
+        /// The reader's error.
         #[source]
         source: krust_yaml::Error,
     },
@@ -51,9 +82,13 @@ pub enum PatchError {
     /// A JSON 6902 operation failed (`index` is 0-based in the patch document).
     #[error("operation {index} ({op} {path}): {message}")]
     Json6902Op {
+        /// The operation's position in the patch, from 0.
         index: usize,
+        /// Its `op`.
         op: String,
+        /// Its `path`, as written.
         path: String,
+        /// evanphx/json-patch v4's message.
         message: String,
     },
 }

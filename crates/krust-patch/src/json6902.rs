@@ -19,11 +19,17 @@ use crate::PatchError;
 /// The operation of a JSON 6902 step.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum OpKind {
+    /// `add`.
     Add,
+    /// `remove`.
     Remove,
+    /// `replace`.
     Replace,
+    /// `move` (from `from` to `path`).
     Move,
+    /// `copy` (from `from` to `path`).
     Copy,
+    /// `test`: the value at `path` must equal `value`.
     Test,
     /// Any other `op` (v4 fails with `Unexpected kind` when it is applied). `unknown` when
     /// `op` is missing or not a string.
@@ -47,17 +53,22 @@ impl OpKind {
 /// A path-like field of an operation (`path`, `from`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PointerField {
+    /// Not in the operation.
     Missing,
-    /// Present but not a string (v4 cannot decode it).
+    /// Present but not a string (v4 cannot decode it); the JSON type found.
     NotString(&'static str),
+    /// A JSON pointer, as written.
     Pointer(String),
 }
 
 /// One JSON 6902 operation.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Operation {
+    /// What the operation does.
     pub op: OpKind,
+    /// Its `path`.
     pub path: PointerField,
+    /// Its `from` (for `move` and `copy`).
     pub from: PointerField,
     /// `None` when the operation has no `value`; `Some(null)` for `value: null`.
     pub value: Option<Value>,
@@ -120,6 +131,12 @@ fn pointer_field(v: Option<&Value>) -> PointerField {
 /// assert_eq!(out.str_at(&["metadata", "labels", "tier"]), Some("web"));
 /// ```
 pub fn parse_json6902(src: &str, file: &str) -> Result<Vec<Operation>, PatchError> {
+    if let Some(message) = incompatible_yaml_directive(src) {
+        return Err(PatchError::Json6902Syntax {
+            file: file.to_string(),
+            message,
+        });
+    }
     let doc = krust_yaml::parse_document(src, file, Typing::Yaml11).map_err(|source| {
         PatchError::Json6902Read {
             file: file.to_string(),
@@ -161,10 +178,58 @@ pub fn parse_json6902(src: &str, file: &str) -> Result<Vec<Operation>, PatchErro
             op,
             path: pointer_field(m.get("path")),
             from: pointer_field(m.get("from")),
-            value: m.get("value").cloned(),
+            value: m.get("value").cloned().map(|mut v| {
+                without_style(&mut v);
+                v
+            }),
         });
     }
     Ok(ops)
+}
+
+/// kustomize reads a YAML list of operations with go-yaml v2 (`yaml.YAMLToJSON`), which
+/// accepts only a `%YAML 1.1` directive: any other version in the directives before the
+/// first document is an error (v2's "found incompatible YAML document"), where krust's
+/// reader would accept `%YAML 1.2`.
+fn incompatible_yaml_directive(src: &str) -> Option<String> {
+    if src.trim_start().starts_with('[') {
+        return None;
+    }
+    for (n, line) in src.lines().enumerate() {
+        let t = line.trim_end();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        let Some(version) = t.strip_prefix("%YAML") else {
+            if t.starts_with('%') {
+                continue;
+            }
+            return None;
+        };
+        let version = version.split('#').next().unwrap_or("").trim();
+        if version != "1.1" {
+            return Some(format!(
+                "yaml: line {}: found incompatible YAML document",
+                n + 1
+            ));
+        }
+    }
+    None
+}
+
+/// An operation's value reaches the resource as JSON: it keeps no node style (a folded
+/// scalar in the patch is not re-folded by go-yaml v3 when the resource is printed).
+fn without_style(v: &mut Value) {
+    v.style = Style::Any;
+    if let Some(m) = v.as_map_mut() {
+        for (_, e) in m.iter_mut() {
+            without_style(e);
+        }
+    } else if let Some(s) = v.as_seq_mut() {
+        for e in s.iter_mut() {
+            without_style(e);
+        }
+    }
 }
 
 /// Go's `strconv.Atoi` error text.

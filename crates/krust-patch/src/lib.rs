@@ -42,6 +42,7 @@
 //!   mutates them in place; no Kubernetes type has such lists).
 
 #![forbid(unsafe_code)]
+#![deny(missing_docs)]
 
 mod error;
 mod json6902;
