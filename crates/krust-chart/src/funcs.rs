@@ -303,6 +303,9 @@ fn json_to_yaml(v: &serde_json::Value) -> Y {
 
 /// The first YAML document of `text` as sigs.k8s.io/yaml decodes it (numbers `float64`).
 fn decode_yaml(text: &str) -> Result<Value, String> {
+    if let Ok(v) = crate::fastyaml::decode(text) {
+        return Ok(v.unwrap_or(Value::Nil));
+    }
     let docs = krust_yaml::parse_stream(text, "fromYaml", Typing::Yaml11).map_err(|e| {
         format!(
             "error converting YAML to JSON: {}",

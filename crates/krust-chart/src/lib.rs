@@ -48,6 +48,7 @@ mod caps;
 mod deps;
 mod engine;
 mod error;
+mod fastyaml;
 mod files;
 mod funcs;
 mod glob;

@@ -139,22 +139,10 @@ pub fn sort_manifests(
             continue;
         }
         for doc in split_manifests(content) {
-            let head = krust_yaml::parse_document(&doc, path, Typing::Yaml11).map_err(|e| {
-                ChartError::Manifest(format!(
-                    "YAML parse error on {path}: error converting YAML to JSON: {}",
-                    crate::values::go_yaml_error(&e)
-                ))
-            })?;
-            if !(head.is_map() || head.is_null()) {
-                return Err(ChartError::Manifest(format!(
-                    "YAML parse error on {path}: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type util.SimpleHead",
-                    head.json_type_name()
-                )));
-            }
-            let kind = head.str_at(&["kind"]).unwrap_or("").to_string();
-            let hook = head
-                .path(&["metadata", "annotations", "helm.sh/hook"])
-                .and_then(|v| v.as_str().map(str::to_string));
+            let (kind, hook) = match crate::fastyaml::head(&doc) {
+                Ok(h) => (h.kind.unwrap_or_default(), h.hook),
+                Err(_) => full_head(&doc, path)?,
+            };
             let mut m = Manifest {
                 path: path.clone(),
                 content: doc,
@@ -183,6 +171,28 @@ pub fn sort_manifests(
     sort_by_kind(&mut hooks);
     sort_by_kind(&mut generic);
     Ok((hooks, generic))
+}
+
+/// `kind` and the `helm.sh/hook` annotation with the full reader, which also gives Helm's
+/// error for a document that is not YAML or not a mapping.
+fn full_head(doc: &str, path: &str) -> Result<(String, Option<String>), ChartError> {
+    let head = krust_yaml::parse_document(doc, path, Typing::Yaml11).map_err(|e| {
+        ChartError::Manifest(format!(
+            "YAML parse error on {path}: error converting YAML to JSON: {}",
+            crate::values::go_yaml_error(&e)
+        ))
+    })?;
+    if !(head.is_map() || head.is_null()) {
+        return Err(ChartError::Manifest(format!(
+            "YAML parse error on {path}: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type util.SimpleHead",
+            head.json_type_name()
+        )));
+    }
+    let kind = head.str_at(&["kind"]).unwrap_or("").to_string();
+    let hook = head
+        .path(&["metadata", "annotations", "helm.sh/hook"])
+        .and_then(|v| v.as_str().map(str::to_string));
+    Ok((kind, hook))
 }
 
 fn sort_by_kind(ms: &mut [Manifest]) {
