@@ -9,7 +9,9 @@ writes a fresh tree (a top kustomization, sometimes a base) built from the featu
 krust and kustomize have differed: annotations of every scalar type, empty maps in metadata,
 block and flow scalars at the end of files (with and without a final newline), generators
 without sources, replacements with `create`, `openapi:` at the top and in bases with a
-strategic-merge patch below. It builds the tree with KRUST, `kubectl kustomize` (v1.32,
+strategic-merge patch below, JSON 6902 patches (inline or in a file, with or without a `%YAML`
+directive; numbers, dates and empty flow values as values) followed by a strategic merge on an
+empty `capabilities:`, folded scalars with more-indented lines (go-yaml v3's emitter). It builds the tree with KRUST, `kubectl kustomize` (v1.32,
 kustomize v5.5.0) and `kubectl-1.35` (kustomize v5.7.1, $HOME/.cache/krust-oracles/bin).
 
 A case where the two kubectls agree must be matched by krust (same success, same bytes);
@@ -29,8 +31,15 @@ K135 = os.path.expanduser("~/.cache/krust-oracles/bin/kubectl-1.35")
 
 SCALARS = ["null", "~", "", "1.0", "1e3", "0x1F", "1e300", "true", "True", "yes", "012", "0o17",
            ".inf", "-.NaN", "1_000", "-0", "+12", "0.", "'q'", '"d"', "'1'", '"true"', "x",
-           "2001-12-14", "[]", "{}", "[a, b]", "{k: v}", "1e-3", "9223372036854775808", ".5"]
-BLOCKS = ["|\n  x\n  y", "|-\n  x\n  y", ">\n  x\n  y", ">-\n  x\n\n  y", "|+\n  x\n", "|\n  x\n\n"]
+           "2001-12-14", "[]", "{}", "[a, b]", "{k: v}", "1e-3", "9223372036854775808", ".5",
+           "2001-12-14t21:59:43.10-05:00", "2001-12-14 21:59:43.10 -5", "2002-12-14T00:00:00Z",
+           "2001-12-14 21:59:43.10", "1:20", "0b101", "+.inf", "NULL", "Null", "off", "on", "y",
+           "n", "1.5e+3", "12e03", "1000000", "12345678", "1e21", "1e-7", "0.000001", "-0.0",
+           "123456789012345678901234", "'2001-12-14'", "{x: }", "[a, ]", "{x: , y: 1}"]
+BLOCKS = ["|\n  x\n  y", "|-\n  x\n  y", ">\n  x\n  y", ">-\n  x\n\n  y", "|+\n  x\n", "|\n  x\n\n",
+          # folded scalars with more-indented lines: go-yaml v3's emitter bug (#14 E)
+          ">-\n  x(\n    y\n  )", ">2-\n    x\n  y\n\n  z", ">\n  a\n   b\n  c\n", ">+\n  a\n\n   b\n\n",
+          ">-\n  " + "w " * 45 + "\n    " + "m " * 45 + "\n  e", ">-\n  \tx\n  y", ">\n\n  a\n  b"]
 
 def scalar():
     return rng.choice(SCALARS)
@@ -45,7 +54,11 @@ def annotations(indent):
     if r < 0.4:
         return f"{pad}annotations: {{a: {scalar()}, b: {scalar()}}}\n"
     keys = rng.sample("abcdefg", rng.randint(1, 3))
-    return f"{pad}annotations:\n" + "".join(f"{pad}  {k}: {scalar()}\n" for k in keys)
+    def value():
+        if rng.random() < 0.1:
+            return rng.choice(BLOCKS).replace("\n", "\n" + pad + "  ")
+        return scalar()
+    return f"{pad}annotations:\n" + "".join(f"{pad}  {k}: {value()}\n" for k in keys)
 
 def labels(indent):
     pad = " " * indent
@@ -57,8 +70,14 @@ def configmap(name):
         s += annotations(2)
     s += labels(2)
     if rng.random() < 0.8:
-        s += "data:\n" + "".join(f"  k{i}: {scalar() if rng.random() < 0.5 else repr_str()}\n" for i in range(rng.randint(1, 3)))
+        s += "data:\n" + "".join(f"  k{i}: {data_value()}\n" for i in range(rng.randint(1, 3)))
     return s
+
+def data_value():
+    r = rng.random()
+    if r < 0.15:
+        return rng.choice(BLOCKS).replace("\n", "\n  ")
+    return scalar() if r < 0.6 else repr_str()
 
 def repr_str():
     return rng.choice(["plain", "'a b'", '"c\\nd"', "[x]", "{y: z}"])
@@ -71,6 +90,11 @@ def deployment(name, nested_annotations):
     if nested_annotations:
         s += "    metadata:\n" + annotations(6)
     s += "    spec:\n      containers:\n      - name: app\n        image: nginx\n"
+    if rng.random() < 0.3:
+        s += "        securityContext:\n" + rng.choice(["          capabilities:\n", "          capabilities: {}\n",
+                                                        "          capabilities: {add: [X]}\n", "          capabilities: {drop: }\n"])
+    if rng.random() < 0.2:
+        s += "        args:\n        - " + rng.choice(BLOCKS).replace("\n", "\n          ") + "\n"
     if rng.random() < 0.5:
         s += "        env:\n        - name: A\n          value: a\n"
     return s
@@ -117,6 +141,37 @@ def smp_patch():
                 "  - name: two\n    v: 2\n")
     return ("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n"
             "    spec:\n      containers:\n      - name: side\n        image: busybox\n")
+
+JSON_VALUES = ["1000000", "1.5", "1e21", "12345678", "0x10", "1e-7", "'1'", "true", "~", "{x: }",
+               "1e300", "123456", "-0.0", "2001-12-14"]
+
+def json6902(dirpath, files):
+    """A JSON 6902 patch (inline or a file, sometimes with a %YAML directive) on the ConfigMap
+    or Deployment, maybe followed by a strategic merge on an empty `capabilities:`."""
+    ops = []
+    for _ in range(rng.randint(1, 3)):
+        where = rng.choice(["/metadata/annotations/n", "/data/j", "/metadata/labels/l"])
+        ops.append(f"- {{op: add, path: {where}, value: {rng.choice(JSON_VALUES)}}}")
+    target = rng.choice(["ConfigMap", "Deployment"])
+    body = "\n".join(ops) + "\n"
+    out = ""
+    if rng.random() < 0.5:
+        name = f"j{len(files)}.yaml"
+        text = body
+        if rng.random() < 0.4:
+            text = rng.choice(["%YAML 1.2\n---\n", "%YAML 1.1\n---\n", "---\n"]) + text
+        files[os.path.join(dirpath, name)] = text
+        out += f"- target: {{kind: {target}}}\n  path: {name}\n"
+    else:
+        out += f"- target: {{kind: {target}}}\n  patch: |-\n" + "".join(f"    {o}\n" for o in ops)
+    if target == "Deployment" and rng.random() < 0.6:
+        files[os.path.join(dirpath, "caps.yaml")] = (
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n"
+            "    spec:\n      containers:\n      - name: app\n        securityContext:\n"
+            + rng.choice(["          capabilities:\n", "          capabilities: {}\n",
+                          "          capabilities:\n            drop: [ALL]\n", "          capabilities: {add: }\n"]))
+        out += "- path: caps.yaml\n"
+    return out
 
 def openapi_field(dirpath):
     r = rng.random()
@@ -180,9 +235,14 @@ def write_tree(root):
         k += replacements()
     if rng.random() < 0.2:
         k += "commonAnnotations:\n  note: " + rng.choice(["x", "'1'", '"true"']) + "\n"
+    patches = ""
     if not use_base and rng.random() < 0.4:
         files[os.path.join(root, "patch.yaml")] = smp_patch()
-        k += "patches:\n- path: patch.yaml\n"
+        patches += "- path: patch.yaml\n"
+    if rng.random() < 0.35:
+        patches += json6902(root, files)
+    if patches:
+        k += "patches:\n" + patches
     files[os.path.join(root, "kustomization.yaml")] = k
     for p, t in files.items():
         with open(p, "w") as f:
