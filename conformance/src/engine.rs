@@ -149,6 +149,7 @@ fn engine_options(o: &BuildOptions) -> Options {
         },
         add_managed_by_label: o.add_managed_by_label,
         plugins_enabled: o.plugins_enabled,
+        helm: Default::default(),
     }
 }
 

@@ -273,10 +273,7 @@ fn do_match(
                     let close = close + pi;
                     let head = pattern.get(..before).unwrap_or("");
                     let tail = pattern.get(close + 1..).unwrap_or("");
-                    loop {
-                        let Some(comma) = pattern.get(pi..close).and_then(index_next_alt) else {
-                            break;
-                        };
+                    while let Some(comma) = pattern.get(pi..close).and_then(index_next_alt) {
                         let comma = comma + pi;
                         let p = cat(head, pattern.get(pi..comma).unwrap_or(""), tail);
                         let r = do_match(
@@ -358,10 +355,7 @@ fn zero_length(p: &str, validate: bool) -> Result<bool, BadPattern> {
         let close = close + 1;
         let tail = p.get(close + 1..).unwrap_or("");
         let mut pi = 1;
-        loop {
-            let Some(comma) = p.get(pi..close).and_then(index_next_alt) else {
-                break;
-            };
+        while let Some(comma) = p.get(pi..close).and_then(index_next_alt) {
             let comma = comma + pi;
             let alt = cat(p.get(pi..comma).unwrap_or(""), tail, "");
             if zero_length(&alt, validate)? {

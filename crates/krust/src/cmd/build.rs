@@ -34,10 +34,28 @@ pub struct Args {
     #[arg(long = "enable-alpha-plugins")]
     pub enable_alpha_plugins: bool,
 
-    /// Accepted for compatibility with kustomize; krust never runs helm, so `helmCharts`
-    /// stay an error naming the kustomization and chart.
+    /// Inflate `helmCharts:` / `helmGlobals:` as kustomize's HelmChartInflationGenerator
+    /// does, with krust's own chart renderer from charts on disk (no helm binary is run).
     #[arg(long = "enable-helm")]
     pub enable_helm: bool,
+
+    /// The Kubernetes version charts see (`.Capabilities.KubeVersion`) for entries that set
+    /// no `kubeVersion`.
+    #[arg(long = "helm-kube-version", default_value = "")]
+    pub helm_kube_version: String,
+
+    /// Extra API versions charts see (`.Capabilities.APIVersions`) for entries that set no
+    /// `apiVersions`.
+    #[arg(long = "helm-api-versions", value_delimiter = ',')]
+    pub helm_api_versions: Vec<String>,
+
+    /// Accepted for compatibility with kustomize; krust runs no helm binary.
+    #[arg(long = "helm-command", default_value = "helm")]
+    pub helm_command: String,
+
+    /// Accepted for compatibility with kustomize; krust runs no helm binary.
+    #[arg(long = "helm-debug")]
+    pub helm_debug: bool,
 
     /// Accepted for compatibility with kustomize; krust never runs executables.
     #[arg(long = "enable-exec")]
@@ -71,6 +89,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         reorder: args.reorder,
         add_managed_by_label: args.enable_managedby_label,
         plugins_enabled: args.enable_alpha_plugins,
+        helm: krust_kustomize::HelmOptions {
+            enabled: args.enable_helm,
+            kube_version: args.helm_kube_version,
+            api_versions: args.helm_api_versions,
+        },
     };
     let k = Kustomizer::new(options);
     let out = k.build(&DiskFs, &args.dir)?;
