@@ -75,12 +75,12 @@ pub use bootstrap::CONTROLLERS;
 pub use checks::PLATFORM_NAMESPACE;
 pub use error::Error;
 pub use generate::KustomizationFile;
+pub use helm_render::render_release_chart;
 pub use model::{
     AppliedObject, ChartOptions, ChartStatus, ClusterOptions, ClusterRender, Finding,
-    HelmReleaseRender, KustomizationRender, RenderedChart, RenderedObject, Severity,
-    SourceMapping, Status,
+    HelmReleaseRender, KustomizationRender, RenderedChart, RenderedObject, Severity, SourceMapping,
+    Status,
 };
-pub use helm_render::render_release_chart;
 pub use render::{render_cluster, SYNTHETIC_ROOT};
 pub use spec::{FluxKustomization, ObjectKey};
 pub use view::cluster_view;
