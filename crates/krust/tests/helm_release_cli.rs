@@ -101,15 +101,16 @@ fn flux_build_writes_each_rendered_release_beside_the_kustomizations() {
         assert!(out_dir.join(f).is_file(), "{f} missing");
     }
     assert!(!out_dir.join("helmrelease--apps--cache.yaml").exists());
-    // The Kustomization's file is its build output alone: the HelmReleases, not their charts.
+    // The Kustomization's file is its build output alone: the HelmReleases, not their
+    // charts. (Its HelmRelease `apps/app` holds `kind: Deployment` in a postRenderers
+    // patch, so the file is compared whole, with kustomize's output for the directory.)
     let ks = read(
         &out_dir
             .join("flux-system--flux-system.yaml")
             .display()
             .to_string(),
     );
-    assert!(ks.contains("kind: HelmRelease"));
-    assert!(!ks.contains("kind: Deployment"));
+    assert_eq!(ks, read(&case("expected/flux-system--flux-system.yaml")));
     let view = read(&out_dir.join("cluster.yaml").display().to_string());
     assert!(
         view.contains("expectedFile: helmrelease--apps--app.yaml"),
@@ -295,9 +296,28 @@ fn values_render_applied_and_chart_override() {
         "--render",
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let cache = manifests_of(&text(&out.stdout), "apps/cache");
+    let stdout = text(&out.stdout);
+    let cache = manifests_of(&stdout, "apps/cache");
     assert!(cache.contains("chartVersion: 1.0.0"), "{cache}");
     assert!(cache.contains("helm.toolkit.fluxcd.io/name: cache"));
+    // The archive's values.yaml are the chart defaults of the values document.
+    assert!(
+        stdout.contains(
+            "helmRelease: apps/cache\nreleaseName: cache\nreleaseNamespace: apps\n\
+             serviceAccount: null\nstorageNamespace: apps\nvalues:\n  message: default message\n\
+             valuesSource: user values coalesced with chart defaults\n"
+        ),
+        "{stdout}"
+    );
+    // No --source here: apps/app's GitRepository chart is a warning, not an error.
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains(
+            "warning: HelmRelease apps/app: chart ./charts/app from GitRepository/flux-system/flux-system: source not resolved"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("apps/cache"), "{stderr}");
     // Without --render nothing but the values documents.
     let out = krust(&["values", &case("repo/clusters/dev")]);
     assert_eq!(out.status.code(), Some(0));

@@ -13,3 +13,11 @@ printf 'message: from the web release\n' > "$tmp/web.yaml"
   -f repo/envs/prod-values.yaml -f "$tmp/app.yaml" > expected/app.yaml
 "$helm" template web charts/web-1.2.0.tgz -n apps -f "$tmp/web.yaml" > expected/web.yaml
 "$helm" template oci-web charts/web-2.0.0.tgz -n apps > expected/oci-web.yaml
+# The Kustomization flux-system/flux-system's build (clusters/dev has no kustomization
+# file: kustomize-controller generates one listing its YAML files; Flux does not reorder).
+kubectl="${KRUST_ORACLES:-$HOME/.cache/krust-oracles/bin}/kubectl-1.35"
+mkdir -p "$tmp/ks"
+cp repo/clusters/dev/releases.yaml "$tmp/ks/"
+printf 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- releases.yaml\n' \
+  > "$tmp/ks/kustomization.yaml"
+"$kubectl" kustomize --reorder=none "$tmp/ks" 2>/dev/null > expected/flux-system--flux-system.yaml

@@ -101,6 +101,68 @@ impl<F: FileSystem> ChartFiles for FsChartFiles<'_, F> {
     }
 }
 
+/// A `--chart` archive's files served under the archive's own path, as if it were the
+/// unpacked chart directory: chart defaults and `valuesFiles` are read from the archive,
+/// as source-controller reads them from a packaged chart.
+struct ArchiveChartFiles {
+    root: PathBuf,
+    files: HashMap<String, Vec<u8>>,
+}
+
+impl ArchiveChartFiles {
+    fn load(path: &Path) -> anyhow::Result<ArchiveChartFiles> {
+        let bytes = DiskFs
+            .read_file(path)
+            .with_context(|| format!("reading {}", path.display()))?;
+        let chart = krust_chart::load_archive(&bytes)
+            .with_context(|| format!("loading chart archive {}", path.display()))?;
+        let mut files: HashMap<String, Vec<u8>> = chart
+            .files
+            .iter()
+            .map(|f| (f.name.clone(), f.data.to_vec()))
+            .collect();
+        // The loader keeps values.yaml parsed only; its values print back to the same
+        // mapping (Helm reads every number as a float64 either way).
+        let values = krust_yaml::to_yaml(&chart.values)
+            .with_context(|| format!("printing the values of {}", path.display()))?;
+        files.insert("values.yaml".into(), values.into_bytes());
+        Ok(ArchiveChartFiles {
+            root: path.to_path_buf(),
+            files,
+        })
+    }
+
+    fn entry(&self, path: &Path) -> Option<&Vec<u8>> {
+        let rel = path.strip_prefix(&self.root).ok()?;
+        let name: Vec<String> = rel
+            .components()
+            .filter_map(|c| match c {
+                std::path::Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+                _ => None,
+            })
+            .collect();
+        self.files.get(&name.join("/"))
+    }
+}
+
+impl ChartFiles for ArchiveChartFiles {
+    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+        self.entry(path).cloned().ok_or_else(|| {
+            std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!("{}: not in the chart archive", path.display()),
+            )
+        })
+    }
+    fn is_file(&self, path: &Path) -> bool {
+        self.entry(path).is_some()
+    }
+    fn inside_root(&self, _root: &Path, _path: &Path) -> bool {
+        // Archive entries are relative paths checked by the loader.
+        true
+    }
+}
+
 pub fn run(args: Args) -> anyhow::Result<()> {
     let objects = render(&args.dir)?;
     let index = ObjectIndex::new(objects.iter());
@@ -157,7 +219,22 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             }),
             None => local_chart(&hr, &sources),
         };
-        let composed = match compose_with_chart_files(&hr, &index, chart.as_ref(), &chart_files) {
+        let archive = match charts.get(&hr.id()).filter(|p| !DiskFs.is_dir(p)) {
+            Some(path) => match ArchiveChartFiles::load(path) {
+                Ok(a) => Some(a),
+                Err(e) => {
+                    eprintln!("error: HelmRelease {}: {e:#}", hr.id());
+                    failures += 1;
+                    continue;
+                }
+            },
+            None => None,
+        };
+        let composed = match &archive {
+            Some(a) => compose_with_chart_files(&hr, &index, chart.as_ref(), a),
+            None => compose_with_chart_files(&hr, &index, chart.as_ref(), &chart_files),
+        };
+        let composed = match composed {
             Ok(c) => c,
             Err(e) => {
                 eprintln!("error: {e}");
