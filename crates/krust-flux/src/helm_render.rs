@@ -823,6 +823,118 @@ fn render_located(
             }
         }
     }
+    // `spec.postRenderStrategy` (helm-controller v1.6 with Helm v4.2): `combined` (the
+    // default) post-renders hooks and manifests as one stream; `separate` as two streams;
+    // `nohooks` leaves the hooks as the chart rendered them (not even origin labels).
+    let strategy = spec
+        .and_then(|s| s.str_at(&["postRenderStrategy"]))
+        .unwrap_or("");
+    let mut files: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    match strategy {
+        "" | "combined" => {
+            let docs = post_render(docs, spec, hr)?;
+            split_by_file(docs, "", &mut files);
+        }
+        "separate" | "nohooks" => {
+            // SortManifests first: unknown hooks are dropped here already.
+            let mut hook_docs = Vec::new();
+            let mut manifest_docs = Vec::new();
+            for d in docs {
+                match hook_events(&d) {
+                    None => manifest_docs.push(d),
+                    Some(Ok(_)) => hook_docs.push(d),
+                    Some(Err(())) => {}
+                }
+            }
+            if !hook_docs.is_empty() {
+                if strategy == "separate" {
+                    let rendered = post_render(hook_docs, spec, hr)
+                        .map_err(|e| format!("post-rendering the hooks: {e}"))?;
+                    split_by_file(rendered, "hooks", &mut files);
+                } else {
+                    split_by_file(hook_docs, "", &mut files);
+                }
+            }
+            if !manifest_docs.is_empty() {
+                let rendered = post_render(manifest_docs, spec, hr)?;
+                split_by_file(rendered, "manifests", &mut files);
+            }
+        }
+        other => return Err(format!("unknown post-render strategy: '{other}'")),
+    }
+    let mut manifests = Vec::new();
+    let mut hooks = Vec::new();
+    for (fname, objs) in files {
+        for o in objs {
+            let events = match hook_events(&o) {
+                None => {
+                    manifests.push(RenderedObject {
+                        source: fname.clone(),
+                        hook: false,
+                        object: o,
+                    });
+                    continue;
+                }
+                Some(Ok(events)) => events,
+                Some(Err(())) => continue, // Helm skips unknown hooks.
+            };
+            if events.iter().any(|e| e == "test" || e == "test-success") {
+                continue; // Run by `helm test`, not applied at install.
+            }
+            hooks.push(RenderedObject {
+                source: fname.clone(),
+                hook: true,
+                object: o,
+            });
+        }
+    }
+    sort_by_kind(&mut manifests);
+    sort_by_kind(&mut hooks);
+    let mut objects = Vec::new();
+    let origin = origin_labels(hr);
+    let crds_policy = spec
+        .and_then(|s| s.str_at(&["install", "crds"]))
+        .unwrap_or("Create");
+    if crds_policy != "Skip" {
+        for (name, data) in crd_files(chart, None) {
+            let text = String::from_utf8_lossy(&data);
+            let parsed = krust_yaml::parse_stream(&text, &name, Typing::Kyaml)
+                .map_err(|e| format!("parsing {name}: {e}"))?;
+            for mut d in parsed.into_iter().filter(Value::is_map) {
+                for (k, v) in &origin {
+                    set_meta(&mut d, "labels", k, v);
+                }
+                objects.push(RenderedObject {
+                    source: name.clone(),
+                    hook: false,
+                    object: d,
+                });
+            }
+        }
+    }
+    objects.extend(manifests);
+    if !flag(&["install", "disableHooks"]) {
+        objects.extend(hooks);
+    }
+    Ok(RenderedChart {
+        chart: chart.metadata.name.clone(),
+        version: chart.metadata.version.clone(),
+        origin: located.origin,
+        release_name: opts.release_name,
+        namespace: opts.namespace,
+        values: user,
+        template: out,
+        objects,
+    })
+}
+
+/// The post-renderers helm-controller builds (`BuildPostRenderers`), in their order: each
+/// `postRenderers[].kustomize`, `commonMetadata`, then the origin labels.
+fn post_render(
+    mut docs: Vec<Value>,
+    spec: Option<&Value>,
+    hr: &HelmRelease,
+) -> Result<Vec<Value>, String> {
     if let Some(list) = spec
         .and_then(|s| s.get("postRenderers"))
         .and_then(Value::as_seq)
@@ -862,86 +974,43 @@ fn render_located(
             set_meta(d, "labels", k, v);
         }
     }
-    // splitAndDeannotate, then SortManifests.
-    let mut files: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    Ok(docs)
+}
+
+/// `splitAndDeannotate`: the documents grouped by their file-name annotation (removed),
+/// a document without one named `generated-by-postrender-[<prefix>-]<i>.yaml`.
+fn split_by_file(docs: Vec<Value>, prefix: &str, files: &mut BTreeMap<String, Vec<Value>>) {
     for (i, mut d) in docs.into_iter().enumerate() {
         let fname = d
             .path(&["metadata", "annotations", FILENAME_ANNOTATION])
             .and_then(Value::as_str)
+            .filter(|f| !f.is_empty())
             .map_or_else(
-                || format!("generated-by-postrender-{i}.yaml"),
+                || {
+                    if prefix.is_empty() {
+                        format!("generated-by-postrender-{i}.yaml")
+                    } else {
+                        format!("generated-by-postrender-{prefix}-{i}.yaml")
+                    }
+                },
                 str::to_string,
             );
         clear_annotation(&mut d, FILENAME_ANNOTATION);
         files.entry(fname).or_default().push(d);
     }
-    let mut manifests = Vec::new();
-    let mut hooks = Vec::new();
-    for (fname, objs) in files {
-        for o in objs {
-            let hook = o
-                .path(&["metadata", "annotations", "helm.sh/hook"])
-                .and_then(Value::as_str)
-                .map(str::to_string);
-            let Some(hook) = hook else {
-                manifests.push(RenderedObject {
-                    source: fname.clone(),
-                    hook: false,
-                    object: o,
-                });
-                continue;
-            };
-            let events: Vec<String> = hook.split(',').map(|e| e.trim().to_lowercase()).collect();
-            if events.iter().any(|e| !HOOK_EVENTS.contains(&e.as_str())) {
-                continue; // Helm skips unknown hooks.
-            }
-            if events.iter().any(|e| e == "test" || e == "test-success") {
-                continue; // Run by `helm test`, not applied at install.
-            }
-            hooks.push(RenderedObject {
-                source: fname.clone(),
-                hook: true,
-                object: o,
-            });
-        }
+}
+
+/// The `helm.sh/hook` events of a document (lower-cased, trimmed): `None` when it is not a
+/// hook, `Err` when an event is unknown (Helm skips such a document).
+fn hook_events(o: &Value) -> Option<Result<Vec<String>, ()>> {
+    let hook = o
+        .path(&["metadata", "annotations", "helm.sh/hook"])
+        .and_then(Value::as_str)?;
+    let events: Vec<String> = hook.split(',').map(|e| e.trim().to_lowercase()).collect();
+    if events.iter().any(|e| !HOOK_EVENTS.contains(&e.as_str())) {
+        return Some(Err(()));
     }
-    sort_by_kind(&mut manifests);
-    sort_by_kind(&mut hooks);
-    let mut objects = Vec::new();
-    let crds_policy = spec
-        .and_then(|s| s.str_at(&["install", "crds"]))
-        .unwrap_or("Create");
-    if crds_policy != "Skip" {
-        for (name, data) in crd_files(chart, None) {
-            let text = String::from_utf8_lossy(&data);
-            let parsed = krust_yaml::parse_stream(&text, &name, Typing::Kyaml)
-                .map_err(|e| format!("parsing {name}: {e}"))?;
-            for mut d in parsed.into_iter().filter(Value::is_map) {
-                for (k, v) in &origin {
-                    set_meta(&mut d, "labels", k, v);
-                }
-                objects.push(RenderedObject {
-                    source: name.clone(),
-                    hook: false,
-                    object: d,
-                });
-            }
-        }
-    }
-    objects.extend(manifests);
-    if !flag(&["install", "disableHooks"]) {
-        objects.extend(hooks);
-    }
-    Ok(RenderedChart {
-        chart: chart.metadata.name.clone(),
-        version: chart.metadata.version.clone(),
-        origin: located.origin,
-        release_name: opts.release_name,
-        namespace: opts.namespace,
-        values: user,
-        template: out,
-        objects,
-    })
+    Some(Ok(events))
 }
 
 fn find_release_object<'a>(objects: &[&'a Value], hr: &HelmRelease) -> Option<&'a Value> {

@@ -374,3 +374,116 @@ fn multi_tenancy_example_flux_build_adds_the_podinfo_release() {
     assert!(podinfo.contains("host: podinfo.team-a.example.com"));
     assert!(podinfo.contains("helm.toolkit.fluxcd.io/namespace: team-a"));
 }
+
+/// The documents of a `# Source:` stream whose text contains `needle`.
+fn docs_with<'a>(stream: &'a str, needle: &str) -> Vec<&'a str> {
+    stream
+        .split("---\n# Source: ")
+        .skip(1)
+        .filter(|d| d.contains(needle))
+        .collect()
+}
+
+#[test]
+fn flux_build_post_render_strategies_as_helm_controller() {
+    // helm-controller v1.6 (Helm v4.2.1 `renderResources`): `nohooks` post-renders the
+    // manifests only, `separate` hooks and manifests in two kustomize builds, `combined`
+    // (the default) one build, where the ServiceAccount the dup chart declares both as a
+    // hook and as a manifest is a duplicate id.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out_dir = dir.path().join("out");
+    let o = out_dir.display().to_string();
+    let out = krust(&[
+        "flux",
+        "build",
+        &case("repo"),
+        "--cluster",
+        "strategies",
+        "-o",
+        &o,
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    // The error kustomize v5.7.1 (kubectl-1.35 kustomize) gives for that stream.
+    assert!(
+        stderr.contains(
+            "error: HelmRelease apps/combined: spec.postRenderers[0].kustomize: accumulating resources: \
+             accumulation err='accumulating resources from 'helm-output.yaml': may not add resource \
+             with an already registered id: ServiceAccount.v1.[noGrp]/combined.[noNs]'"
+        ),
+        "{stderr}"
+    );
+    assert!(!out_dir.join("helmrelease--apps--combined.yaml").exists());
+
+    let nohooks = read(
+        &out_dir
+            .join("helmrelease--apps--nohooks.yaml")
+            .display()
+            .to_string(),
+    );
+    let job = docs_with(&nohooks, "\nkind: Job\n");
+    assert_eq!(job.len(), 1, "{nohooks}");
+    // The hook as the chart rendered it: no images, commonMetadata or origin labels.
+    assert!(job[0].contains("image: nginx:1.25\n"), "{}", job[0]);
+    assert!(!job[0].contains("helm.toolkit.fluxcd.io/"), "{}", job[0]);
+    assert!(!job[0].contains("team: b"), "{}", job[0]);
+    let deployment = docs_with(&nohooks, "\nkind: Deployment\n");
+    assert!(deployment[0].contains("image: nginx:1.27.3\n"));
+    assert!(deployment[0].contains("    team: b\n"));
+    assert_eq!(
+        nohooks
+            .matches("helm.toolkit.fluxcd.io/name: nohooks\n")
+            .count(),
+        4
+    );
+
+    let separate = read(
+        &out_dir
+            .join("helmrelease--apps--separate.yaml")
+            .display()
+            .to_string(),
+    );
+    let kinds: Vec<&str> = separate
+        .split("---\n# Source: ")
+        .skip(1)
+        .map(|d| {
+            d.lines()
+                .find_map(|l| l.strip_prefix("kind: "))
+                .unwrap_or("")
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        ["ServiceAccount", "Deployment", "ServiceAccount", "Job"]
+    );
+    assert_eq!(
+        separate
+            .matches("helm.toolkit.fluxcd.io/name: separate\n")
+            .count(),
+        4
+    );
+    assert_eq!(separate.matches("image: nginx:1.27.3\n").count(), 2);
+}
+
+#[test]
+fn values_render_template_is_not_post_rendered() {
+    // `helm template` runs no post-renderer: apps/combined's failing kustomize build does not
+    // keep its template from printing.
+    let out = krust(&[
+        "values",
+        &case("repo/clusters/strategies"),
+        "--source",
+        &format!("GitRepository/flux-system/flux-system={}", case("repo")),
+        "--render=template",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert_eq!(
+        manifests_of(&stdout, "apps/separate"),
+        read(&case("expected/separate.yaml"))
+    );
+    assert_eq!(
+        manifests_of(&stdout, "apps/combined"),
+        read(&case("expected/combined.yaml"))
+    );
+}

@@ -21,3 +21,6 @@ cp repo/clusters/dev/releases.yaml "$tmp/ks/"
 printf 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- releases.yaml\n' \
   > "$tmp/ks/kustomization.yaml"
 "$kubectl" kustomize --reorder=none "$tmp/ks" 2>/dev/null > expected/flux-system--flux-system.yaml
+# clusters/strategies: the dup chart (no spec.values) as helm template prints it.
+"$helm" template separate repo/charts/dup -n apps > expected/separate.yaml
+"$helm" template combined repo/charts/dup -n apps > expected/combined.yaml

@@ -259,11 +259,20 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         let Some(mode) = args.render else {
             continue;
         };
+        // `helm template` runs no post-renderer: for `--render=template` the release's
+        // post-renderers are left out, so that one that fails cannot hide the template.
+        let template_objects;
+        let seen = if mode == RenderMode::Template {
+            template_objects = without_post_renderers(&objects, obj);
+            &template_objects
+        } else {
+            &objects
+        };
         let status = render_release_chart(
             &DiskFs,
             &hr,
             &composed.user,
-            &objects,
+            seen,
             &mappings,
             charts.get(&hr.id()).map(PathBuf::as_path),
             &chart_options,
@@ -293,6 +302,22 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         bail!("{failures} HelmRelease(s) could not be composed or rendered");
     }
     Ok(())
+}
+
+/// `objects` with `release`'s `spec.postRenderers` removed.
+fn without_post_renderers(objects: &[Value], release: &Value) -> Vec<Value> {
+    objects
+        .iter()
+        .map(|o| {
+            let mut o2 = o.clone();
+            if std::ptr::eq(o, release) {
+                if let Some(spec) = o2.get_mut("spec") {
+                    spec.remove("postRenderers");
+                }
+            }
+            o2
+        })
+        .collect()
 }
 
 /// The objects of DIR: a kustomize build when DIR has a kustomization, else its YAML files.
