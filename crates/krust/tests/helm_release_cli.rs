@@ -487,3 +487,64 @@ fn values_render_template_is_not_post_rendered() {
         read(&case("expected/combined.yaml"))
     );
 }
+
+#[test]
+fn chart_ref_helm_chart_and_mapped_oci_repository() {
+    let source = format!("OCIRepository/apps/web-src={}", case("src/web"));
+    let out = krust(&[
+        "values",
+        &case("repo/clusters/refs"),
+        "--charts",
+        &case("charts"),
+        "--source",
+        &source,
+        "--render=template",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    for (release, file) in [
+        ("apps/from-helmchart", "expected/from-helmchart.yaml"),
+        ("apps/from-oci", "expected/from-oci.yaml"),
+    ] {
+        assert_eq!(
+            manifests_of(&stdout, release),
+            read(&case(file)),
+            "{release}"
+        );
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out_dir = dir.path().join("out");
+    let o = out_dir.display().to_string();
+    let out = krust(&[
+        "flux",
+        "build",
+        &case("repo"),
+        "--cluster",
+        "refs",
+        "--charts",
+        &case("charts"),
+        "--source",
+        &source,
+        "-o",
+        &o,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let oci = read(
+        &out_dir
+            .join("helmrelease--apps--from-oci.yaml")
+            .display()
+            .to_string(),
+    );
+    assert!(oci.contains("  name: mapped-web\n"), "{oci}");
+    assert!(
+        oci.contains("helm.toolkit.fluxcd.io/name: from-oci\n"),
+        "{oci}"
+    );
+    let hc = read(
+        &out_dir
+            .join("helmrelease--apps--from-helmchart.yaml")
+            .display()
+            .to_string(),
+    );
+    assert!(hc.contains("chartVersion: 1.0.0\n"), "{hc}");
+}

@@ -24,3 +24,9 @@ printf 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresour
 # clusters/strategies: the dup chart (no spec.values) as helm template prints it.
 "$helm" template separate repo/charts/dup -n apps > expected/separate.yaml
 "$helm" template combined repo/charts/dup -n apps > expected/combined.yaml
+# clusters/refs: chartRef HelmChart (web "~1.0.0" from charts/) and chartRef OCIRepository
+# mapped to src/web (releaseName mapped).
+printf 'message: through a HelmChart\n' > "$tmp/from-helmchart.yaml"
+"$helm" template from-helmchart charts/web-1.0.0.tgz -n apps -f "$tmp/from-helmchart.yaml" \
+  > expected/from-helmchart.yaml
+"$helm" template mapped src/web -n apps > expected/from-oci.yaml
