@@ -17,13 +17,14 @@
 //! secure file system: nothing outside the artifact, symlinks resolved inside it), with the
 //! generated or augmented kustomization file of §2.2/§2.3 laid over the tree in memory.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use krust_kustomize::{clean_path, FileSystem};
 
+use crate::fxhash::FxHashMap;
 use crate::generator::{StagedFile, Tree};
 use crate::sourceignore::{Known, SourceIndex};
 
@@ -34,7 +35,7 @@ pub(crate) struct Source {
     pub root: PathBuf,
     pub index: SourceIndex,
     /// `canonical` of real paths asked so far (`None`: it failed).
-    canon: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
+    canon: Mutex<FxHashMap<PathBuf, Option<PathBuf>>>,
 }
 
 impl Source {
@@ -42,7 +43,7 @@ impl Source {
         Source {
             root,
             index,
-            canon: Mutex::new(HashMap::new()),
+            canon: Mutex::new(FxHashMap::default()),
         }
     }
 
@@ -80,7 +81,7 @@ pub(crate) struct Mount {
 pub(crate) struct ArtifactFs<'a> {
     pub inner: &'a dyn FileSystem,
     /// Mounts by root (roots never nest, so a path has at most one mount).
-    mounts: HashMap<PathBuf, Arc<Mount>>,
+    mounts: FxHashMap<PathBuf, Arc<Mount>>,
     roots: BTreeSet<PathBuf>,
 }
 
@@ -126,7 +127,7 @@ impl<'a> ArtifactFs<'a> {
     pub(crate) fn new(inner: &'a dyn FileSystem) -> Self {
         ArtifactFs {
             inner,
-            mounts: HashMap::new(),
+            mounts: FxHashMap::default(),
             roots: BTreeSet::new(),
         }
     }

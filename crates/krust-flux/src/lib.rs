@@ -58,6 +58,7 @@ mod checks;
 mod doublestar;
 pub mod envsubst;
 mod error;
+mod fxhash;
 mod generate;
 mod generator;
 mod helm;

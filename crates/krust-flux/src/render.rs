@@ -51,7 +51,7 @@ struct State<'a> {
     /// ExternalArtifacts being staged (a generator that copies from its own output).
     staging: HashSet<ObjectKey>,
     /// Display forms of the files objects came from.
-    shown: HashMap<PathBuf, String>,
+    shown: crate::fxhash::FxHashMap<PathBuf, String>,
 }
 
 /// Renders every Flux Kustomization of `opts.cluster` in the repository at `root`, reading
@@ -100,7 +100,7 @@ pub fn render_cluster(
         strict: opts.strict_substitution,
         no_cross_ns: false,
         staging: HashSet::new(),
-        shown: HashMap::new(),
+        shown: Default::default(),
     };
     // The bootstrap objects come from the repository's own artifact (without the
     // GitRepository's spec.ignore, which is only known after reading them).

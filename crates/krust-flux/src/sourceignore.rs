@@ -3,7 +3,7 @@
 //! package does (fluxcd/pkg `sourceignore/sourceignore.go`); the defaults apply only when
 //! no pattern exists at all (§5-A9).
 
-use std::collections::HashMap;
+use crate::fxhash::FxHashMap;
 use std::path::{Path, PathBuf};
 
 use krust_kustomize::FileSystem;
@@ -39,7 +39,52 @@ struct Pattern {
     inclusion: bool,
     dir_only: bool,
     is_glob: bool,
-    parts: Vec<String>,
+    parts: Vec<Part>,
+}
+
+/// One `/`-separated part of a pattern, with the form of Go `filepath.Match` it needs
+/// decided once: most patterns are plain names or `*.ext`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Part {
+    text: String,
+    form: Form,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Form {
+    /// No glob syntax: the name itself.
+    Exact,
+    /// `*` followed by a plain suffix: `filepath.Match` on a name (which has no `/`) is
+    /// then `ends_with`.
+    Suffix,
+    /// Anything else.
+    Glob,
+}
+
+impl Part {
+    fn new(text: &str) -> Part {
+        let meta = |s: &str| s.contains(['*', '?', '[', '\\']);
+        let form = if !meta(text) {
+            Form::Exact
+        } else if text.strip_prefix('*').is_some_and(|rest| !meta(rest)) {
+            Form::Suffix
+        } else {
+            Form::Glob
+        };
+        Part {
+            text: text.to_string(),
+            form,
+        }
+    }
+
+    /// Go `filepath.Match` on one name; `None` for a bad pattern.
+    fn matches(&self, name: &str) -> Option<bool> {
+        match self.form {
+            Form::Exact => Some(self.text == name),
+            Form::Suffix => Some(name.ends_with(self.text.get(1..).unwrap_or_default())),
+            Form::Glob => crate::envsubst::glob_match(&self.text, name),
+        }
+    }
 }
 
 impl Pattern {
@@ -68,7 +113,7 @@ impl Pattern {
             inclusion,
             dir_only,
             is_glob: p.contains('/'),
-            parts: p.split('/').map(str::to_string).collect(),
+            parts: p.split('/').map(Part::new).collect(),
         })
     }
 
@@ -95,7 +140,7 @@ impl Pattern {
             return false;
         };
         for (i, name) in path.iter().enumerate() {
-            match file_match(pat, name) {
+            match pat.matches(name) {
                 None => return false,
                 Some(false) => continue,
                 Some(true) => {}
@@ -113,18 +158,19 @@ impl Pattern {
         let mut matched = false;
         let mut can_traverse = false;
         for (i, pat) in self.parts.iter().enumerate() {
-            if pat.is_empty() {
+            let text = pat.text.as_str();
+            if text.is_empty() {
                 can_traverse = false;
                 continue;
             }
-            if pat == "**" {
+            if text == "**" {
                 if i + 1 == self.parts.len() {
                     break;
                 }
                 can_traverse = true;
                 continue;
             }
-            if pat.contains("**") {
+            if text.contains("**") {
                 return false;
             }
             let Some((first, _)) = path.split_first() else {
@@ -134,7 +180,7 @@ impl Pattern {
                 can_traverse = false;
                 while let Some((e, rest)) = path.split_first() {
                     path = rest;
-                    match file_match(pat, e) {
+                    match pat.matches(e) {
                         None => return false,
                         Some(true) => {
                             matched = true;
@@ -145,7 +191,7 @@ impl Pattern {
                     }
                 }
             } else {
-                if file_match(pat, first) != Some(true) {
+                if pat.matches(first) != Some(true) {
                     return false;
                 }
                 matched = true;
@@ -157,15 +203,6 @@ impl Pattern {
         }
         matched
     }
-}
-
-/// Go `filepath.Match` on one name; `None` for a bad pattern.
-fn file_match(pattern: &str, name: &str) -> Option<bool> {
-    // Most patterns are plain names; skip the glob machinery for them.
-    if !pattern.contains(['*', '?', '[', '\\']) {
-        return Some(pattern == name);
-    }
-    crate::envsubst::glob_match(pattern, name)
 }
 
 /// The exclusion rules of one source artifact.
@@ -223,7 +260,7 @@ impl IgnoreRules {
 pub(crate) struct SourceIndex {
     pub rules: IgnoreRules,
     /// Walked entries by real path: (is a directory, excluded).
-    entries: HashMap<PathBuf, (bool, bool)>,
+    entries: FxHashMap<PathBuf, (bool, bool)>,
     /// Whether the walk left parts out (`.git`, or nesting past the depth limit): paths
     /// there are checked against the rules and the file system when asked.
     partial: bool,
@@ -251,7 +288,7 @@ impl SourceIndex {
             w.found.extend(Pattern::parse(line, &[]));
         }
         let rules = IgnoreRules::from_found(w.found);
-        let mut entries = HashMap::with_capacity(w.walked.len());
+        let mut entries = FxHashMap::with_capacity_and_hasher(w.walked.len(), Default::default());
         for (path, parts, is_dir) in w.walked {
             let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
             let excluded = rules.is_excluded_lazy(&refs, &|| is_dir);
