@@ -37,7 +37,9 @@ pub struct Args {
     #[arg(long = "source", value_name = "KIND/NS/NAME=PATH", value_parser = parse_source)]
     pub sources: Vec<(String, PathBuf)>,
 
-    /// The chart directory of one HelmRelease: `NAMESPACE/NAME=PATH` (repeatable).
+    /// The chart of one HelmRelease, a directory or a `.tgz` archive:
+    /// `NAMESPACE/NAME=PATH` (repeatable). It replaces the release's chart reference; its
+    /// `values.yaml` are the chart defaults and `valuesFiles` are relative to it.
     #[arg(long = "chart", value_name = "NS/NAME=PATH", value_parser = parse_source)]
     pub chart: Vec<(String, PathBuf)>,
 
