@@ -750,7 +750,7 @@ impl<'a> Builder<'a> {
             Resolved::Uint(u) => (Data::Uint(u), KeyTag::Other, vstyle),
             Resolved::Float(f) => (Data::Float(f), KeyTag::Other, vstyle),
             Resolved::Str => {
-                let s = Str::from(text);
+                let s = intern(text);
                 // An empty value in a flow mapping is the empty string once kyaml re-encodes
                 // it, but a strategic merge sees the node before that, an implicit null it
                 // drops from the target: keep `Style::Empty` so the merge can tell.
@@ -817,14 +817,16 @@ impl<'a> Builder<'a> {
         if !self.first_key_wins {
             self.check_duplicates(&entries)?;
         }
+        // The last `<<` entry's value (rare: cloned so the entries can be moved below).
         let merge = entries
             .iter()
             .rev()
             .find(|(k, _)| k.tag == KeyTag::Merge)
-            .map(|(_, v)| v);
+            .map(|(_, v)| v.clone());
+        let merge = merge.as_ref();
         let mut map = Map::with_capacity(entries.len());
         let mut size: u64 = 1;
-        for (k, v) in &entries {
+        for (k, v) in entries {
             // kyaml's DeAnchor clears every field named `<<`, quoted or not.
             if k.tag == KeyTag::Merge || k.text.as_deref() == Some("<<") {
                 continue;
@@ -854,7 +856,7 @@ impl<'a> Builder<'a> {
                 continue;
             }
             size = size.saturating_add(1).saturating_add(v.size);
-            map.insert(key, v.value.clone());
+            map.insert(key, v.value);
         }
         let mut merged_size = 0u64;
         if let Some(m) = merge {
@@ -941,9 +943,9 @@ impl<'a> Builder<'a> {
         // Overwritten entries are counted too: the bound only needs to be conservative.
         let mut size = 1u64;
         let mut merged_size = 0u64;
-        for (k, v) in &entries {
+        for (k, v) in entries {
             if k.tag == KeyTag::Merge {
-                for src in self.merge_sources(v)?.iter().rev() {
+                for src in self.merge_sources(&v)?.iter().rev() {
                     for (mk, mv) in src.iter() {
                         let n = 1u64.saturating_add(self.size_of(mv));
                         merged_size = merged_size.saturating_add(n);
@@ -955,10 +957,46 @@ impl<'a> Builder<'a> {
             }
             let key = yaml11_key(&k.value).map_err(|m| self.invalid(k.value.mark, m.into()))?;
             size = size.saturating_add(1).saturating_add(v.size);
-            map.insert(Key::new(key), v.value.clone());
+            map.insert(Key::new(key), v.value);
         }
         Ok((map, size, merged_size))
     }
+}
+
+/// Longest text [`intern`] shares.
+const INTERN_MAX_LEN: usize = 48;
+/// Most distinct texts [`intern`] keeps per thread (about 5 MB at most).
+const INTERN_MAX_ENTRIES: usize = 1 << 16;
+
+thread_local! {
+    /// Short strings already read on this thread: keys (`apiVersion`, `name`, ...) and the
+    /// values a fleet repeats (labels, images, namespaces) share one allocation.
+    static INTERNED: std::cell::RefCell<crate::hash::FastHashSet<Str>> =
+        std::cell::RefCell::new(crate::hash::FastHashSet::default());
+}
+
+/// `text` as a shared string, the same allocation for every short text seen before on this
+/// thread. Strings are immutable and compared by content, so sharing never shows in output;
+/// it saves an allocation per key and most of a build's string memory. The table is
+/// bounded ([`INTERN_MAX_ENTRIES`] texts of at most [`INTERN_MAX_LEN`] bytes); once it is
+/// full, new texts are allocated as usual.
+fn intern(text: &str) -> Str {
+    if text.len() > INTERN_MAX_LEN {
+        return Str::from(text);
+    }
+    INTERNED.with(|t| {
+        let Ok(mut set) = t.try_borrow_mut() else {
+            return Str::from(text);
+        };
+        if let Some(s) = set.get(text) {
+            return s.clone();
+        }
+        let s = Str::from(text);
+        if set.len() < INTERN_MAX_ENTRIES {
+            set.insert(s.clone());
+        }
+        s
+    })
 }
 
 /// The byte offset just past the closing quote of the quoted scalar at or after `from`

@@ -408,6 +408,7 @@ impl<'a> Scanner<'a> {
                 Ok(self.eol + 1)
             }
             b'|' => self.literal(v, parent_indent),
+            b'{' | b'[' => self.empty_flow(v),
             _ => {
                 self.check_plain_start(v)?;
                 let b = self.b;
@@ -440,6 +441,32 @@ impl<'a> Scanner<'a> {
                 Ok(self.eol + 1)
             }
         }
+    }
+
+    /// An empty flow collection (`{}` or `[]`, the usual `emptyDir: {}`) at `v`, followed
+    /// only by blanks and an optional comment; anything else in brackets gives up.
+    fn empty_flow(&mut self, v: usize) -> Scan<usize> {
+        let (close, kind) = match self.b[v] {
+            b'{' => (b'}', Kind::Map),
+            _ => (b']', Kind::Seq),
+        };
+        if self.b.get(v + 1) != Some(&close) {
+            return Err(GiveUp);
+        }
+        let mut i = v + 2;
+        while i < self.eol && self.b[i] == b' ' {
+            i += 1;
+        }
+        if i < self.eol && !(self.b[i] == b'#' && i > v + 2) {
+            return Err(GiveUp);
+        }
+        let (start, end) = match kind {
+            Kind::Map => (Event::MappingStart(0, None), Event::MappingEnd),
+            Kind::Seq => (Event::SequenceStart(0, None), Event::SequenceEnd),
+        };
+        self.push(start, self.mark(v), self.mark(v + 1));
+        self.push(end, self.mark(v + 1), self.mark(v + 2));
+        Ok(self.eol + 1)
     }
 
     /// The closing quote of the one-line quoted scalar at `p`.
@@ -584,7 +611,7 @@ mod tests {
     }
     fn show(e: &Event<'_>, s: &Span) -> String {
         match e {
-            Event::Scalar(..) | Event::MappingStart(..) | Event::SequenceStart(..) => {
+            Event::Scalar(..) => {
                 format!(
                     "{e:?} {}:{}:{}",
                     s.start.index(),
@@ -592,6 +619,17 @@ mod tests {
                     s.start.col()
                 )
             }
+            // The builder tells flow from block collections by the start event's end.
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                format!(
+                    "{e:?} {}:{}:{}-{}",
+                    s.start.index(),
+                    s.start.line(),
+                    s.start.col(),
+                    s.end.index()
+                )
+            }
+            Event::MappingEnd | Event::SequenceEnd => format!("{e:?} {}", s.start.index()),
             _ => format!("{e:?}"),
         }
     }
@@ -612,6 +650,7 @@ mod tests {
             "a: |\n  # not a comment\n  x\n# a comment\nb: 1\n",
             "spec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: nginx\n        env:\n        - name: X\n          value: \"1\"\n",
             "a: x y  \nb: 'x' \n\"c d\": e\n'f': g\n",
+            "a: {}\nb: []  # c\nc:\n- {}\n- []\nd:\n  e: {}\n",
         ];
         for src in cases {
             let fast = events(src).unwrap_or_else(|| panic!("fast scanner gave up on {src:?}"));
@@ -624,6 +663,10 @@ mod tests {
     fn gives_up_outside_its_subset() {
         for src in [
             "a: [1]\n",
+            "a: { }\n",
+            "a: {}x\n",
+            "a: []#\n",
+            "- [] : x\n",
             "a: &x 1\n",
             "a: !t 1\n",
             "a: >\n  x\n",
