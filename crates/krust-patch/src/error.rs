@@ -91,6 +91,16 @@ pub enum PatchError {
         /// evanphx/json-patch v4's message.
         message: String,
     },
+
+    /// The target of a JSON 6902 patch cannot be written as JSON (kyaml's
+    /// `RNode.MarshalJSON` before the operations run): it holds `.inf` or `.nan`.
+    #[error("json: unsupported value: {value}")]
+    Json6902Target {
+        /// Go's text of the value (`+Inf`, `-Inf`, `NaN`).
+        value: String,
+        /// Where the value was read.
+        mark: Mark,
+    },
 }
 
 impl PatchError {

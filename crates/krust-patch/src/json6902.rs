@@ -524,10 +524,87 @@ fn apply_one(doc: &mut Value, op: &Operation) -> Result<(), String> {
     }
 }
 
+/// The first `.inf`/`.nan` in `v`, which Go's `encoding/json` refuses (`+Inf`, `-Inf`,
+/// `NaN`), with where it was read.
+fn non_finite(v: &Value) -> Option<(&'static str, krust_yaml::Mark)> {
+    let mut stack = vec![v];
+    while let Some(v) = stack.pop() {
+        match &v.data {
+            Data::Float(f) if f.is_nan() => return Some(("NaN", v.mark)),
+            Data::Float(f) if f.is_infinite() => {
+                return Some((if *f > 0.0 { "+Inf" } else { "-Inf" }, v.mark))
+            }
+            Data::Seq(items) => stack.extend(items.iter().rev()),
+            Data::Map(m) => stack.extend(m.values().rev()),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Applies JSON 6902 operations in order (evanphx/json-patch v4 `Patch.Apply`). The target
 /// is not changed; the first failing operation stops the patch.
+///
+/// kustomize hands the patch library the target's JSON (kyaml `RNode.MarshalJSON`), so a
+/// target holding `.inf` or `.nan` anywhere fails before any operation runs, with Go's
+/// `json: unsupported value: +Inf` ([`PatchError::Json6902Target`]; checked with kubectl
+/// v1.32 and 1.35).
 pub fn apply_json6902(target: &Value, ops: &[Operation]) -> Result<Value, PatchError> {
+    apply_json6902_with_build_annotations(target, ops, &[])
+}
+
+/// [`apply_json6902`] on a resource that carries kustomize's build annotations.
+///
+/// kustomize keeps its bookkeeping in the resource's `metadata.annotations` during a build
+/// (`internal.config.kubernetes.io/previousNames`, `previousNamespaces`, `previousKinds`,
+/// `prefixes`, `suffixes`, ...; the `patches:` transformer calls `StorePreviousId` just
+/// before the operations run), and the operations see them: `add
+/// /metadata/annotations/x` works on a resource written without annotations, and a `copy`
+/// of `/metadata/annotations` carries them along (checked with kubectl v1.32 and 1.35).
+/// `build` are those annotations, in kustomize's order; they are put into
+/// `metadata.annotations` (created when absent or null) for the operations and taken out
+/// of it afterwards (kustomize restores its internal annotations after the patch and
+/// strips them at the end of the build), so the result holds only the user's data plus
+/// any copies the operations made. An `annotations: {}` left behind is what kustomize has
+/// too, and is dropped when the build prints.
+pub fn apply_json6902_with_build_annotations(
+    target: &Value,
+    ops: &[Operation],
+    build: &[(String, String)],
+) -> Result<Value, PatchError> {
+    if let Some((value, mark)) = non_finite(target) {
+        return Err(PatchError::Json6902Target {
+            value: value.to_string(),
+            mark,
+        });
+    }
     let mut doc = target.clone();
+    let inserted = !build.is_empty()
+        && doc
+            .entry_map("metadata")
+            .and_then(|m| m.entry_map("annotations"))
+            .map(|a| {
+                for (k, v) in build {
+                    a.insert(k.as_str(), Value::string(v.as_str()));
+                }
+            })
+            .is_some();
+    let mut doc = apply_ops(doc, ops)?;
+    if inserted {
+        if let Some(a) = doc
+            .get_mut("metadata")
+            .and_then(|m| m.get_mut("annotations"))
+            .filter(|a| a.is_map())
+        {
+            for (k, _) in build {
+                a.remove(k);
+            }
+        }
+    }
+    Ok(doc)
+}
+
+fn apply_ops(mut doc: Value, ops: &[Operation]) -> Result<Value, PatchError> {
     for (index, op) in ops.iter().enumerate() {
         apply_one(&mut doc, op).map_err(|message| PatchError::Json6902Op {
             index,
@@ -549,6 +626,74 @@ mod tests {
 
     fn apply(target: &str, patch: &str) -> Result<Value, PatchError> {
         apply_json6902(&doc(target), &parse_json6902(patch, "p.yaml")?)
+    }
+
+    /// kubectl v1.32 and 1.35: `json: unsupported value: +Inf` (the target's JSON).
+    #[test]
+    fn non_finite_target_fails_before_the_operations() {
+        let e = apply(
+            "metadata: {name: a, annotations: {g: +.inf}}\n",
+            "- {op: add, path: /data, value: {}}\n",
+        )
+        .expect_err("must fail");
+        assert_eq!(e.to_string(), "json: unsupported value: +Inf");
+        let e = apply("l: [1, -.inf]\n", "[]").expect_err("must fail");
+        assert_eq!(e.to_string(), "json: unsupported value: -Inf");
+        let e = apply("x: .nan\n", "[]").expect_err("must fail");
+        assert_eq!(e.to_string(), "json: unsupported value: NaN");
+    }
+
+    fn previous_id() -> Vec<(String, String)> {
+        [
+            ("previousKinds", "ConfigMap"),
+            ("previousNames", "a"),
+            ("previousNamespaces", "default"),
+        ]
+        .iter()
+        .map(|(k, v)| (format!("internal.config.kubernetes.io/{k}"), v.to_string()))
+        .collect()
+    }
+
+    /// kubectl v1.32 and 1.35, a `patches:` entry on a ConfigMap without annotations: the
+    /// add works (previousNames etc. are there), a copy of the annotations carries them.
+    #[test]
+    fn build_annotations_are_seen_by_the_operations() {
+        for src in [
+            "metadata: {name: a}\n",
+            "metadata:\n  name: a\n  annotations:\n",
+        ] {
+            let ops = parse_json6902(
+                "- {op: add, path: /metadata/annotations/n, value: x}\n",
+                "p.yaml",
+            )
+            .expect("ops");
+            let out = apply_json6902_with_build_annotations(&doc(src), &ops, &previous_id())
+                .expect("apply");
+            assert_eq!(
+                out,
+                doc("metadata: {name: a, annotations: {n: x}}\n"),
+                "{src}"
+            );
+            assert!(apply_json6902(&doc(src), &ops).is_err(), "{src}");
+        }
+        let ops = parse_json6902(
+            "- {op: copy, from: /metadata/annotations, path: /data}\n",
+            "p.yaml",
+        )
+        .expect("ops");
+        let out = apply_json6902_with_build_annotations(
+            &doc("metadata: {name: a}\n"),
+            &ops,
+            &previous_id(),
+        )
+        .expect("apply");
+        assert_eq!(
+            out,
+            doc("metadata: {name: a, annotations: {}}\ndata:\n  \
+                 internal.config.kubernetes.io/previousKinds: ConfigMap\n  \
+                 internal.config.kubernetes.io/previousNames: a\n  \
+                 internal.config.kubernetes.io/previousNamespaces: default\n")
+        );
     }
 
     #[test]
