@@ -25,6 +25,27 @@ use crate::case::{run_jobs, CaseResult, Job, Limits, Outcome};
 use crate::suites::canonical::first_difference;
 
 /// Cases whose expectation contradicts upstream source: (case id, reason with citation).
+/// Cases that fail for a documented reason (none at present).
+///
+/// Divergences between the Flux documentation (or flux-semantics.md) and the controllers'
+/// source, where krust follows the source; no fixture case exercises them, so none fails:
+///
+/// * **ArtifactGenerator glob destination.** source-watcher's docs say
+///   `from: "@source/configs/*.yaml"`, `to: "@artifact/apps/"` "creates apps/file1.yaml"
+///   (fluxcd/source-watcher `docs/spec/v1beta1/artifactgenerators.md` lines 343–345, commit
+///   825fa15). The code strips the matched directory only for a pattern ending in `/**`
+///   and otherwise joins the *whole* match to the destination, giving
+///   `apps/configs/file1.yaml` (`internal/builder/builder.go` lines 353–366,
+///   `calculateGlobDestination`, called at line 241). krust-flux `generator.rs`
+///   (`glob_destination`) follows the code.
+/// * **Symbolic links in a source artifact.** source-controller archives a source with
+///   fluxcd/pkg `artifact/storage/archive.go` `Archive` (commit e2dd3d1, lines 106–114):
+///   `filepath.Walk` reports links with `Lstat`, and "anything that is not a file or
+///   directories e.g. symlinks" is skipped, so a link never reaches the artifact, even one
+///   pointing inside the tree. The spec (§2.1) and kustomize-controller's secure file
+///   system only forbid links that escape the root; krust-flux follows links that stay
+///   inside the source tree and hides those that leave it. A repository that relies on an
+///   in-tree link therefore renders with krust but misses that file in the cluster.
 const KNOWN_DIVERGENCES: &[(&str, &str)] = &[];
 
 const EXPECTED_IGNORE: &str = "/expected/\n";
