@@ -18,7 +18,9 @@ A case where the two kubectls agree must be matched by krust (same success, same
 one where they differ is a version difference and is counted apart (krust is compared with
 the 1.35 output there, and such cases are saved under OUT_DIR/version/). Every other
 mismatch is saved under OUT_DIR/diff/ and printed. Stdlib only. Keep builds tiny: kubectl is
-slow, and the machine is shared (run with nice, in chunks).
+slow, and the machine is shared (run with nice, in chunks). At the end it prints the most
+frequent errors of the builds where both tools fail (what the failing builds exercise);
+`scripts/diff-fuzz-triage.py OUT_DIR/diff` groups the findings by cause.
 """
 import os, random, shutil, subprocess, sys, tempfile
 
@@ -263,6 +265,17 @@ def save(kind, it, root, outs):
             f.write(f"rc={rc}\n".encode() + out + b"\n--- stderr\n" + err[-3000:])
     return d
 
+def fail_reason(err):
+    """A short class of kubectl's error, to see what the failing builds test."""
+    import re
+    t = err.decode(errors="replace").replace("\n", " ")
+    t = re.sub(r"^.*?command failed\" err=\"?<?", "", t)
+    t = re.sub(r"/tmp/\S+", "P", t)
+    t = re.sub(r"line \d+", "line N", t)
+    t = re.sub(r"\b[0-9a-f]{10}\b", "H", t)
+    return t.strip()[-90:]
+
+fail_reasons = {}
 counts = {"agree": 0, "version": 0, "diff": 0, "both-fail": 0, "krust-crash": 0}
 for it in range(iters):
     work = tempfile.mkdtemp(prefix="dfg.")
@@ -288,6 +301,9 @@ for it in range(iters):
             save("version", it, root, {"krust": kr, "kubectl-1.32": a, "kubectl-1.35": b})
     elif same(kr, a):
         counts["agree" if ok(a) else "both-fail"] += 1
+        if not ok(a):
+            why = fail_reason(a[2])
+            fail_reasons[why] = fail_reasons.get(why, 0) + 1
     else:
         counts["diff"] += 1
         d = save("diff", it, root, {"krust": kr, "kubectl-1.32": a, "kubectl-1.35": b})
@@ -296,3 +312,5 @@ for it in range(iters):
     if (it + 1) % 250 == 0:
         print(f"progress {it + 1}/{iters}: {counts}", flush=True)
 print(f"done seed={seed}: {iters} builds, {counts}; findings in {outroot}", flush=True)
+for why, n in sorted(fail_reasons.items(), key=lambda x: -x[1])[:25]:
+    print(f"  both-fail x{n}: {why}", flush=True)
