@@ -100,6 +100,34 @@ fn not_found(p: &Path) -> io::Error {
     )
 }
 
+/// `clean_path`, without rebuilding a path that is clean already (most are: the kustomize
+/// loader joins clean directories with plain names).
+pub(crate) fn clean(path: &Path) -> PathBuf {
+    if is_clean(path) {
+        path.to_path_buf()
+    } else {
+        clean_path(path)
+    }
+}
+
+/// Whether `clean_path` would give `path` back unchanged (Unix separators only).
+fn is_clean(path: &Path) -> bool {
+    if std::path::MAIN_SEPARATOR != '/' {
+        return false;
+    }
+    let Some(s) = path.to_str() else {
+        return false;
+    };
+    if s.is_empty() || s == "/" {
+        return s == "/";
+    }
+    let body = s.strip_prefix('/').unwrap_or(s);
+    !body.ends_with('/')
+        && body
+            .split('/')
+            .all(|c| !c.is_empty() && c != "." && c != "..")
+}
+
 /// Where a path of a mount leads.
 enum At<'m> {
     /// A real path of a source tree, not excluded, not leading out of it.
@@ -226,7 +254,7 @@ impl<'a> ArtifactFs<'a> {
     }
 
     fn at(&self, path: &Path) -> (PathBuf, Option<Arc<Mount>>) {
-        let path = clean_path(path);
+        let path = clean(path);
         let m = self.mount_of(&path).cloned();
         (path, m)
     }
@@ -384,7 +412,7 @@ impl<'a> BuildFs<'a> {
     }
 
     fn inside(&self, path: &Path) -> io::Result<PathBuf> {
-        let p = clean_path(path);
+        let p = clean(path);
         if p.starts_with(&self.root) {
             Ok(p)
         } else {
@@ -567,6 +595,31 @@ mod tests {
             bfs.read_dir(Path::new("/repo/d")).map(|v| v.len()).ok(),
             Some(2)
         );
+    }
+
+    #[test]
+    fn clean_agrees_with_clean_path() {
+        for p in [
+            "/",
+            "/a",
+            "/a/b.yaml",
+            "a/b",
+            ".",
+            "..",
+            "./a",
+            "a/./b",
+            "a/../b",
+            "/a/b/",
+            "/a//b",
+            "a/..",
+            "/..",
+            "../a",
+            "a/b/..",
+            "/a/.b/c..d",
+            "",
+        ] {
+            assert_eq!(clean(Path::new(p)), clean_path(Path::new(p)), "{p}");
+        }
     }
 
     #[test]

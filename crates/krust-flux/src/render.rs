@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use krust_kustomize::{clean_path, FileSystem, Kustomizer, LoadRestrictor, Options, Reorder};
+use krust_kustomize::{FileSystem, Kustomizer, LoadRestrictor, Options, Reorder};
 use krust_yaml::Value;
 
 use crate::artifact::{secure_join, ArtifactFs, BuildFs, Content, Mount, Source};
@@ -41,7 +41,7 @@ struct State<'a> {
     renders: Vec<KustomizationRender>,
     findings: Vec<Finding>,
     /// Real roots of the mounted sources other than the repository, for display.
-    labels: std::collections::BTreeMap<PathBuf, String>,
+    labels: crate::fxhash::FxHashMap<PathBuf, String>,
     /// Ids of every Kustomization discovered so far.
     seen: HashSet<String>,
     /// Rendered objects by (kind, namespace, name); the first one applied wins.
@@ -94,7 +94,7 @@ pub fn render_cluster(
         }),
         renders: Vec::new(),
         findings: Vec::new(),
-        labels: std::collections::BTreeMap::new(),
+        labels: Default::default(),
         seen: HashSet::new(),
         index: HashMap::new(),
         strict: opts.strict_substitution,
@@ -428,7 +428,7 @@ impl State<'_> {
 
     /// A path for people: relative to the repository when inside it.
     fn display(&self, vpath: &Path) -> String {
-        let vpath = clean_path(vpath);
+        let vpath = crate::artifact::clean(vpath);
         let real = self.afs.real_unchecked(&vpath).unwrap_or(vpath);
         if let Some((root, label)) = real.ancestors().find_map(|a| self.labels.get_key_value(a)) {
             if let Ok(r) = real.strip_prefix(root) {
