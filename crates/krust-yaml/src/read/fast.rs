@@ -99,7 +99,7 @@ impl<'a> Scanner<'a> {
 
     fn run(&mut self) -> Scan<()> {
         let len = self.b.len();
-        let mut pos = 0;
+        let mut pos = self.explicit_start()?;
         while pos < len {
             self.ls = pos;
             self.eol = self.line_end(pos);
@@ -129,6 +129,10 @@ impl<'a> Scanner<'a> {
             self.push(Event::StreamEnd, m, m);
             return Ok(());
         }
+        if self.stack.is_empty() && !self.root_done {
+            // `---` and nothing after it.
+            return Err(GiveUp);
+        }
         let end = Marker::new(len, self.line, 0);
         while !self.stack.is_empty() {
             self.pop(end)?;
@@ -136,6 +140,29 @@ impl<'a> Scanner<'a> {
         self.push(Event::DocumentEnd, end, end);
         self.push(Event::StreamEnd, end, end);
         Ok(())
+    }
+
+    /// A `---` line that opens the text (kyaml's split leaves one at the start of a file):
+    /// an explicit document start. Returns where the next line starts (0 without one).
+    fn explicit_start(&mut self) -> Scan<usize> {
+        let b = self.b;
+        if !b.starts_with(b"---") || !matches!(b.get(3), Some(b' ' | b'\n')) {
+            return Ok(0);
+        }
+        let eol = self.line_end(0);
+        let mut i = 3;
+        while i < eol && b[i] == b' ' {
+            i += 1;
+        }
+        if i < eol && !(b[i] == b'#' && i > 3) {
+            return Err(GiveUp);
+        }
+        self.started = true;
+        let m = Marker::new(0, 1, 0);
+        self.push(Event::StreamStart, m, m);
+        self.push(Event::DocumentStart(true), m, Marker::new(3, 1, 3));
+        self.line = 2;
+        Ok(eol + 1)
     }
 
     /// Closes the innermost collection.
@@ -630,6 +657,12 @@ mod tests {
                 )
             }
             Event::MappingEnd | Event::SequenceEnd => format!("{e:?} {}", s.start.index()),
+            Event::DocumentStart(..) => format!(
+                "{e:?} {}:{}:{}",
+                s.start.index(),
+                s.start.line(),
+                s.start.col()
+            ),
             _ => format!("{e:?}"),
         }
     }
@@ -651,6 +684,9 @@ mod tests {
             "spec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: nginx\n        env:\n        - name: X\n          value: \"1\"\n",
             "a: x y  \nb: 'x' \n\"c d\": e\n'f': g\n",
             "a: {}\nb: []  # c\nc:\n- {}\n- []\nd:\n  e: {}\n",
+            "---\na: 1\n",
+            "--- # c\n# d\n- x\n",
+            "---   \n\nk: v\n",
         ];
         for src in cases {
             let fast = events(src).unwrap_or_else(|| panic!("fast scanner gave up on {src:?}"));
@@ -676,7 +712,10 @@ mod tests {
             "a:\tx\n",
             "a: é\n",
             "a: 1",
-            "---\na: 1\n",
+            "---\n",
+            "--- a\n",
+            "---#\n",
+            "a: 1\n---\nb: 2\n",
             "a: b: c\n",
             "a: 'x'#\n",
             "? a\n: b\n",
