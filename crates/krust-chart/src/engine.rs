@@ -27,6 +27,7 @@ pub fn render(
     release: &Value,
     caps: &Value,
     values: &Value,
+    limits: &krust_template::Limits,
 ) -> Result<BTreeMap<String, String>, ChartError> {
     let mut tpls = Vec::new();
     let mut scopes = Vec::new();
@@ -49,6 +50,7 @@ pub fn render(
     set.set_name("gotpl");
     set.option("missingkey=zero")
         .map_err(|e| ChartError::Parse(e.to_string()))?;
+    set.options_mut().limits = *limits;
     for t in &tpls {
         set.parse(&t.name, &t.text)
             .map_err(|e| ChartError::Parse(cleanup_parse_error(&t.name, &e)))?;
@@ -130,7 +132,7 @@ fn rec_all(
         }
         tpls.push(Renderable {
             name: format!("{full_path}/{}", t.name),
-            text: String::from_utf8_lossy(&t.data).into_owned(),
+            text: crate::files::utf8_text(&t.data).into_owned(),
             scope: idx,
             base_path: format!("{full_path}/templates"),
         });

@@ -10,6 +10,15 @@ use crate::glob::glob_match;
 use crate::json::base64;
 use crate::load::File;
 
+/// `bytes` as text: borrowed when valid UTF-8 (the fast, vectorised check), else with
+/// U+FFFD for each invalid sequence as Go's conversions print them.
+pub(crate) fn utf8_text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
+}
+
 /// A named `map[string][]byte` with Helm's methods.
 #[derive(Debug, Clone, Default)]
 pub struct Files(Arc<BTreeMap<String, Arc<[u8]>>>);

@@ -5,6 +5,18 @@
 /// non-`/` character, `[...]` a class (`^` negates, ranges, `\` escapes), `\x` the literal
 /// `x`. A malformed pattern matches nothing (Go returns `ErrBadPattern`).
 pub fn path_match(pattern: &str, name: &str) -> bool {
+    let meta = |s: &str| s.contains(['*', '?', '[', '\\']);
+    // Fast paths for the usual `.helmignore` lines: a literal name and `*` + literal.
+    if !meta(pattern) {
+        return pattern == name;
+    }
+    if let Some(rest) = pattern.strip_prefix('*') {
+        if !meta(rest) {
+            return name
+                .strip_suffix(rest)
+                .is_some_and(|head| !head.contains('/'));
+        }
+    }
     let p: Vec<char> = pattern.chars().collect();
     let n: Vec<char> = name.chars().collect();
     match_from(&p, &n, false).unwrap_or(false)

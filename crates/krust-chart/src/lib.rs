@@ -66,10 +66,13 @@ mod values;
 pub use caps::{Capabilities, KubeVersion, DEFAULT_API_VERSIONS, DEFAULT_KUBE_VERSION};
 pub use error::ChartError;
 pub use funcs::helm_funcs;
-pub use load::{load, load_archive, load_dir, load_files, Chart, File};
+pub use load::{
+    load, load_archive, load_archive_with_limits, load_dir, load_dir_with_limits, load_files,
+    load_files_with_limits, load_with_limits, Chart, File, LoadLimits,
+};
 pub use manifest::{split_manifests, Manifest, INSTALL_ORDER};
 pub use metadata::{Dependency, Maintainer, Metadata};
 pub use render::{
-    merge_user_values, template, template_path, template_with_values, Options, ValueSource,
+    merge_user_values, template, template_path, template_with_values, Limits, Options, ValueSource,
 };
 pub use semver::is_compatible_range;

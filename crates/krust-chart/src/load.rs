@@ -57,13 +57,38 @@ impl krust_helm::coalesce::ChartValues for Chart {
     }
 }
 
-/// Helm's per-file limit (`MaxDecompressedFileSize`, 5 MiB).
-const MAX_FILE: u64 = 5 << 20;
-/// Helm's per-archive limit (`MaxDecompressedChartSize`, 100 MiB).
-const MAX_CHART: u64 = 100 << 20;
+/// Size limits for loading charts (hostile archives: zip bombs, millions of entries).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LoadLimits {
+    /// Largest file of a chart (directory file or decompressed archive entry), in bytes.
+    /// Default 5 MiB: Helm's `MaxDecompressedFileSize`.
+    pub max_file_size: u64,
+    /// Largest decompressed archive (all entries together), in bytes. Default 100 MiB:
+    /// Helm's `MaxDecompressedChartSize`. Each archive (a vendored subchart `.tgz` too) is
+    /// counted on its own, as Helm counts it.
+    pub max_chart_size: u64,
+    /// Most entries (of any type) in one archive. Default 100,000: Helm has no such limit,
+    /// and no real chart comes near it (the largest in the corpus has a few hundred).
+    pub max_archive_entries: usize,
+}
+
+impl Default for LoadLimits {
+    fn default() -> Self {
+        LoadLimits {
+            max_file_size: 5 << 20,
+            max_chart_size: 100 << 20,
+            max_archive_entries: 100_000,
+        }
+    }
+}
 
 /// Loads a chart from a directory or a `.tgz` archive, as `helm template` does.
 pub fn load(path: &Path) -> Result<Chart, ChartError> {
+    load_with_limits(path, &LoadLimits::default())
+}
+
+/// [`load`] with size limits other than the defaults.
+pub fn load_with_limits(path: &Path, limits: &LoadLimits) -> Result<Chart, ChartError> {
     let shown = path.display().to_string();
     let Ok(meta) = std::fs::metadata(path) else {
         // `LocateChart`: a missing local path, or a name that would be a repository chart.
@@ -86,28 +111,39 @@ pub fn load(path: &Path) -> Result<Chart, ChartError> {
                 abs.display()
             )));
         }
-        load_dir(path)
+        load_dir_with_limits(path, limits)
     } else {
         let bytes = std::fs::read(path)
             .map_err(|e| ChartError::Load(format!("{}: {e}", path.display())))?;
-        load_archive(&bytes)
+        load_archive_with_limits(&bytes, limits)
     }
 }
 
 /// Loads a chart directory, applying its `.helmignore` (and Helm's default rule).
 pub fn load_dir(dir: &Path) -> Result<Chart, ChartError> {
+    load_dir_with_limits(dir, &LoadLimits::default())
+}
+
+/// [`load_dir`] with size limits other than the defaults.
+pub fn load_dir_with_limits(dir: &Path, limits: &LoadLimits) -> Result<Chart, ChartError> {
     let mut rules = match std::fs::read(dir.join(".helmignore")) {
-        Ok(b) => Rules::parse(&String::from_utf8_lossy(&b))?,
+        Ok(b) => Rules::parse(&crate::files::utf8_text(&b))?,
         Err(_) => Rules::default(),
     };
     rules.add_defaults();
     let mut files = Vec::new();
-    walk(dir, "", &rules, &mut files)?;
-    load_files(files)
+    walk(dir, "", &rules, limits, &mut files)?;
+    load_files_with_limits(files, limits)
 }
 
 /// Lexical walk (Go's `filepath.Walk` order), following symlinks.
-fn walk(dir: &Path, rel: &str, rules: &Rules, out: &mut Vec<File>) -> Result<(), ChartError> {
+fn walk(
+    dir: &Path,
+    rel: &str,
+    rules: &Rules,
+    limits: &LoadLimits,
+    out: &mut Vec<File>,
+) -> Result<(), ChartError> {
     let rd =
         std::fs::read_dir(dir).map_err(|e| ChartError::Load(format!("{}: {e}", dir.display())))?;
     let mut names: Vec<(String, std::path::PathBuf)> = rd
@@ -127,7 +163,7 @@ fn walk(dir: &Path, rel: &str, rules: &Rules, out: &mut Vec<File>) -> Result<(),
             if rules.ignore(&n, true) {
                 continue;
             }
-            walk(&path, &n, rules, out)?;
+            walk(&path, &n, rules, limits, out)?;
             continue;
         }
         if rules.ignore(&n, false) {
@@ -139,9 +175,10 @@ fn walk(dir: &Path, rel: &str, rules: &Rules, out: &mut Vec<File>) -> Result<(),
                 path.display()
             )));
         }
-        if meta.len() > MAX_FILE {
+        if meta.len() > limits.max_file_size {
             return Err(ChartError::Load(format!(
-                "chart file {name:?} is larger than the maximum file size {MAX_FILE}"
+                "chart file {name:?} is larger than the maximum file size {}",
+                limits.max_file_size
             )));
         }
         let data = std::fs::read(&path)
@@ -163,15 +200,28 @@ fn strip_bom(mut data: Vec<u8>) -> Vec<u8> {
 
 /// Loads a chart from the bytes of a gzipped tar archive (`helm package` output).
 pub fn load_archive(bytes: &[u8]) -> Result<Chart, ChartError> {
+    load_archive_with_limits(bytes, &LoadLimits::default())
+}
+
+/// [`load_archive`] with size limits other than the defaults.
+pub fn load_archive_with_limits(bytes: &[u8], limits: &LoadLimits) -> Result<Chart, ChartError> {
     let gz = flate2::read::GzDecoder::new(bytes);
     let mut tar = tar::Archive::new(gz);
     let mut files = Vec::new();
-    let mut remaining = MAX_CHART;
+    let mut remaining = limits.max_chart_size;
+    let mut count = 0usize;
     let entries = tar
         .entries()
         .map_err(|e| ChartError::Load(format!("{e}")))?;
     for entry in entries {
         let mut entry = entry.map_err(|e| ChartError::Load(format!("{e}")))?;
+        count += 1;
+        if count > limits.max_archive_entries {
+            return Err(ChartError::Load(format!(
+                "chart archive has more than the maximum number of entries {}",
+                limits.max_archive_entries
+            )));
+        }
         let kind = entry.header().entry_type();
         if !(kind.is_file() || kind == tar::EntryType::Continuous) {
             continue;
@@ -200,9 +250,10 @@ pub fn load_archive(bytes: &[u8]) -> Result<Chart, ChartError> {
             return Err(ChartError::Load("chart yaml not in base directory".into()));
         }
         let size = entry.header().size().unwrap_or(0);
-        if size > MAX_FILE {
+        if size > limits.max_file_size {
             return Err(ChartError::Load(format!(
-                "decompressed chart file {raw:?} is larger than the maximum file size {MAX_FILE}"
+                "decompressed chart file {raw:?} is larger than the maximum file size {}",
+                limits.max_file_size
             )));
         }
         let mut data = Vec::new();
@@ -213,7 +264,8 @@ pub fn load_archive(bytes: &[u8]) -> Result<Chart, ChartError> {
         remaining = remaining.saturating_sub(data.len() as u64);
         if remaining == 0 {
             return Err(ChartError::Load(format!(
-                "decompressed chart is larger than the maximum size {MAX_CHART}"
+                "decompressed chart is larger than the maximum size {}",
+                limits.max_chart_size
             )));
         }
         files.push(File {
@@ -224,7 +276,7 @@ pub fn load_archive(bytes: &[u8]) -> Result<Chart, ChartError> {
     if files.is_empty() {
         return Err(ChartError::Load("no files in chart archive".into()));
     }
-    load_files(files)
+    load_files_with_limits(files, limits)
 }
 
 /// Go's `path.Clean` for relative slash paths.
@@ -252,6 +304,11 @@ fn clean(p: &str) -> String {
 
 /// Builds a chart from its files (names relative to the chart root), as `LoadFiles`.
 pub fn load_files(files: Vec<File>) -> Result<Chart, ChartError> {
+    load_files_with_limits(files, &LoadLimits::default())
+}
+
+/// [`load_files`] with size limits other than the defaults (for vendored `.tgz` subcharts).
+pub fn load_files_with_limits(files: Vec<File>, limits: &LoadLimits) -> Result<Chart, ChartError> {
     let mut c = Chart::default();
     let mut have_meta = false;
     for f in &files {
@@ -323,7 +380,7 @@ pub fn load_files(files: Vec<File>) -> Result<Chart, ChartError> {
                     c.metadata.name, file.name
                 )));
             }
-            load_archive(&file.data)
+            load_archive_with_limits(&file.data, limits)
         } else {
             let buff: Vec<File> = files
                 .into_iter()
@@ -335,7 +392,7 @@ pub fn load_files(files: Vec<File>) -> Result<Chart, ChartError> {
                     })
                 })
                 .collect();
-            load_files(buff)
+            load_files_with_limits(buff, limits)
         };
         let sc = sc.map_err(|e| {
             ChartError::Load(format!(

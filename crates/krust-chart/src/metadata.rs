@@ -84,7 +84,7 @@ impl Metadata {
 
 /// Reads `Chart.yaml` (or a `requirements.yaml` laid over it: only the keys it has).
 pub(crate) fn read_into(md: &mut Metadata, src: &[u8], file: &str) -> Result<(), ChartError> {
-    let text = String::from_utf8_lossy(src);
+    let text = crate::files::utf8_text(src);
     let doc = krust_yaml::parse_document(&text, file, krust_yaml::Typing::Yaml11)
         .map_err(|e| ChartError::Load(format!("cannot load {file}: {e}")))?;
     let Some(map) = doc.as_map() else {

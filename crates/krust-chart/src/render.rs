@@ -60,6 +60,8 @@ pub struct Options {
     pub skip_schema_validation: bool,
     /// `--show-only` patterns.
     pub show_only: Vec<String>,
+    /// Resource limits (chart loading, template execution); see [`Limits`] for the defaults.
+    pub limits: Limits,
 }
 
 impl Default for Options {
@@ -76,8 +78,22 @@ impl Default for Options {
             api_versions: Vec::new(),
             skip_schema_validation: false,
             show_only: Vec::new(),
+            limits: Limits::default(),
         }
     }
+}
+
+/// Resource limits of a render, for hostile charts. The defaults are far above what real
+/// charts reach.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Limits {
+    /// Chart loading (used by [`template_path`]): largest file (5 MiB) and decompressed
+    /// archive (100 MiB), as Helm's, and most archive entries (100,000).
+    pub load: crate::load::LoadLimits,
+    /// Template execution, per rendered file: evaluation steps (50 million), output bytes
+    /// (64 MiB) and `template`/`include`/`tpl` nesting (1500). Helm's own include
+    /// recursion check (1000 references of one name) applies as well.
+    pub template: krust_template::Limits,
 }
 
 /// `values.Options.MergeValues`: the user values from files and flags.
@@ -199,7 +215,13 @@ pub fn template_with_values(
     rel.insert("IsInstall".into(), Go::Bool(!opts.is_upgrade));
     rel.insert("Revision".into(), Go::Int(1));
     rel.insert("Service".into(), Go::str("Helm"));
-    let files = crate::engine::render(&chart, &Go::map(rel), &caps.to_value(), &to_go(&values))?;
+    let files = crate::engine::render(
+        &chart,
+        &Go::map(rel),
+        &caps.to_value(),
+        &to_go(&values),
+        &opts.limits.template,
+    )?;
     let notes_suffix = "NOTES.txt";
     let files: BTreeMap<String, String> = files
         .into_iter()
@@ -298,7 +320,7 @@ fn crd_objects(chart: &Chart, parent: Option<&str>) -> Vec<(String, std::sync::A
 /// Loads the chart at `path` and renders it (the CLI's entry point).
 pub fn template_path(path: &Path, opts: &Options) -> Result<String, ChartError> {
     let user = merge_user_values(&opts.values)?;
-    let chart = crate::load::load(path)?;
+    let chart = crate::load::load_with_limits(path, &opts.limits.load)?;
     template_with_values(&chart, &user, opts)
 }
 

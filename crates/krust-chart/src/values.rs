@@ -13,7 +13,7 @@ use krust_yaml::{Data, Map, Typing, Value};
 /// Reads a values document stream as Helm's `loader.LoadValues`: each document must be a
 /// mapping (or empty); later documents are merged over earlier ones.
 pub fn read_values(src: &[u8], file: &str) -> Result<Value, String> {
-    let text = String::from_utf8_lossy(src);
+    let text = crate::files::utf8_text(src);
     let docs = krust_yaml::parse_stream(&text, file, Typing::Yaml11).map_err(|e| {
         format!(
             "cannot unmarshal yaml document: error converting YAML to JSON: {}",

@@ -125,3 +125,50 @@ fn conditions_tags_aliases_imports_and_globals() {
     };
     assert_eq!(template(&c, &o).expect("render"), expected("globals-set"));
 }
+
+#[test]
+fn load_and_template_limits_are_configurable() {
+    use krust_chart::{load_with_limits, template_path, LoadLimits};
+    let tgz = charts().join("kitchen-1.2.3.tgz");
+    assert!(load_with_limits(&tgz, &LoadLimits::default()).is_ok());
+    // krust's own entry-count limit (Helm has none).
+    let few = LoadLimits {
+        max_archive_entries: 2,
+        ..LoadLimits::default()
+    };
+    let err = load_with_limits(&tgz, &few)
+        .expect_err("entry limit")
+        .to_string();
+    assert!(
+        err.contains("more than the maximum number of entries 2"),
+        "{err}"
+    );
+    // Helm's MaxDecompressedFileSize check, lowered.
+    let small = LoadLimits {
+        max_file_size: 8,
+        ..LoadLimits::default()
+    };
+    let err = load_with_limits(&tgz, &small)
+        .expect_err("file limit")
+        .to_string();
+    assert!(
+        err.contains("is larger than the maximum file size 8"),
+        "{err}"
+    );
+    let err = load_with_limits(&charts().join("kitchen"), &small)
+        .expect_err("directory file limit")
+        .to_string();
+    assert!(
+        err.contains("is larger than the maximum file size 8"),
+        "{err}"
+    );
+    // Template steps, through the render options.
+    let mut o = opts("web", "shop");
+    o.limits.template.max_steps = 10;
+    assert!(template_path(&tgz, &o).is_err());
+    o.limits = Default::default();
+    assert_eq!(
+        template_path(&tgz, &o).expect("render"),
+        expected("kitchen-default")
+    );
+}

@@ -92,6 +92,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .collect(),
         skip_schema_validation: args.skip_schema_validation,
         show_only: args.show_only,
+        ..Options::default()
     };
     let out = match krust_chart::template_path(&args.chart, &opts) {
         Ok(out) => out,
