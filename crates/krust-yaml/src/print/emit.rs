@@ -145,10 +145,15 @@ enum Frame<'v> {
     Seq {
         items: std::slice::Iter<'v, Value>,
         old_indent: i32,
+        /// Whether go-yaml v3 writes this collection in flow style (it or an enclosing one was
+        /// read as a flow collection).
+        flow: bool,
     },
     Map {
         entries: std::vec::IntoIter<(Cow<'v, str>, &'v Value)>,
         old_indent: i32,
+        /// As for `Seq`.
+        flow: bool,
     },
 }
 
@@ -157,6 +162,32 @@ enum Step<'v> {
     Item(&'v Value),
     Entry(Cow<'v, str>, &'v Value),
     Close(i32),
+}
+
+fn parent_flow(stack: &[Frame<'_>]) -> bool {
+    matches!(
+        stack.last(),
+        Some(Frame::Seq { flow: true, .. } | Frame::Map { flow: true, .. })
+    )
+}
+
+/// Whether go-yaml v3 writes `s` as a block scalar its own reader then refuses, which fails
+/// kustomize's print (kyaml `MarshalJSON` reads the v3 text back; checked with kubectl v1.32
+/// and 1.35: `yaml: line N: found a tab character where an indentation space is expected`).
+/// v3 writes a literal or folded node, or a plain (or code-made) one holding a line break,
+/// as a block when `block_allowed` and not inside a flow collection; it adds an indentation
+/// indicator only when the value starts with a space or a break, so a value starting with
+/// a tab leaves the reader guessing the indentation, and a tab there is an error.
+fn v3_block_unreadable(s: &str, style: Style, in_flow: bool) -> bool {
+    if in_flow || !s.starts_with('\t') {
+        return false;
+    }
+    let block = match style {
+        Style::Literal | Style::Folded => true,
+        Style::Any | Style::Plain | Style::Empty => s.contains('\n'),
+        _ => false,
+    };
+    block && super::goyaml_v3::block_allowed(s)
 }
 
 fn print_error(at: &Value, message: &str) -> Error {
@@ -197,13 +228,16 @@ impl<'o> Emitter<'o> {
         loop {
             let step = match stack.last_mut() {
                 None => break,
-                Some(Frame::Seq { items, old_indent }) => match items.next() {
+                Some(Frame::Seq {
+                    items, old_indent, ..
+                }) => match items.next() {
                     Some(item) => Step::Item(item),
                     None => Step::Close(*old_indent),
                 },
                 Some(Frame::Map {
                     entries,
                     old_indent,
+                    ..
                 }) => match entries.next() {
                     Some((key, value)) => Step::Entry(key, value),
                     None => Step::Close(*old_indent),
@@ -255,6 +289,17 @@ impl<'o> Emitter<'o> {
                 self.plain_ascii(buf.as_str());
             }
             Data::String(s) => {
+                let in_flow = match stack.last() {
+                    Some(Frame::Seq { flow, .. } | Frame::Map { flow, .. }) => *flow,
+                    None => false,
+                };
+                if v3_block_unreadable(s, value.style, in_flow) {
+                    return Err(print_error(
+                        value,
+                        "yaml: found a tab character where an indentation space is expected \
+                         (go-yaml v3 writes the value as a block scalar it cannot read back)",
+                    ));
+                }
                 // kustomize's print goes through go-yaml v3's text first, whose emitter
                 // changes some folded scalars (see goyaml_v3.rs).
                 let folded = if value.style == Style::Folded {
@@ -283,9 +328,11 @@ impl<'o> Emitter<'o> {
                 } else {
                     old_indent + BEST_INDENT
                 };
+                let flow = value.style == Style::Flow || parent_flow(stack);
                 stack.push(Frame::Seq {
                     items: items.iter(),
                     old_indent,
+                    flow,
                 });
             }
             Data::Map(map) if map.is_empty() => self.empty_flow("{}"),
@@ -309,9 +356,11 @@ impl<'o> Emitter<'o> {
                 } else {
                     old_indent + BEST_INDENT
                 };
+                let flow = value.style == Style::Flow || parent_flow(stack);
                 stack.push(Frame::Map {
                     entries: entries.into_iter(),
                     old_indent,
+                    flow,
                 });
             }
         }

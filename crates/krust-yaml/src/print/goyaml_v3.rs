@@ -36,7 +36,7 @@ fn printable(c: char) -> bool {
 /// Whether go-yaml v3 may write `value` as a block scalar (`block_allowed` of
 /// `yaml_emitter_analyze_scalar`); when it may not, a folded node is double-quoted, which
 /// reads back unchanged.
-fn block_allowed(value: &str) -> bool {
+pub(super) fn block_allowed(value: &str) -> bool {
     if value.is_empty() || value.ends_with(' ') || value.contains(" \n") {
         return false;
     }

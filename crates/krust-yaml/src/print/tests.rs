@@ -557,3 +557,30 @@ spec:
         assert_eq!(to_yaml_stream(&docs).unwrap(), want);
     }
 }
+
+/// kubectl v1.32 and 1.35 fail to print these (go-yaml v3 writes a `|` block without an
+/// indentation indicator whose first line starts with a tab, and cannot read it back), and
+/// print the double-quoted and flow ones.
+#[test]
+fn tab_leading_block_scalars_fail_as_go_yaml_v3_does() {
+    let print = |src: &str| {
+        let v = crate::parse_document(src, "cm.yaml", crate::Typing::Kyaml).unwrap();
+        let mut out = String::new();
+        write_yaml(&mut out, &v).map(|()| out)
+    };
+    assert!(print("data:\n  k: |2\n    \tx\n    y\n").is_err());
+    assert!(print("data:\n  k: >2-\n    \tx\n").is_err());
+    // Code-made (or after a JSON 6902 patch, which forgets styles): a line break makes it
+    // a literal block in v3.
+    let mut out = String::new();
+    assert!(write_yaml(&mut out, &cm(map(&[("k", s("\tx\ny"))]))).is_err());
+    assert_eq!(
+        print("data:\n  k: \"\\tx\\ny\"\n").unwrap(),
+        "data:\n  k: \"\\tx\\ny\"\n"
+    );
+    assert_eq!(
+        print("data: {k: \"\\tx\\ny\"}\n").unwrap(),
+        "data:\n  k: \"\\tx\\ny\"\n"
+    );
+    assert_eq!(print("data:\n  k: |2\n    x\n").unwrap(), "data:\n  k: |\n    x\n");
+}
