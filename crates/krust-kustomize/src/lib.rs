@@ -11,8 +11,13 @@
 //!
 //! A [`Kustomizer`] is `Send + Sync` and keeps no global state. It caches the accumulated
 //! result of every base directory it builds, so many overlays of one base build the base
-//! once. The cache assumes the file system does not change: use a new `Kustomizer` (or
-//! [`Kustomizer::clear_cache`]) for another file system or after files change.
+//! once, also when they are built at the same time on many threads. An entry is keyed by
+//! the directory, origin tracking and the OpenAPI schema inherited from the including
+//! kustomization (schema file and content), and carries what its build read of the file
+//! system: a later build (on any file system: another [`MemFs`], a mutated one, files
+//! changed on disk) reuses it only when the file system still gives the same answers, and
+//! builds it again otherwise. [`Kustomizer::cache_stats`] counts builds and reuses;
+//! [`Kustomizer::clear_cache`] frees the memory.
 //!
 //! # What is supported
 //! `resources` (files, directories, `kind: List`), `components`, `configMapGenerator`,
@@ -38,6 +43,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod cache;
 mod decode;
 mod error;
 mod fs;
@@ -52,9 +58,10 @@ mod util;
 #[doc = include_str!("versions.md")]
 pub mod versions {}
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+pub use cache::CacheStats;
 
 pub use error::Error;
 pub use fs::{clean_path, DiskFs, FileSystem, MemFs};
@@ -118,16 +125,12 @@ impl Default for Options {
 /// see [`versions`].
 pub const KUSTOMIZE_VERSION: &str = "v5.8.1";
 
-/// A sub-build cache key: directory, origin tracking, inherited schema.
-type CacheKey = (PathBuf, bool, schema::SchemaKey);
-
 /// Builds kustomizations. Cheap to share between threads.
 #[derive(Debug, Default)]
 pub struct Kustomizer {
     options: Options,
-    /// Accumulated sub-builds by canonical directory, origin tracking and the schema
-    /// state they start from.
-    cache: Mutex<HashMap<CacheKey, Arc<target::Accumulated>>>,
+    /// Accumulated sub-builds (see the `cache` module).
+    cache: cache::Cache,
     /// kustomize's default field specs, parsed once.
     defaults: OnceLock<Arc<transform::Config>>,
 }
@@ -137,7 +140,7 @@ impl Kustomizer {
     pub fn new(options: Options) -> Self {
         Kustomizer {
             options,
-            cache: Mutex::new(HashMap::new()),
+            cache: cache::Cache::default(),
             defaults: OnceLock::new(),
         }
     }
@@ -149,9 +152,12 @@ impl Kustomizer {
 
     /// Forgets every cached sub-build.
     pub fn clear_cache(&self) {
-        if let Ok(mut c) = self.cache.lock() {
-            c.clear();
-        }
+        self.cache.clear();
+    }
+
+    /// How its builds used the sub-build cache so far.
+    pub fn cache_stats(&self) -> CacheStats {
+        self.cache.stats()
     }
 
     /// Builds the kustomization in `path` (a directory).
@@ -173,31 +179,6 @@ impl Kustomizer {
         }
         let c = Arc::new(transform::config::defaults());
         Ok(self.defaults.get_or_init(|| c).clone())
-    }
-
-    /// A cached sub-build of `dir` (`tracking`: built with origin tracking).
-    pub(crate) fn cached(
-        &self,
-        dir: &Path,
-        tracking: bool,
-        schema: &schema::SchemaKey,
-    ) -> Option<Arc<target::Accumulated>> {
-        self.cache.lock().ok().and_then(|c| {
-            c.get(&(dir.to_path_buf(), tracking, schema.clone()))
-                .cloned()
-        })
-    }
-
-    pub(crate) fn store(
-        &self,
-        dir: PathBuf,
-        tracking: bool,
-        schema: schema::SchemaKey,
-        acc: Arc<target::Accumulated>,
-    ) {
-        if let Ok(mut c) = self.cache.lock() {
-            c.insert((dir, tracking, schema), acc);
-        }
     }
 }
 

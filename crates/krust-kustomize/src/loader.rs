@@ -4,13 +4,22 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::cache::Recorder;
 use crate::fs::{clean_path, FileSystem};
 use crate::{Error, LoadRestrictor};
 
 /// A loader rooted at one kustomization directory.
 #[derive(Clone)]
 pub(crate) struct Loader<'a> {
+    /// The file system reads go through: [`Loader::real`], or the [`Recorder`] of the
+    /// cached sub-build this loader is in.
     pub fs: &'a dyn FileSystem,
+    /// The build's file system.
+    pub real: &'a dyn FileSystem,
+    /// The recorder of the nearest enclosing cached sub-build.
+    pub rec: Option<&'a Recorder<'a>>,
+    /// The build call (see [`crate::cache::next_call`]).
+    pub call: u64,
     /// The (canonical) directory of the kustomization.
     pub root: PathBuf,
     pub restrictor: LoadRestrictor,
@@ -68,10 +77,29 @@ impl<'a> Loader<'a> {
         let root = real;
         Ok(Loader {
             fs,
+            real: fs,
+            rec: None,
+            call: crate::cache::next_call(),
             root,
             restrictor,
             referrers: Arc::new(Vec::new()),
         })
+    }
+
+    /// This loader reading through `rec` (a cached sub-build's recorder).
+    pub fn recording<'r>(&self, rec: &'r Recorder<'r>) -> Loader<'r>
+    where
+        'a: 'r,
+    {
+        Loader {
+            fs: rec,
+            real: self.real,
+            rec: Some(rec),
+            call: self.call,
+            root: self.root.clone(),
+            restrictor: self.restrictor,
+            referrers: self.referrers.clone(),
+        }
     }
 
     /// `kt.ldr.New(path)`: a loader for a base or component directory relative to this root.
@@ -102,6 +130,9 @@ impl<'a> Loader<'a> {
         referrers.push(self.root.clone());
         Ok(Loader {
             fs: self.fs,
+            real: self.real,
+            rec: self.rec,
+            call: self.call,
             root,
             restrictor: self.restrictor,
             referrers: Arc::new(referrers),

@@ -36,8 +36,10 @@ pub(crate) enum Builtin {
 /// A custom schema document set by an `openapi: {path: ...}` field.
 #[derive(Debug)]
 pub(crate) struct Custom {
-    /// The schema file (its identity in cache keys).
+    /// The schema file (with `digest`, its identity in cache keys).
     pub file: String,
+    /// A digest of the schema file's text.
+    pub digest: u64,
     pub doc: Value,
     /// The schema patches use, fixed when first needed.
     composed: std::sync::OnceLock<Result<Arc<Schema>, String>>,
@@ -55,7 +57,7 @@ pub(crate) struct SchemaState {
 /// What a sub-build's output can depend on: whether a schema is set and which custom one.
 /// (The built-in parse status only matters when a custom schema gets set below; see
 /// `target::accumulate_directory`.)
-pub(crate) type SchemaKey = (bool, Option<String>);
+pub(crate) type SchemaKey = (bool, Option<(String, u64)>);
 
 impl SchemaState {
     /// kyaml `SetSchema` for one kustomization's `openapi:` field (`doc`: the parsed custom
@@ -63,18 +65,19 @@ impl SchemaState {
     pub fn set(
         &mut self,
         version: Option<&str>,
-        custom: Option<(String, Value)>,
+        custom: Option<(String, u64, Value)>,
         reset: bool,
     ) -> Result<(), String> {
         if (self.version_set || self.custom.is_some()) && !reset {
             return Ok(());
         }
-        if let Some((file, doc)) = custom {
+        if let Some((file, digest, doc)) = custom {
             if version.is_some() {
                 return Err("builtin version and custom schema provided, cannot use both".into());
             }
             self.custom = Some(Arc::new(Custom {
                 file,
+                digest,
                 doc,
                 composed: std::sync::OnceLock::new(),
             }));
@@ -138,7 +141,7 @@ impl SchemaState {
     pub fn cache_key(&self) -> SchemaKey {
         (
             self.version_set,
-            self.custom.as_ref().map(|c| c.file.clone()),
+            self.custom.as_ref().map(|c| (c.file.clone(), c.digest)),
         )
     }
 

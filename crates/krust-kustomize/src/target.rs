@@ -190,6 +190,7 @@ pub(crate) fn accumulate(
     t: &Target<'_>,
     mut ra: Accumulated,
 ) -> Result<Accumulated, Error> {
+    kz.cache.note_accumulated();
     ra.roots.push(t.ldr.root.clone());
     accumulate_resources(kz, t, &mut ra, &t.k.resources)
         .context_with(|| "accumulating resources".into())?;
@@ -321,6 +322,10 @@ fn helm_namespace<'t>(t: &'t Target<'_>) -> &'t str {
 /// kustomize's `accumulateDirectory`. `helm_ns` is the including kustomization's
 /// [`helm_namespace`]: a cached sub-build that inflated charts was built without one, so
 /// it is reused (and a new one stored) only when there is none.
+///
+/// A base (not a component) is looked up in the cache (see [`crate::cache`]); a fresh
+/// build records what it reads so the entry can be checked against later file systems.
+/// Either way, what it observed is added to the enclosing cached sub-build's record.
 fn accumulate_directory(
     kz: &Kustomizer,
     ra: &mut Accumulated,
@@ -331,33 +336,87 @@ fn accumulate_directory(
 ) -> Result<(), Error> {
     let root = ldr.root.clone();
     let root_s = display(&root);
+    if is_component {
+        let sub = load_sub(kz, ldr, tracking, helm_ns, &root_s)?;
+        set_schema(&sub, &mut ra.schema, false)?;
+        check_kind(&sub, is_component, &root_s)?;
+        let taken = std::mem::replace(ra, Accumulated::new(kz)?);
+        *ra = accumulate(kz, &sub, taken)
+            .context_with(|| format!("recursed accumulation of path '{root_s}'"))?;
+        return Ok(());
+    }
     let key = ra.schema.cache_key();
-    if !is_component {
-        if let Some(sub) = kz
-            .cached(&root, tracking, &key)
-            .filter(|sub| !sub.helm || helm_ns.is_empty())
+    let slot = kz.cache.slot((root.clone(), tracking, key));
+    // Held while this key is built, so that concurrent misses build it once.
+    let mut guard = crate::cache::lock(&slot);
+    if let Some(entry) = guard.clone() {
+        let sub = &entry.acc;
+        // The directories below were checked against the ancestors of the build that
+        // cached them. If one contains an ancestor of this build, build again so the
+        // cycle is reported where kustomize reports it. A sub-build that set the schema
+        // composed it from the built-in parse status it started with.
+        let sets_schema = sub.schema.cache_key() != ra.schema.cache_key();
+        if (!sub.helm || helm_ns.is_empty())
+            && sub.roots.iter().skip(1).all(|d| ldr.check_cycle(d).is_ok())
+            && (!sets_schema || sub.schema_entry == ra.schema.builtin())
+            && kz.cache.still_valid(&entry, ldr.real, ldr.call)
         {
-            // The directories below were checked against the ancestors of the build that
-            // cached them. If one contains an ancestor of this build, build again so the
-            // cycle is reported where kustomize reports it. A sub-build that set the schema
-            // composed it from the built-in parse status it started with.
-            let sets_schema = sub.schema.cache_key() != key;
-            if sub.roots.iter().skip(1).all(|d| ldr.check_cycle(d).is_ok())
-                && (!sets_schema || sub.schema_entry == ra.schema.builtin())
-            {
-                return merge_accumulated(ra, &sub)
-                    .context_with(|| format!("recursed merging from path '{root_s}'"));
+            drop(guard);
+            kz.cache.note_reused();
+            if let Some(rec) = ldr.rec {
+                rec.absorb(&entry.observed);
             }
+            return merge_accumulated(ra, sub)
+                .context_with(|| format!("recursed merging from path '{root_s}'"));
         }
     }
+    let parent_rec = ldr.rec;
+    let call = ldr.call;
+    let rec = crate::cache::Recorder::new(ldr.real);
+    let acc = {
+        let ldr = ldr.recording(&rec);
+        let sub = load_sub(kz, ldr, tracking, helm_ns, &root_s)?;
+        let mut fresh = Accumulated::new(kz)?;
+        fresh.schema = ra.schema.clone();
+        fresh.schema_entry = ra.schema.builtin();
+        check_kind(&sub, is_component, &root_s)?;
+        set_schema(&sub, &mut fresh.schema, false)?;
+        accumulate(kz, &sub, fresh)
+            .context_with(|| format!("recursed accumulation of path '{root_s}'"))?
+    };
+    let observed = rec.finish();
+    if let Some(p) = parent_rec {
+        p.absorb(&observed);
+    }
+    let acc = Arc::new(acc);
+    if !acc.helm || helm_ns.is_empty() {
+        *guard = Some(Arc::new(crate::cache::Entry::new(
+            acc.clone(),
+            observed,
+            call,
+        )));
+    }
+    drop(guard);
+    merge_accumulated(ra, &acc).context_with(|| format!("recursed merging from path '{root_s}'"))
+}
+
+/// The kustomization of a base or component directory.
+fn load_sub<'a>(
+    kz: &Kustomizer,
+    ldr: Loader<'a>,
+    tracking: bool,
+    helm_ns: &str,
+    root_s: &str,
+) -> Result<Target<'a>, Error> {
     let mut sub =
         Target::load(ldr).context_with(|| format!("couldn't make target for path '{root_s}'"))?;
     sub.tracking = tracking;
     sub.helm = kz.options.helm.clone();
     sub.helm_namespace = helm_ns.to_string();
-    if is_component {
-        set_schema(&sub, &mut ra.schema, false)?;
-    }
+    Ok(sub)
+}
+
+fn check_kind(sub: &Target<'_>, is_component: bool, root_s: &str) -> Result<(), Error> {
     if is_component && !sub.k.is_component() {
         return Err(Error::msg(format!(
             "expected kind 'Component' for path '{root_s}' but got '{}'",
@@ -369,23 +428,7 @@ fn accumulate_directory(
             "expected kind != 'Component' for path '{root_s}'"
         )));
     }
-    if is_component {
-        let taken = std::mem::replace(ra, Accumulated::new(kz)?);
-        *ra = accumulate(kz, &sub, taken)
-            .context_with(|| format!("recursed accumulation of path '{root_s}'"))?;
-        return Ok(());
-    }
-    let mut fresh = Accumulated::new(kz)?;
-    fresh.schema = ra.schema.clone();
-    fresh.schema_entry = ra.schema.builtin();
-    set_schema(&sub, &mut fresh.schema, false)?;
-    let acc = accumulate(kz, &sub, fresh)
-        .context_with(|| format!("recursed accumulation of path '{root_s}'"))?;
-    let acc = Arc::new(acc);
-    if !acc.helm || helm_ns.is_empty() {
-        kz.store(root, tracking, key, acc.clone());
-    }
-    merge_accumulated(ra, &acc).context_with(|| format!("recursed merging from path '{root_s}'"))
+    Ok(())
 }
 
 /// Records the namespace-scope checks kustomize makes on newly read resources.
@@ -415,7 +458,13 @@ fn set_schema(t: &Target<'_>, state: &mut SchemaState, reset: bool) -> Result<()
             let text = t.ldr.load_string(path)?;
             let file = display(&t.ldr.join(path));
             let docs = krust_yaml::parse_stream(&text, &file, Typing::Kyaml)?;
-            Some((file, docs.into_iter().next().unwrap_or_default()))
+            let digest = {
+                use std::hash::{Hash, Hasher};
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                text.hash(&mut h);
+                h.finish()
+            };
+            Some((file, digest, docs.into_iter().next().unwrap_or_default()))
         }
         None => None,
     };
