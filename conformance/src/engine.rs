@@ -136,21 +136,19 @@ pub fn build_on_disk(tree: &Tree, dir: &str, options: &BuildOptions) -> Result<S
 }
 
 fn engine_options(o: &BuildOptions) -> Options {
-    Options {
-        load_restrictor: if o.load_restrictor_none {
+    Options::default()
+        .load_restrictor(if o.load_restrictor_none {
             LoadRestrictor::None
         } else {
             LoadRestrictor::RootOnly
-        },
-        reorder: match o.reorder {
+        })
+        .reorder(match o.reorder {
             Reorder::None => krust_kustomize::Reorder::None,
             Reorder::Legacy => krust_kustomize::Reorder::Legacy,
             Reorder::Unspecified => krust_kustomize::Reorder::Unspecified,
-        },
-        add_managed_by_label: o.add_managed_by_label,
-        plugins_enabled: o.plugins_enabled,
-        helm: Default::default(),
-    }
+        })
+        .add_managed_by_label(o.add_managed_by_label)
+        .plugins_enabled(o.plugins_enabled)
 }
 
 /// `e` and its causes, joined with `: ` as Go wraps errors.

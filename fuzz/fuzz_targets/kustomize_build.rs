@@ -27,21 +27,19 @@ fuzz_target!(|data: &[u8]| {
         };
         fs.add_file(path, body.into_bytes());
     }
-    let options = Options {
-        load_restrictor: if flags & 1 == 0 {
+    let options = Options::default()
+        .load_restrictor(if flags & 1 == 0 {
             LoadRestrictor::RootOnly
         } else {
             LoadRestrictor::None
-        },
-        reorder: match (flags >> 1) & 3 {
+        })
+        .reorder(match (flags >> 1) & 3 {
             0 => Reorder::None,
             1 => Reorder::Legacy,
             _ => Reorder::Unspecified,
-        },
-        add_managed_by_label: flags & 8 != 0,
-        plugins_enabled: flags & 16 != 0,
-        ..Options::default()
-    };
+        })
+        .add_managed_by_label(flags & 8 != 0)
+        .plugins_enabled(flags & 16 != 0);
     let k = Kustomizer::new(options);
     if let Ok(out) = k.build(&fs, Path::new("/app")) {
         let _ = out.to_yaml();

@@ -17,10 +17,7 @@ fn repo_root() -> PathBuf {
 }
 
 fn render(dir: &str) -> String {
-    let kustomizer = Kustomizer::new(Options {
-        reorder: Reorder::None,
-        ..Options::default()
-    });
+    let kustomizer = Kustomizer::new(Options::default().reorder(Reorder::None));
     let path = repo_root().join("examples/multi-tenancy").join(dir);
     let resmap = match kustomizer.build(&DiskFs, &path) {
         Ok(m) => m,

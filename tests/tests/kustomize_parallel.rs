@@ -25,10 +25,7 @@ fn files(n: usize) -> Vec<(String, String)> {
 }
 
 fn options() -> Options {
-    Options {
-        reorder: Reorder::None,
-        ..Options::default()
-    }
+    Options::default().reorder(Reorder::None)
 }
 
 #[test]

@@ -120,6 +120,43 @@ impl Default for Options {
     }
 }
 
+impl Options {
+    /// Sets [`Options::load_restrictor`].
+    #[must_use]
+    pub fn load_restrictor(mut self, r: LoadRestrictor) -> Self {
+        self.load_restrictor = r;
+        self
+    }
+
+    /// Sets [`Options::reorder`].
+    #[must_use]
+    pub fn reorder(mut self, r: Reorder) -> Self {
+        self.reorder = r;
+        self
+    }
+
+    /// Sets [`Options::add_managed_by_label`].
+    #[must_use]
+    pub fn add_managed_by_label(mut self, on: bool) -> Self {
+        self.add_managed_by_label = on;
+        self
+    }
+
+    /// Sets [`Options::plugins_enabled`].
+    #[must_use]
+    pub fn plugins_enabled(mut self, on: bool) -> Self {
+        self.plugins_enabled = on;
+        self
+    }
+
+    /// Sets [`Options::helm`].
+    #[must_use]
+    pub fn helm(mut self, helm: HelmOptions) -> Self {
+        self.helm = helm;
+        self
+    }
+}
+
 /// The kustomize version krust follows (the one Flux's kustomize-controller links; used by
 /// the managed-by label). Where the kubectl oracles' kustomize versions differ from it,
 /// see [`versions`].
@@ -185,6 +222,18 @@ impl Kustomizer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn builder_sets_each_option() {
+        let o = Options::default()
+            .load_restrictor(LoadRestrictor::None)
+            .reorder(Reorder::None)
+            .add_managed_by_label(true)
+            .plugins_enabled(true);
+        assert_eq!(o.load_restrictor, LoadRestrictor::None);
+        assert_eq!(o.reorder, Reorder::None);
+        assert!(o.add_managed_by_label && o.plugins_enabled);
+    }
 
     #[test]
     fn kustomizer_is_send_and_sync() {

@@ -84,17 +84,16 @@ fn parse_reorder(s: &str) -> Result<Reorder, String> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let options = Options {
-        load_restrictor: args.load_restrictor,
-        reorder: args.reorder,
-        add_managed_by_label: args.enable_managedby_label,
-        plugins_enabled: args.enable_alpha_plugins,
-        helm: krust_kustomize::HelmOptions {
+    let options = Options::default()
+        .load_restrictor(args.load_restrictor)
+        .reorder(args.reorder)
+        .add_managed_by_label(args.enable_managedby_label)
+        .plugins_enabled(args.enable_alpha_plugins)
+        .helm(krust_kustomize::HelmOptions {
             enabled: args.enable_helm,
             kube_version: args.helm_kube_version,
             api_versions: args.helm_api_versions,
-        },
-    };
+        });
     let k = Kustomizer::new(options);
     let out = k.build(&DiskFs, &args.dir)?;
     match &args.output {
