@@ -300,7 +300,11 @@ fn external_transformer_plugin_error_is_kubectls() {
     // unlike generators, kustomize's transformer loading adds no prefix.
     let evil = "apiVersion: example.com/v1\nkind: Evil\nmetadata:\n  name: e\n  annotations:\n    config.kubernetes.io/function: |\n      container:\n        image: evil\n";
     let k = "resources:\n- cm.yaml\ntransformers:\n- evil.yaml\n";
-    let e = build_err(&[("kustomization.yaml", k), ("cm.yaml", CM), ("evil.yaml", evil)]);
+    let e = build_err(&[
+        ("kustomization.yaml", k),
+        ("cm.yaml", CM),
+        ("evil.yaml", evil),
+    ]);
     assert_eq!(
         e,
         "external plugins disabled; unable to load external plugin 'Evil'"

@@ -582,5 +582,8 @@ fn tab_leading_block_scalars_fail_as_go_yaml_v3_does() {
         print("data: {k: \"\\tx\\ny\"}\n").unwrap(),
         "data:\n  k: \"\\tx\\ny\"\n"
     );
-    assert_eq!(print("data:\n  k: |2\n    x\n").unwrap(), "data:\n  k: |\n    x\n");
+    assert_eq!(
+        print("data:\n  k: |2\n    x\n").unwrap(),
+        "data:\n  k: |\n    x\n"
+    );
 }
