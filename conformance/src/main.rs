@@ -9,6 +9,7 @@
 //! thread of its own (see [`case::run_jobs`]); a panic or a hang is reported as a failure and
 //! never stops the runner. The last line printed for each suite is
 //! `SUITE: N passed, N failed, N skipped`.
+#![forbid(unsafe_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -1,4 +1,5 @@
 //! The `krust` command line: thin glue over the krust libraries.
+#![forbid(unsafe_code)]
 
 use std::process::ExitCode;
 
