@@ -305,24 +305,23 @@ fn build_with_helm(tree: &Tree, dir: &str, o: &BuildOptions) -> Result<String, S
     for d in &tree.empty_dirs {
         fs.add_dir(d);
     }
-    let options = Options {
-        load_restrictor: if o.load_restrictor_none {
+    let options = Options::default()
+        .load_restrictor(if o.load_restrictor_none {
             LoadRestrictor::None
         } else {
             LoadRestrictor::RootOnly
-        },
-        reorder: match o.reorder {
+        })
+        .reorder(match o.reorder {
             Reorder::None => krust_kustomize::Reorder::None,
             Reorder::Legacy => krust_kustomize::Reorder::Legacy,
             Reorder::Unspecified => krust_kustomize::Reorder::Unspecified,
-        },
-        add_managed_by_label: o.add_managed_by_label,
-        plugins_enabled: o.plugins_enabled,
-        helm: HelmOptions {
+        })
+        .add_managed_by_label(o.add_managed_by_label)
+        .plugins_enabled(o.plugins_enabled)
+        .helm(HelmOptions {
             enabled: true,
             ..HelmOptions::default()
-        },
-    };
+        });
     let target = krust_kustomize::clean_path(Path::new(dir));
     let resmap = Kustomizer::new(options)
         .build(&fs, &target)

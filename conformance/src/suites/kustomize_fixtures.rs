@@ -69,11 +69,11 @@ fn run_case(dir: &Path, expected: &Path) -> Outcome {
         Ok(t) => t,
         Err(e) => return Outcome::fail(format!("reading {}: {e}", expected.display())),
     };
-    let kustomizer = Kustomizer::new(Options {
-        load_restrictor: LoadRestrictor::None,
-        reorder: Reorder::None,
-        ..Options::default()
-    });
+    let kustomizer = Kustomizer::new(
+        Options::default()
+            .load_restrictor(LoadRestrictor::None)
+            .reorder(Reorder::None),
+    );
     let actual = match kustomizer.build(&DiskFs, dir).map(|m| m.to_yaml()) {
         Ok(Ok(yaml)) => yaml,
         Ok(Err(e)) => return Outcome::fail(format!("printing failed: {e}")),

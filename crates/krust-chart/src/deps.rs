@@ -125,7 +125,7 @@ fn process_import_values(c: &mut Chart) -> Result<(), ChartError> {
     }
     let cvals =
         merge_values(&*c, &Value::map()).map_err(|e| ChartError::Dependencies(e.to_string()))?;
-    let mut b = Map::new();
+    let mut b = Map::default();
     for r in &mut c.metadata.dependencies {
         let mut out = Vec::new();
         for iv in &r.import_values {
@@ -149,7 +149,7 @@ fn process_import_values(c: &mut Chart) -> Result<(), ChartError> {
                     let Some(vm) = table(&cvals, &format!("{}.{child}", r.name)) else {
                         continue;
                     };
-                    b = merge_tables(&b, vm.as_map().unwrap_or(&Map::new()));
+                    b = merge_tables(&b, vm.as_map().unwrap_or(&Map::default()));
                 }
                 _ => {}
             }
@@ -187,7 +187,7 @@ fn path_to_map(path: &str, data: Map) -> Map {
     }
     let mut cur = data;
     for part in path.split('.').rev() {
-        let mut m = Map::new();
+        let mut m = Map::default();
         m.insert(Key::new(part), Value::from_map(cur));
         cur = m;
     }

@@ -268,7 +268,7 @@ fn to_yaml_value(v: &Value) -> Result<Y, String> {
         ),
         Value::Map(m) if m.nil => Y::null(),
         Value::Map(m) => {
-            let mut out = krust_yaml::Map::with_capacity(m.len());
+            let mut out = krust_yaml::Map::with_capacity_and_hasher(m.len(), Default::default());
             for (k, v) in m.read().iter() {
                 out.insert(Key::new(k.clone()), to_yaml_value(v)?);
             }

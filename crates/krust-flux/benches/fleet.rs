@@ -129,11 +129,11 @@ fn flux(root: &Path, opts: &ClusterOptions) -> usize {
 }
 
 fn plain(root: &Path, n: usize) -> usize {
-    let k = Kustomizer::new(Options {
-        load_restrictor: LoadRestrictor::None,
-        reorder: Reorder::None,
-        ..Options::default()
-    });
+    let k = Kustomizer::new(
+        Options::default()
+            .load_restrictor(LoadRestrictor::None)
+            .reorder(Reorder::None),
+    );
     let mut total = 0;
     let mut dirs = vec![root.join("platform/tenants/dev")];
     dirs.extend((0..n).map(|i| root.join(format!("tenants/{}/dev", tenant(i)))));

@@ -110,11 +110,11 @@ pub(crate) fn read(afs: &ArtifactFs<'_>, root: &Path, cluster: &str) -> Bootstra
             .map(|(p, t)| (p, Arc::new(t.into_bytes())))
             .collect(),
     };
-    let k = Kustomizer::new(Options {
-        load_restrictor: LoadRestrictor::None,
-        reorder: Reorder::None,
-        ..Options::default()
-    });
+    let k = Kustomizer::new(
+        Options::default()
+            .load_restrictor(LoadRestrictor::None)
+            .reorder(Reorder::None),
+    );
     let Ok(built) = k.build(&stub, &dir) else {
         return out;
     };

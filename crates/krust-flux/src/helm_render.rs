@@ -1219,11 +1219,11 @@ fn kustomize_post_render(docs: Vec<Value>, entry: &Value) -> Result<Vec<Value>, 
         (dir.join("kustomization.yaml"), kustomization.into_bytes()),
         (dir.join("helm-output.yaml"), input.into_bytes()),
     ]);
-    let kustomizer = Kustomizer::new(Options {
-        load_restrictor: LoadRestrictor::None,
-        reorder: Reorder::None,
-        ..Options::default()
-    });
+    let kustomizer = Kustomizer::new(
+        Options::default()
+            .load_restrictor(LoadRestrictor::None)
+            .reorder(Reorder::None),
+    );
     let built = kustomizer.build(&fs, dir).map_err(|e| e.to_string())?;
     Ok(built
         .into_resources()

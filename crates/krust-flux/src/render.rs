@@ -87,11 +87,11 @@ pub fn render_cluster(
         repo_root: repo_root.clone(),
         mounts: HashMap::new(),
         sources,
-        kustomizer: Kustomizer::new(Options {
-            load_restrictor: LoadRestrictor::None,
-            reorder: Reorder::None,
-            ..Options::default()
-        }),
+        kustomizer: Kustomizer::new(
+            Options::default()
+                .load_restrictor(LoadRestrictor::None)
+                .reorder(Reorder::None),
+        ),
         renders: Vec::new(),
         findings: Vec::new(),
         labels: Default::default(),

@@ -245,7 +245,7 @@ pub fn secure_join(root: &Path, rel: &str) -> PathBuf {
 /// merged, a user `null` deletes the chart default (and chart-default nulls are dropped),
 /// and a user mapping is never replaced by a default scalar.
 pub fn coalesce(user: &Value, defaults: &Value) -> Value {
-    let empty = Map::new();
+    let empty = Map::default();
     let dm = defaults.as_map().unwrap_or(&empty);
     let mut out = user.as_map().cloned().unwrap_or_default();
     for (k, dv) in dm {

@@ -52,7 +52,7 @@ fn coalesce_deps<C: ChartValues>(
     for sub in chart.subcharts() {
         let name = sub.chart_name();
         let sub_map = match dest.get(name) {
-            None => Map::new(),
+            None => Map::default(),
             Some(v) => match &v.data {
                 Data::Map(m) => (**m).clone(),
                 _ => {
@@ -141,14 +141,14 @@ fn leak_globals(dest: &mut Map, sub: &Map, merge: bool) {
 /// the parent's entries win.
 fn coalesce_globals(mut dest: Map, src: &Map) -> Map {
     let dg = match dest.get("global") {
-        None => Map::new(),
+        None => Map::default(),
         Some(v) => match &v.data {
             Data::Map(m) => (**m).clone(),
             _ => return dest,
         },
     };
     let sg = match src.get("global") {
-        None => std::sync::Arc::new(Map::new()),
+        None => std::sync::Arc::new(Map::default()),
         Some(v) => match &v.data {
             Data::Map(m) => m.clone(),
             _ => return dest,

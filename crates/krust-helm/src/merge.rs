@@ -12,7 +12,7 @@ use krust_yaml::{Data, Map, Value};
 /// krust values are copy-on-write, so the result shares `a`'s and `b`'s untouched subtrees
 /// without the aliasing Go's maps have (see the crate docs for where that matters).
 pub fn merge(a: &Value, b: &Value) -> Value {
-    let empty = Map::new();
+    let empty = Map::default();
     let am = a.as_map().unwrap_or(&empty);
     let Some(bm) = b.as_map() else {
         return Value::from_map(am.clone());

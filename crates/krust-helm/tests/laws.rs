@@ -21,7 +21,7 @@ fn value() -> impl Strategy<Value = Value> {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..3).prop_map(Value::from_seq),
             prop::collection::vec(("[a-d]", inner), 0..4).prop_map(|kv| {
-                let mut m = Map::new();
+                let mut m = Map::default();
                 for (k, v) in kv {
                     m.insert(k.into(), v);
                 }
@@ -33,7 +33,7 @@ fn value() -> impl Strategy<Value = Value> {
 
 fn map_value() -> impl Strategy<Value = Value> {
     prop::collection::vec(("[a-d]", value()), 0..5).prop_map(|kv| {
-        let mut m = Map::new();
+        let mut m = Map::default();
         for (k, v) in kv {
             m.insert(k.into(), v);
         }

@@ -213,7 +213,7 @@ pub(crate) fn split_helm_parameters(old: &[Value]) -> Result<(Vec<Value>, Option
         f.string("helmBin")?;
         f.string("releaseNamespace")?;
         f.strings("extraArgs")?;
-        let mut c = Map::new();
+        let mut c = Map::default();
         for (old_name, new_name) in [
             ("chartName", "name"),
             ("chartVersion", "version"),
@@ -247,7 +247,7 @@ pub(crate) fn split_helm_parameters(old: &[Value]) -> Result<(Vec<Value>, Option
         charts.push(Value::from_map(c));
     }
     let globals = (!chart_home.is_empty() || !config_home.is_empty()).then(|| {
-        let mut g = Map::new();
+        let mut g = Map::default();
         if !chart_home.is_empty() {
             g.insert("chartHome".into(), Value::from(chart_home));
         }
@@ -387,7 +387,7 @@ fn config_yaml(g: &HelmGlobals, c: &HelmChart) -> String {
     fn list(l: &[String]) -> Value {
         Value::from_seq(l.iter().map(|x| Value::from(x.as_str())).collect())
     }
-    let mut m = Map::new();
+    let mut m = Map::default();
     put(&mut m, "chartHome", &g.chart_home);
     put(&mut m, "configHome", &g.config_home);
     put(&mut m, "name", &c.name);

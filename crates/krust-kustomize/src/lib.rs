@@ -94,6 +94,7 @@ pub enum Reorder {
 
 /// Build options.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Options {
     /// Which files a kustomization may read.
     pub load_restrictor: LoadRestrictor,

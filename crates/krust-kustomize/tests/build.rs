@@ -12,10 +12,7 @@ const PROD_K: &str =
     "namespace: prod\nnamePrefix: prod-\ncommonLabels:\n  env: prod\nresources:\n- ../base\n";
 
 fn no_reorder() -> Options {
-    Options {
-        reorder: Reorder::None,
-        ..Options::default()
-    }
+    Options::default().reorder(Reorder::None)
 }
 
 fn fs() -> MemFs {
@@ -129,10 +126,7 @@ fn root_only_restrictor_refuses_files_outside_the_root() {
             .contains("security; file '/shared/cm.yaml' is not in or below '/app'"),
         "{err}"
     );
-    let none = Options {
-        load_restrictor: krust_kustomize::LoadRestrictor::None,
-        ..no_reorder()
-    };
+    let none = no_reorder().load_restrictor(krust_kustomize::LoadRestrictor::None);
     let out = Kustomizer::new(none)
         .build(&f, Path::new("/app"))
         .expect("unrestricted");

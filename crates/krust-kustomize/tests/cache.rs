@@ -24,10 +24,7 @@ fn expected(image: &str) -> String {
 }
 
 fn options() -> Options {
-    Options {
-        reorder: Reorder::None,
-        ..Options::default()
-    }
+    Options::default().reorder(Reorder::None)
 }
 
 fn tree(image: &str, overlays: usize) -> MemFs {

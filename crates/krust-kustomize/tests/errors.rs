@@ -9,10 +9,7 @@ use krust_kustomize::{Kustomizer, MemFs, Options, Reorder};
 const CM: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: \"1\"\n";
 
 fn opts() -> Options {
-    Options {
-        reorder: Reorder::None,
-        ..Options::default()
-    }
+    Options::default().reorder(Reorder::None)
 }
 
 /// The error and its sources, joined as the CLI prints them.

@@ -56,13 +56,10 @@ fn build(case: &Path) -> Result<String, String> {
     }
     let args = read(case, "ARGS");
     let args: Vec<&str> = args.split_whitespace().collect();
-    let mut options = Options {
-        helm: HelmOptions {
-            enabled: !args.contains(&"--no-enable-helm"),
-            ..HelmOptions::default()
-        },
-        ..Options::default()
-    };
+    let mut options = Options::default().helm(HelmOptions {
+        enabled: !args.contains(&"--no-enable-helm"),
+        ..HelmOptions::default()
+    });
     if args.windows(2).any(|w| w == ["--reorder", "none"]) {
         options.reorder = Reorder::None;
     }
@@ -152,13 +149,10 @@ fn a_cached_base_does_not_leak_its_helm_namespace() {
         "namespace: prod\nresources:\n- ../base\n",
     )
     .expect("write");
-    let k = Kustomizer::new(Options {
-        helm: HelmOptions {
-            enabled: true,
-            ..HelmOptions::default()
-        },
-        ..Options::default()
-    });
+    let k = Kustomizer::new(Options::default().helm(HelmOptions {
+        enabled: true,
+        ..HelmOptions::default()
+    }));
     let ns_of_deployment = |dir: &Path| {
         let m = k.build(&DiskFs, dir).expect("build");
         m.iter()

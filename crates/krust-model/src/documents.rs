@@ -259,7 +259,7 @@ fn json_round_trip(v: &Value) -> Value {
         Data::Map(m) => {
             let mut keys: Vec<&krust_yaml::Key> = m.keys().collect();
             keys.sort();
-            let mut out = Map::with_capacity(m.len());
+            let mut out = Map::with_capacity_and_hasher(m.len(), Default::default());
             for k in keys {
                 if let Some(x) = m.get(k.as_str()) {
                     out.insert(k.clone(), json_round_trip(x));

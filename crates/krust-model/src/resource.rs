@@ -540,7 +540,7 @@ fn set_meta_map(obj: &mut Value, field: &str, entries: &Map) {
     }
     let mut keys: Vec<&krust_yaml::Key> = entries.keys().collect();
     keys.sort();
-    let mut sorted = Map::with_capacity(entries.len());
+    let mut sorted = Map::with_capacity_and_hasher(entries.len(), Default::default());
     for k in keys {
         if let Some(v) = entries.get(k.as_str()) {
             sorted.insert(k.clone(), Value::from(scalar_text(v).into_owned()));
@@ -604,7 +604,7 @@ mod tests {
         r.set_annotation(LOCAL_CONFIG_ANNOTATION, "false");
         assert!(!r.is_local_config());
         assert_eq!(r.remove_label("b"), Some(Value::from("2")));
-        let mut m = Map::new();
+        let mut m = Map::default();
         m.insert("z".into(), Value::from("1"));
         m.insert("y".into(), Value::from(2i64));
         r.set_labels(&m);
@@ -612,7 +612,7 @@ mod tests {
         assert_eq!(keys, ["y", "z"]);
         assert_eq!(r.label("y").as_deref(), Some("2"));
         assert!(r.labels().unwrap().get("y").unwrap().is_string());
-        r.set_labels(&Map::new());
+        r.set_labels(&Map::default());
         assert!(r.labels().is_none());
     }
 

@@ -4,7 +4,7 @@ use krust_yaml::{Map, Value};
 
 /// A mapping from `(key, value)` pairs.
 pub(crate) fn map(entries: &[(&str, Value)]) -> Value {
-    let mut m = Map::new();
+    let mut m = Map::default();
     for (k, v) in entries {
         m.insert((*k).into(), v.clone());
     }

@@ -255,9 +255,9 @@ mod laws {
             scalar,
         ];
         prop::collection::vec(elem, 0..5).prop_map(|ports| {
-            let mut spec = Map::new();
+            let mut spec = Map::default();
             spec.insert("ports".into(), Value::from_seq(ports));
-            let mut m = Map::new();
+            let mut m = Map::default();
             m.insert("apiVersion".into(), Value::from("v1"));
             m.insert("kind".into(), Value::from("Service"));
             m.insert("spec".into(), Value::from_map(spec));

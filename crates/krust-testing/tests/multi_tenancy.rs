@@ -18,10 +18,7 @@ fn suite(repo: &Path) -> TenantSuite {
     let suite = TenantSuite::new(repo)
         .environment("staging", "tenants/staging")
         .environment("production", "tenants/production")
-        .options(Options {
-            reorder: Reorder::None,
-            ..Options::default()
-        });
+        .options(Options::default().reorder(Reorder::None));
     match suite.tenants_from("tenants/base") {
         Ok(s) => s,
         Err(e) => panic!("listing tenants: {e}"),

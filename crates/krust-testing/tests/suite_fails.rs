@@ -35,10 +35,7 @@ fn suite(repo: &Path) -> TenantSuite {
         .environment("staging", "tenants/staging")
         .environment("production", "tenants/production")
         .tenants(["team-a", "team-b"])
-        .options(Options {
-            reorder: Reorder::None,
-            ..Options::default()
-        })
+        .options(Options::default().reorder(Reorder::None))
 }
 
 fn replace_in(file: &Path, from: &str, to: &str) {

@@ -14,7 +14,7 @@ use indexmap::IndexMap;
 pub type Str = Arc<str>;
 
 /// An ordered mapping. Insertion order is kept; lookups are hashed.
-pub type Map = IndexMap<Key, Value>;
+pub type Map = IndexMap<Key, Value, crate::hash::FastState>;
 
 /// A mapping key: its text, and whether the source wrote it as something other than a
 /// string (`6443:` is an int key). Keys compare and hash by text alone, so `get("6443")`
@@ -320,7 +320,7 @@ impl Value {
 
     /// An empty mapping.
     pub fn map() -> Self {
-        Value::new(Data::Map(Arc::new(Map::new())))
+        Value::new(Data::Map(Arc::new(Map::default())))
     }
 
     pub fn from_map(map: Map) -> Self {
@@ -572,7 +572,7 @@ mod tests {
 
     #[test]
     fn pointer_walks_maps_and_seqs() {
-        let mut inner = Map::new();
+        let mut inner = Map::default();
         inner.insert("a/b".into(), Value::from(1i64));
         let v = Value::from_seq(vec![Value::from_map(inner)]);
         assert_eq!(v.pointer("/0/a~1b").and_then(Value::as_i64), Some(1));

@@ -87,7 +87,7 @@ pub(crate) fn rewrite(r: &mut Resource) {
         }
         _ => {}
     }
-    let mut out = Map::with_capacity(pairs.len());
+    let mut out = Map::with_capacity_and_hasher(pairs.len(), Default::default());
     for (k, v, text) in pairs {
         // A later duplicate (possible only from a sequence) wins, as in a Go map.
         out.shift_remove(k.as_ref());

@@ -281,7 +281,7 @@ fn secret_base64(data: &[u8]) -> String {
 }
 
 fn sorted_map(pairs: &[(String, String)]) -> Value {
-    let mut m = Map::new();
+    let mut m = Map::default();
     let mut v: Vec<&(String, String)> = pairs.iter().collect();
     v.sort();
     for (k, val) in v {
@@ -309,8 +309,8 @@ impl Generate for DataGenerator {
             .map_err(|e| e.context("loading KV pairs"))
             .map_err(|e| e.context(format!("{}: {kind} {}", t.file, a.name)))?;
         let mut seen = std::collections::HashSet::new();
-        let mut data = Map::new();
-        let mut binary = Map::new();
+        let mut data = Map::default();
+        let mut binary = Map::default();
         let mut sorted: Vec<&(String, Vec<u8>)> = Vec::with_capacity(pairs.len());
         for p in &pairs {
             if !seen.insert(p.0.as_str()) {

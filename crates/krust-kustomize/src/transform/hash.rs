@@ -55,7 +55,7 @@ fn go_escape(s: &str) -> String {
 /// The ten-character hash kustomize appends to a generated ConfigMap's or Secret's name.
 pub fn content_hash(v: &Value) -> String {
     let kind = v.str_at(&["kind"]).unwrap_or("");
-    let mut m = serde_json::Map::new();
+    let mut m = serde_json::Map::default();
     m.insert("kind".into(), serde_json::Value::String(kind.to_string()));
     // kustomize looks the name up with a path lookup that never matches.
     m.insert("name".into(), serde_json::Value::String(String::new()));

@@ -621,29 +621,29 @@ mod tests {
 
     #[test]
     fn custom_schema_from_document() {
-        let mut item = krust_yaml::Map::new();
+        let mut item = krust_yaml::Map::default();
         item.insert("$ref".into(), Value::from("#/definitions/Item"));
-        let mut list = krust_yaml::Map::new();
+        let mut list = krust_yaml::Map::default();
         list.insert("type".into(), Value::from("array"));
         list.insert("items".into(), Value::from_map(item));
         list.insert("x-kubernetes-patch-strategy".into(), Value::from("merge"));
         list.insert("x-kubernetes-patch-merge-key".into(), Value::from("id"));
-        let mut props = krust_yaml::Map::new();
+        let mut props = krust_yaml::Map::default();
         props.insert("things".into(), Value::from_map(list));
-        let mut gvk = krust_yaml::Map::new();
+        let mut gvk = krust_yaml::Map::default();
         gvk.insert("group".into(), Value::from("example.com"));
         gvk.insert("version".into(), Value::from("v1"));
         gvk.insert("kind".into(), Value::from("Widget"));
-        let mut widget = krust_yaml::Map::new();
+        let mut widget = krust_yaml::Map::default();
         widget.insert("properties".into(), Value::from_map(props));
         widget.insert(
             "x-kubernetes-group-version-kind".into(),
             Value::from_seq(vec![Value::from_map(gvk)]),
         );
-        let mut defs = krust_yaml::Map::new();
+        let mut defs = krust_yaml::Map::default();
         defs.insert("Widget".into(), Value::from_map(widget));
         defs.insert("Item".into(), Value::map());
-        let mut doc = krust_yaml::Map::new();
+        let mut doc = krust_yaml::Map::default();
         doc.insert("definitions".into(), Value::from_map(defs));
         let s = Schema::from_openapi(&Value::from_map(doc)).expect("schema");
         let w = s.root("example.com/v1", "Widget").expect("root");

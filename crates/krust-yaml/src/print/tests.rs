@@ -6,7 +6,7 @@ use super::*;
 use crate::{Map, Value};
 
 fn map(entries: &[(&str, Value)]) -> Value {
-    let mut m = Map::new();
+    let mut m = Map::default();
     for (k, v) in entries {
         m.insert((*k).into(), v.clone());
     }
@@ -291,7 +291,7 @@ mod prop {
             prop_oneof![
                 proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::from_seq),
                 proptest::collection::vec((key(), inner), 0..6).prop_map(|entries| {
-                    let mut m = Map::new();
+                    let mut m = Map::default();
                     for (k, v) in entries {
                         m.insert(k.into(), v);
                     }

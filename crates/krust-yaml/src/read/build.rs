@@ -824,7 +824,7 @@ impl<'a> Builder<'a> {
             .find(|(k, _)| k.tag == KeyTag::Merge)
             .map(|(_, v)| v.clone());
         let merge = merge.as_ref();
-        let mut map = Map::with_capacity(entries.len());
+        let mut map = Map::with_capacity_and_hasher(entries.len(), Default::default());
         let mut size: u64 = 1;
         for (k, v) in entries {
             // kyaml's DeAnchor clears every field named `<<`, quoted or not.
@@ -861,7 +861,7 @@ impl<'a> Builder<'a> {
         let mut merged_size = 0u64;
         if let Some(m) = merge {
             let sources = self.merge_sources(m)?;
-            let mut merged = Map::new();
+            let mut merged = Map::default();
             // kyaml applies the sources last-to-first so the first one wins.
             for src in sources.iter().rev() {
                 for (k, v) in src.iter() {
@@ -939,7 +939,7 @@ impl<'a> Builder<'a> {
     /// overwrites), merged sequences apply last-to-first, and scalar keys become strings the
     /// way sigs.k8s.io/yaml converts them.
     fn map_yaml11(&self, entries: Vec<(Node, Node)>) -> Result<Built, Error> {
-        let mut map = Map::with_capacity(entries.len());
+        let mut map = Map::with_capacity_and_hasher(entries.len(), Default::default());
         // Overwritten entries are counted too: the bound only needs to be conservative.
         let mut size = 1u64;
         let mut merged_size = 0u64;

@@ -328,11 +328,9 @@ fn render(dir: &Path) -> anyhow::Result<Vec<Value>> {
         .iter()
         .any(|f| dir.join(f).is_file());
     if has_kustomization {
-        let options = Options {
-            load_restrictor: LoadRestrictor::None,
-            reorder: Reorder::None,
-            ..Options::default()
-        };
+        let options = Options::default()
+            .load_restrictor(LoadRestrictor::None)
+            .reorder(Reorder::None);
         let resmap = Kustomizer::new(options).build(&DiskFs, dir)?;
         return Ok(resmap
             .into_resources()

@@ -104,11 +104,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 fn diff(args: &Args) -> anyhow::Result<(Report, Scope)> {
-    let options = Options {
-        load_restrictor: args.load_restrictor,
-        reorder: args.reorder,
-        ..Options::default()
-    };
+    let options = Options::default()
+        .load_restrictor(args.load_restrictor)
+        .reorder(args.reorder);
     if let Some(git) = &args.git {
         let [rev1, rev2, path] = git.as_slice() else {
             anyhow::bail!("--git takes REV1 REV2 PATH");

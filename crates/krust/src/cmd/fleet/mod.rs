@@ -114,11 +114,9 @@ fn configure(args: &Args) -> anyhow::Result<Config> {
     Ok(Config {
         root,
         jobs: args.jobs.map_or_else(default_jobs, usize::from),
-        options: Options {
-            load_restrictor: args.load_restrictor,
-            reorder: args.reorder,
-            ..Options::default()
-        },
+        options: Options::default()
+            .load_restrictor(args.load_restrictor)
+            .reorder(args.reorder),
     })
 }
 
