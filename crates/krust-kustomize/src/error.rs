@@ -67,6 +67,91 @@ pub enum Error {
         what: String,
     },
 
+    /// A directory the build must enter is a file.
+    #[error("'{path}': file is not directory")]
+    NotADirectory {
+        /// The path.
+        path: String,
+    },
+
+    /// A path that must name a file names a directory.
+    #[error("'{path}' must resolve to a file")]
+    NotAFile {
+        /// The path.
+        path: String,
+    },
+
+    /// A file that must be text is not valid UTF-8.
+    #[error("'{path}' is not valid UTF-8")]
+    NotUtf8 {
+        /// The file.
+        path: String,
+    },
+
+    /// A base or component path kustomize refuses as a root: empty, absolute, or with a
+    /// segment that only looks like `..` (`a..b/`).
+    #[error("{message}")]
+    InvalidRoot {
+        /// The path as written in the kustomization.
+        path: String,
+        /// The full message, in kustomize's words.
+        message: String,
+    },
+
+    /// A base or component directory contains a kustomization that led to it.
+    #[error("cycle detected: candidate root '{candidate}' contains visited root '{visited}'")]
+    Cycle {
+        /// The directory about to be entered.
+        candidate: String,
+        /// The directory already on the way to it that it contains.
+        visited: String,
+    },
+
+    /// A non-builtin generator, transformer or validator with plugins disabled
+    /// ([`crate::Options::plugins_enabled`]).
+    #[error("external plugins disabled; unable to load external plugin '{kind}'")]
+    PluginsDisabled {
+        /// The plugin's kind.
+        kind: String,
+    },
+
+    /// A builtin plugin's configuration (`generators`/`transformers`/`validators` entries,
+    /// `helmCharts`) is malformed.
+    #[error("{message}")]
+    InvalidConfig {
+        /// The full message, in kustomize's words.
+        message: String,
+    },
+
+    /// A `helmCharts` entry failed to inflate (values, rendering).
+    #[error("{file}: helmCharts: {chart}: {message}")]
+    HelmChart {
+        /// The kustomization file.
+        file: String,
+        /// The chart's name.
+        chart: String,
+        /// What failed.
+        message: String,
+    },
+
+    /// A `helmCharts` entry names no repository and no chart is found in the charts home.
+    #[error("no repo specified for pull, no chart found at '{path}'")]
+    ChartNotFound {
+        /// Where the chart was looked for.
+        path: String,
+    },
+
+    /// The build crossed one of its [`crate::Limits`].
+    #[error("{file}: {}", limit_text(*kind, *bound))]
+    Limit {
+        /// The file being read, or the kustomization file being accumulated.
+        file: String,
+        /// Which limit.
+        kind: LimitKind,
+        /// The limit's value.
+        bound: u64,
+    },
+
     /// Any other failure of one kustomization entry.
     #[error("{message}")]
     Message {
@@ -92,12 +177,63 @@ impl Error {
         }
     }
 
+    /// The error below every [`Error::Context`] prefix: what a caller matches on.
+    ///
+    /// ```
+    /// use krust_kustomize::{Error, Kustomizer, MemFs, Options};
+    /// let fs = MemFs::from_files([("app/kustomization.yaml", "resources:\n- ../app\n")]);
+    /// let err = Kustomizer::new(Options::default())
+    ///     .build(&fs, "/app".as_ref())
+    ///     .unwrap_err();
+    /// assert!(matches!(err.root_cause(), Error::Cycle { .. }));
+    /// ```
+    pub fn root_cause(&self) -> &Error {
+        let mut e = self;
+        while let Error::Context { inner, .. } = e {
+            e = inner;
+        }
+        e
+    }
+
+    /// The [`Error::Context`] prefixes, outermost first.
+    pub fn contexts(&self) -> impl Iterator<Item = &str> {
+        let mut e = Some(self);
+        std::iter::from_fn(move || match e? {
+            Error::Context { context, inner } => {
+                e = Some(inner);
+                Some(context.as_str())
+            }
+            _ => None,
+        })
+    }
+
     /// Prefixes the error with `context`.
     pub fn context(self, context: impl Into<String>) -> Self {
         Error::Context {
             context: context.into(),
             inner: Box::new(self),
         }
+    }
+}
+
+/// Which of the build's [`crate::Limits`] an [`Error::Limit`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LimitKind {
+    /// [`crate::Limits::max_resources`].
+    Resources,
+    /// [`crate::Limits::max_file_bytes`].
+    FileBytes,
+}
+
+fn limit_text(kind: LimitKind, bound: u64) -> String {
+    match kind {
+        LimitKind::Resources => format!(
+            "the build has more than {bound} resources (limit max_resources; see krust_kustomize::Limits)"
+        ),
+        LimitKind::FileBytes => format!(
+            "file is larger than {bound} bytes (limit max_file_bytes; see krust_kustomize::Limits)"
+        ),
     }
 }
 

@@ -22,6 +22,14 @@ pub trait FileSystem: Send + Sync {
     /// `CleanedAbs` computes it. `path` must exist.
     fn canonical(&self, path: &Path) -> io::Result<PathBuf>;
 
+    /// The size in bytes of the regular file at `path`, when the file system can tell
+    /// without reading it (the default: `None`). Lets a build refuse a file past
+    /// [`crate::Limits::max_file_bytes`] before reading it.
+    fn file_len(&self, path: &Path) -> Option<u64> {
+        let _ = path;
+        None
+    }
+
     /// The directory a relative build path is resolved against. The default is the
     /// process's current directory, which is right for the disk only: an in-memory tree
     /// has its own (see [`MemFs::set_current_dir`]).
@@ -70,6 +78,9 @@ pub struct DiskFs;
 impl FileSystem for DiskFs {
     fn read_file(&self, path: &Path) -> io::Result<Vec<u8>> {
         std::fs::read(path)
+    }
+    fn file_len(&self, path: &Path) -> Option<u64> {
+        std::fs::metadata(path).ok().map(|m| m.len())
     }
     fn is_dir(&self, path: &Path) -> bool {
         path.is_dir()
@@ -195,6 +206,11 @@ impl FileSystem for MemFs {
             )),
             None => Err(not_found(&p)),
         }
+    }
+    fn file_len(&self, path: &Path) -> Option<u64> {
+        self.files
+            .get(&Self::absolute(path))
+            .map(|b| b.len() as u64)
     }
     fn is_dir(&self, path: &Path) -> bool {
         self.dirs.contains(&Self::absolute(path))

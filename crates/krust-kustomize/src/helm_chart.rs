@@ -315,11 +315,11 @@ pub(crate) fn generator_from_config(
             HelmChart::from_fields(&f)?,
         ))
     });
-    let (globals, chart) = decoded.map_err(|m| {
-        Error::msg(format!(
+    let (globals, chart) = decoded.map_err(|m| Error::InvalidConfig {
+        message: format!(
             "trouble configuring builtin {KIND} with config: `\n{}`: {m}",
             krust_yaml::to_yaml(config).unwrap_or_default()
-        ))
+        ),
     })?;
     Ok(Box::new(configure(t, globals, chart)?))
 }
@@ -332,12 +332,12 @@ fn configure(
     chart: HelmChart,
 ) -> Result<HelmChartGenerator, Error> {
     // kustomize's message, after the kustomization file it comes from.
-    let wrap = |m: &str| {
-        Error::msg(format!(
+    let wrap = |m: &str| Error::InvalidConfig {
+        message: format!(
             "{}: trouble configuring builtin {KIND} with config: `\n{}`: {m}",
             t.file,
             config_yaml(&globals, &chart)
-        ))
+        ),
     };
     if !t.helm.enabled {
         return Err(wrap("must specify --enable-helm"));
@@ -440,10 +440,11 @@ impl HelmChartGenerator {
     }
 
     fn err(&self, t: &Target<'_>, message: impl std::fmt::Display) -> Error {
-        Error::msg(format!(
-            "{}: helmCharts: {}: {message}",
-            t.file, self.chart.name
-        ))
+        Error::HelmChart {
+            file: t.file.clone(),
+            chart: self.chart.name.clone(),
+            message: message.to_string(),
+        }
     }
 
     /// The values files, as `helm template -f` gets them: the (merged) values file, then
@@ -456,10 +457,12 @@ impl HelmChartGenerator {
             } else {
                 let text = t.ldr.load_string(&c.values_file)?;
                 let file = display(&t.ldr.join(&c.values_file));
-                let docs = krust_yaml::parse_stream(&text, &file, Typing::Kyaml)?;
+                let docs = t.ldr.parse_stream(&text, &file, Typing::Kyaml)?;
                 // kyaml.Parse: the first document; none at all is io.EOF.
                 let Some(chart_values) = docs.into_iter().next() else {
-                    return Err(Error::msg("could not parse values file into rnode: EOF"));
+                    return Err(Error::InvalidConfig {
+                        message: "could not parse values file into rnode: EOF".into(),
+                    });
                 };
                 let schema = krust_model::openapi::Schema::builtin();
                 let merged = if c.values_merge == "override" {
@@ -468,7 +471,9 @@ impl HelmChartGenerator {
                     krust_patch::merge(&c.values_inline, &chart_values, schema)
                 };
                 merged
-                    .map_err(|e| Error::msg(format!("could not merge values: {e}")))?
+                    .map_err(|e| Error::InvalidConfig {
+                        message: format!("could not merge values: {e}"),
+                    })?
                     .unwrap_or_else(Value::null)
             };
             let merged = if merged.is_null() {
@@ -476,9 +481,9 @@ impl HelmChartGenerator {
             } else if merged.is_map() {
                 merged
             } else {
-                return Err(Error::msg(
-                    "could not parse merged values into map: wrong node kind",
-                ));
+                return Err(Error::InvalidConfig {
+                    message: "could not parse merged values into map: wrong node kind".into(),
+                });
             };
             krust_yaml::to_yaml(&merged)?.into_bytes()
         } else {
@@ -592,10 +597,9 @@ impl Generate for HelmChartGenerator {
         let chart_dir = home.join(&c.name);
         if !t.ldr.fs.is_dir(&chart_dir) {
             if c.repo.is_empty() {
-                return Err(Error::msg(format!(
-                    "no repo specified for pull, no chart found at '{}'",
-                    display(&chart_dir)
-                )));
+                return Err(Error::ChartNotFound {
+                    path: display(&chart_dir),
+                });
             }
             return Err(Error::Unsupported {
                 file: t.file.clone(),
@@ -630,7 +634,7 @@ impl Generate for HelmChartGenerator {
         };
         let text = krust_chart::template(&chart, &opts).map_err(|e| self.err(t, e))?;
         let source = format!("{} (helm template {})", t.file, display(&chart_dir));
-        let docs = krust_yaml::parse_stream(&text, &source, Typing::Kyaml)
+        let docs = t.ldr.parse_stream(&text, &source, Typing::Kyaml)
             .map_err(|e| self.err(t, format!("error reading helm output: {e}")))?;
         let origin = crate::transform::origin::builtin_generator(&t.file, KIND);
         let objects = krust_model::objects_from_documents(docs, &source.as_str().into())

@@ -63,7 +63,7 @@ use std::sync::{Arc, OnceLock};
 
 pub use cache::CacheStats;
 
-pub use error::Error;
+pub use error::{Error, LimitKind};
 pub use fs::{clean_path, DiskFs, FileSystem, MemFs};
 pub use helm_chart::HelmOptions;
 pub use krust_model::{Behavior, ResMap, Resource};
@@ -107,6 +107,88 @@ pub struct Options {
     pub plugins_enabled: bool,
     /// kustomize's `--enable-helm` and its `--helm-*` flags.
     pub helm: HelmOptions,
+    /// Bounds that make hostile input fail fast.
+    pub limits: Limits,
+}
+
+/// Bounds a build enforces so that a hostile repository fails fast with an error naming
+/// the file, instead of exhausting memory or time. kustomize has none of them.
+///
+/// The defaults are far above what real repositories reach: the largest file seen in a
+/// public repository is a CRD bundle of a few megabytes, and the largest single builds
+/// (fleet overlays of a thousand tenants) have tens of thousands of resources.
+///
+/// ```
+/// use krust_kustomize::{Limits, Options};
+/// let options = Options::default().limits(
+///     Limits::default()
+///         .max_resources(10_000)
+///         .max_file_bytes(1 << 20)
+///         .yaml(krust_yaml::Limits::default().max_depth(100)),
+/// );
+/// assert_eq!(options.limits.max_resources, 10_000);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Limits {
+    /// Most resources one kustomization may accumulate, its bases and components included
+    /// (default 1,000,000). Checked as each kustomization is accumulated, so that bases
+    /// included many times over (a diamond of overlays) stop at the first level past it.
+    /// Going past it is [`Error::Limit`] with [`LimitKind::Resources`].
+    pub max_resources: usize,
+    /// Largest file, in bytes, a build reads (default 256 MiB): kustomization files,
+    /// resources, patches, generator sources. Going past it is [`Error::Limit`] with
+    /// [`LimitKind::FileBytes`].
+    pub max_file_bytes: u64,
+    /// The YAML reader's bounds (alias expansion, nesting depth, indentation repairs, input
+    /// size) for every file of resources, kustomization file and OpenAPI schema; see
+    /// [`krust_yaml::Limits`] for their defaults. Going past one is [`Error::Yaml`] holding
+    /// [`krust_yaml::Error::Limit`].
+    pub yaml: krust_yaml::Limits,
+}
+
+impl Limits {
+    /// The defaults: 1,000,000 resources, 256 MiB files, [`krust_yaml::Limits::DEFAULT`].
+    pub const DEFAULT: Limits = Limits {
+        max_resources: 1_000_000,
+        max_file_bytes: 256 << 20,
+        yaml: krust_yaml::Limits::DEFAULT,
+    };
+
+    /// These limits with [`Limits::max_resources`] set.
+    #[must_use]
+    pub fn max_resources(mut self, n: usize) -> Self {
+        self.max_resources = n;
+        self
+    }
+
+    /// These limits with [`Limits::max_file_bytes`] set.
+    #[must_use]
+    pub fn max_file_bytes(mut self, n: u64) -> Self {
+        self.max_file_bytes = n;
+        self
+    }
+
+    /// These limits with [`Limits::yaml`] set.
+    #[must_use]
+    pub fn yaml(mut self, yaml: krust_yaml::Limits) -> Self {
+        self.yaml = yaml;
+        self
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits::DEFAULT
+    }
+}
+
+impl std::hash::Hash for Limits {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        let y = &self.yaml;
+        (self.max_resources, self.max_file_bytes).hash(h);
+        (y.max_nodes, y.max_depth, y.max_repairs, y.max_bytes).hash(h);
+    }
 }
 
 impl Default for Options {
@@ -117,6 +199,7 @@ impl Default for Options {
             add_managed_by_label: false,
             plugins_enabled: false,
             helm: HelmOptions::default(),
+            limits: Limits::DEFAULT,
         }
     }
 }
@@ -154,6 +237,34 @@ impl Options {
     #[must_use]
     pub fn helm(mut self, helm: HelmOptions) -> Self {
         self.helm = helm;
+        self
+    }
+
+    /// Sets [`Options::limits`].
+    #[must_use]
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Sets [`Limits::max_resources`] of [`Options::limits`].
+    #[must_use]
+    pub fn max_resources(mut self, n: usize) -> Self {
+        self.limits.max_resources = n;
+        self
+    }
+
+    /// Sets [`Limits::max_file_bytes`] of [`Options::limits`].
+    #[must_use]
+    pub fn max_file_bytes(mut self, n: u64) -> Self {
+        self.limits.max_file_bytes = n;
+        self
+    }
+
+    /// Sets [`Limits::yaml`] of [`Options::limits`]: the YAML reader's bounds.
+    #[must_use]
+    pub fn yaml_limits(mut self, yaml: krust_yaml::Limits) -> Self {
+        self.limits.yaml = yaml;
         self
     }
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::cache::Recorder;
 use crate::fs::{clean_path, FileSystem};
-use crate::{Error, LoadRestrictor};
+use crate::{Error, LimitKind, Limits, LoadRestrictor};
 
 /// A loader rooted at one kustomization directory.
 #[derive(Clone)]
@@ -23,6 +23,8 @@ pub(crate) struct Loader<'a> {
     /// The (canonical) directory of the kustomization.
     pub root: PathBuf,
     pub restrictor: LoadRestrictor,
+    /// The build's bounds (see [`Loader::limited`]).
+    pub limits: Limits,
     /// Roots of the kustomizations that led here, for cycle detection.
     referrers: Arc<Vec<PathBuf>>,
 }
@@ -69,10 +71,9 @@ impl<'a> Loader<'a> {
             .canonical_from_current(dir)
             .map_err(|e| fs_err(dir, &e).context("not a valid directory"))?;
         if !fs.is_dir(&real) {
-            return Err(Error::msg(format!(
-                "'{}': file is not directory",
-                display(&real)
-            )));
+            return Err(Error::NotADirectory {
+                path: display(&real),
+            });
         }
         let root = real;
         Ok(Loader {
@@ -82,8 +83,68 @@ impl<'a> Loader<'a> {
             call: crate::cache::next_call(),
             root,
             restrictor,
+            limits: Limits::DEFAULT,
             referrers: Arc::new(Vec::new()),
         })
+    }
+
+    /// This loader (and every loader made from it) enforcing `limits`.
+    #[allow(dead_code)] // called from target.rs once engine-speed applies the request
+    pub fn limited(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// The reader options for files of this build: default typing rules, the build's
+    /// YAML limits.
+    pub fn read_options(&self) -> krust_yaml::ReadOptions {
+        krust_yaml::ReadOptions::default().limits(self.limits.yaml)
+    }
+
+    /// `krust_yaml::parse_stream` under the build's YAML limits.
+    pub fn parse_stream(
+        &self,
+        text: &str,
+        file: &str,
+        typing: krust_yaml::Typing,
+    ) -> Result<Vec<krust_yaml::Value>, krust_yaml::Error> {
+        krust_yaml::parse_stream_with(text, file, typing, self.read_options())
+    }
+
+    /// Reads the file at `path` (already resolved and restricted), bounded by
+    /// [`Limits::max_file_bytes`].
+    pub fn read_path(&self, path: &Path) -> Result<Vec<u8>, Error> {
+        let too_big = || Error::Limit {
+            file: display(path),
+            kind: LimitKind::FileBytes,
+            bound: self.limits.max_file_bytes,
+        };
+        if self
+            .fs
+            .file_len(path)
+            .is_some_and(|n| n > self.limits.max_file_bytes)
+        {
+            return Err(too_big());
+        }
+        let bytes = self.fs.read_file(path).map_err(|e| io_err(path, &e))?;
+        if bytes.len() as u64 > self.limits.max_file_bytes {
+            return Err(too_big());
+        }
+        Ok(bytes)
+    }
+
+    /// Fails when `count` resources (accumulated by the kustomization `file`) are more
+    /// than [`Limits::max_resources`].
+    #[allow(dead_code)] // called from target.rs once engine-speed applies the request
+    pub fn check_resources(&self, file: &str, count: usize) -> Result<(), Error> {
+        if count > self.limits.max_resources {
+            return Err(Error::Limit {
+                file: file.to_string(),
+                kind: LimitKind::Resources,
+                bound: self.limits.max_resources as u64,
+            });
+        }
+        Ok(())
     }
 
     /// This loader reading through `rec` (a cached sub-build's recorder).
@@ -98,6 +159,7 @@ impl<'a> Loader<'a> {
             call: self.call,
             root: self.root.clone(),
             restrictor: self.restrictor,
+            limits: self.limits,
             referrers: self.referrers.clone(),
         }
     }
@@ -105,7 +167,10 @@ impl<'a> Loader<'a> {
     /// `kt.ldr.New(path)`: a loader for a base or component directory relative to this root.
     pub fn child(&self, path: &str) -> Result<Loader<'a>, Error> {
         if path.is_empty() {
-            return Err(Error::msg("new root cannot be empty"));
+            return Err(Error::InvalidRoot {
+                path: String::new(),
+                message: "new root cannot be empty".into(),
+            });
         }
         if is_remote(path) {
             return Err(Error::Unsupported {
@@ -115,13 +180,19 @@ impl<'a> Loader<'a> {
             });
         }
         if Path::new(path).is_absolute() {
-            return Err(Error::msg(format!("new root '{path}' cannot be absolute")));
+            return Err(Error::InvalidRoot {
+                path: path.to_string(),
+                message: format!("new root '{path}' cannot be absolute"),
+            });
         }
         if has_ambiguous_segment(path) {
-            return Err(Error::msg(format!(
-                "path {path:?} is ambiguous: resolves to {:?} after normalization, which is likely not the intended target; check for YAML indentation errors in your kustomization file",
-                display(&clean_path(Path::new(path)))
-            )));
+            return Err(Error::InvalidRoot {
+                path: path.to_string(),
+                message: format!(
+                    "path {path:?} is ambiguous: resolves to {:?} after normalization, which is likely not the intended target; check for YAML indentation errors in your kustomization file",
+                    display(&clean_path(Path::new(path)))
+                ),
+            });
         }
         let root = confirm_dir(self.fs, &clean_path(&self.root.join(path)))
             .map_err(|e| e.context("must build at directory"))?;
@@ -135,6 +206,7 @@ impl<'a> Loader<'a> {
             call: self.call,
             root,
             restrictor: self.restrictor,
+            limits: self.limits,
             referrers: Arc::new(referrers),
         })
     }
@@ -144,11 +216,10 @@ impl<'a> Loader<'a> {
     pub fn check_cycle(&self, candidate: &Path) -> Result<(), Error> {
         for visited in std::iter::once(&self.root).chain(self.referrers.iter().rev()) {
             if visited.starts_with(candidate) {
-                return Err(Error::msg(format!(
-                    "cycle detected: candidate root '{}' contains visited root '{}'",
-                    display(candidate),
-                    display(visited)
-                )));
+                return Err(Error::Cycle {
+                    candidate: display(candidate),
+                    visited: display(visited),
+                });
             }
         }
         Ok(())
@@ -174,10 +245,9 @@ impl<'a> Loader<'a> {
             .canonical(&joined)
             .map_err(|e| fs_err(&joined, &e))?;
         if self.fs.is_dir(&real) {
-            return Err(Error::msg(format!(
-                "'{}' must resolve to a file",
-                display(&joined)
-            )));
+            return Err(Error::NotAFile {
+                path: display(&joined),
+            });
         }
         let dir = real.parent().unwrap_or(Path::new("/"));
         if !dir.starts_with(&self.root) {
@@ -199,17 +269,14 @@ impl<'a> Loader<'a> {
             });
         }
         let p = self.restrict(path)?;
-        self.fs.read_file(&p).map_err(|e| io_err(&p, &e))
+        self.read_path(&p)
     }
 
     /// [`Loader::load`] as UTF-8 text.
     pub fn load_string(&self, path: &str) -> Result<String, Error> {
         let bytes = self.load(path)?;
-        String::from_utf8(bytes).map_err(|_| {
-            Error::msg(format!(
-                "'{}' is not valid UTF-8",
-                display(&self.join(path))
-            ))
+        String::from_utf8(bytes).map_err(|_| Error::NotUtf8 {
+            path: display(&self.join(path)),
         })
     }
 }
@@ -240,10 +307,9 @@ fn confirm_dir(fs: &dyn FileSystem, path: &Path) -> Result<PathBuf, Error> {
         .canonical(path)
         .map_err(|e| fs_err(path, &e).context("not a valid directory"))?;
     if !fs.is_dir(&real) {
-        return Err(Error::msg(format!(
-            "'{}': file is not directory",
-            display(path)
-        )));
+        return Err(Error::NotADirectory {
+            path: display(path),
+        });
     }
     Ok(real)
 }

@@ -19,7 +19,7 @@ fn configs(kz: &Kustomizer, t: &Target<'_>, entries: &[String]) -> Result<Vec<Re
     let mut paths = Vec::new();
     for e in entries {
         let inline = if e.contains('\n') {
-            krust_yaml::parse_stream(e, &t.file, Typing::Kyaml)
+            t.ldr.parse_stream(e, &t.file, Typing::Kyaml)
                 .ok()
                 .filter(|d| d.iter().any(Value::is_map))
         } else {
@@ -67,15 +67,19 @@ fn specs(v: &Value) -> Result<Vec<FieldSpec>, Error> {
         None => Ok(Vec::new()),
         Some(seq) => seq
             .iter()
-            .map(|f| super::fieldspec::decode_lenient(f).map_err(Error::msg))
+            .map(|f| super::fieldspec::decode_lenient(f).map_err(invalid))
             .collect(),
     }
 }
 
 fn selector(v: Option<&Value>) -> Result<Option<Selector>, Error> {
     v.filter(|v| !v.is_null())
-        .map(|v| Selector::decode(v).map_err(Error::msg))
+        .map(|v| Selector::decode(v).map_err(invalid))
         .transpose()
+}
+
+fn invalid(message: String) -> Error {
+    Error::InvalidConfig { message }
 }
 
 fn strings(v: &Value, k: &str) -> Vec<String> {
@@ -95,10 +99,9 @@ fn check_builtin(kz: &Kustomizer, c: &Resource) -> Result<(), Error> {
         return Ok(());
     }
     if !kz.options.plugins_enabled {
-        return Err(Error::msg(format!(
-            "external plugins disabled; unable to load external plugin '{}'",
-            gvk.kind()
-        )));
+        return Err(Error::PluginsDisabled {
+            kind: gvk.kind().to_string(),
+        });
     }
     Err(Error::Unsupported {
         file: c.name().to_string(),
@@ -115,7 +118,7 @@ fn unknown_builtin(c: &Resource) -> Error {
             what: "helm chart inflation".into(),
         };
     }
-    Error::msg(format!("unable to load builtin {}", c.cur_id().gvk))
+    invalid(format!("unable to load builtin {}", c.cur_id().gvk))
 }
 
 /// The transformers (or validators) configured by `entries`.
@@ -180,7 +183,7 @@ pub(crate) fn transformers(
                     entries.push(inline);
                 }
                 if entries.is_empty() {
-                    return Err(Error::msg("empty file path and empty patch content"));
+                    return Err(invalid("empty file path and empty patch content".into()));
                 }
                 Box::new(patch::strategic_merge_entries(t, &entries)?)
             }
@@ -275,7 +278,7 @@ pub(crate) fn generators(kz: &Kustomizer, t: &Target<'_>) -> Result<Vec<Box<dyn 
             "IAMPolicyGenerator" => {
                 let cloud = s(v, "cloud");
                 if cloud != "gke" {
-                    return Err(load(Error::msg(format!(
+                    return Err(load(invalid(format!(
                         "cloud provider {cloud} not supported yet"
                     ))));
                 }
