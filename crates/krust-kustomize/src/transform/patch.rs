@@ -253,13 +253,16 @@ impl Transform for Json6902 {
             if self.store_previous_id {
                 r.store_previous_id();
             }
-            let out = krust_patch::apply_json6902(r.value(), &self.ops).map_err(|e| {
-                Error::msg(format!(
-                    "{}: JSON 6902 patch on {}: {e}",
-                    self.source,
-                    r.cur_id()
-                ))
-            })?;
+            let build = build_annotations(r);
+            let out =
+                krust_patch::apply_json6902_with_build_annotations(r.value(), &self.ops, &build)
+                    .map_err(|e| {
+                        Error::msg(format!(
+                            "{}: JSON 6902 patch on {}: {e}",
+                            self.source,
+                            r.cur_id()
+                        ))
+                    })?;
             let mut out = out;
             // kustomize applies the operations to the resource's JSON form and reads the
             // result back: numbers are float64s written with Go's 'g', other scalars forget
@@ -271,6 +274,43 @@ impl Transform for Json6902 {
         }
         Ok(())
     }
+}
+
+/// The build annotations kustomize keeps in `metadata.annotations` while it builds, as a
+/// JSON 6902 patch sees them (kustomize `utils.BuildAnnotation*`, checked with kubectl v1.32
+/// and 1.35 by copying `/metadata/annotations`): a generated resource's
+/// `generatorBehavior` and `needsHashSuffix`, the `prefixes`/`suffixes` applied so far, and
+/// the previous ids. Sorted by key, as the resource's JSON has them.
+fn build_annotations(r: &Resource) -> Vec<(String, String)> {
+    const DOMAIN: &str = "internal.config.kubernetes.io/";
+    let mut out = Vec::new();
+    let mut put = |k: &str, v: String| out.push((format!("{DOMAIN}{k}"), v));
+    if r.origin().is_some_and(|o| o.configured_by.is_some()) {
+        put("generatorBehavior", r.behavior().as_str().to_string());
+    }
+    if r.needs_hash_suffix() {
+        put("needsHashSuffix", "enabled".to_string());
+    }
+    let join = |v: &[krust_yaml::Str]| {
+        v.iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    if !r.name_prefixes().is_empty() {
+        put("prefixes", join(r.name_prefixes()));
+    }
+    if !r.prev_ids().is_empty() {
+        let ids = r.prev_ids();
+        let list = |f: &dyn Fn(&ResId) -> String| ids.iter().map(f).collect::<Vec<_>>().join(",");
+        put("previousKinds", list(&|id| id.gvk.kind().to_string()));
+        put("previousNames", list(&|id| id.name.to_string()));
+        put("previousNamespaces", list(&|id| id.namespace.to_string()));
+    }
+    if !r.name_suffixes().is_empty() {
+        put("suffixes", join(r.name_suffixes()));
+    }
+    out
 }
 
 /// kustomize tries a patch as strategic merge and as JSON 6902: a document that is a

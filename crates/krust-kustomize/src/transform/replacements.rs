@@ -411,6 +411,15 @@ fn resolve_plain(s: &str) -> Value {
     }
     match krust_yaml::parse_stream(s, "<replacement>", Typing::Kyaml) {
         Ok(mut d) if d.len() == 1 && d[0].is_scalar() && !d[0].is_string() => d.remove(0),
+        // A plain date-time: kustomize prints its RFC 3339 rendering (`2001-12-14` →
+        // `"2001-12-14T00:00:00Z"`; kubectl v1.32 and 1.35), as the reader types it.
+        Ok(mut d)
+            if d.len() == 1
+                && d[0].style == krust_yaml::Style::Plain
+                && d[0].as_str().is_some_and(|t| t != s) =>
+        {
+            d.remove(0)
+        }
         _ => Value::from(s),
     }
 }
