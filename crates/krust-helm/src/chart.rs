@@ -58,38 +58,55 @@ pub trait ChartFiles {
     fn inside_root(&self, root: &Path, path: &Path) -> bool;
 }
 
-/// [`ChartFiles`] on the local disk, for the callers of [`compose_with_chart`] and
-/// [`chart_defaults`]. Library code should pass its own file system to
-/// [`compose_with_chart_files`] instead.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct DiskChartFiles;
-
-impl ChartFiles for DiskChartFiles {
+/// [`ChartFiles`] in memory: a map from absolute path to bytes (tests, embedders whose
+/// sources are already in memory). Paths are compared as given; symlinks do not exist, so
+/// every path under the root is inside it.
+impl ChartFiles for std::collections::BTreeMap<PathBuf, Vec<u8>> {
     fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
-        std::fs::read(path)
+        self.get(path).cloned().ok_or_else(|| {
+            std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!("open {}: no such file or directory", path.display()),
+            )
+        })
     }
     fn is_file(&self, path: &Path) -> bool {
-        path.is_file()
+        self.contains_key(path)
     }
     fn inside_root(&self, root: &Path, path: &Path) -> bool {
-        match (root.canonicalize(), path.canonicalize()) {
-            (Ok(r), Ok(p)) => p.starts_with(r),
-            _ => true,
-        }
+        path.starts_with(root)
     }
 }
 
-/// [`compose_values`], then, for a local chart, the chart defaults and Helm's coalescing
-/// (chart files read from the disk).
-pub fn compose_with_chart(
-    hr: &HelmRelease,
-    lookup: &impl Lookup,
-    chart: Option<&LocalChart>,
-) -> Result<ComposedValues, ValuesError> {
-    compose_with_chart_files(hr, lookup, chart, &DiskChartFiles)
-}
-
-/// [`compose_with_chart`] reading the chart's files through `files`.
+/// [`compose_values`], then, for a local chart, the chart defaults and Helm's coalescing,
+/// the chart's files read through `files` (krust-helm never touches a file system itself).
+///
+/// ```
+/// use std::collections::BTreeMap;
+/// use std::path::PathBuf;
+/// use krust_helm::{compose_with_chart_files, HelmRelease, LocalChart, ObjectIndex};
+/// use krust_yaml::{parse_document, Typing, Value};
+///
+/// let hr = parse_document(
+///     "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: web\n  namespace: apps\nspec:\n  chart:\n    spec:\n      chart: ./charts/web\n      sourceRef:\n        kind: GitRepository\n        name: repo\n        namespace: flux-system\n  values:\n    replicas: 3\n",
+///     "hr.yaml",
+///     Typing::Kyaml,
+/// ).unwrap();
+/// let hr = HelmRelease::from_value(&hr).unwrap();
+/// let files = BTreeMap::from([(
+///     PathBuf::from("/repo/charts/web/values.yaml"),
+///     b"replicas: 1\nimage: web\n".to_vec(),
+/// )]);
+/// let chart = LocalChart {
+///     artifact_root: PathBuf::from("/repo"),
+///     chart_path: "./charts/web".into(),
+/// };
+/// let none: [Value; 0] = [];
+/// let c = compose_with_chart_files(&hr, &ObjectIndex::new(&none), Some(&chart), &files).unwrap();
+/// let coalesced = c.coalesced.unwrap();
+/// assert_eq!(coalesced.pointer("/replicas").and_then(Value::as_i64), Some(3));
+/// assert_eq!(coalesced.pointer("/image").and_then(Value::as_str), Some("web"));
+/// ```
 pub fn compose_with_chart_files(
     hr: &HelmRelease,
     lookup: &impl Lookup,
@@ -111,15 +128,7 @@ pub fn compose_with_chart_files(
 /// The chart's default values as source-controller packages them: the chart's own
 /// `values.yaml`, or, when `valuesFiles` is set (and is not exactly `[values.yaml]`), those
 /// files merged in order, relative to the artifact root. Returns the defaults and the files
-/// that contributed.
-pub fn chart_defaults(
-    hr: &HelmRelease,
-    chart: &LocalChart,
-) -> Result<(Value, Vec<String>), ValuesError> {
-    chart_defaults_files(hr, chart, &DiskChartFiles)
-}
-
-/// [`chart_defaults`] reading the files through `fs`.
+/// that contributed. The files are read through `fs`.
 pub fn chart_defaults_files(
     hr: &HelmRelease,
     chart: &LocalChart,
@@ -224,7 +233,7 @@ fn clean(p: &str) -> String {
 
 /// `securejoin.SecureJoin`, lexically: `..` cannot climb above `root`, and an absolute path
 /// is taken as relative to it. Symlinks are checked when a file is read
-/// ([`chart_defaults`] refuses files whose real path leaves the real root).
+/// ([`chart_defaults_files`] refuses files whose real path leaves the real root).
 pub fn secure_join(root: &Path, rel: &str) -> PathBuf {
     let mut parts: Vec<&std::ffi::OsStr> = Vec::new();
     for c in Path::new(rel).components() {

@@ -98,7 +98,7 @@ impl ComposedValues {
 /// Composes the values helm-controller would hand to Helm for `hr`, resolving
 /// `valuesFrom` references through `lookup` (flux-semantics §1.5, aliasing quirk included).
 /// The result is labelled [`ValuesSource::UserValues`]; see
-/// [`crate::compose_with_chart`] for chart defaults.
+/// [`crate::compose_with_chart_files`] for chart defaults.
 pub fn compose_values(
     hr: &HelmRelease,
     lookup: &impl Lookup,

@@ -82,8 +82,8 @@ mod release;
 pub mod strvals;
 
 pub use chart::{
-    chart_defaults, chart_defaults_files, coalesce, compose_with_chart, compose_with_chart_files,
-    local_chart, secure_join, ChartFiles, DiskChartFiles, LocalChart, SourceDirs,
+    chart_defaults_files, coalesce, compose_with_chart_files, local_chart, secure_join, ChartFiles,
+    LocalChart, SourceDirs,
 };
 pub use compose::{compose_values, ComposedValues, Lookup, ObjectIndex, ValuesSource};
 pub use error::{RefReason, ReferenceError, ValuesError};

@@ -5,7 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use krust_helm::{
-    compose_with_chart, local_chart, HelmRelease, ObjectIndex, SourceDirs, ValuesSource,
+    compose_with_chart_files, local_chart, ChartFiles, ComposedValues, HelmRelease, LocalChart,
+    Lookup, ObjectIndex, SourceDirs, ValuesError, ValuesSource,
 };
 use krust_yaml::{parse_stream, Typing, Value};
 
@@ -16,6 +17,32 @@ impl SourceDirs for OneSource {
         (kind == "GitRepository" && namespace == "flux-system" && name == "repo")
             .then(|| self.0.clone())
     }
+}
+
+/// Chart files on the disk (krust-helm itself reads none).
+struct Disk;
+
+impl ChartFiles for Disk {
+    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+        std::fs::read(path)
+    }
+    fn is_file(&self, path: &Path) -> bool {
+        path.is_file()
+    }
+    fn inside_root(&self, root: &Path, path: &Path) -> bool {
+        match (root.canonicalize(), path.canonicalize()) {
+            (Ok(r), Ok(p)) => p.starts_with(r),
+            _ => true,
+        }
+    }
+}
+
+fn compose_with_chart(
+    hr: &HelmRelease,
+    lookup: &impl Lookup,
+    chart: Option<&LocalChart>,
+) -> Result<ComposedValues, ValuesError> {
+    compose_with_chart_files(hr, lookup, chart, &Disk)
 }
 
 fn write(root: &Path, rel: &str, text: &str) {
