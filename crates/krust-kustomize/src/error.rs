@@ -159,6 +159,14 @@ pub enum Error {
         message: String,
     },
 
+    /// A file of resources that is not valid YAML or not valid resources (kustomize's
+    /// `MalformedYAMLError`); [`Error::root_cause`] looks through it.
+    #[error("MalformedYAMLError: {inner}")]
+    MalformedYaml {
+        /// The reader's or the model's error.
+        inner: Box<Error>,
+    },
+
     /// `context: source`, the way kustomize prefixes errors as they travel up.
     #[error("{context}: {inner}")]
     Context {
@@ -177,7 +185,8 @@ impl Error {
         }
     }
 
-    /// The error below every [`Error::Context`] prefix: what a caller matches on.
+    /// The error below every [`Error::Context`] prefix (and [`Error::MalformedYaml`]): what
+    /// a caller matches on.
     ///
     /// ```
     /// use krust_kustomize::{Error, Kustomizer, MemFs, Options};
@@ -189,7 +198,7 @@ impl Error {
     /// ```
     pub fn root_cause(&self) -> &Error {
         let mut e = self;
-        while let Error::Context { inner, .. } = e {
+        while let Error::Context { inner, .. } | Error::MalformedYaml { inner } = e {
             e = inner;
         }
         e

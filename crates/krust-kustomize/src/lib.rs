@@ -1,12 +1,58 @@
 //! krust-kustomize: builds kustomizations the way `kustomize build` does.
 //!
-//! ```no_run
-//! use std::path::Path;
-//! use krust_kustomize::{DiskFs, Kustomizer, Options};
+//! Building a directory on disk:
 //!
+//! ```
+//! use krust_kustomize::{DiskFs, Kustomizer, Options, Reorder};
+//!
+//! let dir = tempfile::tempdir()?;
+//! std::fs::create_dir_all(dir.path().join("base"))?;
+//! std::fs::write(
+//!     dir.path().join("base/kustomization.yaml"),
+//!     "resources:\n- cm.yaml\n",
+//! )?;
+//! std::fs::write(
+//!     dir.path().join("base/cm.yaml"),
+//!     "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  k: v\n",
+//! )?;
+//! std::fs::create_dir_all(dir.path().join("prod"))?;
+//! std::fs::write(
+//!     dir.path().join("prod/kustomization.yaml"),
+//!     "namePrefix: prod-\nresources:\n- ../base\n",
+//! )?;
+//!
+//! let k = Kustomizer::new(Options::default().reorder(Reorder::None));
+//! let out = k.build(&DiskFs, &dir.path().join("prod"))?;
+//! assert_eq!(
+//!     out.to_yaml()?,
+//!     "apiVersion: v1\ndata:\n  k: v\nkind: ConfigMap\nmetadata:\n  name: prod-app\n"
+//! );
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Building from an in-memory file system (an embedder's sources, tests), with the
+//! errors a caller can match:
+//!
+//! ```
+//! use krust_kustomize::{Error, Kustomizer, MemFs, Options};
+//!
+//! let fs = MemFs::from_files([
+//!     ("app/kustomization.yaml", "namespace: team-a\nresources:\n- cm.yaml\n"),
+//!     (
+//!         "app/cm.yaml",
+//!         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n",
+//!     ),
+//!     ("bad/kustomization.yaml", "resources:\n- ../../etc/passwd\n"),
+//! ]);
 //! let k = Kustomizer::new(Options::default());
-//! let out = k.build(&DiskFs, Path::new("overlays/prod")).expect("build");
-//! print!("{}", out.to_yaml().expect("print"));
+//! let out = k.build(&fs, "/app".as_ref())?;
+//! assert_eq!(
+//!     out.to_yaml()?,
+//!     "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n  namespace: team-a\n"
+//! );
+//! let err = k.build(&fs, "/bad".as_ref()).unwrap_err();
+//! assert!(matches!(err.root_cause(), Error::Io { .. } | Error::NotADirectory { .. }));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
 //! A [`Kustomizer`] is `Send + Sync` and keeps no global state. It caches the accumulated
