@@ -307,8 +307,6 @@ pub struct Kustomization {
     pub api_version: String,
     /// `kind` (`Kustomization` or `Component`).
     pub kind: String,
-    /// `metadata` as written.
-    pub metadata: Option<Value>,
     /// `openapi`: a schema `path` and/or a built-in schema `version`.
     pub openapi: Option<Vec<(String, String)>>,
     /// `namePrefix`.
@@ -438,7 +436,6 @@ impl Kustomization {
         let mut k = Kustomization {
             api_version: f.string("apiVersion")?,
             kind: f.string("kind")?,
-            metadata: f.raw("metadata").cloned(),
             openapi: f.string_map("openapi")?,
             name_prefix: f.string("namePrefix")?,
             name_suffix: f.string("nameSuffix")?,

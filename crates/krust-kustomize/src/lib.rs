@@ -94,11 +94,11 @@ mod decode;
 mod error;
 mod fs;
 mod helm_chart;
-pub mod kustomization;
+pub(crate) mod kustomization;
 mod loader;
 mod schema;
 mod target;
-pub mod transform;
+pub(crate) mod transform;
 mod util;
 
 #[doc = include_str!("versions.md")]
@@ -113,7 +113,6 @@ pub use error::{Error, LimitKind};
 pub use fs::{clean_path, DiskFs, FileSystem, MemFs};
 pub use helm_chart::HelmOptions;
 pub use krust_model::{Behavior, ResMap, Resource};
-pub use kustomization::Kustomization;
 
 /// Which files a kustomization may read (kustomize `--load-restrictor`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
