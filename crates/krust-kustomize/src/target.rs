@@ -14,7 +14,7 @@ use krust_yaml::{Typing, Value};
 use crate::error::ResultExt;
 use crate::fs::FileSystem;
 use crate::kustomization::Kustomization;
-use crate::loader::{display, io_err, Loader};
+use crate::loader::{display, Loader};
 use krust_model::{Origin, ResMap};
 
 use crate::helm_chart::HelmOptions;
@@ -85,7 +85,7 @@ pub(crate) struct Target<'a> {
 }
 
 pub(crate) fn build(kz: &Kustomizer, fs: &dyn FileSystem, path: &Path) -> Result<ResMap, Error> {
-    let ldr = Loader::at(fs, path, kz.options.load_restrictor)?;
+    let ldr = Loader::at(fs, path, kz.options.load_restrictor)?.limited(kz.options.limits);
     let mut t = Target::load(ldr)?;
     t.tracking = !t.k.build_metadata.is_empty();
     t.helm = kz.options.helm.clone();
@@ -98,7 +98,7 @@ pub(crate) fn build(kz: &Kustomizer, fs: &dyn FileSystem, path: &Path) -> Result
 
 /// [`Kustomizer::prebuild`]: `dir` as a base of a parent that sets no schema.
 pub(crate) fn prebuild(kz: &Kustomizer, fs: &dyn FileSystem, dir: &Path) -> Result<(), Error> {
-    let ldr = Loader::at(fs, dir, kz.options.load_restrictor)?;
+    let ldr = Loader::at(fs, dir, kz.options.load_restrictor)?.limited(kz.options.limits);
     let mut ra = Accumulated::new(kz)?;
     ra.schema.set(None, None, true).map_err(Error::msg)?;
     accumulate_directory(kz, &mut ra, ldr, false, false, "")
@@ -130,17 +130,17 @@ impl<'a> Target<'a> {
             }
         };
         let file = display(&path);
-        let bytes = ldr.fs.read_file(&path).map_err(|e| io_err(&path, &e))?;
+        let bytes = ldr.read_path(&path)?;
         let text = String::from_utf8(bytes).map_err(|_| Error::InvalidKustomization {
             file: file.clone(),
             message: "not valid UTF-8".into(),
         })?;
-        let docs = krust_yaml::parse_stream(&text, &file, Typing::Yaml11).map_err(|e| {
-            Error::InvalidKustomization {
+        let docs = ldr
+            .parse_stream(&text, &file, Typing::Yaml11)
+            .map_err(|e| Error::InvalidKustomization {
                 file: file.clone(),
                 message: e.to_string(),
-            }
-        })?;
+            })?;
         let doc = docs.into_iter().next().unwrap_or_default();
         let k = Kustomization::from_value(&doc).map_err(|message| Error::InvalidKustomization {
             file: file.clone(),
@@ -194,8 +194,9 @@ pub(crate) fn accumulate(
     ra.roots.push(t.ldr.root.clone());
     accumulate_resources(kz, t, &mut ra, &t.k.resources)
         .context_with(|| "accumulating resources".into())?;
+    t.ldr.check_resources(&t.file, ra.resources.len())?;
     if !t.k.configurations.is_empty() {
-        transform::config::merge_configurations(t, Arc::make_mut(&mut ra.config))?;
+        transform::config::merge_configurations(t, &mut ra.config)?;
     }
     if !t.k.crds.is_empty() {
         transform::config::merge_crds(t, Arc::make_mut(&mut ra.config))
@@ -217,6 +218,7 @@ pub(crate) fn accumulate(
         }
     }
     merge_vars(t, &mut ra)?;
+    t.ldr.check_resources(&t.file, ra.resources.len())?;
     Ok(ra)
 }
 
@@ -232,7 +234,8 @@ fn merge_vars(t: &Target<'_>, ra: &mut Accumulated) -> Result<(), Error> {
 pub(crate) fn read_resources(ldr: &Loader<'_>, path: &str) -> Result<ResMap, FileError> {
     let text = ldr.load_string(path).map_err(FileError::Load)?;
     let file = display(&ldr.join(path));
-    let docs = krust_yaml::parse_stream(&text, &file, Typing::Kyaml)
+    let docs = ldr
+        .parse_stream(&text, &file, Typing::Kyaml)
         .map_err(|e| FileError::Malformed(Error::from(e)))?;
     let origin = Arc::new(Origin::file(file.as_str()));
     let list = krust_model::resources_from_documents(docs, &origin)
@@ -457,7 +460,7 @@ fn set_schema(t: &Target<'_>, state: &mut SchemaState, reset: bool) -> Result<()
         Some(path) => {
             let text = t.ldr.load_string(path)?;
             let file = display(&t.ldr.join(path));
-            let docs = krust_yaml::parse_stream(&text, &file, Typing::Kyaml)?;
+            let docs = t.ldr.parse_stream(&text, &file, Typing::Kyaml)?;
             let digest = {
                 use std::hash::{Hash, Hasher};
                 let mut h = std::collections::hash_map::DefaultHasher::new();
