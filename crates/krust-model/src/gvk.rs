@@ -120,7 +120,24 @@ impl Gvk {
             LegacyOrder::default_rank(&other.kind),
         );
         a.cmp(&b)
-            .then_with(|| self.stable_sort_string().cmp(&other.stable_sort_string()))
+            .then_with(|| self.sort_bytes().cmp(other.sort_bytes()))
+    }
+
+    /// The bytes of [`Gvk::stable_sort_string`], without building the string (field-spec
+    /// tables are sorted by it after every merge).
+    fn sort_bytes(&self) -> impl Iterator<Item = u8> + '_ {
+        fn part<'a>(s: &'a str, empty: &'static str) -> std::str::Bytes<'a> {
+            if s.is_empty() {
+                empty.bytes()
+            } else {
+                s.bytes()
+            }
+        }
+        part(&self.group, "~G")
+            .chain(*b"_")
+            .chain(part(&self.version, "~V"))
+            .chain(*b"_")
+            .chain(part(&self.kind, "~K"))
     }
 
     /// `group_version_kind` with `~G`, `~V`, `~K` for empty fields (kustomize's
@@ -349,6 +366,17 @@ mod tests {
         let dep = Gvk::from_api_version("apps/v1", "Deployment");
         let pod = Gvk::from_api_version("v1", "Pod");
         assert_eq!(ns.legacy_cmp(&dep), Ordering::Less);
+        for (x, y) in [
+            (&ns, &dep),
+            (&dep, &Gvk::default()),
+            (&Gvk::new("a", "", "K"), &pod),
+        ] {
+            assert!(x.sort_bytes().eq(x.stable_sort_string().bytes()));
+            assert_eq!(
+                x.sort_bytes().cmp(y.sort_bytes()),
+                x.stable_sort_string().cmp(&y.stable_sort_string())
+            );
+        }
         assert_eq!(pod.legacy_cmp(&dep), Ordering::Greater);
     }
 }

@@ -2,7 +2,7 @@
 //! `TransformerConfig`, krust-model's [`FieldSpecTables`]): the builtin defaults, then
 //! `configurations:` files, `crds:` and the bases' tables merged in.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, Weak};
 
 use krust_model::fieldspecs::{FieldSpec, FieldSpecTableError, FieldSpecTables, NameBackRefs};
 use krust_model::Gvk;
@@ -34,21 +34,99 @@ fn conflict(e: FieldSpecTableError) -> Error {
 }
 
 /// kustomize `MergeAccumulator`'s config merge: a base's tables into the ones accumulated
-/// so far; a spec the two disagree on (`create`) is kustomize's conflict error.
-// Called by target.rs's merge_accumulated once its owner switches to it.
-#[allow(dead_code)]
+/// so far; a spec the two disagree on (`create`) is kustomize's conflict error. When the
+/// result equals the base's tables (the usual case: an overlay whose own tables are the
+/// defaults), the base's are shared instead of kept as a copy per kustomization.
 pub(crate) fn merge_base(into: &mut Arc<Config>, from: &Arc<Config>) -> Result<(), Error> {
     if Arc::ptr_eq(into, from) || **into == **from {
         return Ok(());
     }
-    Arc::make_mut(into).merge_from(from).map_err(conflict)
+    Arc::make_mut(into).merge_from(from).map_err(conflict)?;
+    if **into == **from {
+        *into = from.clone();
+    }
+    Ok(())
 }
 
-pub(crate) fn merge_configurations(t: &Target<'_>, config: &mut Config) -> Result<(), Error> {
+/// [`defaults`], made once.
+fn shared_defaults() -> &'static Config {
+    static DEFAULTS: OnceLock<Config> = OnceLock::new();
+    DEFAULTS.get_or_init(defaults)
+}
+
+/// Results of [`merge_configurations`] by the files' texts and the tables they were merged
+/// onto. A fleet's kustomizations read the same `configurations:` file onto the same
+/// tables, so the merge (and its parse) runs once and the result is shared instead of
+/// copied per kustomization. Entries hold weak references: one is used only while the
+/// tables it was made from and the result are alive, so nothing is kept for later.
+struct MemoEntry {
+    texts: Vec<String>,
+    onto: Weak<Config>,
+    out: Weak<Config>,
+}
+
+/// At most this many entries are kept (the oldest go first).
+const MEMO_ENTRIES: usize = 32;
+
+fn memo() -> MutexGuard<'static, Vec<MemoEntry>> {
+    static MEMO: Mutex<Vec<MemoEntry>> = Mutex::new(Vec::new());
+    MEMO.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn memo_get(texts: &[String], onto: &Arc<Config>) -> Option<Arc<Config>> {
+    let mut m = memo();
+    m.retain(|e| e.onto.strong_count() > 0 && e.out.strong_count() > 0);
+    m.iter()
+        .find(|e| std::ptr::eq(e.onto.as_ptr(), Arc::as_ptr(onto)) && e.texts == texts)
+        .and_then(|e| e.out.upgrade())
+}
+
+fn memo_put(texts: Vec<String>, onto: &Arc<Config>, out: &Arc<Config>) {
+    let mut m = memo();
+    if m.len() >= MEMO_ENTRIES {
+        m.remove(0);
+    }
+    m.push(MemoEntry {
+        texts,
+        onto: Arc::downgrade(onto),
+        out: Arc::downgrade(out),
+    });
+}
+
+/// kustomize `loadDefaultConfig` and the merge with the bases' tables, for a
+/// kustomization's `configurations:` files.
+pub(crate) fn merge_configurations(t: &Target<'_>, config: &mut Arc<Config>) -> Result<(), Error> {
+    let texts: Vec<Result<String, Error>> =
+        t.k.configurations
+            .iter()
+            .map(|path| t.ldr.load_string(path))
+            .collect();
+    let all: Option<Vec<String>> = texts.iter().map(|r| r.as_ref().ok().cloned()).collect();
+    if let Some(all) = &all {
+        if let Some(hit) = memo_get(all, config) {
+            *config = hit;
+            return Ok(());
+        }
+    }
+    let merged = Arc::new(configured(t, texts, config)?);
+    if let Some(all) = all {
+        memo_put(all, config, &merged);
+    }
+    *config = merged;
+    Ok(())
+}
+
+/// The tables of `configurations:` (each file's text or the error reading it, in order)
+/// merged with `config`, the bases' tables.
+fn configured(
+    t: &Target<'_>,
+    texts: Vec<Result<String, Error>>,
+    config: &Config,
+) -> Result<Config, Error> {
     // kustomize `loadDefaultConfig`: the files merged into an empty config, in order.
     let mut files = FieldSpecTables::default();
-    for path in &t.k.configurations {
-        let text = t.ldr.load_string(path)?;
+    for (path, text) in t.k.configurations.iter().zip(texts) {
+        let text = text?;
         let file = crate::loader::display(&t.ldr.join(path));
         let docs = krust_yaml::parse_stream(&text, &file, Typing::Yaml11)?;
         reject_duplicate_keys(&text, &file)?;
@@ -61,14 +139,11 @@ pub(crate) fn merge_configurations(t: &Target<'_>, config: &mut Config) -> Resul
     // The files' specs come first, so that defaults they narrow are left out (kubectl
     // v1.32: a `commonLabels` spec for kind Widget at `metadata/labels` keeps the labels
     // off a ConfigMap).
-    let own = files.merged(&defaults()).map_err(conflict)?;
+    let own = files.merged(shared_defaults()).map_err(conflict)?;
     // Then the tables of the bases (which hold the defaults too): a conflict there is
     // reported with the kustomization's tables, as kustomize's `merging config %v`.
-    let merged = own
-        .merged(config)
-        .map_err(|e| Error::msg(format!("merging config {}: {e}", own.go_display())))?;
-    *config = merged;
-    Ok(())
+    own.merged(config)
+        .map_err(|e| Error::msg(format!("merging config {}: {e}", own.go_display())))
 }
 
 /// kustomize reads a configurations file with go-yaml v2's strict unmarshal, which fails on

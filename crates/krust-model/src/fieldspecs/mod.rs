@@ -11,6 +11,7 @@ mod walk;
 use std::fmt;
 use std::sync::OnceLock;
 
+use krust_yaml::hash::FastHashMap;
 use krust_yaml::{Data, Value};
 
 use crate::{Gvk, ResId};
@@ -398,13 +399,42 @@ fn merge_specs(
     table: &'static str,
     strict: bool,
 ) -> Result<(), FieldSpecTableError> {
+    // Small merges scan; larger ones look candidates up by path (specs that effectively
+    // equal one another have equal paths), keeping the first match in `dst` order.
+    if dst.len().saturating_mul(src.len()) <= 256 {
+        for fs in src {
+            match dst.iter().find(|x| x.effectively_equals(fs)) {
+                Some(x) if strict && x.create != fs.create => {
+                    return Err(FieldSpecTableError::Conflict { table })
+                }
+                Some(_) => {}
+                None => dst.push(fs.clone()),
+            }
+        }
+        return Ok(());
+    }
+    let mut by_path: FastHashMap<krust_yaml::Str, Vec<usize>> = FastHashMap::default();
+    for (i, x) in dst.iter().enumerate() {
+        by_path.entry(x.path.shared_text()).or_default().push(i);
+    }
     for fs in src {
-        match dst.iter().find(|x| x.effectively_equals(fs)) {
+        let found = by_path.get(fs.path.as_str()).and_then(|at| {
+            at.iter()
+                .filter_map(|&i| dst.get(i))
+                .find(|x| x.effectively_equals(fs))
+        });
+        match found {
             Some(x) if strict && x.create != fs.create => {
                 return Err(FieldSpecTableError::Conflict { table })
             }
             Some(_) => {}
-            None => dst.push(fs.clone()),
+            None => {
+                by_path
+                    .entry(fs.path.shared_text())
+                    .or_default()
+                    .push(dst.len());
+                dst.push(fs.clone());
+            }
         }
     }
     Ok(())

@@ -69,6 +69,11 @@ impl FieldPath {
         &self.text
     }
 
+    /// The path as written, shared (cheap to clone).
+    pub fn shared_text(&self) -> Str {
+        self.text.clone()
+    }
+
     /// The path's steps, in order.
     pub fn segments(&self) -> &[Segment] {
         &self.segments
