@@ -32,7 +32,7 @@ enum ScalarStyle {
 }
 
 /// What `yaml_emitter_analyze_scalar` finds out about a scalar (the block-context part).
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 struct Analysis {
     multiline: bool,
     block_plain_allowed: bool,
@@ -53,7 +53,30 @@ fn is_blankz(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\0') || is_break(c)
 }
 
+/// True for text [`analyze`] finds nothing special in: printable ASCII without blanks,
+/// breaks or indicators, so every style is allowed and the text is on one line. Most names,
+/// labels and values are such words; checking bytes is much cheaper than the full scan.
+fn plain_word(value: &str) -> bool {
+    let b = value.as_bytes();
+    matches!(b.first(), Some(c) if c.is_ascii_alphanumeric() || *c == b'_' || *c == b'/')
+        && b.iter().all(|&c| {
+            c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b'/' | b'+' | b'=')
+        })
+}
+
 fn analyze(value: &str) -> Analysis {
+    if plain_word(value) {
+        return Analysis {
+            multiline: false,
+            block_plain_allowed: true,
+            single_quoted_allowed: true,
+            block_allowed: true,
+        };
+    }
+    analyze_full(value)
+}
+
+fn analyze_full(value: &str) -> Analysis {
     if value.is_empty() {
         return Analysis {
             multiline: false,
@@ -692,6 +715,39 @@ impl<'o> Emitter<'o> {
                 self.indention = false;
                 breaks = false;
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod analyze_tests {
+    use super::{analyze, analyze_full, plain_word};
+
+    #[test]
+    fn plain_words_analyze_as_the_full_scan_does() {
+        for w in [
+            "nginx",
+            "apps/v1",
+            "a-b_c.d",
+            "x=y",
+            "1.2.3",
+            "registry.example.com/apps/x",
+            "_a",
+            "/path/to",
+            "v1+build",
+            "a--",
+            "a...",
+            "0x1F",
+            "true",
+            "null",
+        ] {
+            assert!(plain_word(w), "{w}");
+            assert_eq!(analyze(w), analyze_full(w), "{w}");
+        }
+        for w in [
+            "", "-a", ".a", "---", "...x", "a b", "a:b", "a#b", "a\n", "é", "a\tb", "'a", "*a",
+        ] {
+            assert!(!plain_word(w), "{w}");
         }
     }
 }
