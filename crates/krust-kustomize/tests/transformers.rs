@@ -109,7 +109,11 @@ fn cases(transformer: &str) -> Vec<PathBuf> {
 
 fn check(transformer: &str) {
     let dirs = cases(transformer);
-    assert!(dirs.len() >= 4, "{transformer}: only {} cases", dirs.len());
+    assert!(
+        transformer == "pending" || dirs.len() >= 4,
+        "{transformer}: only {} cases",
+        dirs.len()
+    );
     let failed: Vec<String> = dirs
         .iter()
         .filter_map(|d| {
@@ -223,4 +227,13 @@ fn replacements() {
 #[test]
 fn prefix_suffix() {
     check("prefix-suffix");
+}
+
+/// The cases krust does not pass yet (each `REASON` says why): `cargo test -p krust-kustomize
+/// --test transformers -- --ignored` shows whether a fix made them pass; a case that passes
+/// moves to its transformer's directory.
+#[test]
+#[ignore = "known divergences from kubectl, see testdata/transformers/pending/*/REASON"]
+fn pending() {
+    check("pending");
 }
