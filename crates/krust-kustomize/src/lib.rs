@@ -154,6 +154,10 @@ pub struct Options {
     pub helm: HelmOptions,
     /// Bounds that make hostile input fail fast.
     pub limits: Limits,
+    /// Keep accumulated bases in the kustomizer's sub-build cache (default true). Off,
+    /// every base is accumulated where it is included, as kustomize does, and nothing
+    /// outlives a build: lower peak memory for one-shot builds.
+    pub cache: bool,
 }
 
 /// Bounds a build enforces so that a hostile repository fails fast with an error naming
@@ -245,6 +249,7 @@ impl Default for Options {
             plugins_enabled: false,
             helm: HelmOptions::default(),
             limits: Limits::DEFAULT,
+            cache: true,
         }
     }
 }
@@ -282,6 +287,13 @@ impl Options {
     #[must_use]
     pub fn helm(mut self, helm: HelmOptions) -> Self {
         self.helm = helm;
+        self
+    }
+
+    /// Sets [`Options::cache`].
+    #[must_use]
+    pub fn cache(mut self, on: bool) -> Self {
+        self.cache = on;
         self
     }
 

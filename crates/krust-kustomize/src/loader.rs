@@ -89,7 +89,6 @@ impl<'a> Loader<'a> {
     }
 
     /// This loader (and every loader made from it) enforcing `limits`.
-    #[allow(dead_code)] // called from target.rs once engine-speed applies the request
     pub fn limited(mut self, limits: Limits) -> Self {
         self.limits = limits;
         self
@@ -135,7 +134,6 @@ impl<'a> Loader<'a> {
 
     /// Fails when `count` resources (accumulated by the kustomization `file`) are more
     /// than [`Limits::max_resources`].
-    #[allow(dead_code)] // called from target.rs once engine-speed applies the request
     pub fn check_resources(&self, file: &str, count: usize) -> Result<(), Error> {
         if count > self.limits.max_resources {
             return Err(Error::Limit {
