@@ -34,6 +34,12 @@ fn build(dir: &Path, flags: &[String]) -> Result<String, String> {
             "load-restrictor=none" => options.load_restrictor = LoadRestrictor::None,
             "reorder=none" => options.reorder = Reorder::None,
             "reorder=legacy" => options.reorder = Reorder::Legacy,
+            "enable-helm" => {
+                options.helm = krust_kustomize::HelmOptions {
+                    enabled: true,
+                    ..Default::default()
+                }
+            }
             "" => {}
             other => return Err(format!("unknown flag {other}")),
         }

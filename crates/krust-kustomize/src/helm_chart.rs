@@ -544,13 +544,18 @@ fn template_name(text: &str) -> Result<String, String> {
 }
 
 /// Reads the chart directory through the build's file system, as `loader.LoadDir` reads
-/// it (names relative to the chart root, in lexical order).
+/// it (names relative to the chart root, in lexical order), each file bounded by the
+/// build's [`crate::Limits::max_file_bytes`] (checked before it is read; Helm's 5 MiB per
+/// file is krust-chart's, after `.helmignore`). Under `LoadRestrictionsRootOnly` a file whose real
+/// path (symbolic links resolved) leaves the kustomization's root is refused: Helm would
+/// follow the link, but a build never reads outside its root.
 fn read_chart(
-    fs: &dyn crate::fs::FileSystem,
+    ldr: &crate::loader::Loader<'_>,
     dir: &Path,
     rel: &str,
     out: &mut Vec<krust_chart::File>,
 ) -> Result<(), String> {
+    let fs = ldr.fs;
     let entries = fs
         .read_dir(dir)
         .map_err(|e| format!("{}: {e}", display(dir)))?;
@@ -569,12 +574,41 @@ fn read_chart(
             format!("{rel}/{name}")
         };
         if fs.is_dir(&path) {
-            read_chart(fs, &path, &n, out)?;
+            read_chart(ldr, &path, &n, out)?;
             continue;
+        }
+        if ldr.restrictor == crate::LoadRestrictor::RootOnly {
+            let real = fs
+                .canonical(&path)
+                .map_err(|e| format!("error reading {n}: {e}"))?;
+            if !real.starts_with(&ldr.root) {
+                return Err(Error::Restricted {
+                    path: display(&path),
+                    root: display(&ldr.root),
+                }
+                .to_string());
+            }
+        }
+        let too_big = || {
+            Error::Limit {
+                file: display(&path),
+                kind: crate::LimitKind::FileBytes,
+                bound: ldr.limits.max_file_bytes,
+            }
+            .to_string()
+        };
+        if fs
+            .file_len(&path)
+            .is_some_and(|len| len > ldr.limits.max_file_bytes)
+        {
+            return Err(too_big());
         }
         let mut data = fs
             .read_file(&path)
             .map_err(|e| format!("error reading {n}: {e}"))?;
+        if data.len() as u64 > ldr.limits.max_file_bytes {
+            return Err(too_big());
+        }
         if data.starts_with(&[0xEF, 0xBB, 0xBF]) {
             data.drain(..3);
         }
@@ -614,7 +648,7 @@ impl Generate for HelmChartGenerator {
         }
         let values = self.values(t)?;
         let mut files = Vec::new();
-        read_chart(t.ldr.fs, &chart_dir, "", &mut files).map_err(|e| self.err(t, e))?;
+        read_chart(&t.ldr, &chart_dir, "", &mut files).map_err(|e| self.err(t, e))?;
         let chart = krust_chart::load_files(files).map_err(|e| self.err(t, e))?;
         let release_name = self.release_name(&chart_dir).map_err(|e| self.err(t, e))?;
         let opts = krust_chart::Options {
@@ -634,7 +668,9 @@ impl Generate for HelmChartGenerator {
         };
         let text = krust_chart::template(&chart, &opts).map_err(|e| self.err(t, e))?;
         let source = format!("{} (helm template {})", t.file, display(&chart_dir));
-        let docs = t.ldr.parse_stream(&text, &source, Typing::Kyaml)
+        let docs = t
+            .ldr
+            .parse_stream(&text, &source, Typing::Kyaml)
             .map_err(|e| self.err(t, format!("error reading helm output: {e}")))?;
         let origin = crate::transform::origin::builtin_generator(&t.file, KIND);
         let objects = krust_model::objects_from_documents(docs, &source.as_str().into())
