@@ -144,6 +144,7 @@ const TRANSFORMERS: &[&str] = &[
     "replicas",
     "replacements",
     "prefix-suffix",
+    "generators",
 ];
 
 /// Every directory under testdata/transformers is one of the transformers run here (or
@@ -227,6 +228,12 @@ fn replacements() {
 #[test]
 fn prefix_suffix() {
     check("prefix-suffix");
+}
+
+/// ConfigMap/Secret generators: the data, the hashes and what the other transformers see of them.
+#[test]
+fn generators() {
+    check("generators");
 }
 
 /// The cases krust does not pass yet (each `REASON` says why): `cargo test -p krust-kustomize
