@@ -73,9 +73,33 @@ pub fn render(
         let rendered = set
             .execute(&t.name, &data)
             .map_err(|e| ChartError::Exec(reformat_exec_error(&t.name, &e)))?;
-        out.insert(t.name.clone(), rendered.replace("<no value>", ""));
+        out.insert(t.name.clone(), strip_no_value(rendered));
     }
     Ok(out)
+}
+
+/// The output without `<no value>` (Helm's `strings.ReplaceAll`), without a copy when
+/// there is none: `<` is rare in manifests, so a byte search finds the candidates.
+fn strip_no_value(s: String) -> String {
+    const NV: &str = "<no value>";
+    let mut from = 0;
+    let first = loop {
+        // `find(char)` is a memchr.
+        match s.get(from..).and_then(|r| r.find('<')) {
+            None => return s,
+            Some(i) if s[from + i..].starts_with(NV) => break from + i,
+            Some(i) => from += i + 1,
+        }
+    };
+    let mut out = String::with_capacity(s.len());
+    out.push_str(&s[..first]);
+    let mut rest = &s[first + NV.len()..];
+    while let Some(i) = rest.find(NV) {
+        out.push_str(&rest[..i]);
+        rest = &rest[i + NV.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `recAllTpls`: builds the scope of `c` (pushed to `scopes`) and collects its templates.

@@ -669,11 +669,10 @@ impl<'a, S: Sink<'a>> Parser<'a, '_, S> {
                     break;
                 }
                 let rest = &l[sp..];
-                let c0 = rest.as_bytes()[0];
-                if !(c0.is_ascii_alphanumeric()
-                    || c0 >= 0x80
-                    || b"/._$()~+=^\\;<\"'`,".contains(&c0))
-                {
+                // In block context a continuation line may start with any character but
+                // a comment's `#` (go-yaml v2 reads `[`, `-`, `&`, `*`... as text; checked
+                // with helm v4.1.4); `: ` and tabs are refused by plain_text.
+                if rest.as_bytes()[0] == b'#' {
                     return Err(Unsupported);
                 }
                 let c = plain_text(rest)?;

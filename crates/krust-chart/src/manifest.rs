@@ -92,9 +92,14 @@ fn is_ws(b: u8) -> bool {
 /// `SplitManifests`: the text split at `(?:^|\s*\n)---\s*`, each piece trimmed, empty
 /// pieces dropped.
 pub fn split_manifests(big: &str) -> Vec<String> {
+    split_pieces(big).into_iter().map(str::to_string).collect()
+}
+
+/// [`split_manifests`], borrowing the pieces.
+fn split_pieces<'a>(big: &'a str) -> Vec<&'a str> {
     let s = big.trim_matches(|c: char| c.is_whitespace());
     let b = s.as_bytes();
-    let mut docs = Vec::new();
+    let mut docs: Vec<&str> = Vec::new();
     let mut piece_start = 0usize;
     let mut pos = 0usize;
     let skip_ws = |mut i: usize| {
@@ -103,10 +108,16 @@ pub fn split_manifests(big: &str) -> Vec<String> {
         }
         i
     };
+    // Helm drops empty pieces, then trims the others (with Unicode white space, so a
+    // piece can become empty and stay).
+    let mut push = |d: &'a str| {
+        if !d.is_empty() {
+            docs.push(d.trim_matches(|c: char| c.is_whitespace()));
+        }
+    };
     if s.starts_with("---") {
         pos = skip_ws(3);
         piece_start = pos;
-        docs.push(String::new());
     }
     while let Some(rel) = s[pos..].find("\n---") {
         let nl = pos + rel;
@@ -115,15 +126,12 @@ pub fn split_manifests(big: &str) -> Vec<String> {
         while start > pos && is_ws(b[start - 1]) {
             start -= 1;
         }
-        docs.push(s[piece_start..start].to_string());
+        push(&s[piece_start..start]);
         pos = skip_ws(nl + 4);
         piece_start = pos;
     }
-    docs.push(s[piece_start..].to_string());
-    docs.into_iter()
-        .filter(|d| !d.is_empty())
-        .map(|d| d.trim_matches(|c: char| c.is_whitespace()).to_string())
-        .collect()
+    push(&s[piece_start..]);
+    docs
 }
 
 /// `SortManifests(files, InstallOrder)`: partials and blank files skipped, documents in
@@ -138,14 +146,14 @@ pub fn sort_manifests(
         if base.starts_with('_') || content.trim().is_empty() {
             continue;
         }
-        for doc in split_manifests(content) {
-            let (kind, hook) = match crate::fastyaml::head(&doc) {
+        for doc in split_pieces(content) {
+            let (kind, hook) = match crate::fastyaml::head(doc) {
                 Ok(h) => (h.kind.unwrap_or_default(), h.hook),
-                Err(_) => full_head(&doc, path)?,
+                Err(_) => full_head(doc, path)?,
             };
             let mut m = Manifest {
                 path: path.clone(),
-                content: doc,
+                content: doc.to_string(),
                 kind,
                 events: Vec::new(),
             };

@@ -238,18 +238,35 @@ pub fn template_with_values(
             b.push('\n');
         }
     }
+    let doc = |out: &mut String, m: &crate::manifest::Manifest| {
+        out.push_str("---\n# Source: ");
+        out.push_str(&m.path);
+        out.push('\n');
+        out.push_str(&m.content);
+        out.push('\n');
+    };
+    let size: usize = manifests
+        .iter()
+        .chain(hooks.iter())
+        .map(|m| m.path.len() + m.content.len() + 16)
+        .sum();
+    b.reserve(size + 1);
     for m in &manifests {
-        b.push_str(&format!("---\n# Source: {}\n{}\n", m.path, m.content));
+        doc(&mut b, m);
     }
-    let mut out = String::with_capacity(b.len() + 64);
-    out.push_str(b.trim_matches(|c: char| c.is_whitespace()));
+    // Helm trims the manifests' buffer, then adds a newline.
+    let end = b.trim_end_matches(|c: char| c.is_whitespace()).len();
+    b.truncate(end);
+    let lead = b.len() - b.trim_start_matches(|c: char| c.is_whitespace()).len();
+    b.drain(..lead);
+    let mut out = b;
     out.push('\n');
     if !opts.no_hooks {
         for h in &hooks {
             if opts.skip_tests && h.is_test() {
                 continue;
             }
-            out.push_str(&format!("---\n# Source: {}\n{}\n", h.path, h.content));
+            doc(&mut out, h);
         }
     }
     if opts.show_only.is_empty() {
