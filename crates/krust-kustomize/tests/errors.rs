@@ -307,3 +307,56 @@ fn external_transformer_plugin_error_is_kubectls() {
         "external plugins disabled; unable to load external plugin 'Evil'"
     );
 }
+
+/// Builds `/k` from `files` and returns the error itself, for matching on its variant.
+fn build_error(files: &[(&str, &str)]) -> krust_kustomize::Error {
+    let fs = MemFs::from_files(files.iter().map(|(p, t)| (format!("k/{p}"), *t)));
+    match Kustomizer::new(opts()).build(&fs, Path::new("/k")) {
+        Err(e) => e,
+        Ok(_) => panic!("expected an error"),
+    }
+}
+
+/// A caller matches the variant under kustomize's context prefixes with `root_cause`; the
+/// prefixes stay in the message (`contexts`).
+#[test]
+fn structured_errors_are_reachable_under_their_contexts() {
+    use krust_kustomize::Error;
+    let e = build_error(&[("kustomization.yaml", "resources:\n- ../k\n")]);
+    assert!(
+        matches!(e.root_cause(), Error::Cycle { candidate, visited } if candidate == "/k" && visited == "/k"),
+        "{e:?}"
+    );
+    assert_eq!(e.contexts().next(), Some("accumulating resources"));
+
+    let fs = MemFs::from_files([("k/kustomization.yaml", "resources: []\n")]);
+    let e = Kustomizer::new(opts()).build(&fs, Path::new("/k/kustomization.yaml"));
+    assert!(
+        matches!(e.as_ref().map_err(Error::root_cause), Err(Error::NotADirectory { path }) if path == "/k/kustomization.yaml"),
+        "{e:?}"
+    );
+
+    let e = build_error(&[("kustomization.yaml", "resources:\n- a..b/\n")]);
+    assert!(
+        matches!(e.root_cause(), Error::InvalidRoot { path, .. } if path == "a..b/"),
+        "{e:?}"
+    );
+
+    let e = build_error(&[
+        ("kustomization.yaml", "generators:\n- gen.yaml\n"),
+        (
+            "gen.yaml",
+            "apiVersion: example.com/v1\nkind: MyGenerator\nmetadata:\n  name: g\n",
+        ),
+    ]);
+    assert!(
+        matches!(e.root_cause(), Error::PluginsDisabled { kind } if kind == "MyGenerator"),
+        "{e:?}"
+    );
+
+    let e = build_error(&[
+        ("kustomization.yaml", "resources:\n- cm.yaml\n"),
+        ("cm.yaml", "a: [\n"),
+    ]);
+    assert!(matches!(e.root_cause(), Error::Yaml(_)), "{e:?}");
+}
