@@ -89,7 +89,8 @@ pub(crate) struct State<'a> {
     tree: &'a Tree,
     /// The template being executed (its name is the `executing "NAME"` of errors).
     name: Str,
-    vars: Vec<(Str, Rv)>,
+    /// Variables in scope, innermost last (names borrowed from the trees).
+    vars: Vec<(&'a str, Rv)>,
     shared: &'a mut Shared,
     out: String,
     /// The node being evaluated (Go's `state.node`): errors point at it.
@@ -114,7 +115,7 @@ impl<'a> State<'a> {
             set,
             tree,
             name: tree.name.clone(),
-            vars: vec![("$".into(), dot)],
+            vars: vec![("$", dot)],
             shared,
             out: String::new(),
             cur: None,
@@ -268,7 +269,7 @@ impl<'a> State<'a> {
 
     fn lookup_var(&self, name: &str) -> R<Rv> {
         for (n, v) in self.vars.iter().rev() {
-            if &**n == name {
+            if *n == name {
                 return Ok(v.clone());
             }
         }
@@ -277,7 +278,7 @@ impl<'a> State<'a> {
 
     fn set_var(&mut self, name: &str, v: Rv) -> R<()> {
         for (n, slot) in self.vars.iter_mut().rev() {
-            if &**n == name {
+            if *n == name {
                 *slot = v;
                 return Ok(());
             }
@@ -304,7 +305,7 @@ impl<'a> State<'a> {
     fn walk_node(&mut self, dot: &Rv, node: &'a Node) -> R<Flow> {
         self.step()?;
         match node {
-            Node::Text(t) => self.write(t)?,
+            Node::Text(t) => self.write(t.as_str())?,
             Node::Action(pipe) => {
                 self.at(pipe.pos, node);
                 let v = self.eval_pipeline(dot, pipe)?;
@@ -533,7 +534,7 @@ impl<'a> State<'a> {
             if pipe.is_assign {
                 self.set_var(var, value.clone())?;
             } else {
-                self.vars.push((var.clone(), value.clone()));
+                self.vars.push((var.as_str(), value.clone()));
             }
         }
         Ok(value)
@@ -554,9 +555,9 @@ impl<'a> State<'a> {
             return Ok(Rv::Invalid);
         };
         match first {
-            Arg::Field { pos, idents } => {
+            Arg::Field { pos, path } => {
                 self.at(*pos, first);
-                self.eval_field_chain(dot, dot.clone(), first, idents, &cmd.args, fin)
+                self.eval_field_chain(dot, dot.clone(), first, fields(path), &cmd.args, fin)
             }
             Arg::Chain { .. } => self.eval_chain(dot, first, &cmd.args, fin),
             Arg::Ident { pos, name } => {
@@ -586,16 +587,21 @@ impl<'a> State<'a> {
     }
 
     fn eval_variable(&mut self, dot: &Rv, var: &'a Arg, args: &'a [Arg], fin: Option<Rv>) -> R<Rv> {
-        let Arg::Variable { pos, idents } = var else {
+        let Arg::Variable { pos, path } = var else {
             return Ok(Rv::Invalid);
         };
         self.at(*pos, var);
-        let v = self.lookup_var(&idents[0])?;
-        if idents.len() == 1 {
+        let path: &'a str = path;
+        let (name, rest) = match path.split_once('.') {
+            Some((n, r)) => (n, Some(r)),
+            None => (path, None),
+        };
+        let v = self.lookup_var(name)?;
+        let Some(rest) = rest else {
             self.not_a_function(args, &fin)?;
             return Ok(v);
-        }
-        self.eval_field_chain(dot, v, var, &idents[1..], args, fin)
+        };
+        self.eval_field_chain(dot, v, var, rest, args, fin)
     }
 
     fn ideal_constant(&mut self, pos: usize, node: &'a Arg, n: &crate::parse::Number) -> R<Rv> {
@@ -629,7 +635,7 @@ impl<'a> State<'a> {
             return Err(self.errorf(format!("indirection through explicit nil in {chain}")));
         }
         let recv = self.eval_arg_untyped(dot, node)?;
-        self.eval_field_chain(dot, recv, chain, fields, args, fin)
+        self.eval_field_chain(dot, recv, chain, self::fields(fields), args, fin)
     }
 
     /// Go's `evalArg(dot, nil, n)`: any operand, untyped.
@@ -638,9 +644,14 @@ impl<'a> State<'a> {
         match n {
             Arg::Dot(_) => Ok(dot.clone()),
             Arg::Nil(_) => Ok(Rv::Invalid),
-            Arg::Field { idents, .. } => {
-                self.eval_field_chain(dot, dot.clone(), n, idents, std::slice::from_ref(n), None)
-            }
+            Arg::Field { path, .. } => self.eval_field_chain(
+                dot,
+                dot.clone(),
+                n,
+                fields(path),
+                std::slice::from_ref(n),
+                None,
+            ),
             Arg::Variable { .. } => self.eval_variable(dot, n, &[], None),
             Arg::Pipe(p) => self.eval_pipeline(dot, p),
             Arg::Ident { pos, name } => self.eval_function(dot, *pos, n, name, n, &[], None),
@@ -656,18 +667,20 @@ impl<'a> State<'a> {
         dot: &Rv,
         mut recv: Rv,
         node: &'a Arg,
-        idents: &'a [Str],
+        idents: &'a str,
         args: &'a [Arg],
         fin: Option<Rv>,
     ) -> R<Rv> {
-        let n = idents.len();
-        for ident in &idents[..n.saturating_sub(1)] {
+        // `idents`: `A.B.C`, the names without their dots.
+        if idents.is_empty() {
+            return Ok(recv);
+        }
+        let mut rest = idents;
+        while let Some((ident, tail)) = rest.split_once('.') {
             recv = self.eval_field(dot, ident, node, &[], None, recv)?;
+            rest = tail;
         }
-        match idents.last() {
-            Some(last) => self.eval_field(dot, last, node, args, fin, recv),
-            None => Ok(recv),
-        }
+        self.eval_field(dot, rest, node, args, fin, recv)
     }
 
     fn eval_field(
@@ -739,6 +752,11 @@ impl<'a> State<'a> {
             },
         }
     }
+}
+
+/// The names of a `.A.B` field chain: `A.B`.
+fn fields(path: &str) -> &str {
+    path.strip_prefix('.').unwrap_or(path)
 }
 
 /// Go's `isTrue` on `indirectInterface(v)`.

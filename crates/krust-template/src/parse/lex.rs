@@ -1,7 +1,9 @@
 //! The lexer: cuts template text into items the way Go's `text/template/parse` lexer does
 //! (trim markers, comments, newlines inside actions, number forms with `_`, `0x`, `0o`, `0b`).
-
-use std::borrow::Cow;
+//!
+//! Items borrow their text from the input and are `Copy`; the one error message a lexing
+//! can end with is returned beside them. Identifiers, fields, spaces and quoted strings
+//! are scanned bytewise (ASCII fast paths), text runs with memchr.
 
 /// Kinds of lexical items.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -80,30 +82,38 @@ fn keyword(word: &str) -> Option<Kind> {
     })
 }
 
-/// One lexical item: kind, byte offset, text (borrowed from the input, or an error
-/// message) and the line it starts on.
-#[derive(Clone, Debug)]
+/// One lexical item: kind, byte offset, text (borrowed from the input; empty for the
+/// error item, whose message [`Lexed::error`] holds) and the line it starts on.
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct Item<'s> {
     pub(crate) kind: Kind,
     pub(crate) pos: usize,
-    pub(crate) val: Cow<'s, str>,
+    pub(crate) val: &'s str,
     pub(crate) line: usize,
 }
 
-impl std::fmt::Display for Item<'_> {
-    /// As Go's `item.String` (used in "unexpected X in Y" messages).
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl Item<'_> {
+    /// As Go's `item.String` (used in "unexpected X in Y" messages); `error` is the
+    /// message of an error item.
+    pub(crate) fn describe(&self, error: &str) -> String {
         match self.kind {
-            Kind::Eof => f.write_str("EOF"),
-            Kind::Error => f.write_str(&self.val),
-            k if k.is_keyword() => write!(f, "<{}>", self.val),
+            Kind::Eof => "EOF".to_string(),
+            Kind::Error => error.to_string(),
+            k if k.is_keyword() => format!("<{}>", self.val),
             _ if self.val.chars().count() > 10 => {
                 let head: String = self.val.chars().take(10).collect();
-                write!(f, "{}...", crate::fmt::quote(&head))
+                format!("{}...", crate::fmt::quote(&head))
             }
-            _ => f.write_str(&crate::fmt::quote(&self.val)),
+            _ => crate::fmt::quote(self.val),
         }
     }
+}
+
+/// What [`lex`] returns: the items (the last is `Eof` or `Error`) and the error message.
+#[derive(Debug)]
+pub(crate) struct Lexed<'s> {
+    pub(crate) items: Vec<Item<'s>>,
+    pub(crate) error: String,
 }
 
 const LEFT: &str = "{{";
@@ -164,6 +174,7 @@ struct Lexer<'a> {
     break_ok: bool,
     continue_ok: bool,
     items: Vec<Item<'a>>,
+    error: String,
 }
 
 #[derive(Clone, Copy)]
@@ -184,7 +195,7 @@ enum State {
 }
 
 /// Lexes all of `input`. The last item is `Eof` or `Error`.
-pub(crate) fn lex(input: &str, break_ok: bool, continue_ok: bool) -> Vec<Item<'_>> {
+pub(crate) fn lex(input: &str, break_ok: bool, continue_ok: bool) -> Lexed<'_> {
     let mut l = Lexer {
         input,
         pos: 0,
@@ -197,12 +208,16 @@ pub(crate) fn lex(input: &str, break_ok: bool, continue_ok: bool) -> Vec<Item<'_
         continue_ok,
         // About one item per 16 bytes in real charts: fewer regrowths of a large vector.
         items: Vec::with_capacity(input.len() / 16 + 4),
+        error: String::new(),
     };
     let mut state = Some(State::Text);
     while let Some(s) = state {
         state = l.step(s);
     }
-    l.items
+    Lexed {
+        items: l.items,
+        error: l.error,
+    }
 }
 
 impl<'a> Lexer<'a> {
@@ -257,7 +272,7 @@ impl<'a> Lexer<'a> {
         self.items.push(Item {
             kind,
             pos: self.start,
-            val: Cow::Borrowed(&self.input[self.start..self.pos]),
+            val: &self.input[self.start..self.pos],
             line: self.start_line,
         });
         self.start = self.pos;
@@ -294,9 +309,10 @@ impl<'a> Lexer<'a> {
         self.items.push(Item {
             kind: Kind::Error,
             pos: self.start,
-            val: Cow::Owned(msg),
+            val: "",
             line: self.start_line,
         });
+        self.error = msg;
         None
     }
 
@@ -398,14 +414,21 @@ impl<'a> Lexer<'a> {
             }
             State::InsideAction => self.inside_action(),
             State::Space => {
-                let mut n = 0;
-                while let Some(c) = self.peek() {
-                    if !is_space(c) {
-                        break;
+                // Entered at a space character: n >= 1, and the last one read is ASCII.
+                let b = self.input.as_bytes();
+                let start = self.pos;
+                let mut p = start;
+                while let Some(&c) = b.get(p) {
+                    match c {
+                        b' ' | b'\t' | b'\r' => {}
+                        b'\n' => self.line += 1,
+                        _ => break,
                     }
-                    self.next();
-                    n += 1;
+                    p += 1;
                 }
+                let n = p - start;
+                self.pos = p;
+                self.width = 1;
                 // A trim-marked right delimiter starts with a space: leave it to RightDelim.
                 let back = &self.input[self.pos - 1..];
                 if has_right_trim(back) && back[2..].starts_with(RIGHT) {
@@ -417,31 +440,24 @@ impl<'a> Lexer<'a> {
                 self.emit(Kind::Space);
                 Some(State::InsideAction)
             }
-            State::Identifier => loop {
-                match self.next() {
-                    Some(c) if is_alnum(c) => {}
-                    other => {
-                        if other.is_some() {
-                            self.backup();
-                        }
-                        let word = &self.input[self.start..self.pos];
-                        if !self.at_terminator() {
-                            let c = self.peek();
-                            return self.error(format!("bad character {}", sharp_u(c)));
-                        }
-                        let kind = match keyword(word) {
-                            Some(Kind::Break) if !self.break_ok => Kind::Identifier,
-                            Some(Kind::Continue) if !self.continue_ok => Kind::Identifier,
-                            Some(k) => k,
-                            None if word.starts_with('.') => Kind::Field,
-                            None if word == "true" || word == "false" => Kind::Bool,
-                            None => Kind::Identifier,
-                        };
-                        self.emit(kind);
-                        return Some(State::InsideAction);
-                    }
+            State::Identifier => {
+                self.scan_alnum();
+                let word = &self.input[self.start..self.pos];
+                if !self.at_terminator() {
+                    let c = self.peek();
+                    return self.error(format!("bad character {}", sharp_u(c)));
                 }
-            },
+                let kind = match keyword(word) {
+                    Some(Kind::Break) if !self.break_ok => Kind::Identifier,
+                    Some(Kind::Continue) if !self.continue_ok => Kind::Identifier,
+                    Some(k) => k,
+                    None if word.starts_with('.') => Kind::Field,
+                    None if word == "true" || word == "false" => Kind::Bool,
+                    None => Kind::Identifier,
+                };
+                self.emit(kind);
+                Some(State::InsideAction)
+            }
             State::Field => self.field_or_variable(Kind::Field),
             State::Variable => {
                 if self.at_terminator() {
@@ -486,32 +502,37 @@ impl<'a> Lexer<'a> {
                 Some(State::InsideAction)
             }
             State::Quote => {
+                // Bytewise: the bytes looked for are ASCII, never inside a multi-byte
+                // character; an escaped character is skipped by its first byte.
+                let b = self.input.as_bytes();
+                let mut p = self.pos;
                 loop {
-                    match self.next() {
-                        Some('\\') => match self.next() {
-                            Some('\n') | None => {
+                    match b.get(p) {
+                        Some(b'\\') => match b.get(p + 1) {
+                            Some(b'\n') | None => {
                                 return self.error("unterminated quoted string".into())
                             }
-                            Some(_) => {}
+                            Some(_) => p += 2,
                         },
-                        Some('\n') | None => {
+                        Some(b'\n') | None => {
                             return self.error("unterminated quoted string".into())
                         }
-                        Some('"') => break,
-                        Some(_) => {}
+                        Some(b'"') => break,
+                        Some(_) => p += 1,
                     }
                 }
+                self.pos = p + 1;
+                self.width = 1;
                 self.emit(Kind::String);
                 Some(State::InsideAction)
             }
             State::RawQuote => {
-                loop {
-                    match self.next() {
-                        None => return self.error("unterminated raw quoted string".into()),
-                        Some('`') => break,
-                        Some(_) => {}
-                    }
-                }
+                let Some(i) = self.rest().find('`') else {
+                    return self.error("unterminated raw quoted string".into());
+                };
+                self.line += count_newlines(&self.input[self.pos..self.pos + i]);
+                self.pos += i + 1;
+                self.width = 1;
                 self.emit(Kind::RawString);
                 Some(State::InsideAction)
             }
@@ -599,22 +620,34 @@ impl<'a> Lexer<'a> {
             });
             return Some(State::InsideAction);
         }
-        loop {
-            match self.next() {
-                Some(c) if is_alnum(c) => {}
-                Some(_) => {
-                    self.backup();
-                    break;
-                }
-                None => break,
-            }
-        }
+        self.scan_alnum();
         if !self.at_terminator() {
             let c = self.peek();
             return self.error(format!("bad character {}", sharp_u(c)));
         }
         self.emit(kind);
         Some(State::InsideAction)
+    }
+
+    /// Advances over letters, digits and `_` (Go's `isAlphaNumeric`), bytewise while
+    /// they are ASCII. No line breaks can be among them.
+    fn scan_alnum(&mut self) {
+        let b = self.input.as_bytes();
+        let mut p = self.pos;
+        while let Some(&c) = b.get(p) {
+            if c.is_ascii_alphanumeric() || c == b'_' {
+                p += 1;
+                continue;
+            }
+            if c.is_ascii() {
+                break;
+            }
+            match self.input.get(p..).and_then(|r| r.chars().next()) {
+                Some(ch) if is_alnum(ch) => p += ch.len_utf8(),
+                _ => break,
+            }
+        }
+        self.pos = p;
     }
 
     fn scan_number(&mut self) -> bool {

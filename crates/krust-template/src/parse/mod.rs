@@ -8,7 +8,7 @@ mod quote;
 use std::sync::Arc;
 
 use lex::{Item, Kind};
-pub(crate) use node::{Arg, Branch, Command, Node, Number, Pipe, TemplateCall};
+pub(crate) use node::{Arg, Branch, Command, Node, Number, Pipe, Src, TemplateCall};
 
 use crate::value::Str;
 use crate::Error;
@@ -50,14 +50,15 @@ pub(crate) fn parse<'a>(
     text: &'a str,
     has_func: &'a dyn Fn(&str) -> bool,
 ) -> Result<Vec<Tree>, Error> {
-    let items = lex::lex(text, !has_func("break"), !has_func("continue"));
+    let lexed = lex::lex(text, !has_func("break"), !has_func("continue"));
     let shared: Arc<str> = Arc::from(text);
     let mut p = Parser {
         name: name.into(),
-        items,
+        items: lexed.items,
+        lex_error: lexed.error,
         idx: 0,
         high: 0,
-        vars: vec!["$".into()],
+        vars: vec!["$"],
         range_depth: 0,
         depth: 0,
         action_line: 0,
@@ -83,9 +84,11 @@ const MAX_DEPTH: usize = 10000;
 struct Parser<'a> {
     name: Str,
     items: Vec<Item<'a>>,
+    /// The message of the lexer's error item.
+    lex_error: String,
     idx: usize,
     high: usize,
-    vars: Vec<Str>,
+    vars: Vec<&'a str>,
     range_depth: usize,
     depth: usize,
     action_line: usize,
@@ -103,14 +106,19 @@ enum End {
 impl<'a> Parser<'a> {
     fn item(&self, i: usize) -> Item<'a> {
         match self.items.get(i).or_else(|| self.items.last()) {
-            Some(it) => it.clone(),
+            Some(it) => *it,
             None => Item {
                 kind: Kind::Eof,
                 pos: 0,
-                val: std::borrow::Cow::Borrowed(""),
+                val: "",
                 line: 1,
             },
         }
+    }
+
+    /// The source text of an item, sharing the tree's text.
+    fn src(&self, it: &Item) -> Src {
+        Src::new(&self.text, it.pos..it.pos + it.val.len())
     }
 
     fn next(&mut self) -> Item<'a> {
@@ -160,13 +168,16 @@ impl<'a> Parser<'a> {
             let mut extra = String::new();
             if self.action_line != 0 && self.action_line != it.line {
                 extra = format!(" in action started at {}:{}", self.name, self.action_line);
-                if it.val.ends_with(" action") {
+                if self.lex_error.ends_with(" action") {
                     extra = extra[" in action".len()..].to_string();
                 }
             }
-            return self.errorf(format!("{it}{extra}"));
+            return self.errorf(format!("{}{extra}", self.lex_error));
         }
-        self.errorf(format!("unexpected {it} in {context}"))
+        self.errorf(format!(
+            "unexpected {} in {context}",
+            it.describe(&self.lex_error)
+        ))
     }
 
     fn expect(&mut self, kind: Kind, context: &str) -> PResult<Item<'a>> {
@@ -227,9 +238,9 @@ impl<'a> Parser<'a> {
         if it.kind != Kind::String && it.kind != Kind::RawString {
             return Err(self.unexpected(&it, context));
         }
-        let name = quote::unquote(&it.val).map_err(|_| self.errorf("invalid syntax".into()))?;
+        let name = quote::unquote(it.val).map_err(|_| self.errorf("invalid syntax".into()))?;
         self.expect(Kind::RightDelim, context)?;
-        let saved_vars = std::mem::replace(&mut self.vars, vec!["$".into()]);
+        let saved_vars = std::mem::replace(&mut self.vars, vec!["$"]);
         let saved_range = std::mem::replace(&mut self.range_depth, 0);
         let (list, end) = self.item_list()?;
         self.vars = saved_vars;
@@ -273,7 +284,7 @@ impl<'a> Parser<'a> {
     fn text_or_action(&mut self) -> PResult<Parsed> {
         let it = self.next_non_space();
         match it.kind {
-            Kind::Text => Ok(Parsed::Node(Node::Text(Str::from(&*it.val)))),
+            Kind::Text => Ok(Parsed::Node(Node::Text(self.src(&it)))),
             Kind::LeftDelim => {
                 self.action_line = it.line;
                 let r = self.action();
@@ -384,9 +395,9 @@ impl<'a> Parser<'a> {
 
     fn template_name(&mut self, it: &Item, context: &str) -> PResult<String> {
         match it.kind {
-            Kind::String | Kind::RawString => {
-                quote::unquote(&it.val).map_err(|_| self.errorf("invalid syntax".into()))
-            }
+            Kind::String | Kind::RawString => quote::unquote(it.val)
+                .map(|s| s.into_owned())
+                .map_err(|_| self.errorf("invalid syntax".into())),
             _ => Err(self.unexpected(it, context)),
         }
     }
@@ -412,7 +423,7 @@ impl<'a> Parser<'a> {
         let it = self.next_non_space();
         let name = self.template_name(&it, context)?;
         let pipe = self.pipeline(context, Kind::RightDelim)?;
-        let saved_vars = std::mem::replace(&mut self.vars, vec!["$".into()]);
+        let saved_vars = std::mem::replace(&mut self.vars, vec!["$"]);
         let saved_range = std::mem::replace(&mut self.range_depth, 0);
         let r = self.item_list();
         self.vars = saved_vars;
@@ -467,13 +478,13 @@ impl<'a> Parser<'a> {
                 Kind::Assign | Kind::Declare => {
                     pipe.is_assign = next.kind == Kind::Assign;
                     self.next_non_space();
-                    pipe.decl.push(Str::from(&*v.val));
-                    self.vars.push(Str::from(&*v.val));
+                    pipe.decl.push(self.src(&v));
+                    self.vars.push(v.val);
                 }
                 Kind::Char if next.val == "," => {
                     self.next_non_space();
-                    pipe.decl.push(Str::from(&*v.val));
-                    self.vars.push(Str::from(&*v.val));
+                    pipe.decl.push(self.src(&v));
+                    self.vars.push(v.val);
                     if context == "range" && pipe.decl.len() < 2 {
                         match self.peek_non_space().kind {
                             Kind::Variable | Kind::RightDelim | Kind::RightParen => {
@@ -572,26 +583,23 @@ impl<'a> Parser<'a> {
             return Ok(Some(node));
         }
         let chain_pos = self.peek().pos;
-        let mut fields: Vec<Str> = Vec::new();
+        // The fields follow each other with nothing between them (the lexer ends a
+        // field at the next `.`): one piece of the source.
+        let mut end = chain_pos;
         while self.peek().kind == Kind::Field {
             let f = self.next();
-            fields.push(f.val[1..].into());
+            end = f.pos + f.val.len();
         }
+        let fields = Src::new(&self.text, chain_pos..end);
         Ok(Some(match node {
-            Arg::Field { mut idents, .. } => {
-                idents.extend(fields);
-                Arg::Field {
-                    pos: chain_pos,
-                    idents,
-                }
-            }
-            Arg::Variable { mut idents, .. } => {
-                idents.extend(fields);
-                Arg::Variable {
-                    pos: chain_pos,
-                    idents,
-                }
-            }
+            Arg::Field { path, .. } => Arg::Field {
+                pos: chain_pos,
+                path: Src::new(&self.text, path.start()..end),
+            },
+            Arg::Variable { path, .. } => Arg::Variable {
+                pos: chain_pos,
+                path: Src::new(&self.text, path.start()..end),
+            },
             Arg::Bool(..) | Arg::String { .. } | Arg::Number(..) | Arg::Nil(_) | Arg::Dot(_) => {
                 return Err(self.errorf(format!(
                     "unexpected . after term {}",
@@ -618,32 +626,31 @@ impl<'a> Parser<'a> {
                 }
                 Arg::Ident {
                     pos: it.pos,
-                    name: Str::from(&*it.val),
+                    name: self.src(&it),
                 }
             }
             Kind::Dot => Arg::Dot(it.pos),
             Kind::Nil => Arg::Nil(it.pos),
             Kind::Variable => {
-                let idents: Vec<Str> = it.val.split('.').map(Str::from).collect();
-                if !self.vars.iter().any(|v| Some(v) == idents.first()) {
-                    return Err(self.errorf(format!(
-                        "undefined variable {}",
-                        crate::fmt::quote(idents.first().map_or("", |s| s))
-                    )));
+                let var = it.val.split('.').next().unwrap_or("");
+                if !self.vars.contains(&var) {
+                    return Err(
+                        self.errorf(format!("undefined variable {}", crate::fmt::quote(var)))
+                    );
                 }
                 Arg::Variable {
                     pos: it.pos,
-                    idents,
+                    path: self.src(&it),
                 }
             }
             Kind::Field => Arg::Field {
                 pos: it.pos,
-                idents: vec![it.val[1..].into()],
+                path: self.src(&it),
             },
             Kind::Bool => Arg::Bool(it.pos, it.val == "true"),
             Kind::CharConstant | Kind::Complex | Kind::Number => {
                 let n = number::parse(
-                    &it.val,
+                    it.val,
                     it.kind == Kind::CharConstant,
                     it.kind == Kind::Complex,
                 )
@@ -654,12 +661,11 @@ impl<'a> Parser<'a> {
                 self.pipeline("parenthesized pipeline", Kind::RightParen)?,
             )),
             Kind::String | Kind::RawString => {
-                let s =
-                    quote::unquote(&it.val).map_err(|_| self.errorf("invalid syntax".into()))?;
+                let s = quote::unquote(it.val).map_err(|_| self.errorf("invalid syntax".into()))?;
                 Arg::String {
                     pos: it.pos,
-                    quoted: Str::from(&*it.val),
-                    text: s.into(),
+                    quoted: self.src(&it),
+                    text: Str::from(&*s),
                 }
             }
             _ => {

@@ -2,13 +2,60 @@
 //! execution errors).
 
 use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
 
 use crate::value::Str;
+
+/// A piece of the template text a tree was parsed from: identifiers, fields and text runs
+/// share the source instead of each owning a copy.
+#[derive(Clone)]
+pub(crate) struct Src {
+    text: Arc<str>,
+    range: Range<usize>,
+}
+
+impl Src {
+    /// `range` of `text`; callers pass ranges of lexed items (char boundaries).
+    pub(crate) fn new(text: &Arc<str>, range: Range<usize>) -> Src {
+        Src {
+            text: Arc::clone(text),
+            range,
+        }
+    }
+
+    pub(crate) fn start(&self) -> usize {
+        self.range.start
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        self.text.get(self.range.clone()).unwrap_or("")
+    }
+}
+
+impl std::ops::Deref for Src {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl fmt::Debug for Src {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for Src {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// A statement of a template body.
 #[derive(Debug)]
 pub(crate) enum Node {
-    Text(Str),
+    Text(Src),
     Action(Pipe),
     If(Box<Branch>),
     Range(Box<Branch>),
@@ -39,7 +86,7 @@ pub(crate) struct TemplateCall {
 pub(crate) struct Pipe {
     pub(crate) pos: usize,
     pub(crate) is_assign: bool,
-    pub(crate) decl: Vec<Str>,
+    pub(crate) decl: Vec<Src>,
     pub(crate) cmds: Vec<Command>,
 }
 
@@ -62,26 +109,26 @@ pub(crate) struct Number {
 /// An operand.
 #[derive(Debug)]
 pub(crate) enum Arg {
-    /// `.A.B`: idents without dots.
+    /// `.A.B`: the text of the fields (one or more `.Ident`s, contiguous in the source).
     Field {
         pos: usize,
-        idents: Vec<Str>,
+        path: Src,
     },
-    /// `$x.A`: idents[0] is the variable with its `$`.
+    /// `$x.A`: the variable with its `$`, then its fields, as written.
     Variable {
         pos: usize,
-        idents: Vec<Str>,
+        path: Src,
     },
-    /// `(pipe).A.B` or `fn.A` kept as a chain.
+    /// `(pipe).A.B` or `fn.A` kept as a chain; `fields` is the `.A.B` text.
     Chain {
         pos: usize,
         node: Box<Arg>,
-        fields: Vec<Str>,
+        fields: Src,
     },
     Pipe(Box<Pipe>),
     Ident {
         pos: usize,
-        name: Str,
+        name: Src,
     },
     Dot(usize),
     Nil(usize),
@@ -89,7 +136,7 @@ pub(crate) enum Arg {
     Number(usize, Box<Number>),
     String {
         pos: usize,
-        quoted: Str,
+        quoted: Src,
         text: Str,
     },
 }
@@ -114,31 +161,14 @@ impl Arg {
 impl fmt::Display for Arg {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Arg::Field { idents, .. } => {
-                for i in idents {
-                    write!(f, ".{i}")?;
-                }
-                Ok(())
-            }
-            Arg::Variable { idents, .. } => {
-                for (n, i) in idents.iter().enumerate() {
-                    if n > 0 {
-                        f.write_str(".")?;
-                    }
-                    f.write_str(i)?;
-                }
-                Ok(())
-            }
+            Arg::Field { path, .. } | Arg::Variable { path, .. } => f.write_str(path),
             Arg::Chain { node, fields, .. } => {
                 if let Arg::Pipe(p) = &**node {
                     write!(f, "({p})")?;
                 } else {
                     write!(f, "{node}")?;
                 }
-                for i in fields {
-                    write!(f, ".{i}")?;
-                }
-                Ok(())
+                f.write_str(fields)
             }
             Arg::Pipe(p) => write!(f, "{p}"),
             Arg::Ident { name, .. } => f.write_str(name),

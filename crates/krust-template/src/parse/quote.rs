@@ -1,5 +1,7 @@
 //! Go's `strconv.Unquote` / `UnquoteChar` for template string and character constants.
 
+use std::borrow::Cow;
+
 /// Decodes one (possibly escaped) character at the start of `s` inside a literal quoted
 /// with `quote`. Returns the character (or a raw byte for `\x`/octal escapes above 0x7f in
 /// strings) and the rest.
@@ -78,7 +80,7 @@ enum Unit {
 }
 
 /// `strconv.Unquote` for `"..."` and `` `...` `` literals; `Err` is Go's `invalid syntax`.
-pub(crate) fn unquote(lit: &str) -> Result<String, ()> {
+pub(crate) fn unquote(lit: &str) -> Result<Cow<'_, str>, ()> {
     if lit.len() < 2 {
         return Err(());
     }
@@ -87,10 +89,17 @@ pub(crate) fn unquote(lit: &str) -> Result<String, ()> {
         if !lit.ends_with('`') || inner.contains('`') {
             return Err(());
         }
-        return Ok(inner.replace('\r', ""));
+        if !inner.contains('\r') {
+            return Ok(Cow::Borrowed(inner));
+        }
+        return Ok(Cow::Owned(inner.replace('\r', "")));
     }
     if !lit.starts_with('"') || !lit.ends_with('"') {
         return Err(());
+    }
+    // Most literals have nothing to decode.
+    if !inner.bytes().any(|b| matches!(b, b'\\' | b'\n' | b'"')) {
+        return Ok(Cow::Borrowed(inner));
     }
     let mut bytes: Vec<u8> = Vec::with_capacity(inner.len());
     let mut rest = inner;
@@ -110,7 +119,7 @@ pub(crate) fn unquote(lit: &str) -> Result<String, ()> {
     }
     // Byte escapes may form invalid UTF-8; Rust strings cannot hold that, so such bytes
     // become U+FFFD (Go would keep the raw byte).
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    Ok(Cow::Owned(String::from_utf8_lossy(&bytes).into_owned()))
 }
 
 /// A character constant `'x'` as its code point; `Err(msg)` with Go's message.
