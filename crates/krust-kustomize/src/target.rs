@@ -266,8 +266,11 @@ pub(crate) fn accumulate_resources(
                 Err(e) => Error::from(e).context(format!("merging resources from '{path}'")),
             },
             Err(FileError::Malformed(e)) => {
-                return Err(Error::msg(format!("MalformedYAMLError: {e}"))
+                return Err(Error::MalformedYaml { inner: Box::new(e) }
                     .context(format!("accumulating resources from '{path}'")));
+            }
+            Err(FileError::Load(e @ Error::Limit { .. })) => {
+                return Err(e.context(format!("accumulating resources from '{path}'")));
             }
             Err(FileError::Load(e)) => e.context(format!("accumulating resources from '{path}'")),
         };
@@ -347,6 +350,20 @@ fn accumulate_directory(
         *ra = accumulate(kz, &sub, taken)
             .context_with(|| format!("recursed accumulation of path '{root_s}'"))?;
         return Ok(());
+    }
+    if !kz.options.cache {
+        // Nothing is kept: the base's values are shared with no cached copy, so the
+        // including kustomization's transforms change them in place.
+        let sub = load_sub(kz, ldr, tracking, helm_ns, &root_s)?;
+        let mut fresh = Accumulated::new(kz)?;
+        fresh.schema = ra.schema.clone();
+        fresh.schema_entry = ra.schema.builtin();
+        check_kind(&sub, is_component, &root_s)?;
+        set_schema(&sub, &mut fresh.schema, false)?;
+        let acc = accumulate(kz, &sub, fresh)
+            .context_with(|| format!("recursed accumulation of path '{root_s}'"))?;
+        return merge_owned(ra, acc)
+            .context_with(|| format!("recursed merging from path '{root_s}'"));
     }
     let key = ra.schema.cache_key();
     let slot = kz.cache.slot((root.clone(), tracking, key));
@@ -474,8 +491,22 @@ fn set_schema(t: &Target<'_>, state: &mut SchemaState, reset: bool) -> Result<()
     state.set(get("version"), custom, reset).map_err(Error::msg)
 }
 
-/// kustomize `MergeAccumulator`.
+/// kustomize `MergeAccumulator` of a cached sub-build (its resources are copied).
 fn merge_accumulated(ra: &mut Accumulated, sub: &Accumulated) -> Result<(), Error> {
+    merge_parts(ra, sub, sub.resources.iter().cloned())
+}
+
+/// [`merge_accumulated`] of a sub-build nothing else holds: its resources are moved.
+fn merge_owned(ra: &mut Accumulated, mut sub: Accumulated) -> Result<(), Error> {
+    let resources = std::mem::take(&mut sub.resources);
+    merge_parts(ra, &sub, resources.into_resources())
+}
+
+fn merge_parts(
+    ra: &mut Accumulated,
+    sub: &Accumulated,
+    resources: impl IntoIterator<Item = krust_model::Resource>,
+) -> Result<(), Error> {
     if sub.schema.cache_key() != ra.schema.cache_key() {
         ra.schema = sub.schema.clone();
     } else {
@@ -485,7 +516,7 @@ fn merge_accumulated(ra: &mut Accumulated, sub: &Accumulated) -> Result<(), Erro
     ra.used_schema |= sub.used_schema;
     ra.roots.extend(sub.roots.iter().cloned());
     ra.helm |= sub.helm;
-    ra.resources.append_all(sub.resources.iter().cloned())?;
+    ra.resources.append_all(resources)?;
     transform::config::merge_base(&mut ra.config, &sub.config)?;
     for v in &sub.vars {
         if ra.vars.iter().any(|x| x.name == v.name) {

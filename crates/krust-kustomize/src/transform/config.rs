@@ -34,17 +34,26 @@ fn conflict(e: FieldSpecTableError) -> Error {
 }
 
 /// kustomize `MergeAccumulator`'s config merge: a base's tables into the ones accumulated
-/// so far; a spec the two disagree on (`create`) is kustomize's conflict error. When the
-/// result equals the base's tables (the usual case: an overlay whose own tables are the
-/// defaults), the base's are shared instead of kept as a copy per kustomization.
+/// so far; a spec the two disagree on (`create`) is kustomize's conflict error. The result
+/// is shared: every overlay of a fleet merges the same base tables onto the same defaults.
 pub(crate) fn merge_base(into: &mut Arc<Config>, from: &Arc<Config>) -> Result<(), Error> {
     if Arc::ptr_eq(into, from) || **into == **from {
         return Ok(());
     }
-    Arc::make_mut(into).merge_from(from).map_err(conflict)?;
-    if **into == **from {
-        *into = from.clone();
+    let key = MemoKey::Base(Arc::downgrade(from));
+    if let Some(hit) = memo_get(&key, into) {
+        *into = hit;
+        return Ok(());
     }
+    let mut merged = (**into).clone();
+    merged.merge_from(from).map_err(conflict)?;
+    let merged = if merged == **from {
+        from.clone()
+    } else {
+        Arc::new(merged)
+    };
+    memo_put(key, into, &merged);
+    *into = merged;
     Ok(())
 }
 
@@ -54,18 +63,43 @@ fn shared_defaults() -> &'static Config {
     DEFAULTS.get_or_init(defaults)
 }
 
-/// Results of [`merge_configurations`] by the files' texts and the tables they were merged
-/// onto. A fleet's kustomizations read the same `configurations:` file onto the same
-/// tables, so the merge (and its parse) runs once and the result is shared instead of
-/// copied per kustomization. Entries hold weak references: one is used only while the
-/// tables it was made from and the result are alive, so nothing is kept for later.
+/// Results of [`merge_configurations`] and [`merge_base`] by what was merged onto which
+/// tables. A fleet's kustomizations read the same `configurations:` file onto the same
+/// tables and merge the same bases' tables, so each merge (and its parse) runs once and the
+/// result is shared instead of copied per kustomization. The tables merged onto are held
+/// weakly (identity by address, which a weak reference keeps from being reused): an entry
+/// is dropped once they are, so results live no longer than the kustomizer whose defaults
+/// they grew from, and there are at most [`MEMO_ENTRIES`].
 struct MemoEntry {
-    texts: Vec<String>,
+    key: MemoKey,
     onto: Weak<Config>,
-    out: Weak<Config>,
+    out: Arc<Config>,
 }
 
-/// At most this many entries are kept (the oldest go first).
+enum MemoKey {
+    /// The texts of a kustomization's `configurations:` files.
+    Files(Vec<String>),
+    /// A base's tables.
+    Base(Weak<Config>),
+}
+
+impl MemoKey {
+    fn live(&self) -> bool {
+        match self {
+            MemoKey::Files(_) => true,
+            MemoKey::Base(w) => w.strong_count() > 0,
+        }
+    }
+
+    fn same(&self, other: &MemoKey) -> bool {
+        match (self, other) {
+            (MemoKey::Files(a), MemoKey::Files(b)) => a == b,
+            (MemoKey::Base(a), MemoKey::Base(b)) => a.ptr_eq(b),
+            _ => false,
+        }
+    }
+}
+
 const MEMO_ENTRIES: usize = 32;
 
 fn memo() -> MutexGuard<'static, Vec<MemoEntry>> {
@@ -73,23 +107,23 @@ fn memo() -> MutexGuard<'static, Vec<MemoEntry>> {
     MEMO.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-fn memo_get(texts: &[String], onto: &Arc<Config>) -> Option<Arc<Config>> {
+fn memo_get(key: &MemoKey, onto: &Arc<Config>) -> Option<Arc<Config>> {
     let mut m = memo();
-    m.retain(|e| e.onto.strong_count() > 0 && e.out.strong_count() > 0);
+    m.retain(|e| e.onto.strong_count() > 0 && e.key.live());
     m.iter()
-        .find(|e| std::ptr::eq(e.onto.as_ptr(), Arc::as_ptr(onto)) && e.texts == texts)
-        .and_then(|e| e.out.upgrade())
+        .find(|e| std::ptr::eq(e.onto.as_ptr(), Arc::as_ptr(onto)) && e.key.same(key))
+        .map(|e| e.out.clone())
 }
 
-fn memo_put(texts: Vec<String>, onto: &Arc<Config>, out: &Arc<Config>) {
+fn memo_put(key: MemoKey, onto: &Arc<Config>, out: &Arc<Config>) {
     let mut m = memo();
     if m.len() >= MEMO_ENTRIES {
         m.remove(0);
     }
     m.push(MemoEntry {
-        texts,
+        key,
         onto: Arc::downgrade(onto),
-        out: Arc::downgrade(out),
+        out: out.clone(),
     });
 }
 
@@ -101,16 +135,15 @@ pub(crate) fn merge_configurations(t: &Target<'_>, config: &mut Arc<Config>) -> 
             .iter()
             .map(|path| t.ldr.load_string(path))
             .collect();
-    let all: Option<Vec<String>> = texts.iter().map(|r| r.as_ref().ok().cloned()).collect();
-    if let Some(all) = &all {
-        if let Some(hit) = memo_get(all, config) {
-            *config = hit;
-            return Ok(());
-        }
+    let key: Option<Vec<String>> = texts.iter().map(|r| r.as_ref().ok().cloned()).collect();
+    let key = key.map(MemoKey::Files);
+    if let Some(hit) = key.as_ref().and_then(|k| memo_get(k, config)) {
+        *config = hit;
+        return Ok(());
     }
     let merged = Arc::new(configured(t, texts, config)?);
-    if let Some(all) = all {
-        memo_put(all, config, &merged);
+    if let Some(key) = key {
+        memo_put(key, config, &merged);
     }
     *config = merged;
     Ok(())

@@ -89,6 +89,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .reorder(args.reorder)
         .add_managed_by_label(args.enable_managedby_label)
         .plugins_enabled(args.enable_alpha_plugins)
+        // One build: keeping every base for later builds only costs memory, and makes the
+        // including kustomizations' transforms copy the values they share with it.
+        .cache(false)
         .helm(krust_kustomize::HelmOptions {
             enabled: args.enable_helm,
             kube_version: args.helm_kube_version,
