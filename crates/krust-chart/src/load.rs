@@ -28,6 +28,9 @@ pub struct Chart {
     pub metadata: Metadata,
     /// `values.yaml` (numbers typed as Go's JSON decoding types them: `float64`).
     pub values: Value,
+    /// `values.yaml` as it is in the chart (Helm keeps it among the chart's `Raw` files),
+    /// for callers that read the chart's own values file (Flux's `valuesFiles`).
+    pub raw_values: Option<Arc<[u8]>>,
     /// `values.schema.json`, when present.
     pub schema: Option<Arc<[u8]>>,
     /// Files under `templates/`.
@@ -333,6 +336,7 @@ pub fn load_files_with_limits(files: Vec<File>, limits: &LoadLimits) -> Result<C
             "values.yaml" => {
                 c.values = read_values(&f.data, "values.yaml")
                     .map_err(|e| ChartError::Load(format!("cannot load values.yaml: {e}")))?;
+                c.raw_values = Some(f.data);
             }
             "values.schema.json" => c.schema = Some(f.data.clone()),
             "requirements.yaml" => {

@@ -16,6 +16,7 @@
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{bail, Context};
 use krust_flux::{render_release_chart, ChartStatus, ObjectKey, SourceMapping};
@@ -108,7 +109,7 @@ impl<F: FileSystem> ChartFiles for FsChartFiles<'_, F> {
 /// as source-controller reads them from a packaged chart.
 struct ArchiveChartFiles {
     root: PathBuf,
-    files: HashMap<String, Vec<u8>>,
+    files: HashMap<String, Arc<[u8]>>,
 }
 
 impl ArchiveChartFiles {
@@ -118,23 +119,21 @@ impl ArchiveChartFiles {
             .with_context(|| format!("reading {}", path.display()))?;
         let chart = krust_chart::load_archive(&bytes)
             .with_context(|| format!("loading chart archive {}", path.display()))?;
-        let mut files: HashMap<String, Vec<u8>> = chart
+        let mut files: HashMap<String, Arc<[u8]>> = chart
             .files
             .iter()
-            .map(|f| (f.name.clone(), f.data.to_vec()))
+            .map(|f| (f.name.clone(), f.data.clone()))
             .collect();
-        // The loader keeps values.yaml parsed only; its values print back to the same
-        // mapping (Helm reads every number as a float64 either way).
-        let values = krust_yaml::to_yaml(&chart.values)
-            .with_context(|| format!("printing the values of {}", path.display()))?;
-        files.insert("values.yaml".into(), values.into_bytes());
+        if let Some(v) = chart.raw_values {
+            files.insert("values.yaml".into(), v);
+        }
         Ok(ArchiveChartFiles {
             root: path.to_path_buf(),
             files,
         })
     }
 
-    fn entry(&self, path: &Path) -> Option<&Vec<u8>> {
+    fn entry(&self, path: &Path) -> Option<&Arc<[u8]>> {
         let rel = path.strip_prefix(&self.root).ok()?;
         let name: Vec<String> = rel
             .components()
@@ -149,7 +148,7 @@ impl ArchiveChartFiles {
 
 impl ChartFiles for ArchiveChartFiles {
     fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
-        self.entry(path).cloned().ok_or_else(|| {
+        self.entry(path).map(|d| d.to_vec()).ok_or_else(|| {
             std::io::Error::new(
                 std::io::ErrorKind::NotFound,
                 format!("{}: not in the chart archive", path.display()),
@@ -190,9 +189,14 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 
     let mut out = String::new();
     let mut failures = 0usize;
-    for obj in objects
+    // For `--render=template`: the objects with the release being rendered stripped of its
+    // post-renderers, one copy for the whole run (values share their trees: a copy is one
+    // reference per object).
+    let mut template_objects: Option<Vec<Value>> = None;
+    for (i, obj) in objects
         .iter()
-        .filter(|o| o.str_at(&["kind"]) == Some("HelmRelease"))
+        .enumerate()
+        .filter(|(_, o)| o.str_at(&["kind"]) == Some("HelmRelease"))
     {
         let group = obj
             .str_at(&["apiVersion"])
@@ -263,22 +267,32 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         };
         // `helm template` runs no post-renderer: for `--render=template` the release's
         // post-renderers are left out, so that one that fails cannot hide the template.
-        let template_objects;
-        let seen = if mode == RenderMode::Template {
-            template_objects = without_post_renderers(&objects, obj);
-            &template_objects
-        } else {
-            &objects
+        let render = |seen: &[Value]| {
+            render_release_chart(
+                &DiskFs,
+                &hr,
+                &composed.user,
+                seen,
+                &mappings,
+                charts.get(&hr.id()).map(PathBuf::as_path),
+                &chart_options,
+            )
         };
-        let status = render_release_chart(
-            &DiskFs,
-            &hr,
-            &composed.user,
-            seen,
-            &mappings,
-            charts.get(&hr.id()).map(PathBuf::as_path),
-            &chart_options,
-        );
+        let status = match mode {
+            RenderMode::Template => {
+                let seen = template_objects.get_or_insert_with(|| objects.clone());
+                let original = match seen.get_mut(i) {
+                    Some(slot) => std::mem::replace(slot, without_post_renderers(obj)),
+                    None => obj.clone(),
+                };
+                let status = render(seen);
+                if let Some(slot) = seen.get_mut(i) {
+                    *slot = original;
+                }
+                status
+            }
+            RenderMode::Applied => render(&objects),
+        };
         match status {
             ChartStatus::Rendered(c) => match mode {
                 RenderMode::Template => out.push_str(&c.template),
@@ -306,20 +320,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `objects` with `release`'s `spec.postRenderers` removed.
-fn without_post_renderers(objects: &[Value], release: &Value) -> Vec<Value> {
-    objects
-        .iter()
-        .map(|o| {
-            let mut o2 = o.clone();
-            if std::ptr::eq(o, release) {
-                if let Some(spec) = o2.get_mut("spec") {
-                    spec.remove("postRenderers");
-                }
-            }
-            o2
-        })
-        .collect()
+/// `release` without its `spec.postRenderers` (the rest of it shared, not copied).
+fn without_post_renderers(release: &Value) -> Value {
+    let mut r = release.clone();
+    if let Some(spec) = r.get_mut("spec") {
+        spec.remove("postRenderers");
+    }
+    r
 }
 
 /// The objects of DIR: a kustomize build when DIR has a kustomization, else its YAML files.
