@@ -17,7 +17,9 @@
 //! secure file system: nothing outside the artifact, symlinks resolved inside it), with the
 //! generated or augmented kustomization file of §2.2/§2.3 laid over the tree in memory.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
+use std::ffi::OsString;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -26,7 +28,7 @@ use krust_kustomize::{clean_path, FileSystem};
 
 use crate::fxhash::FxHashMap;
 use crate::generator::{StagedFile, Tree};
-use crate::sourceignore::{Known, SourceIndex};
+use crate::sourceignore::{Canon, Entry, Known, SourceIndex};
 
 /// A plain source tree: a real directory minus its exclusions.
 #[derive(Debug)]
@@ -34,8 +36,8 @@ pub(crate) struct Source {
     /// The real (canonical) root of the tree.
     pub root: PathBuf,
     pub index: SourceIndex,
-    /// `canonical` of real paths asked so far (`None`: it failed).
-    canon: Mutex<FxHashMap<PathBuf, Option<PathBuf>>>,
+    /// `canonical` of real paths the walk did not see, asked so far.
+    canon: Mutex<FxHashMap<OsString, Canon>>,
 }
 
 impl Source {
@@ -47,17 +49,28 @@ impl Source {
         }
     }
 
-    fn canonical(&self, inner: &dyn FileSystem, real: &Path) -> Option<PathBuf> {
+    /// Where the links of `real` lead, remembered per path (in its index entry when it has
+    /// one).
+    fn canon<'s>(
+        &'s self,
+        inner: &dyn FileSystem,
+        real: &Path,
+        entry: Option<&'s Entry>,
+    ) -> Cow<'s, Canon> {
+        let resolve = || Canon::of(real, &self.root, inner.canonical(real).ok());
+        if let Some(e) = entry {
+            return Cow::Borrowed(e.canon.get_or_init(resolve));
+        }
         if let Ok(m) = self.canon.lock() {
-            if let Some(c) = m.get(real) {
-                return c.clone();
+            if let Some(c) = m.get(real.as_os_str()) {
+                return Cow::Owned(c.clone());
             }
         }
-        let c = inner.canonical(real).ok();
+        let c = resolve();
         if let Ok(mut m) = self.canon.lock() {
-            m.insert(real.to_path_buf(), c.clone());
+            m.insert(real.as_os_str().to_os_string(), c.clone());
         }
-        c
+        Cow::Owned(c)
     }
 }
 
@@ -75,13 +88,33 @@ pub(crate) enum Content {
 pub(crate) struct Mount {
     pub root: PathBuf,
     pub content: Content,
+    /// Whether `root` is clean (paths below it are then compared by bytes).
+    fast: bool,
+    /// Whether a source tree is mounted at its own real root (a path is then its real path).
+    at_home: bool,
+}
+
+impl Mount {
+    pub(crate) fn new(root: PathBuf, content: Content) -> Mount {
+        let fast = is_clean(&root);
+        let at_home = match &content {
+            Content::Source(s) => s.root == root,
+            Content::Staged(_) => false,
+        };
+        Mount {
+            root,
+            content,
+            fast,
+            at_home,
+        }
+    }
 }
 
 /// All artifacts of a cluster over the caller's file system.
 pub(crate) struct ArtifactFs<'a> {
     pub inner: &'a dyn FileSystem,
     /// Mounts by root (roots never nest, so a path has at most one mount).
-    mounts: FxHashMap<PathBuf, Arc<Mount>>,
+    mounts: FxHashMap<OsString, Arc<Mount>>,
     roots: BTreeSet<PathBuf>,
 }
 
@@ -103,15 +136,20 @@ fn not_found(p: &Path) -> io::Error {
 /// `clean_path`, without rebuilding a path that is clean already (most are: the kustomize
 /// loader joins clean directories with plain names).
 pub(crate) fn clean(path: &Path) -> PathBuf {
+    clean_cow(path).into_owned()
+}
+
+/// [`clean`], borrowing a path that is clean already.
+pub(crate) fn clean_cow(path: &Path) -> Cow<'_, Path> {
     if is_clean(path) {
-        path.to_path_buf()
+        Cow::Borrowed(path)
     } else {
-        clean_path(path)
+        Cow::Owned(clean_path(path))
     }
 }
 
 /// Whether `clean_path` would give `path` back unchanged (Unix separators only).
-fn is_clean(path: &Path) -> bool {
+pub(crate) fn is_clean(path: &Path) -> bool {
     if std::path::MAIN_SEPARATOR != '/' {
         return false;
     }
@@ -128,10 +166,52 @@ fn is_clean(path: &Path) -> bool {
             .all(|c| !c.is_empty() && c != "." && c != "..")
 }
 
+/// `path.strip_prefix(root)` for a clean `path`; with `fast` (`root` is clean too) by
+/// comparing bytes rather than components, which costs more than the lookups it guards.
+pub(crate) fn below<'p>(path: &'p Path, root: &Path, fast: bool) -> Option<&'p Path> {
+    if fast && std::path::MAIN_SEPARATOR == '/' {
+        if let (Some(p), Some(r)) = (path.to_str(), root.to_str()) {
+            if r == "/" {
+                return p.strip_prefix('/').map(Path::new);
+            }
+            let rest = p.strip_prefix(r)?;
+            if rest.is_empty() {
+                return Some(Path::new(""));
+            }
+            return rest.strip_prefix('/').map(Path::new);
+        }
+    }
+    path.strip_prefix(root).ok()
+}
+
+/// `path.ancestors()` of a clean path, found by bytes.
+pub(crate) fn ancestors(path: &Path) -> impl Iterator<Item = &Path> {
+    let fast = (std::path::MAIN_SEPARATOR == '/')
+        .then(|| path.to_str())
+        .flatten();
+    let mut slow = fast.is_none().then(|| path.ancestors());
+    let mut next = fast;
+    std::iter::from_fn(move || {
+        if let Some(it) = slow.as_mut() {
+            return it.next();
+        }
+        let cur = next?;
+        next = match cur.rfind('/') {
+            Some(0) if cur.len() > 1 => Some("/"),
+            Some(0) => None,
+            Some(i) => cur.get(..i),
+            None if cur.is_empty() => None,
+            None => Some(""),
+        };
+        Some(Path::new(cur))
+    })
+}
+
 /// Where a path of a mount leads.
-enum At<'m> {
-    /// A real path of a source tree, not excluded, not leading out of it.
-    Real(PathBuf, &'m Source, Known),
+enum At<'m, 'p> {
+    /// A real path of a source tree, not excluded, not leading out of it; its index entry
+    /// when the walk saw it.
+    Real(Cow<'p, Path>, &'m Source, Option<&'m Entry>),
     File(&'m StagedFile),
     Dir,
     Missing,
@@ -139,6 +219,9 @@ enum At<'m> {
 
 /// The slash-separated relative form of `rel` (a clean relative path).
 fn rel_key(rel: &Path) -> String {
+    if let Some(s) = rel.to_str().filter(|_| std::path::MAIN_SEPARATOR == '/') {
+        return s.to_string();
+    }
     let mut s = String::new();
     for c in rel.components() {
         if let Component::Normal(n) = c {
@@ -160,14 +243,14 @@ impl<'a> ArtifactFs<'a> {
         }
     }
 
-    /// The mount holding `path`: a lookup per ancestor, not a scan of every mount.
+    /// The mount holding `path` (clean): a lookup per ancestor, not a scan of every mount.
     pub(crate) fn mount_of(&self, path: &Path) -> Option<&Arc<Mount>> {
-        path.ancestors().find_map(|a| self.mounts.get(a))
+        ancestors(path).find_map(|a| self.mounts.get(a.as_os_str()))
     }
 
     /// The mount at `root` exactly.
     pub(crate) fn mount(&self, root: &Path) -> Option<&Arc<Mount>> {
-        self.mounts.get(root)
+        self.mounts.get(clean_cow(root).as_os_str())
     }
 
     /// Whether a mount at `root` would nest with an existing one.
@@ -183,20 +266,26 @@ impl<'a> ArtifactFs<'a> {
     /// Adds a mount.
     pub(crate) fn add(&mut self, m: Mount) {
         self.roots.insert(m.root.clone());
-        self.mounts.insert(m.root.clone(), Arc::new(m));
+        self.mounts
+            .insert(clean(&m.root).into_os_string(), Arc::new(m));
     }
 
     /// Removes the mount at `root`.
     pub(crate) fn remove(&mut self, root: &Path) {
         self.roots.remove(root);
-        self.mounts.remove(root);
+        self.mounts.remove(clean_cow(root).as_os_str());
     }
 
-    /// The real path behind a virtual one, without the exclusion check (for display).
+    /// The real path behind a virtual one (clean), without the exclusion check (for
+    /// display).
     pub(crate) fn real_unchecked(&self, path: &Path) -> Option<PathBuf> {
         let m = self.mount_of(path)?;
-        let rel = path.strip_prefix(&m.root).ok()?;
+        if m.at_home {
+            return Some(path.to_path_buf());
+        }
+        let rel = below(path, &m.root, m.fast)?;
         match &m.content {
+            Content::Source(s) if rel.as_os_str().is_empty() => Some(s.root.clone()),
             Content::Source(s) => Some(s.root.join(rel)),
             Content::Staged(t) => match t.files.get(&rel_key(rel))? {
                 StagedFile::Copy(p) => self.real_unchecked(p).or_else(|| Some(p.clone())),
@@ -206,8 +295,8 @@ impl<'a> ArtifactFs<'a> {
     }
 
     /// Where `path` (clean, inside `m`) leads.
-    fn locate<'m>(&self, m: &'m Mount, path: &Path) -> At<'m> {
-        let Ok(rel) = path.strip_prefix(&m.root) else {
+    fn locate<'m, 'p>(&self, m: &'m Mount, path: &'p Path) -> At<'m, 'p> {
+        let Some(rel) = below(path, &m.root, m.fast) else {
             return At::Missing;
         };
         match &m.content {
@@ -222,40 +311,39 @@ impl<'a> ArtifactFs<'a> {
                 }
             }
             Content::Source(s) => {
-                let real = if m.root == s.root {
-                    path.to_path_buf()
+                let real = if m.at_home {
+                    Cow::Borrowed(path)
                 } else {
-                    s.root.join(rel)
+                    Cow::Owned(s.root.join(rel))
                 };
-                let known = s.index.lookup(&s.root, &real);
-                match known {
+                let entry = match s.index.lookup(&s.root, &real) {
                     Known::Missing => return At::Missing,
-                    Known::Entry(_, true) => return At::Missing,
-                    Known::Entry(_, false) => {}
+                    Known::Entry(e) if e.excluded => return At::Missing,
+                    Known::Entry(e) => Some(e),
                     Known::Unknown => {
                         let is_dir = || self.inner.is_dir(&real);
                         if s.index.excluded_unwalked(&s.root, &real, &is_dir) {
                             return At::Missing;
                         }
+                        None
                     }
-                }
+                };
                 // A symbolic link must not lead out of the source tree (kustomize-
                 // controller's secure file system resolves links inside the root, where
-                // such a target does not exist). Checked on every access: with
-                // LoadRestrictionsNone the kustomize loader never asks for `canonical`.
-                if let Some(c) = s.canonical(self.inner, &real) {
-                    if !c.starts_with(&s.root) {
-                        return At::Missing;
-                    }
+                // such a target does not exist). Checked on every access (answered from
+                // the index after the first): with LoadRestrictionsNone the kustomize
+                // loader never asks for `canonical`.
+                if *s.canon(self.inner, &real, entry) == Canon::Outside {
+                    return At::Missing;
                 }
-                At::Real(real, s, known)
+                At::Real(real, s, entry)
             }
         }
     }
 
-    fn at(&self, path: &Path) -> (PathBuf, Option<Arc<Mount>>) {
-        let path = clean(path);
-        let m = self.mount_of(&path).cloned();
+    fn at<'p>(&self, path: &'p Path) -> (Cow<'p, Path>, Option<&Arc<Mount>>) {
+        let path = clean_cow(path);
+        let m = self.mount_of(&path);
         (path, m)
     }
 
@@ -270,8 +358,8 @@ impl<'a> ArtifactFs<'a> {
 
     fn is_dir_in(&self, m: &Mount, path: &Path) -> bool {
         match self.locate(m, path) {
-            At::Real(_, _, Known::Entry(d, _)) => d,
-            At::Real(real, _, _) => self.inner.is_dir(&real),
+            At::Real(_, _, Some(e)) => e.is_dir,
+            At::Real(real, _, None) => self.inner.is_dir(&real),
             At::Dir => true,
             At::File(_) | At::Missing => false,
         }
@@ -279,8 +367,8 @@ impl<'a> ArtifactFs<'a> {
 
     fn exists_in(&self, m: &Mount, path: &Path) -> bool {
         match self.locate(m, path) {
-            At::Real(_, _, Known::Entry(..)) => true,
-            At::Real(real, _, _) => self.inner.exists(&real),
+            At::Real(_, _, Some(_)) => true,
+            At::Real(real, _, None) => self.inner.exists(&real),
             At::Dir | At::File(_) => true,
             At::Missing => false,
         }
@@ -288,8 +376,8 @@ impl<'a> ArtifactFs<'a> {
 
     fn read_dir_in(&self, m: &Mount, path: &Path) -> io::Result<Vec<PathBuf>> {
         match self.locate(m, path) {
-            At::Real(real, _, known) => {
-                if matches!(known, Known::Entry(false, _)) {
+            At::Real(real, _, entry) => {
+                if entry.is_some_and(|e| !e.is_dir) {
                     return Err(not_found(path));
                 }
                 let mut out = Vec::new();
@@ -307,7 +395,9 @@ impl<'a> ArtifactFs<'a> {
                 let Content::Staged(t) = &m.content else {
                     return Err(not_found(path));
                 };
-                let rel = path.strip_prefix(&m.root).map(rel_key).unwrap_or_default();
+                let rel = below(path, &m.root, m.fast)
+                    .map(rel_key)
+                    .unwrap_or_default();
                 Ok(t.children(&rel).into_iter().map(|n| path.join(n)).collect())
             }
             At::File(_) | At::Missing => Err(not_found(path)),
@@ -316,26 +406,19 @@ impl<'a> ArtifactFs<'a> {
 
     fn canonical_in(&self, m: &Mount, path: &Path) -> io::Result<PathBuf> {
         match self.locate(m, path) {
-            At::Real(real, s, _) => {
-                let canon = s
-                    .canonical(self.inner, &real)
-                    .ok_or_else(|| not_found(path))?;
-                if canon == real {
-                    return Ok(path.to_path_buf());
-                }
+            At::Real(real, s, entry) => match &*s.canon(self.inner, &real, entry) {
+                Canon::Same => Ok(path.to_path_buf()),
+                Canon::Failed => Err(not_found(path)),
                 // A symbolic link inside the source tree: the same place in the mount.
-                match canon.strip_prefix(&s.root) {
-                    Ok(inner) => Ok(clean_path(&m.root.join(inner))),
-                    Err(_) => Err(io::Error::new(
-                        io::ErrorKind::PermissionDenied,
-                        format!(
-                            "'{}' resolves to '{}', outside the artifact root",
-                            path.display(),
-                            canon.display()
-                        ),
-                    )),
-                }
-            }
+                Canon::Inside(canon) => match below(canon, &s.root, true) {
+                    Some(inner) => Ok(clean_path(&m.root.join(inner))),
+                    None => Err(not_found(path)),
+                },
+                Canon::Outside => Err(io::Error::new(
+                    io::ErrorKind::PermissionDenied,
+                    format!("'{}' resolves outside the artifact root", path.display()),
+                )),
+            },
             At::Dir | At::File(_) => Ok(path.to_path_buf()),
             At::Missing => Err(not_found(path)),
         }
@@ -345,31 +428,31 @@ impl<'a> ArtifactFs<'a> {
 impl FileSystem for ArtifactFs<'_> {
     fn read_file(&self, path: &Path) -> io::Result<Vec<u8>> {
         match self.at(path) {
-            (p, Some(m)) => self.read_file_in(&m, &p),
+            (p, Some(m)) => self.read_file_in(m, &p),
             (p, None) => Err(not_found(&p)),
         }
     }
     fn is_dir(&self, path: &Path) -> bool {
         match self.at(path) {
-            (p, Some(m)) => self.is_dir_in(&m, &p),
+            (p, Some(m)) => self.is_dir_in(m, &p),
             _ => false,
         }
     }
     fn exists(&self, path: &Path) -> bool {
         match self.at(path) {
-            (p, Some(m)) => self.exists_in(&m, &p),
+            (p, Some(m)) => self.exists_in(m, &p),
             _ => false,
         }
     }
     fn read_dir(&self, path: &Path) -> io::Result<Vec<PathBuf>> {
         match self.at(path) {
-            (p, Some(m)) => self.read_dir_in(&m, &p),
+            (p, Some(m)) => self.read_dir_in(m, &p),
             (p, None) => Err(not_found(&p)),
         }
     }
     fn canonical(&self, path: &Path) -> io::Result<PathBuf> {
         match self.at(path) {
-            (p, Some(m)) => self.canonical_in(&m, &p),
+            (p, Some(m)) => self.canonical_in(m, &p),
             (p, None) => Err(not_found(&p)),
         }
     }
@@ -381,6 +464,8 @@ pub(crate) struct BuildFs<'a> {
     pub base: &'a ArtifactFs<'a>,
     /// The artifact root; nothing outside it can be read.
     pub root: PathBuf,
+    /// Whether `root` is clean.
+    fast: bool,
     /// The mount at `root`, looked up once.
     mount: Option<Arc<Mount>>,
     /// The generated or augmented kustomization file, if it differs from the tree's.
@@ -403,17 +488,19 @@ impl<'a> BuildFs<'a> {
         overlay: Option<(PathBuf, Arc<Vec<u8>>)>,
     ) -> Self {
         let mount = base.mount(&root).cloned();
+        let overlay = overlay.map(|(p, b)| (clean(&p), b));
         BuildFs {
             base,
+            fast: is_clean(&root),
             root,
             mount,
             overlay,
         }
     }
 
-    fn inside(&self, path: &Path) -> io::Result<PathBuf> {
-        let p = clean(path);
-        if p.starts_with(&self.root) {
+    fn inside<'p>(&self, path: &'p Path) -> io::Result<Cow<'p, Path>> {
+        let p = clean_cow(path);
+        if below(&p, &self.root, self.fast).is_some() {
             Ok(p)
         } else {
             Err(io::Error::new(
@@ -429,14 +516,14 @@ impl<'a> BuildFs<'a> {
     fn is_overlay(&self, p: &Path) -> Option<&Arc<Vec<u8>>> {
         self.overlay
             .as_ref()
-            .filter(|(f, _)| f == p)
+            .filter(|(f, _)| f.as_os_str() == p.as_os_str())
             .map(|(_, b)| b)
     }
     /// The mount of `p` (inside the root): the build's own, unless the root is not a mount.
-    fn mount_for(&self, p: &Path) -> Option<Arc<Mount>> {
+    fn mount_for(&self, p: &Path) -> Option<&Mount> {
         match &self.mount {
-            Some(m) => Some(m.clone()),
-            None => self.base.mount_of(p).cloned(),
+            Some(m) => Some(m),
+            None => self.base.mount_of(p).map(|m| &**m),
         }
     }
 }
@@ -448,7 +535,7 @@ impl FileSystem for BuildFs<'_> {
             return Ok(b.as_ref().clone());
         }
         match self.mount_for(&p) {
-            Some(m) => self.base.read_file_in(&m, &p),
+            Some(m) => self.base.read_file_in(m, &p),
             None => Err(not_found(&p)),
         }
     }
@@ -459,7 +546,7 @@ impl FileSystem for BuildFs<'_> {
         self.is_overlay(&p).is_none()
             && self
                 .mount_for(&p)
-                .is_some_and(|m| self.base.is_dir_in(&m, &p))
+                .is_some_and(|m| self.base.is_dir_in(m, &p))
     }
     fn exists(&self, path: &Path) -> bool {
         let Ok(p) = self.inside(path) else {
@@ -468,16 +555,16 @@ impl FileSystem for BuildFs<'_> {
         self.is_overlay(&p).is_some()
             || self
                 .mount_for(&p)
-                .is_some_and(|m| self.base.exists_in(&m, &p))
+                .is_some_and(|m| self.base.exists_in(m, &p))
     }
     fn read_dir(&self, path: &Path) -> io::Result<Vec<PathBuf>> {
         let p = self.inside(path)?;
         let mut v = match self.mount_for(&p) {
-            Some(m) => self.base.read_dir_in(&m, &p)?,
+            Some(m) => self.base.read_dir_in(m, &p)?,
             None => return Err(not_found(&p)),
         };
         if let Some((f, _)) = &self.overlay {
-            if f.parent() == Some(p.as_path()) && !v.contains(f) {
+            if f.parent() == Some(&*p) && !v.contains(f) {
                 v.push(f.clone());
             }
         }
@@ -487,13 +574,13 @@ impl FileSystem for BuildFs<'_> {
     fn canonical(&self, path: &Path) -> io::Result<PathBuf> {
         let p = self.inside(path)?;
         if self.is_overlay(&p).is_some() {
-            return Ok(p);
+            return Ok(p.into_owned());
         }
         let c = match self.mount_for(&p) {
-            Some(m) => self.base.canonical_in(&m, &p)?,
+            Some(m) => self.base.canonical_in(m, &p)?,
             None => return Err(not_found(&p)),
         };
-        self.inside(&c)
+        self.inside(&c).map(Cow::into_owned)
     }
 }
 
@@ -520,10 +607,10 @@ mod tests {
     fn fs_with(inner: &MemFs) -> ArtifactFs<'_> {
         let index = SourceIndex::build(inner, Path::new("/repo"), "");
         let mut fs = ArtifactFs::new(inner);
-        fs.add(Mount {
-            root: PathBuf::from("/repo"),
-            content: Content::Source(Arc::new(Source::new(PathBuf::from("/repo"), index))),
-        });
+        fs.add(Mount::new(
+            PathBuf::from("/repo"),
+            Content::Source(Arc::new(Source::new(PathBuf::from("/repo"), index))),
+        ));
         let mut tree = Tree::default();
         tree.dirs.insert("base".into());
         tree.files.insert(
@@ -532,10 +619,10 @@ mod tests {
         );
         tree.files
             .insert("m.yaml".into(), StagedFile::Bytes(Arc::new(b"m".to_vec())));
-        fs.add(Mount {
-            root: PathBuf::from("/krust-flux/ExternalArtifact/ns/apps"),
-            content: Content::Staged(Arc::new(tree)),
-        });
+        fs.add(Mount::new(
+            PathBuf::from("/krust-flux/ExternalArtifact/ns/apps"),
+            Content::Staged(Arc::new(tree)),
+        ));
         fs
     }
 

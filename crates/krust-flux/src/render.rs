@@ -35,13 +35,16 @@ enum Resolution {
 struct State<'a> {
     afs: ArtifactFs<'a>,
     repo_root: PathBuf,
+    /// Whether `repo_root` is clean.
+    repo_fast: bool,
     mounts: HashMap<ObjectKey, PathBuf>,
     sources: HashMap<ObjectKey, SourceMapping>,
     kustomizer: Kustomizer,
     renders: Vec<KustomizationRender>,
     findings: Vec<Finding>,
-    /// Real roots of the mounted sources other than the repository, for display.
-    labels: crate::fxhash::FxHashMap<PathBuf, String>,
+    /// Real roots of the mounted sources other than the repository (cleaned, by bytes),
+    /// for display.
+    labels: crate::fxhash::FxHashMap<std::ffi::OsString, String>,
     /// Ids of every Kustomization discovered so far.
     seen: HashSet<String>,
     /// Rendered objects by (kind, namespace, name); the first one applied wins.
@@ -85,6 +88,7 @@ pub fn render_cluster(
     let mut st = State {
         afs: ArtifactFs::new(fs),
         repo_root: repo_root.clone(),
+        repo_fast: crate::artifact::is_clean(&repo_root),
         mounts: HashMap::new(),
         sources,
         kustomizer: Kustomizer::new(
@@ -268,14 +272,17 @@ impl State<'_> {
             real.clone()
         };
         if real != self.repo_root {
-            self.labels.insert(real.clone(), key.to_string());
+            self.labels.insert(
+                crate::artifact::clean(&real).into_os_string(),
+                key.to_string(),
+            );
         }
         let ignore = format!("{}\n{extra_ignore}", m.ignore);
         let index = SourceIndex::build(inner, &real, &ignore);
-        self.afs.add(Mount {
-            root: root.clone(),
-            content: Content::Source(Arc::new(Source::new(real, index))),
-        });
+        self.afs.add(Mount::new(
+            root.clone(),
+            Content::Source(Arc::new(Source::new(real, index))),
+        ));
         self.mounts.insert(key.clone(), root.clone());
         Ok(root)
     }
@@ -418,10 +425,8 @@ impl State<'_> {
             .join(&key.kind)
             .join(&key.namespace)
             .join(&key.name);
-        self.afs.add(Mount {
-            root: root.clone(),
-            content: Content::Staged(Arc::new(tree)),
-        });
+        self.afs
+            .add(Mount::new(root.clone(), Content::Staged(Arc::new(tree))));
         self.mounts.insert(key.clone(), root.clone());
         Resolution::Mounted(root)
     }
@@ -430,14 +435,17 @@ impl State<'_> {
     fn display(&self, vpath: &Path) -> String {
         let vpath = crate::artifact::clean(vpath);
         let real = self.afs.real_unchecked(&vpath).unwrap_or(vpath);
-        if let Some((root, label)) = real.ancestors().find_map(|a| self.labels.get_key_value(a)) {
-            if let Ok(r) = real.strip_prefix(root) {
+        let real = crate::artifact::clean(&real);
+        if let Some((root, label)) = crate::artifact::ancestors(&real)
+            .find_map(|a| self.labels.get(a.as_os_str()).map(|l| (a, l)))
+        {
+            if let Some(r) = crate::artifact::below(&real, root, true) {
                 return format!("{label}:{}", r.display());
             }
         }
-        match real.strip_prefix(&self.repo_root) {
-            Ok(r) => r.display().to_string(),
-            Err(_) => real.display().to_string(),
+        match crate::artifact::below(&real, &self.repo_root, self.repo_fast) {
+            Some(r) => r.display().to_string(),
+            None => real.display().to_string(),
         }
     }
 

@@ -4,7 +4,9 @@
 //! no pattern exists at all (§5-A9).
 
 use crate::fxhash::FxHashMap;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use krust_kustomize::FileSystem;
 
@@ -208,7 +210,18 @@ impl Pattern {
 /// The exclusion rules of one source artifact.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IgnoreRules {
-    patterns: Vec<Pattern>,
+    /// The VCS entries, and the defaults when nothing else is given (parsed once).
+    base: &'static [Pattern],
+    /// The patterns found in the tree and `spec.ignore`, in order.
+    found: Vec<Pattern>,
+}
+
+fn parsed(lines: &[&[&str]]) -> Vec<Pattern> {
+    lines
+        .iter()
+        .flat_map(|l| l.iter())
+        .filter_map(|p| Pattern::parse(p, &[]))
+        .collect()
 }
 
 impl IgnoreRules {
@@ -220,13 +233,14 @@ impl IgnoreRules {
     }
 
     fn from_found(found: Vec<Pattern>) -> IgnoreRules {
-        let mut patterns: Vec<Pattern> =
-            VCS.iter().filter_map(|p| Pattern::parse(p, &[])).collect();
-        if found.is_empty() {
-            patterns.extend(DEFAULTS.iter().filter_map(|p| Pattern::parse(p, &[])));
-        }
-        patterns.extend(found);
-        IgnoreRules { patterns }
+        static VCS_ONLY: OnceLock<Vec<Pattern>> = OnceLock::new();
+        static WITH_DEFAULTS: OnceLock<Vec<Pattern>> = OnceLock::new();
+        let base = if found.is_empty() {
+            WITH_DEFAULTS.get_or_init(|| parsed(&[VCS, DEFAULTS]))
+        } else {
+            VCS_ONLY.get_or_init(|| parsed(&[VCS]))
+        };
+        IgnoreRules { base, found }
     }
 
     /// The VCS entries and the default exclusions (fluxcd/pkg `NewDefaultMatcher`), as
@@ -244,9 +258,10 @@ impl IgnoreRules {
     /// [`IgnoreRules::is_excluded`], asking whether the path is a directory only when a
     /// directory-only pattern needs to know.
     pub(crate) fn is_excluded_lazy(&self, rel: &[&str], is_dir: &dyn Fn() -> bool) -> bool {
-        self.patterns
+        self.found
             .iter()
             .rev()
+            .chain(self.base.iter().rev())
             .find_map(|p| p.matches(rel, is_dir))
             .unwrap_or(false)
     }
@@ -259,18 +274,61 @@ impl IgnoreRules {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SourceIndex {
     pub rules: IgnoreRules,
-    /// Walked entries by real path: (is a directory, excluded).
-    entries: FxHashMap<PathBuf, (bool, bool)>,
+    /// Walked entries by real path (the path's bytes: every path here is clean, so byte
+    /// equality is path equality, and hashing bytes is far cheaper than `Path`'s hash).
+    entries: FxHashMap<OsString, Entry>,
+    /// The root itself.
+    root: Entry,
     /// Whether the walk left parts out (`.git`, or nesting past the depth limit): paths
     /// there are checked against the rules and the file system when asked.
     partial: bool,
 }
 
+/// One walked entry.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Entry {
+    pub is_dir: bool,
+    pub excluded: bool,
+    /// Where the entry's symbolic links lead, resolved the first time it is asked.
+    pub canon: OnceLock<Canon>,
+}
+
+/// The `canonical` form of a real path, relative to its source root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Canon {
+    /// No symbolic link on the way: the path itself.
+    Same,
+    /// Another path inside the source tree.
+    Inside(PathBuf),
+    /// A path outside the source tree (the entry is hidden).
+    Outside,
+    /// `canonical` failed.
+    Failed,
+}
+
+impl Canon {
+    /// Classifies `canonical(real)` for a source tree at `root` (both clean).
+    pub(crate) fn of(real: &Path, root: &Path, canonical: Option<PathBuf>) -> Canon {
+        match canonical {
+            None => Canon::Failed,
+            Some(c) if c.as_os_str() == real.as_os_str() || c == real => Canon::Same,
+            Some(c) => {
+                let fast = crate::artifact::is_clean(&c) && crate::artifact::is_clean(root);
+                if crate::artifact::below(&c, root, fast).is_some() {
+                    Canon::Inside(c)
+                } else {
+                    Canon::Outside
+                }
+            }
+        }
+    }
+}
+
 /// What the index knows about one path.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Known {
-    /// A walked entry (is a directory, excluded).
-    Entry(bool, bool),
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Known<'a> {
+    /// A walked entry.
+    Entry(&'a Entry),
     /// Not in the tree.
     Missing,
     /// Not walked: ask the rules and the file system.
@@ -280,7 +338,7 @@ pub(crate) enum Known {
 const MAX_DEPTH: usize = 64;
 
 impl SourceIndex {
-    /// Walks the tree at `root` (a real directory of `fs`); `extra` is `spec.ignore`.
+    /// Walks the tree at `root` (a real, clean directory of `fs`); `extra` is `spec.ignore`.
     pub(crate) fn build(fs: &dyn FileSystem, root: &Path, extra: &str) -> SourceIndex {
         let mut w = Walk::default();
         w.walk(fs, root, &mut Vec::new(), 0);
@@ -289,25 +347,49 @@ impl SourceIndex {
         }
         let rules = IgnoreRules::from_found(w.found);
         let mut entries = FxHashMap::with_capacity_and_hasher(w.walked.len(), Default::default());
-        for (path, parts, is_dir) in w.walked {
-            let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
-            let excluded = rules.is_excluded_lazy(&refs, &|| is_dir);
-            entries.insert(path, (is_dir, excluded));
+        let mut parts: Vec<&str> = Vec::new();
+        for (path, is_dir) in &w.walked {
+            let rel = crate::artifact::below(path, root, true);
+            let excluded = match rel.and_then(Path::to_str) {
+                Some(r) => {
+                    parts.clear();
+                    parts.extend(r.split('/'));
+                    rules.is_excluded_lazy(&parts, &|| *is_dir)
+                }
+                None => {
+                    let owned = components(path.strip_prefix(root).unwrap_or(path));
+                    let refs: Vec<&str> = owned.iter().map(String::as_str).collect();
+                    rules.is_excluded_lazy(&refs, &|| *is_dir)
+                }
+            };
+            entries.insert(
+                path.as_os_str().to_os_string(),
+                Entry {
+                    is_dir: *is_dir,
+                    excluded,
+                    canon: OnceLock::new(),
+                },
+            );
         }
         SourceIndex {
             rules,
             entries,
+            root: Entry {
+                is_dir: true,
+                excluded: false,
+                canon: OnceLock::new(),
+            },
             partial: w.partial,
         }
     }
 
     /// What the walk saw at `real` (a clean path below `root`).
-    pub(crate) fn lookup(&self, root: &Path, real: &Path) -> Known {
-        if real == root {
-            return Known::Entry(true, false);
+    pub(crate) fn lookup(&self, root: &Path, real: &Path) -> Known<'_> {
+        if real.as_os_str() == root.as_os_str() {
+            return Known::Entry(&self.root);
         }
-        if let Some((d, x)) = self.entries.get(real) {
-            return Known::Entry(*d, *x);
+        if let Some(e) = self.entries.get(real.as_os_str()) {
+            return Known::Entry(e);
         }
         if self.partial {
             return Known::Unknown;
@@ -325,23 +407,27 @@ impl SourceIndex {
         let Ok(rel) = real.strip_prefix(root) else {
             return false;
         };
-        let parts: Vec<String> = rel
-            .components()
-            .filter_map(|c| match c {
-                std::path::Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
-                _ => None,
-            })
-            .collect();
+        let parts = components(rel);
         let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
         !refs.is_empty() && self.rules.is_excluded_lazy(&refs, is_dir)
     }
+}
+
+/// The normal components of a relative path.
+fn components(rel: &Path) -> Vec<String> {
+    rel.components()
+        .filter_map(|c| match c {
+            std::path::Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The state of one walk.
 #[derive(Default)]
 struct Walk {
     found: Vec<Pattern>,
-    walked: Vec<(PathBuf, Vec<String>, bool)>,
+    walked: Vec<(PathBuf, bool)>,
     partial: bool,
 }
 
@@ -354,9 +440,11 @@ impl Walk {
         let Ok(entries) = fs.read_dir(dir) else {
             return;
         };
-        let file = dir.join(".sourceignore");
-        if entries.contains(&file) {
-            if let Ok(bytes) = fs.read_file(&file) {
+        let has_ignore = entries
+            .iter()
+            .any(|e| e.file_name().is_some_and(|n| n == ".sourceignore"));
+        if has_ignore {
+            if let Ok(bytes) = fs.read_file(&dir.join(".sourceignore")) {
                 for line in String::from_utf8_lossy(&bytes).lines() {
                     self.found.extend(Pattern::parse(line, domain));
                 }
@@ -367,12 +455,11 @@ impl Walk {
                 continue;
             };
             let is_dir = fs.is_dir(&e);
-            let mut parts = domain.clone();
-            parts.push(name.clone());
-            self.walked.push((e.clone(), parts, is_dir));
             if !is_dir {
+                self.walked.push((e, false));
                 continue;
             }
+            self.walked.push((e.clone(), true));
             if name == ".git" {
                 self.partial = true;
                 continue;
