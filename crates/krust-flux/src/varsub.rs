@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use krust_yaml::{Typing, Value};
+use krust_yaml::{Data, Style, Typing, Value};
 
 use crate::envsubst::{eval, Vars};
 use crate::spec::PostBuild;
@@ -158,14 +158,153 @@ pub(crate) fn substitute(
     if !has_dollar(obj) {
         return Ok(None);
     }
+    let vars = Vars::new(vars, strict);
+    if obj.is_map() {
+        if let Ok(v) = in_tree(obj, &vars, 0) {
+            return Ok(v);
+        }
+    }
+    via_text(obj, &vars).map(Some)
+}
+
+/// What kustomize-controller does: print the object, substitute the text, read it back.
+fn via_text(obj: &Value, vars: &Vars<'_>) -> Result<Value, String> {
     let text = krust_yaml::to_yaml(obj).map_err(|e| e.to_string())?;
-    let out = eval(&text, &Vars::new(vars, strict))
+    let out = eval(&text, vars)
         .map_err(|e| format!("envsubst error: variable substitution failed: {e}"))?;
     let docs = krust_yaml::parse_stream(&out, "substituted object", Typing::Yaml11)
         .map_err(|e| format!("envsubst error: YAMLToJSON: {e}"))?;
     match docs.into_iter().next() {
-        Some(v) if v.is_map() => Ok(Some(v)),
+        Some(v) if v.is_map() => Ok(v),
         _ => Err("UnmarshalJSON: the substituted object is not a mapping".into()),
+    }
+}
+
+/// The fast path cannot tell what the text round trip would give.
+#[derive(Debug)]
+struct Fallback;
+
+/// Deepest nesting the fast path walks.
+const FAST_DEPTH: usize = 200;
+
+/// Substitution on the value tree, for an object where that provably gives what printing,
+/// substituting the text and reading it back gives (the function above): every `$` of the
+/// text is inside a string printed as a plain scalar without blanks (so the string's text
+/// is in the printed text as it is, and every `${…}` opens and closes inside it), the
+/// substituted text reads back as a plain string (the same value it would be inside the
+/// object's text), and nothing else in the object changes in the round trip or fails to
+/// print. The result is the text route's up to the order of mapping keys (which that route
+/// reads back in the printer's order, and the output is printed in either way).
+/// `Ok(None)`: nothing changed; `Err(Fallback)` for anything else, which then takes the
+/// text route.
+fn in_tree(obj: &Value, vars: &Vars<'_>, depth: usize) -> Result<Option<Value>, Fallback> {
+    if depth > FAST_DEPTH || obj.source_text().is_some_and(|t| t.contains('$')) {
+        return Err(Fallback);
+    }
+    match &obj.data {
+        Data::String(s) => {
+            if obj.style == Style::Folded || !round_trips(s) {
+                return Err(Fallback);
+            }
+            if !s.contains('$') {
+                return Ok(None);
+            }
+            substitute_scalar(s, vars).map(Some)
+        }
+        // go's JSON form prints a whole float as an integer, which reads back as one.
+        Data::Float(_) => Err(Fallback),
+        Data::Map(m) => {
+            let mut changed = Vec::new();
+            for (i, (k, v)) in m.iter().enumerate() {
+                let key = k.as_str();
+                if k.is_non_string()
+                    || key.len() > 128
+                    || key.contains('$')
+                    || !key.bytes().all(|b| (b' '..0x7f).contains(&b))
+                {
+                    return Err(Fallback);
+                }
+                if let Some(n) = in_tree(v, vars, depth + 1)? {
+                    changed.push((i, n));
+                }
+            }
+            if changed.is_empty() {
+                return Ok(None);
+            }
+            let mut out = obj.clone();
+            if let Some(map) = out.as_map_mut() {
+                for (i, n) in changed {
+                    if let Some((_, slot)) = map.get_index_mut(i) {
+                        *slot = n;
+                    }
+                }
+            }
+            Ok(Some(out))
+        }
+        Data::Seq(items) => {
+            let mut changed = Vec::new();
+            for (i, v) in items.iter().enumerate() {
+                if let Some(n) = in_tree(v, vars, depth + 1)? {
+                    changed.push((i, n));
+                }
+            }
+            if changed.is_empty() {
+                return Ok(None);
+            }
+            let mut out = obj.clone();
+            if let Some(seq) = out.as_seq_mut() {
+                for (i, n) in changed {
+                    if let Some(slot) = seq.get_mut(i) {
+                        *slot = n;
+                    }
+                }
+            }
+            Ok(Some(out))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// Whether a string is printed and read back unchanged and without a print error: ASCII
+/// text, tabs and line breaks, not starting with a tab (the fast path leaves everything
+/// else to the text route).
+fn round_trips(s: &str) -> bool {
+    !s.starts_with('\t')
+        && s.bytes()
+            .all(|b| (b' '..0x7f).contains(&b) || b == b'\n' || b == b'\t')
+}
+
+/// Printable ASCII without blanks.
+fn is_word(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| (b'!'..0x7f).contains(&b))
+}
+
+/// The substituted value of a string containing `$`, when the fast path applies to it.
+fn substitute_scalar(s: &str, vars: &Vars<'_>) -> Result<Value, Fallback> {
+    // Every `$` opens a `${`: no `$$` escape and no lone `$` whose reading could depend
+    // on the text after the string.
+    let b = s.as_bytes();
+    let opens = b
+        .iter()
+        .enumerate()
+        .all(|(i, &c)| c != b'$' || b.get(i + 1) == Some(&b'{'));
+    if !opens || !is_word(s) {
+        return Err(Fallback);
+    }
+    // Printed as a plain scalar, its text as it is.
+    match krust_yaml::to_yaml(&Value::string(s)) {
+        Ok(t) if t.strip_suffix('\n') == Some(s) => {}
+        _ => return Err(Fallback),
+    }
+    let out = eval(s, vars).map_err(|_| Fallback)?;
+    if !is_word(&out) {
+        return Err(Fallback);
+    }
+    let docs = krust_yaml::parse_stream(&out, "substituted object", Typing::Yaml11)
+        .map_err(|_| Fallback)?;
+    match docs.as_slice() {
+        [v] if v.as_str() == Some(out.as_str()) && v.source_text().is_none() => Ok(v.clone()),
+        _ => Err(Fallback),
     }
 }
 
@@ -206,6 +345,95 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(out.pointer("/data/v").and_then(Value::as_bool), Some(true));
+    }
+
+    /// Equal values, mapping keys in any order (the text route reads them back in the
+    /// printer's order).
+    fn same(a: &Value, b: &Value) -> bool {
+        match (a.as_map(), b.as_map(), a.as_seq(), b.as_seq()) {
+            (Some(x), Some(y), _, _) => {
+                x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
+            }
+            (_, _, Some(x), Some(y)) => {
+                x.len() == y.len() && x.iter().zip(y.iter()).all(|(v, w)| same(v, w))
+            }
+            _ => a == b,
+        }
+    }
+
+    /// The fast path gives what the text route gives, or leaves the object to it.
+    #[test]
+    fn tree_route_agrees_with_text_route() {
+        let vars: BTreeMap<String, String> = [
+            ("t".into(), "t0001".into()),
+            ("n".into(), "3".into()),
+            ("b".into(), "y".into()),
+            ("sp".into(), "a b".into()),
+            ("colon".into(), "a: b".into()),
+            ("hash".into(), "#x".into()),
+            ("dash".into(), "- x".into()),
+            ("q".into(), "'x'".into()),
+            ("e".into(), "".into()),
+            ("d".into(), "2001-12-14".into()),
+            ("dots".into(), "...".into()),
+        ]
+        .into();
+        let cases = [
+            ("plain", "v: ${t}\n", true),
+            ("inner", "v: a-${t}-b\n", true),
+            ("nested default", "v: ${x:=${t}}\n", true),
+            ("seq", "v:\n- ${t}\n- x\n- ${t}\n", true),
+            ("number", "v: ${n}\n", false),
+            ("bool", "v: ${b}\n", false),
+            ("space", "v: ${sp}\n", false),
+            ("colon", "v: ${colon}\n", false),
+            ("hash", "v: ${hash}\n", false),
+            ("dash", "v: ${dash}\n", false),
+            ("quotes", "v: ${q}\n", false),
+            ("empty", "v: ${e}\n", false),
+            ("date", "v: ${d}\n", true),
+            ("dots", "v: ${dots}\n", false),
+            ("escape", "v: $${t}\n", false),
+            ("lone", "v: a$b\n", false),
+            ("quoted", "v: \"${t} \"\n", false),
+            ("key", "${t}: v\n", false),
+            ("unterminated", "a: ${t\nb: x}\n", false),
+            ("multiline", "v: |\n  x ${t}\n  y\n", false),
+            ("folded", "v: >\n  ${t}\n", false),
+            (
+                "others kept",
+                "v: ${t}\nw: |\n  line\n  two\nn: 1\nl: [a, b]\n",
+                true,
+            ),
+            ("float", "v: ${t}\nn: 1.0\n", false),
+        ];
+        for (name, body, fast) in cases {
+            let obj = cm(&format!(
+                "kind: A\nmetadata:\n  name: x\ndata:\n  {}",
+                body.replace('\n', "\n  ")
+            ));
+            for strict in [false, true] {
+                let v = Vars::new(&vars, strict);
+                let tree = in_tree(&obj, &v, 0);
+                let text = via_text(&obj, &v);
+                match (tree, text) {
+                    (Ok(t), Ok(x)) => {
+                        let t = t.unwrap_or_else(|| obj.clone());
+                        assert!(same(&t, &x), "{name}: {t:?} vs {x:?}");
+                        assert_eq!(
+                            krust_yaml::to_yaml(&t).ok(),
+                            krust_yaml::to_yaml(&x).ok(),
+                            "{name}"
+                        );
+                        assert!(fast, "{name}: took the fast path");
+                    }
+                    (Ok(_), Err(e)) => {
+                        panic!("{name}: fast path succeeded where the text route fails: {e}")
+                    }
+                    (Err(Fallback), _) => assert!(!fast, "{name}: left to the text route"),
+                }
+            }
+        }
     }
 
     #[test]
