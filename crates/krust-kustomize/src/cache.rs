@@ -147,6 +147,10 @@ impl FileSystem for Recorder<'_> {
         self.note(Call::Canonical, path, digest_io(&r));
         r
     }
+    fn file_len(&self, path: &Path) -> Option<u64> {
+        // Not recorded: a file past the bound fails the build, so nothing is cached.
+        self.inner.file_len(path)
+    }
     fn current_dir(&self) -> io::Result<PathBuf> {
         self.inner.current_dir()
     }
