@@ -113,9 +113,10 @@ impl Mount {
 /// All artifacts of a cluster over the caller's file system.
 pub(crate) struct ArtifactFs<'a> {
     pub inner: &'a dyn FileSystem,
-    /// Mounts by root (roots never nest, so a path has at most one mount).
+    /// Mounts by (cleaned) root; roots never nest, so a path has at most one mount.
     mounts: FxHashMap<OsString, Arc<Mount>>,
-    roots: BTreeSet<PathBuf>,
+    /// The same roots in byte order.
+    roots: BTreeSet<OsString>,
 }
 
 impl std::fmt::Debug for ArtifactFs<'_> {
@@ -148,37 +149,60 @@ pub(crate) fn clean_cow(path: &Path) -> Cow<'_, Path> {
     }
 }
 
-/// Whether `clean_path` would give `path` back unchanged (Unix separators only).
+/// The bytes of a path, where paths are byte strings with `/` separators (Unix).
+#[cfg(unix)]
+fn bytes(path: &Path) -> Option<&[u8]> {
+    use std::os::unix::ffi::OsStrExt;
+    Some(path.as_os_str().as_bytes())
+}
+
+#[cfg(not(unix))]
+fn bytes(_: &Path) -> Option<&[u8]> {
+    None
+}
+
+/// The path of [`bytes`].
+#[cfg(unix)]
+fn from_bytes(b: &[u8]) -> &Path {
+    use std::os::unix::ffi::OsStrExt;
+    Path::new(std::ffi::OsStr::from_bytes(b))
+}
+
+#[cfg(not(unix))]
+fn from_bytes(_: &[u8]) -> &Path {
+    Path::new("")
+}
+
+/// Whether `clean_path` would give `path` back unchanged (Unix only).
 pub(crate) fn is_clean(path: &Path) -> bool {
-    if std::path::MAIN_SEPARATOR != '/' {
-        return false;
-    }
-    let Some(s) = path.to_str() else {
+    let Some(b) = bytes(path) else {
         return false;
     };
-    if s.is_empty() || s == "/" {
-        return s == "/";
+    match b {
+        [] => false,
+        b"/" => true,
+        [.., b'/'] => false,
+        _ => b
+            .strip_prefix(b"/")
+            .unwrap_or(b)
+            .split(|&c| c == b'/')
+            .all(|c| !matches!(c, b"" | b"." | b"..")),
     }
-    let body = s.strip_prefix('/').unwrap_or(s);
-    !body.ends_with('/')
-        && body
-            .split('/')
-            .all(|c| !c.is_empty() && c != "." && c != "..")
 }
 
 /// `path.strip_prefix(root)` for a clean `path`; with `fast` (`root` is clean too) by
 /// comparing bytes rather than components, which costs more than the lookups it guards.
 pub(crate) fn below<'p>(path: &'p Path, root: &Path, fast: bool) -> Option<&'p Path> {
-    if fast && std::path::MAIN_SEPARATOR == '/' {
-        if let (Some(p), Some(r)) = (path.to_str(), root.to_str()) {
-            if r == "/" {
-                return p.strip_prefix('/').map(Path::new);
+    if fast {
+        if let (Some(p), Some(r)) = (bytes(path), bytes(root)) {
+            if r == b"/" {
+                return p.strip_prefix(b"/").map(from_bytes);
             }
             let rest = p.strip_prefix(r)?;
             if rest.is_empty() {
-                return Some(Path::new(""));
+                return Some(from_bytes(rest));
             }
-            return rest.strip_prefix('/').map(Path::new);
+            return rest.strip_prefix(b"/").map(from_bytes);
         }
     }
     path.strip_prefix(root).ok()
@@ -186,9 +210,7 @@ pub(crate) fn below<'p>(path: &'p Path, root: &Path, fast: bool) -> Option<&'p P
 
 /// `path.ancestors()` of a clean path, found by bytes.
 pub(crate) fn ancestors(path: &Path) -> impl Iterator<Item = &Path> {
-    let fast = (std::path::MAIN_SEPARATOR == '/')
-        .then(|| path.to_str())
-        .flatten();
+    let fast = bytes(path);
     let mut slow = fast.is_none().then(|| path.ancestors());
     let mut next = fast;
     std::iter::from_fn(move || {
@@ -196,14 +218,14 @@ pub(crate) fn ancestors(path: &Path) -> impl Iterator<Item = &Path> {
             return it.next();
         }
         let cur = next?;
-        next = match cur.rfind('/') {
-            Some(0) if cur.len() > 1 => Some("/"),
+        next = match cur.iter().rposition(|&c| c == b'/') {
+            Some(0) if cur.len() > 1 => Some(b"/".as_slice()),
             Some(0) => None,
             Some(i) => cur.get(..i),
             None if cur.is_empty() => None,
-            None => Some(""),
+            None => Some(b"".as_slice()),
         };
-        Some(Path::new(cur))
+        Some(from_bytes(cur))
     })
 }
 
@@ -255,25 +277,35 @@ impl<'a> ArtifactFs<'a> {
 
     /// Whether a mount at `root` would nest with an existing one.
     pub(crate) fn overlaps(&self, root: &Path) -> bool {
-        self.mount_of(root).is_some()
-            || self
-                .roots
-                .range(root.to_path_buf()..)
-                .next()
-                .is_some_and(|k| k.starts_with(root))
+        let root = clean_cow(root);
+        if self.mount_of(&root).is_some() {
+            return true;
+        }
+        // The roots below `root` are the keys starting with `root/`, which sort together.
+        let mut prefix = root.as_os_str().to_os_string();
+        if !root.as_os_str().as_encoded_bytes().ends_with(b"/") {
+            prefix.push("/");
+        }
+        let under = self
+            .roots
+            .range(prefix.clone()..)
+            .next()
+            .is_some_and(|k| k.as_encoded_bytes().starts_with(prefix.as_encoded_bytes()));
+        under || (!is_clean(&root) && self.roots.iter().any(|k| Path::new(k).starts_with(&root)))
     }
 
     /// Adds a mount.
     pub(crate) fn add(&mut self, m: Mount) {
-        self.roots.insert(m.root.clone());
-        self.mounts
-            .insert(clean(&m.root).into_os_string(), Arc::new(m));
+        let key = clean(&m.root).into_os_string();
+        self.roots.insert(key.clone());
+        self.mounts.insert(key, Arc::new(m));
     }
 
     /// Removes the mount at `root`.
     pub(crate) fn remove(&mut self, root: &Path) {
-        self.roots.remove(root);
-        self.mounts.remove(clean_cow(root).as_os_str());
+        let key = clean_cow(root);
+        self.roots.remove(key.as_os_str());
+        self.mounts.remove(key.as_os_str());
     }
 
     /// The real path behind a virtual one (clean), without the exclusion check (for
@@ -356,6 +388,15 @@ impl<'a> ArtifactFs<'a> {
         }
     }
 
+    fn file_len_in(&self, m: &Mount, path: &Path) -> Option<u64> {
+        match self.locate(m, path) {
+            At::Real(real, _, _) => self.inner.file_len(&real),
+            At::File(StagedFile::Copy(p)) => self.file_len(p),
+            At::File(StagedFile::Bytes(b)) => u64::try_from(b.len()).ok(),
+            At::Dir | At::Missing => None,
+        }
+    }
+
     fn is_dir_in(&self, m: &Mount, path: &Path) -> bool {
         match self.locate(m, path) {
             At::Real(_, _, Some(e)) => e.is_dir,
@@ -430,6 +471,12 @@ impl FileSystem for ArtifactFs<'_> {
         match self.at(path) {
             (p, Some(m)) => self.read_file_in(m, &p),
             (p, None) => Err(not_found(&p)),
+        }
+    }
+    fn file_len(&self, path: &Path) -> Option<u64> {
+        match self.at(path) {
+            (p, Some(m)) => self.file_len_in(m, &p),
+            (_, None) => None,
         }
     }
     fn is_dir(&self, path: &Path) -> bool {
@@ -529,6 +576,13 @@ impl<'a> BuildFs<'a> {
 }
 
 impl FileSystem for BuildFs<'_> {
+    fn file_len(&self, path: &Path) -> Option<u64> {
+        let p = self.inside(path).ok()?;
+        if let Some(b) = self.is_overlay(&p) {
+            return u64::try_from(b.len()).ok();
+        }
+        self.base.file_len_in(self.mount_for(&p)?, &p)
+    }
     fn read_file(&self, path: &Path) -> io::Result<Vec<u8>> {
         let p = self.inside(path)?;
         if let Some(b) = self.is_overlay(&p) {
@@ -706,6 +760,40 @@ mod tests {
             "",
         ] {
             assert_eq!(clean(Path::new(p)), clean_path(Path::new(p)), "{p}");
+        }
+    }
+
+    #[test]
+    fn byte_path_helpers_agree_with_std() {
+        let paths = [
+            "/",
+            "/a",
+            "/a/b",
+            "/a/b-c",
+            "/a/bc/d",
+            "a",
+            "a/b",
+            "/a/b/c.yaml",
+        ];
+        for p in paths {
+            let p = Path::new(p);
+            assert_eq!(is_clean(p), clean_path(p) == p, "{}", p.display());
+            let ours: Vec<&Path> = ancestors(p).collect();
+            let std: Vec<&Path> = p.ancestors().collect();
+            assert_eq!(ours, std, "{}", p.display());
+            for r in paths {
+                let r = Path::new(r);
+                assert_eq!(
+                    below(p, r, true),
+                    p.strip_prefix(r).ok(),
+                    "{} below {}",
+                    p.display(),
+                    r.display()
+                );
+            }
+        }
+        for p in ["", ".", "/a/", "a//b", "/a/./b", "/a/..", "./a"] {
+            assert!(!is_clean(Path::new(p)), "{p}");
         }
     }
 

@@ -5,11 +5,12 @@
 //! `flux-system`, with everything it renders. A tenant's namespaces are its own plus those
 //! where a RoleBinding binds its service account.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use krust_model::Gvk;
 use krust_yaml::Value;
 
+use crate::fxhash::FxHashMap;
 use crate::kyverno;
 use crate::model::{ClusterRender, Finding, KustomizationRender, Severity, Status};
 use crate::render::object_id;
@@ -43,12 +44,12 @@ fn deprecated_api(obj: &Value) -> Option<&'static str> {
 struct Ctx<'a> {
     r: &'a ClusterRender,
     /// (kind, namespace, name) → (object, file).
-    objects: HashMap<(String, String, String), (&'a Value, &'a str)>,
+    objects: FxHashMap<(&'a str, &'a str, &'a str), (&'a Value, &'a str)>,
     /// (group, kind) → namespaced? from CRDs in the cluster.
-    crds: HashMap<(String, String), bool>,
+    crds: FxHashMap<(&'a str, &'a str), bool>,
     default_sa_kustomize: Option<&'a str>,
     /// (service account namespace, name) → namespaces of the RoleBindings binding it.
-    bindings: HashMap<(String, String), BTreeSet<String>>,
+    bindings: FxHashMap<(&'a str, &'a str), BTreeSet<String>>,
     out: Vec<Finding>,
 }
 
@@ -72,13 +73,17 @@ fn push(
 }
 
 impl<'a> Ctx<'a> {
-    fn get(&self, kind: &str, ns: &str, name: &str) -> Option<&(&'a Value, &'a str)> {
-        self.objects
-            .get(&(kind.to_string(), ns.to_string(), name.to_string()))
+    fn get<'k>(
+        &'k self,
+        kind: &'k str,
+        ns: &'k str,
+        name: &'k str,
+    ) -> Option<&'k (&'k Value, &'k str)> {
+        self.objects.get(&(kind, ns, name))
     }
 
-    fn bound_in(&self, sa: &str, ns: &str) -> Option<&BTreeSet<String>> {
-        self.bindings.get(&(ns.to_string(), sa.to_string()))
+    fn bound_in<'k>(&'k self, sa: &'k str, ns: &'k str) -> Option<&'k BTreeSet<String>> {
+        self.bindings.get(&(ns, sa))
     }
 
     /// Namespaces where `sa` (in `ns`) is bound by a RoleBinding, plus `ns` itself.
@@ -106,10 +111,7 @@ impl<'a> Ctx<'a> {
         if let Some(s) = gvk.namespace_scope() {
             return Some(s);
         }
-        if let Some(s) = self
-            .crds
-            .get(&(gvk.group().to_string(), gvk.kind().to_string()))
-        {
+        if let Some(s) = self.crds.get(&(gvk.group(), gvk.kind())) {
             return Some(*s);
         }
         if gvk.group().ends_with(".toolkit.fluxcd.io") || gvk.group().ends_with(".fluxcd.io") {
@@ -121,17 +123,15 @@ impl<'a> Ctx<'a> {
 
 /// Every check over a rendered cluster.
 pub(crate) fn run(r: &ClusterRender, git_url_pattern: Option<&str>) -> Vec<Finding> {
-    let mut objects = HashMap::new();
-    let mut crds = HashMap::new();
+    let mut objects = FxHashMap::default();
+    let mut crds = FxHashMap::default();
     for k in &r.kustomizations {
         for o in &k.objects {
             let v = &o.object;
             let key = (
-                v.str_at(&["kind"]).unwrap_or("").to_string(),
-                v.str_at(&["metadata", "namespace"])
-                    .unwrap_or("")
-                    .to_string(),
-                v.str_at(&["metadata", "name"]).unwrap_or("").to_string(),
+                v.str_at(&["kind"]).unwrap_or(""),
+                v.str_at(&["metadata", "namespace"]).unwrap_or(""),
+                v.str_at(&["metadata", "name"]).unwrap_or(""),
             );
             if key.0 == "CustomResourceDefinition" {
                 if let (Some(g), Some(kind)) = (
@@ -139,13 +139,13 @@ pub(crate) fn run(r: &ClusterRender, git_url_pattern: Option<&str>) -> Vec<Findi
                     v.str_at(&["spec", "names", "kind"]),
                 ) {
                     let namespaced = v.str_at(&["spec", "scope"]) != Some("Cluster");
-                    crds.insert((g.to_string(), kind.to_string()), namespaced);
+                    crds.insert((g, kind), namespaced);
                 }
             }
             objects.entry(key).or_insert((v, o.file.as_str()));
         }
     }
-    let mut bindings: HashMap<(String, String), BTreeSet<String>> = HashMap::new();
+    let mut bindings: FxHashMap<(&str, &str), BTreeSet<String>> = FxHashMap::default();
     for rb in r
         .kustomizations
         .iter()
@@ -169,7 +169,7 @@ pub(crate) fn run(r: &ClusterRender, git_url_pattern: Option<&str>) -> Vec<Findi
                 continue;
             };
             bindings
-                .entry((sa_ns.to_string(), name.to_string()))
+                .entry((sa_ns, name))
                 .or_default()
                 .insert(rb_ns.to_string());
         }
@@ -293,13 +293,13 @@ fn kustomization_checks(cx: &mut Ctx<'_>, k: &KustomizationRender) {
     }
     for o in &k.objects {
         let v = &o.object;
-        let oid = object_id(v);
+        let oid = || object_id(v);
         match cx.scope(v) {
             Some(false) => push(
                 &mut cx.out,
                 "T3",
                 Severity::Error,
-                oid,
+                oid(),
                 &o.file,
                 format!(
                     "tenant Kustomization {} renders a cluster-scoped object",
@@ -316,7 +316,7 @@ fn kustomization_checks(cx: &mut Ctx<'_>, k: &KustomizationRender) {
                         .filter(|n| !n.is_empty()))
                     .unwrap_or(&s.namespace);
                 if !tenant_ns.contains(ns) {
-                    push(&mut cx.out, "T3", Severity::Error, oid, &o.file,
+                    push(&mut cx.out, "T3", Severity::Error, oid(), &o.file,
                         format!("tenant Kustomization {} renders into namespace {ns}, outside the tenant namespaces ({})", s.id(), join(&tenant_ns)),
                         "keep tenant objects in the tenant namespace (or drop metadata.namespace)");
                 }
@@ -325,7 +325,7 @@ fn kustomization_checks(cx: &mut Ctx<'_>, k: &KustomizationRender) {
                 &mut cx.out,
                 "T3",
                 Severity::Warning,
-                oid,
+                oid(),
                 &o.file,
                 "unknown kind: cannot tell whether it is namespaced (no CRD in the repository)"
                     .into(),

@@ -9,18 +9,23 @@ pub(crate) fn collect(
     renders: &[KustomizationRender],
     default_sa: Option<&str>,
 ) -> Vec<HelmReleaseRender> {
-    let all: Vec<&krust_yaml::Value> = renders
-        .iter()
-        .flat_map(|r| r.objects.iter().map(|o| &o.object))
-        .collect();
-    let index = ObjectIndex::new(all.iter().copied());
+    let is_release = |v: &krust_yaml::Value| {
+        v.str_at(&["kind"]) == Some("HelmRelease") && crate::spec::group_of(v) == krust_helm::GROUP
+    };
+    let built = || renders.iter().filter(|r| r.status == Status::Built);
+    if !built().any(|r| r.objects.iter().any(|o| is_release(&o.object))) {
+        return Vec::new();
+    }
+    let index = ObjectIndex::new(
+        renders
+            .iter()
+            .flat_map(|r| r.objects.iter().map(|o| &o.object)),
+    );
     let mut out = Vec::new();
-    for r in renders.iter().filter(|r| r.status == Status::Built) {
+    for r in built() {
         for o in &r.objects {
             let v = &o.object;
-            if v.str_at(&["kind"]) != Some("HelmRelease")
-                || crate::spec::group_of(v) != krust_helm::GROUP
-            {
+            if !is_release(v) {
                 continue;
             }
             let Ok(hr) = HelmRelease::from_value(v) else {

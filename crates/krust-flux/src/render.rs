@@ -53,8 +53,8 @@ struct State<'a> {
     no_cross_ns: bool,
     /// ExternalArtifacts being staged (a generator that copies from its own output).
     staging: HashSet<ObjectKey>,
-    /// Display forms of the files objects came from.
-    shown: crate::fxhash::FxHashMap<PathBuf, String>,
+    /// Display forms of the files objects came from, by path (bytes).
+    shown: crate::fxhash::FxHashMap<std::ffi::OsString, String>,
 }
 
 /// Renders every Flux Kustomization of `opts.cluster` in the repository at `root`, reading
@@ -451,11 +451,11 @@ impl State<'_> {
 
     /// [`State::display`], once per path.
     fn shown(&mut self, vpath: PathBuf) -> String {
-        if let Some(s) = self.shown.get(&vpath) {
+        if let Some(s) = self.shown.get(vpath.as_os_str()) {
             return s.clone();
         }
         let s = self.display(&vpath);
-        self.shown.insert(vpath, s.clone());
+        self.shown.insert(vpath.into_os_string(), s.clone());
         s
     }
 
