@@ -618,10 +618,10 @@ impl<'a> Parser<'a> {
         let it = self.next_non_space();
         Ok(Some(match it.kind {
             Kind::Identifier => {
-                if !(self.has_func)(&it.val) {
+                if !(self.has_func)(it.val) {
                     return Err(self.errorf(format!(
                         "function {} not defined",
-                        crate::fmt::quote(&it.val)
+                        crate::fmt::quote(it.val)
                     )));
                 }
                 Arg::Ident {
