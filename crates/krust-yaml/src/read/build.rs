@@ -150,6 +150,9 @@ pub(crate) struct Builder<'a> {
     inserts: &'a Inserts,
     /// A key written twice keeps its first value instead of failing (kyaml typing).
     pub(crate) first_key_wins: bool,
+    /// The text has U+FDD0 in place of each U+FEFF inside a line ([`super::swap_boms`]):
+    /// scalars get U+FEFF back.
+    pub(crate) boms_swapped: bool,
     /// Bounds on expansion and nesting.
     pub(crate) limits: Limits,
 }
@@ -213,6 +216,7 @@ impl<'a> Builder<'a> {
             entries: Vec::new(),
             doc_base: at.docs,
             first_key_wins: false,
+            boms_swapped: false,
             limits: Limits::DEFAULT,
         }
     }
@@ -277,6 +281,16 @@ impl<'a> Builder<'a> {
         if !src
             .get(end..)
             .is_some_and(|rest| rest.trim_matches([' ', '\t']).is_empty())
+        {
+            return text;
+        }
+        // The last line is cut short by the end of the text. go-yaml ends the scalar there
+        // without a break for that line; saphyr-parser counts it as a line (with a break)
+        // when it holds content or is blank but as deep as the indentation, and not when it
+        // is blank and shallower (`|` + `b` + `  ` at the end is `"b\n"`).
+        let last = src.rsplit('\n').next().unwrap_or(src);
+        if last.trim_matches([' ', '\t']).is_empty()
+            && last.chars().count() < content_indent(src, self.index.byte(span.start.index()))
         {
             return text;
         }
@@ -425,11 +439,29 @@ impl<'a> Builder<'a> {
                 let want_text = as_key || anchor != 0;
                 let mark = match style {
                     ScalarStyle::Literal | ScalarStyle::Folded => {
-                        self.block_indicator(&span).unwrap_or(mark)
+                        let header = self.block_header(&span);
+                        if let Some((line_start, ind, _)) = header {
+                            if tab_in_block_indentation(self.index.src, line_start, ind) {
+                                let mark = header.map_or(mark, |(_, _, m)| m);
+                                return Err(Error::Syntax {
+                                    file: self.file.to_string(),
+                                    mark,
+                                    message: "found a tab character where an indentation \
+                                              space is expected"
+                                        .into(),
+                                });
+                            }
+                        }
+                        header.map_or(mark, |(_, _, m)| m)
                     }
                     _ => mark,
                 };
                 let text = self.unbroken_at_eof(text, style, &span);
+                let text = if self.boms_swapped && text.contains(super::BOM_STAND_IN) {
+                    std::borrow::Cow::Owned(text.replace(super::BOM_STAND_IN, "\u{feff}"))
+                } else {
+                    text
+                };
                 let node = self.scalar(&text, style, tag.as_deref(), mark, want_text, as_key)?;
                 self.count(1, mark)?;
                 if anchor != 0 {
@@ -566,10 +598,11 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    /// Where the `|` or `>` of a block scalar is (go-yaml's position for the node); the
-    /// parser's span starts at the content. Scalars with an anchor or tag keep the span's
-    /// start, which is where go-yaml puts them too.
-    fn block_indicator(&self, span: &Span) -> Option<Mark> {
+    /// Where the `|` or `>` of a block scalar is (go-yaml's position for the node), with
+    /// the byte offsets of its line and of the indicator; the parser's span starts at the
+    /// content. Scalars with an anchor or tag keep the span's start, which is where go-yaml
+    /// puts them too (and get no offsets).
+    fn block_header(&self, span: &Span) -> Option<(usize, usize, Mark)> {
         let src = self.index.src;
         let start = self.index.byte(span.start.index());
         if matches!(src.get(start..)?.chars().next(), Some('&' | '!')) {
@@ -584,7 +617,7 @@ impl<'a> Builder<'a> {
             if !line.trim().is_empty() {
                 let col = header_indicator(line)?;
                 let col0 = line.get(..col)?.chars().count();
-                return Some(self.mark_at(line_no, col0));
+                return Some((line_start, line_start + col, self.mark_at(line_no, col0)));
             }
             end = line_start.checked_sub(1)?;
         }
@@ -1012,6 +1045,88 @@ fn quoted_end(src: &str, from: usize, double: bool) -> Option<usize> {
             c if c == q => return Some(i + 1),
             _ => i += 1,
         }
+    }
+}
+
+/// The indentation of a block scalar's first non-blank content line, from a byte offset
+/// in (or at the start of) its first content line.
+fn content_indent(src: &str, from: usize) -> usize {
+    let start = src
+        .get(..from)
+        .and_then(|t| t.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    src.get(start..)
+        .unwrap_or("")
+        .split('\n')
+        .find(|l| !l.trim_matches([' ', '\t']).is_empty())
+        .map_or(0, |l| l.len() - l.trim_start_matches(' ').len())
+}
+
+/// go-yaml's `yaml_parser_scan_block_scalar_breaks`: while a block scalar's indentation is
+/// not known yet, or a line is indented less than it, a tab after the leading spaces is an
+/// error (`found a tab character where an indentation space is expected`), where YAML and
+/// saphyr-parser read the tab as content (`>-` + `    \tx`) or as the end of the scalar.
+/// `line_start` and `ind` are the byte offsets of the header line and its `|`/`>`.
+fn tab_in_block_indentation(src: &str, line_start: usize, ind: usize) -> bool {
+    tab_check(src, line_start, ind).unwrap_or(false)
+}
+
+fn tab_check(src: &str, line_start: usize, ind: usize) -> Option<bool> {
+    let text = src.get(line_start..)?;
+    let header_len = text.find('\n')?;
+    let header = text.get(..header_len)?;
+    let mut rest = text.get(header_len + 1..)?;
+    let after = src.get(ind + 1..line_start + header_len)?;
+    // The enclosing block's indentation (go-yaml's parser.indent): the column of the key
+    // or of the last `- ` of the header line.
+    let lead = header.len() - header.trim_start_matches(' ').len();
+    let mut parent = lead;
+    let mut col = lead;
+    let mut tail = header.get(lead..)?;
+    while let Some(t) = tail.strip_prefix("- ") {
+        parent = col;
+        let spaces = t.len() - t.trim_start_matches(' ').len();
+        col += 2 + spaces;
+        tail = t.get(spaces..)?;
+    }
+    if ind - line_start > col {
+        parent = col;
+    }
+    let explicit = after
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '+' || *c == '-')
+        .find_map(|c| c.to_digit(10))
+        .and_then(|d| usize::try_from(d).ok());
+    let mut indent = explicit.map_or(0, |d| parent + d);
+    let mut determined = indent != 0;
+    let mut max_indent = 0;
+    loop {
+        // The line breaks and indentation before the next content line.
+        let col = loop {
+            let line = rest.split('\n').next().unwrap_or("");
+            let b = line.as_bytes();
+            let mut c = 0;
+            while (!determined || c < indent) && b.get(c) == Some(&b' ') {
+                c += 1;
+            }
+            max_indent = max_indent.max(c);
+            if (!determined || c < indent) && b.get(c) == Some(&b'\t') {
+                return Some(true);
+            }
+            if c < line.len() || line.len() == rest.len() {
+                break c;
+            }
+            rest = rest.get(line.len() + 1..)?;
+        };
+        if !determined {
+            indent = max_indent.max(parent + 1).max(1);
+            determined = true;
+        }
+        let line = rest.split('\n').next().unwrap_or("");
+        if col != indent || line.len() == rest.len() {
+            return Some(false);
+        }
+        rest = rest.get(line.len() + 1..)?;
     }
 }
 

@@ -298,10 +298,13 @@ fn parse_chunk(
             message: "control characters are not allowed".into(),
         });
     }
+    let swapped = swap_boms(chunk);
+    let chunk = swapped.as_deref().unwrap_or(chunk);
     let mut inserts = repair::Inserts::default();
     if !want_spans && fast_enabled() {
         if let Some(events) = fast::events(chunk) {
             let mut b = build::Builder::new(chunk, file, typing, false, at, first_only, &inserts);
+            b.boms_swapped = swapped.is_some();
             b.first_key_wins = options.duplicate_keys == DuplicateKeys::FirstWins;
             b.limits = options.limits;
             return b.run_events(events);
@@ -312,6 +315,7 @@ fn parse_chunk(
     for _ in 0..=max_repairs {
         let text = mended.as_deref().unwrap_or(chunk);
         let mut b = build::Builder::new(text, file, typing, want_spans, at, first_only, &inserts);
+        b.boms_swapped = swapped.is_some();
         b.first_key_wins = options.duplicate_keys == DuplicateKeys::FirstWins;
         b.limits = options.limits;
         let (error, raw) = match b.run(text) {
@@ -336,6 +340,33 @@ fn parse_chunk(
         mark: Mark::new(u32::try_from(at.lines + 1).unwrap_or(u32::MAX), 1),
         message: format!("more than {max_repairs} lines need go-yaml's lax indentation"),
     })
+}
+
+/// What stands for a U+FEFF inside a line while saphyr-parser reads the text (a
+/// noncharacter, printable to YAML, of the same UTF-8 length).
+pub(crate) const BOM_STAND_IN: char = '\u{fdd0}';
+
+/// go-yaml reads a byte order mark inside a line as content (`k: a\u{feff}b` is the string
+/// `"a\u{feff}b"`; kubectl v1.32 and 1.35), where saphyr-parser rejects it: such marks are
+/// swapped for [`BOM_STAND_IN`] (unless the text has that already), and the builder swaps
+/// them back. A mark at the start of a line is left alone (go-yaml skips it there).
+fn swap_boms(chunk: &str) -> Option<String> {
+    if !chunk.contains('\u{feff}') || chunk.contains(BOM_STAND_IN) {
+        return None;
+    }
+    let mut out = String::with_capacity(chunk.len());
+    let mut line_start = true;
+    let mut changed = false;
+    for c in chunk.chars() {
+        if c == '\u{feff}' && !line_start {
+            out.push(BOM_STAND_IN);
+            changed = true;
+        } else {
+            out.push(c);
+        }
+        line_start = c == '\n';
+    }
+    changed.then_some(out)
 }
 
 #[cfg(not(test))]

@@ -89,7 +89,30 @@ pub(crate) fn repair(text: &str, err: &ScanFailure<'_>, inserts: &mut Inserts) -
     if m.contains("unknown escape character") {
         return escaped_apostrophe(text, err.byte, err.line, inserts);
     }
+    if m.contains("comments must be separated from other tokens by whitespace") {
+        return comment_after_token(text, err.byte, inserts);
+    }
     None
+}
+
+/// go-yaml starts a comment at a `#` right after a quoted scalar or a flow collection's end
+/// (`a: 'x'#c` is `a: x`; kubectl v1.32 and 1.35); saphyr-parser wants a blank before it:
+/// one is added.
+fn comment_after_token(text: &str, at: usize, inserts: &mut Inserts) -> Option<String> {
+    let rest = text.get(at..)?;
+    let line_end = rest.find('\n').unwrap_or(rest.len());
+    let hash = at + rest.get(..line_end)?.find('#')?;
+    let prev = text.get(..hash)?.chars().next_back()?;
+    if !matches!(prev, '\'' | '"' | ']' | '}') {
+        return None;
+    }
+    let col = text.get(line_start(text, hash)..hash)?.chars().count();
+    let mut out = String::with_capacity(text.len() + 1);
+    out.push_str(text.get(..hash)?);
+    inserts.add(out.len(), line_no(text, hash), col, 1);
+    out.push(' ');
+    out.push_str(text.get(hash..)?);
+    Some(out)
 }
 
 /// go-yaml takes `\'` in a double-quoted scalar for `'`: it is spelled `\x27` instead.
