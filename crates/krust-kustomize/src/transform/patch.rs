@@ -271,6 +271,10 @@ impl Transform for Json6902 {
             // operations; the patch's values have none).
             krust_yaml::json_round_trip(&mut out);
             r.set_value(out);
+            // Both JSON 6902 transformers then put the internal annotations back with
+            // `SetAnnotations(GetAnnotations())`: every annotation is a string from here on
+            // (a later JSON patch copying them sees `"123456"`; kubectl v1.32 and 1.35).
+            super::annotations::rewrite(r);
         }
         Ok(())
     }

@@ -363,16 +363,44 @@ fn visit(
         let mut detached = Value::map();
         return visit(&mut detached, path, create, f, fail);
     }
+    let flow = node.style == Style::Flow;
     let Some(m) = node.as_map_mut() else {
         return Ok(());
     };
+    let mut created = false;
     if !m.contains_key(seg.as_str()) {
         let Some(leaf) = create else { return Ok(()) };
         m.insert(seg.as_str().into(), placeholder(rest.first(), leaf));
+        created = true;
     }
     match m.get_mut(seg.as_str()) {
-        Some(child) => visit(child, rest, create, f, fail),
+        Some(child) => {
+            visit(child, rest, create, f, fail)?;
+            if flow && created && rest.is_empty() {
+                untyped_in_flow(child);
+            }
+            Ok(())
+        }
         None => Ok(()),
+    }
+}
+
+/// A created field in a flow mapping is typed by its text as go-yaml v3's encoder writes
+/// it there: a date-time with a `:` is quoted in flow context, so it stays the string it
+/// was written as (`2001-12-14t21:59:43.10-05:00`, not its RFC 3339 form; kubectl v1.32 and
+/// 1.35), as the reader types such values in flow collections.
+fn untyped_in_flow(v: &mut Value) {
+    let keep = match (&v.data, v.source_text()) {
+        (Data::String(s), Some(t)) if t.contains(':') && t != &**s => Some(t.to_string()),
+        // An empty plain scalar in a flow mapping is `""` there.
+        (Data::Null, _) => Some(String::new()),
+        _ => None,
+    };
+    if let Some(t) = keep {
+        let (style, mark) = (v.style, v.mark);
+        *v = Value::from(t.as_str());
+        v.style = style;
+        v.mark = mark;
     }
 }
 
@@ -402,11 +430,79 @@ fn retype(s: &str, like: &Value) -> Value {
     }
 }
 
+/// The go-yaml v3 tag of a scalar as read (`None`: a string).
+fn tag_of(v: &Value) -> Option<&'static str> {
+    Some(match &v.data {
+        Data::Null => "!!null",
+        Data::Bool(_) => "!!bool",
+        Data::Int(_) | Data::Uint(_) => "!!int",
+        Data::Float(_) => "!!float",
+        // A plain date-time reads as its RFC 3339 string; its node is a `!!timestamp`.
+        Data::String(s) if v.style == Style::Plain => {
+            let t = v.source_text().unwrap_or(s);
+            looks_like_timestamp(t).then_some("!!timestamp")?
+        }
+        _ => return None,
+    })
+}
+
+/// go-yaml v3's timestamp forms (`2006-1-2`, with `T`/`t`/a blank and a time, a fraction
+/// and a zone `Z` or `±hh:mm` after `T`/`t`).
+fn looks_like_timestamp(t: &str) -> bool {
+    static RE: std::sync::OnceLock<Option<Regex>> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(([Tt][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?)|( [0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\.[0-9]+)?))?$",
+        )
+        .ok()
+    })
+    .as_ref()
+    .is_some_and(|re| re.is_match(t))
+}
+
+/// The text `s` put into the existing scalar `like`: kyaml sets only the node's text and
+/// keeps its tag, and go-yaml v3 then decodes the text with that tag when kustomize makes
+/// the resource's JSON, failing unless the text resolves to the tag (an integer also
+/// serves a `!!float`): `cannot decode !!str `cm` as a !!float` (kubectl v1.32 and 1.35).
+fn retype_target(s: &str, like: &Value) -> Result<Value, Error> {
+    let Some(want) = tag_of(like) else {
+        // The node keeps its style too: a folded target is printed as go-yaml v3 writes a
+        // folded scalar (kubectl v1.32 and 1.35).
+        let mut v = Value::from(s);
+        if like.style == Style::Folded {
+            v.style = Style::Folded;
+        }
+        return Ok(v);
+    };
+    let got = if s.is_empty() {
+        Value::null()
+    } else {
+        resolve_plain(s)
+    };
+    let have = tag_of(&got).unwrap_or("!!str");
+    match (want, have) {
+        ("!!float", "!!int") => Ok(match got.data {
+            Data::Int(i) => Value::from(i as f64),
+            Data::Uint(u) => Value::from(u as f64),
+            _ => got,
+        }),
+        _ if want == have => Ok(got),
+        _ => Err(Error::msg(format!(
+            "map[string]interface {{}}(nil): yaml: cannot decode {have} `{s}` as a {want}"
+        ))),
+    }
+}
+
 /// How a plain scalar with this text is typed (go-yaml v3 core schema, the common cases).
 fn resolve_plain(s: &str) -> Value {
     // go-yaml resolves the text as it is (its null/bool/number patterns, no parsing): text
     // with spaces, breaks or comment marks can only be a string.
-    if s.is_empty() || s.contains(|c: char| c.is_whitespace() || c == '#') {
+    // A date-time may hold one inner blank (`2001-12-14 21:59:43.10`).
+    let date_like = s.starts_with(|c: char| c.is_ascii_digit())
+        && s.trim() == s
+        && !s.contains(['\n', '\r', '#'])
+        && !s.contains(": ");
+    if s.is_empty() || (!date_like && s.contains(|c: char| c.is_whitespace() || c == '#')) {
         return Value::from(s);
     }
     match krust_yaml::parse_stream(s, "<replacement>", Typing::Kyaml) {
@@ -460,7 +556,13 @@ fn set_field(target: &mut Value, value: &Value, opts: &FieldOptions) -> Result<(
         *target = match (created, t.is_empty()) {
             (true, true) => Value::null(),
             (true, false) => resolve_plain(&t),
-            (false, _) => retype(&t, target),
+            (false, _) => {
+                // Still the node it was (not a created one, for a later replacement).
+                let mark = target.mark;
+                let mut v = retype_target(&t, target)?;
+                v.mark = mark;
+                v
+            }
         };
         if created {
             // Untagged, as kyaml created it: typed by its text, a string to `vars`.
