@@ -19,7 +19,8 @@ fn configs(kz: &Kustomizer, t: &Target<'_>, entries: &[String]) -> Result<Vec<Re
     let mut paths = Vec::new();
     for e in entries {
         let inline = if e.contains('\n') {
-            t.ldr.parse_stream(e, &t.file, Typing::Kyaml)
+            t.ldr
+                .parse_stream(e, &t.file, Typing::Kyaml)
                 .ok()
                 .filter(|d| d.iter().any(Value::is_map))
         } else {
