@@ -1,7 +1,7 @@
 //! `commonAnnotations` (kustomize's `AnnotationsTransformer`).
 
 use krust_model::{ResMap, Resource};
-use krust_yaml::{Data, Key, Map, Str, Typing, Value};
+use krust_yaml::{Data, Key, Map, Str, Style, Typing, Value};
 
 use super::fieldspec::{walk, CreateKind, FieldSpec};
 use super::Transform;
@@ -69,6 +69,9 @@ pub(crate) fn rewrite(r: &mut Resource) {
     let Some(node) = r.value().path(&["metadata", "annotations"]) else {
         return;
     };
+    if already_rewritten(node) {
+        return;
+    }
     let mut pairs: Vec<(Str, Value, Str)> = Vec::new();
     match &node.data {
         Data::Map(m) => {
@@ -105,6 +108,35 @@ pub(crate) fn rewrite(r: &mut Resource) {
     }
 }
 
+/// True when [`rewrite`] would leave the annotations as they are (the usual case, checked
+/// without copying the resource): a non-empty mapping, keys sorted and never retyped,
+/// values strings without other source text, written plain or made in code.
+fn already_rewritten(node: &Value) -> bool {
+    let Some(m) = node.as_map() else {
+        return false;
+    };
+    !m.is_empty()
+        && m.keys().zip(m.keys().skip(1)).all(|(a, b)| a < b)
+        && m.iter().all(|(k, v)| {
+            !k.is_non_string()
+                && !may_retype(k)
+                && matches!(v.data, Data::String(_))
+                && v.source_text().is_none()
+                && matches!(v.style, Style::Any | Style::Plain)
+        })
+}
+
+/// Whether a plain key `text` may read as something other than a string under go-yaml v3
+/// (null, bool, number): only text starting with one of these can.
+fn may_retype(text: &str) -> bool {
+    matches!(
+        text.as_bytes().first(),
+        None | Some(
+            b'0'..=b'9' | b'+' | b'-' | b'.' | b'~' | b'n' | b'N' | b't' | b'T' | b'f' | b'F'
+        )
+    )
+}
+
 /// A node's `Value` in kyaml: a scalar's text as written, `""` for a collection.
 fn node_text(v: &Value) -> Str {
     match &v.data {
@@ -119,13 +151,7 @@ fn node_text(v: &Value) -> Str {
 fn plain_key(text: Str) -> Key {
     // Only these can read as something else under go-yaml v3 (null, bool, number); the
     // reader decides the rest, so annotation keys like `app.kubernetes.io/x` cost nothing.
-    let may_retype = matches!(
-        text.as_bytes().first(),
-        None | Some(
-            b'0'..=b'9' | b'+' | b'-' | b'.' | b'~' | b'n' | b'N' | b't' | b'T' | b'f' | b'F'
-        )
-    );
-    let retyped = may_retype
+    let retyped = may_retype(&text)
         && krust_yaml::parse_document(&text, "", Typing::Kyaml)
             .is_ok_and(|v| v.is_scalar() && !v.is_string());
     if retyped {
