@@ -479,7 +479,11 @@ fn retype_target(s: &str, like: &Value) -> Result<Value, Error> {
     } else {
         resolve_plain(s)
     };
-    let have = tag_of(&got).unwrap_or("!!str");
+    let have = if looks_like_timestamp(s) {
+        "!!timestamp"
+    } else {
+        tag_of(&got).unwrap_or("!!str")
+    };
     match (want, have) {
         ("!!float", "!!int") => Ok(match got.data {
             Data::Int(i) => Value::from(i as f64),
