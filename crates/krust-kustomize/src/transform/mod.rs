@@ -266,17 +266,26 @@ pub(crate) fn absorb(list: &mut ResMap, mut r: Resource) -> Result<(), Error> {
 /// kustomize `MergeDataMapFrom` and `MergeBinaryDataMapFrom`: the old entries, then this
 /// resource's (which win).
 fn merge_data_from(r: &mut Resource, old: &Resource) {
+    // kyaml's `SetDataMap`/`SetBinaryDataMap` clear the field first and leave it absent when
+    // the merged map is empty (api/kyaml/yaml/rnode.go), so two sourceless generators merged
+    // print no `data`, and the name hash covers none.
     for field in ["data", "binaryData"] {
-        let Some(om) = old.value().get(field).and_then(Value::as_map) else {
-            continue;
-        };
-        let mut merged = om.clone();
+        let mut merged = old
+            .value()
+            .get(field)
+            .and_then(Value::as_map)
+            .cloned()
+            .unwrap_or_default();
         if let Some(nm) = r.value().get(field).and_then(Value::as_map) {
             for (k, v) in nm.iter() {
                 merged.insert(k.clone(), v.clone());
             }
         }
-        r.value_mut().insert(field, Value::from_map(merged));
+        if merged.is_empty() {
+            r.value_mut().remove(field);
+        } else {
+            r.value_mut().insert(field, Value::from_map(merged));
+        }
     }
 }
 
