@@ -48,7 +48,7 @@ struct State<'a> {
     /// Ids of every Kustomization discovered so far.
     seen: HashSet<String>,
     /// Rendered objects by (kind, namespace, name); the first one applied wins.
-    index: HashMap<(String, String, String), Value>,
+    index: crate::fxhash::FxHashMap<(String, String, String), Value>,
     strict: bool,
     no_cross_ns: bool,
     /// ExternalArtifacts being staged (a generator that copies from its own output).
@@ -100,7 +100,7 @@ pub fn render_cluster(
         findings: Vec::new(),
         labels: Default::default(),
         seen: HashSet::new(),
-        index: HashMap::new(),
+        index: Default::default(),
         strict: opts.strict_substitution,
         no_cross_ns: false,
         staging: HashSet::new(),

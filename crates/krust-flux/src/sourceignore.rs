@@ -119,6 +119,21 @@ impl Pattern {
         })
     }
 
+    /// The one name an exclusion matches in any path component: a domain-free exclusion of
+    /// one plain name or `*suffix` (`name`, `name/`), or the same after `**/`.
+    fn by_name(&self) -> Option<&Part> {
+        if !self.domain.is_empty() || self.inclusion {
+            return None;
+        }
+        let part = match (self.is_glob, self.parts.as_slice()) {
+            (false, [p]) => p,
+            (true, [any, p]) if any.text == "**" => p,
+            _ => return None,
+        };
+        (part.form != Form::Glob && !part.text.is_empty() && !part.text.contains("**"))
+            .then_some(part)
+    }
+
     /// `Some(true)`: excluded, `Some(false)`: included, `None`: no match.
     fn matches(&self, path: &[&str], is_dir: &dyn Fn() -> bool) -> Option<bool> {
         if path.len() <= self.domain.len() {
@@ -212,6 +227,10 @@ impl Pattern {
 pub struct IgnoreRules {
     /// The VCS entries, and the defaults when nothing else is given (parsed once).
     base: &'static [Pattern],
+    /// The base patterns as (name, directories only), when every one of them excludes by
+    /// the name of one path component, so that a path is excluded by them when its parent
+    /// is or when its own name matches: true of the VCS entries and the defaults.
+    by_name: Option<&'static [(&'static Part, bool)]>,
     /// The patterns found in the tree and `spec.ignore`, in order.
     found: Vec<Pattern>,
 }
@@ -235,18 +254,50 @@ impl IgnoreRules {
     fn from_found(found: Vec<Pattern>) -> IgnoreRules {
         static VCS_ONLY: OnceLock<Vec<Pattern>> = OnceLock::new();
         static WITH_DEFAULTS: OnceLock<Vec<Pattern>> = OnceLock::new();
-        let base = if found.is_empty() {
-            WITH_DEFAULTS.get_or_init(|| parsed(&[VCS, DEFAULTS]))
+        static VCS_NAMES: OnceLock<Option<Vec<(&'static Part, bool)>>> = OnceLock::new();
+        static DEFAULT_NAMES: OnceLock<Option<Vec<(&'static Part, bool)>>> = OnceLock::new();
+        let (base, names) = if found.is_empty() {
+            (
+                WITH_DEFAULTS.get_or_init(|| parsed(&[VCS, DEFAULTS])),
+                &DEFAULT_NAMES,
+            )
         } else {
-            VCS_ONLY.get_or_init(|| parsed(&[VCS]))
+            (VCS_ONLY.get_or_init(|| parsed(&[VCS])), &VCS_NAMES)
         };
-        IgnoreRules { base, found }
+        let base: &'static [Pattern] = base;
+        let by_name = names
+            .get_or_init(|| {
+                base.iter()
+                    .map(|p| p.by_name().map(|n| (n, p.dir_only)))
+                    .collect()
+            })
+            .as_deref();
+        IgnoreRules {
+            base,
+            by_name,
+            found,
+        }
     }
 
     /// The VCS entries and the default exclusions (fluxcd/pkg `NewDefaultMatcher`), as
     /// `SourceIgnoreFilter(nil, nil)` applies them to an ExternalArtifact.
     pub(crate) fn defaults() -> IgnoreRules {
         IgnoreRules::from_found(Vec::new())
+    }
+
+    /// The base patterns, when every one of them excludes by the name of one path
+    /// component (so that a path is excluded by them when its parent is or when its own
+    /// name matches): true of the VCS entries and the defaults.
+    fn base_by_name(&self) -> Option<&'static [(&'static Part, bool)]> {
+        self.by_name
+    }
+
+    /// The verdict of the patterns found in the tree and `spec.ignore` alone.
+    fn found_verdict(&self, rel: &[&str], is_dir: bool) -> Option<bool> {
+        self.found
+            .iter()
+            .rev()
+            .find_map(|p| p.matches(rel, &|| is_dir))
     }
 
     /// Whether the path (components relative to the source root) is left out of the artifact.
@@ -341,31 +392,56 @@ impl SourceIndex {
     /// Walks the tree at `root` (a real, clean directory of `fs`); `extra` is `spec.ignore`.
     pub(crate) fn build(fs: &dyn FileSystem, root: &Path, extra: &str) -> SourceIndex {
         let mut w = Walk::default();
-        w.walk(fs, root, &mut Vec::new(), 0);
+        w.walk(fs, root, None, &mut Vec::new(), 0);
         for line in extra.lines() {
             w.found.extend(Pattern::parse(line, &[]));
         }
         let rules = IgnoreRules::from_found(w.found);
         let mut entries = FxHashMap::with_capacity_and_hasher(w.walked.len(), Default::default());
         let mut parts: Vec<&str> = Vec::new();
-        for (path, is_dir) in &w.walked {
+        let by_name = rules.base_by_name();
+        // Whether the base patterns exclude each walked entry (when they go by name).
+        let mut base_excluded: Vec<bool> = Vec::with_capacity(w.walked.len());
+        for (path, is_dir, parent) in &w.walked {
+            let is_dir = *is_dir;
+            let mut verdict = |parts: &[&str]| match by_name {
+                Some(names) => {
+                    let name = path.file_name().map(|n| n.to_string_lossy());
+                    let inherited = parent
+                        .and_then(|p| base_excluded.get(p).copied())
+                        .unwrap_or(false);
+                    let base = inherited
+                        || name.is_some_and(|n| {
+                            // `Pattern::matches` of a by-name pattern on the last component
+                            // of a path none of whose directories it matches.
+                            names.iter().any(|(part, dir_only)| {
+                                part.matches(&n) == Some(true) && (!dir_only || is_dir)
+                            })
+                        });
+                    base_excluded.push(base);
+                    rules.found_verdict(parts, is_dir).unwrap_or(base)
+                }
+                None => rules.is_excluded_lazy(parts, &|| is_dir),
+            };
             let rel = crate::artifact::below(path, root, true);
             let excluded = match rel.and_then(Path::to_str) {
                 Some(r) => {
                     parts.clear();
-                    parts.extend(r.split('/'));
-                    rules.is_excluded_lazy(&parts, &|| *is_dir)
+                    if by_name.is_none() || !rules.found.is_empty() {
+                        parts.extend(r.split('/'));
+                    }
+                    verdict(&parts)
                 }
                 None => {
                     let owned = components(path.strip_prefix(root).unwrap_or(path));
                     let refs: Vec<&str> = owned.iter().map(String::as_str).collect();
-                    rules.is_excluded_lazy(&refs, &|| *is_dir)
+                    verdict(&refs)
                 }
             };
             entries.insert(
                 path.as_os_str().to_os_string(),
                 Entry {
-                    is_dir: *is_dir,
+                    is_dir,
                     excluded,
                     canon: OnceLock::new(),
                 },
@@ -427,12 +503,20 @@ fn components(rel: &Path) -> Vec<String> {
 #[derive(Default)]
 struct Walk {
     found: Vec<Pattern>,
-    walked: Vec<(PathBuf, bool)>,
+    /// Entries in walk order: path, is a directory, index of the parent directory's entry.
+    walked: Vec<(PathBuf, bool, Option<usize>)>,
     partial: bool,
 }
 
 impl Walk {
-    fn walk(&mut self, fs: &dyn FileSystem, dir: &Path, domain: &mut Vec<String>, depth: usize) {
+    fn walk(
+        &mut self,
+        fs: &dyn FileSystem,
+        dir: &Path,
+        parent: Option<usize>,
+        domain: &mut Vec<String>,
+        depth: usize,
+    ) {
         if depth > MAX_DEPTH {
             self.partial = true;
             return;
@@ -456,16 +540,17 @@ impl Walk {
             };
             let is_dir = fs.is_dir(&e);
             if !is_dir {
-                self.walked.push((e, false));
+                self.walked.push((e, false, parent));
                 continue;
             }
-            self.walked.push((e.clone(), true));
+            let me = self.walked.len();
+            self.walked.push((e.clone(), true, parent));
             if name == ".git" {
                 self.partial = true;
                 continue;
             }
             domain.push(name);
-            self.walk(fs, &e, domain, depth + 1);
+            self.walk(fs, &e, Some(me), domain, depth + 1);
             domain.pop();
         }
     }
@@ -496,6 +581,50 @@ mod tests {
         assert!(r.is_excluded(&["scripts", "x.yaml"], false));
         assert!(!r.is_excluded(&["apps", "base", "x.yaml"], false));
         assert!(!r.is_excluded(&["clusters"], true));
+    }
+
+    /// The index decides exclusion by name for the base patterns; it agrees with the rules
+    /// applied to whole paths.
+    #[test]
+    fn index_agrees_with_the_rules() {
+        let files = [
+            "r/a.yaml",
+            "r/img.png",
+            "r/.github/workflows/ci.yaml",
+            "r/docs/.github",
+            "r/x/.git/config",
+            "r/x/.gitignore",
+            "r/deep/er/.sops.yaml",
+            "r/deep/er/keep.yaml",
+            "r/.circleci/config.yml",
+            "r/a.tar.gz/inner.yaml",
+            "r/sub/logo.jpg",
+        ];
+        for extra in ["", "docs/\n", "*.yaml\n!keep.yaml\n", "/deep\n"] {
+            for with_ignore in [false, true] {
+                let mut list: Vec<(&str, &str)> = files.iter().map(|f| (*f, "")).collect();
+                if with_ignore {
+                    list.push(("r/sub/.sourceignore", "*.jpg\n!logo.jpg\n"));
+                }
+                let fs = MemFs::from_files(list);
+                let root = Path::new("/r");
+                let index = SourceIndex::build(&fs, root, extra);
+                let mut checked = 0;
+                for (path, e) in &index.entries {
+                    let path = Path::new(path);
+                    let rel = path.strip_prefix(root).unwrap();
+                    let parts: Vec<&str> = rel.iter().map(|c| c.to_str().unwrap()).collect();
+                    assert_eq!(
+                        e.excluded,
+                        index.rules.is_excluded(&parts, e.is_dir),
+                        "{} (extra {extra:?}, .sourceignore {with_ignore})",
+                        rel.display()
+                    );
+                    checked += 1;
+                }
+                assert!(checked > files.len());
+            }
+        }
     }
 
     #[test]
