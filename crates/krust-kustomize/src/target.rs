@@ -354,14 +354,7 @@ fn accumulate_directory(
     if !kz.options.cache {
         // Nothing is kept: the base's values are shared with no cached copy, so the
         // including kustomization's transforms change them in place.
-        let sub = load_sub(kz, ldr, tracking, helm_ns, &root_s)?;
-        let mut fresh = Accumulated::new(kz)?;
-        fresh.schema = ra.schema.clone();
-        fresh.schema_entry = ra.schema.builtin();
-        check_kind(&sub, is_component, &root_s)?;
-        set_schema(&sub, &mut fresh.schema, false)?;
-        let acc = accumulate(kz, &sub, fresh)
-            .context_with(|| format!("recursed accumulation of path '{root_s}'"))?;
+        let acc = build_sub(kz, ldr, tracking, helm_ns, &root_s, ra)?;
         return merge_owned(ra, acc)
             .context_with(|| format!("recursed merging from path '{root_s}'"));
     }
@@ -393,17 +386,7 @@ fn accumulate_directory(
     let parent_rec = ldr.rec;
     let call = ldr.call;
     let rec = crate::cache::Recorder::new(ldr.real);
-    let acc = {
-        let ldr = ldr.recording(&rec);
-        let sub = load_sub(kz, ldr, tracking, helm_ns, &root_s)?;
-        let mut fresh = Accumulated::new(kz)?;
-        fresh.schema = ra.schema.clone();
-        fresh.schema_entry = ra.schema.builtin();
-        check_kind(&sub, is_component, &root_s)?;
-        set_schema(&sub, &mut fresh.schema, false)?;
-        accumulate(kz, &sub, fresh)
-            .context_with(|| format!("recursed accumulation of path '{root_s}'"))?
-    };
+    let acc = { build_sub(kz, ldr.recording(&rec), tracking, helm_ns, &root_s, ra)? };
     let observed = rec.finish();
     if let Some(p) = parent_rec {
         p.absorb(&observed);
@@ -421,6 +404,25 @@ fn accumulate_directory(
 }
 
 /// The kustomization of a base or component directory.
+/// Builds a (non-component) base afresh: loaded, kind-checked, and accumulated from the
+/// including build's schema (a base's own `openapi:` composes onto it, without reset).
+fn build_sub(
+    kz: &Kustomizer,
+    ldr: Loader<'_>,
+    tracking: bool,
+    helm_ns: &str,
+    root_s: &str,
+    ra: &Accumulated,
+) -> Result<Accumulated, Error> {
+    let sub = load_sub(kz, ldr, tracking, helm_ns, root_s)?;
+    let mut fresh = Accumulated::new(kz)?;
+    fresh.schema = ra.schema.clone();
+    fresh.schema_entry = ra.schema.builtin();
+    check_kind(&sub, false, root_s)?;
+    set_schema(&sub, &mut fresh.schema, false)?;
+    accumulate(kz, &sub, fresh).context_with(|| format!("recursed accumulation of path '{root_s}'"))
+}
+
 fn load_sub<'a>(
     kz: &Kustomizer,
     ldr: Loader<'a>,
