@@ -1,6 +1,6 @@
 //! Resource selection by `target` selectors (kustomize `ResMap.Select`).
 
-use krust_model::{Gvk, ResMap, Resource};
+use krust_model::{ResMap, Resource};
 use regex::Regex;
 
 use crate::kustomization::Selector;
@@ -19,7 +19,12 @@ fn anchored(p: &str) -> Result<Option<Regex>, Error> {
 pub(crate) fn select(resources: &ResMap, sel: &Selector) -> Result<Vec<usize>, Error> {
     let ns = anchored(&sel.namespace)?;
     let nm = anchored(&sel.name)?;
-    let gvk = Gvk::new(sel.group.as_str(), sel.version.as_str(), sel.kind.as_str());
+    // kustomize `NewSelectorRegex`: group, version and kind are anchored regular
+    // expressions too (`kind: Deployment|StatefulSet`; kubectl v1.32 and 1.35).
+    let group = anchored(&sel.group)?;
+    let version = anchored(&sel.version)?;
+    let kind = anchored(&sel.kind)?;
+    let fits = |r: &Option<Regex>, v: &str| r.as_ref().is_none_or(|r| r.is_match(v));
     let labels = parse_selector(&sel.label_selector)?;
     let annos = parse_selector(&sel.annotation_selector)?;
     let mut out = Vec::new();
@@ -35,7 +40,10 @@ pub(crate) fn select(resources: &ResMap, sel: &Selector) -> Result<Vec<usize>, E
                 continue;
             }
         }
-        if !cur.gvk.is_selected(&gvk) {
+        if !(fits(&group, cur.gvk.group())
+            && fits(&version, cur.gvk.version())
+            && fits(&kind, cur.gvk.kind()))
+        {
             continue;
         }
         if !matches(r, "labels", &labels) || !matches(r, "annotations", &annos) {
