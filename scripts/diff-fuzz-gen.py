@@ -23,7 +23,8 @@ frequent errors of the builds where both tools fail (what the failing builds exe
 `scripts/diff-fuzz-triage.py OUT_DIR/diff` groups the findings by cause. Every build's tree
 and both kubectls' results are appended to OUT_DIR/corpus-SEED.jsonl: a later krust is checked
 against all of them with `scripts/diff-fuzz-recheck.py KRUST OUT_DIR/corpus-*.jsonl`, without
-running kubectl again (the kubectl results do not depend on krust).
+running kubectl again (the kubectl results do not depend on krust). With ONLY=I,J,... only
+those iterations are built (every tree is still generated, so the numbering is the full run's).
 """
 import os, random, shutil, subprocess, sys, tempfile
 
@@ -389,6 +390,7 @@ def record(it, root, a, b):
         fh.write(json.dumps({"id": f"{seed}-{it}", "files": files, "kubectl-1.32": res(a), "kubectl-1.35": res(b)}) + "\n")
 
 os.makedirs(outroot, exist_ok=True)
+only = {int(x) for x in os.environ["ONLY"].split(",")} if os.environ.get("ONLY") else None
 fail_reasons = {}
 counts = {"agree": 0, "version": 0, "diff": 0, "both-fail": 0, "krust-crash": 0}
 for it in range(iters):
@@ -396,6 +398,9 @@ for it in range(iters):
     root = os.path.join(work, "t")
     os.makedirs(root)
     write_tree(root)
+    if only is not None and it not in only:
+        shutil.rmtree(work, ignore_errors=True)
+        continue
     kr = run([krust, "build", root])
     a = run([K132, "kustomize", root])
     b = run([K135, "kustomize", root])

@@ -376,7 +376,10 @@ fn visit(
     match m.get_mut(seg.as_str()) {
         Some(child) => {
             visit(child, rest, create, f, fail)?;
-            if flow && created && rest.is_empty() {
+            // Created now, or by an earlier replacement (still untagged): a collection
+            // source's empty text set into it later is `""` there too (kubectl v1.32, 1.35).
+            let untagged = child.style == Style::Any && child.mark.is_none() && child.is_scalar();
+            if flow && rest.is_empty() && (created || untagged) {
                 untyped_in_flow(child);
             }
             Ok(())
