@@ -101,6 +101,18 @@ pub enum PatchError {
         /// Where the value was read.
         mark: Mark,
     },
+
+    /// The target of a JSON 6902 patch cannot be written as JSON because go-yaml v3, whose
+    /// text `RNode.MarshalJSON` reads back first, writes one of its strings in a form it
+    /// cannot read (a tab-leading block scalar): `yaml: line N: found a tab character where
+    /// an indentation space is expected`, before any operation runs.
+    #[error("{message}")]
+    Json6902TargetText {
+        /// The printer's message.
+        message: String,
+        /// Where the value was read.
+        mark: Mark,
+    },
 }
 
 impl PatchError {

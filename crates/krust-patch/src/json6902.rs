@@ -542,6 +542,21 @@ fn non_finite(v: &Value) -> Option<(&'static str, krust_yaml::Mark)> {
     None
 }
 
+/// Whether a string of `v` starts with a tab (what go-yaml v3 may write as a block scalar
+/// it cannot read back).
+fn has_tab_leading_string(v: &Value) -> bool {
+    let mut stack = vec![v];
+    while let Some(v) = stack.pop() {
+        match &v.data {
+            Data::String(s) if s.starts_with('\t') => return true,
+            Data::Seq(items) => stack.extend(items.iter()),
+            Data::Map(m) => stack.extend(m.values()),
+            _ => {}
+        }
+    }
+    false
+}
+
 /// Applies JSON 6902 operations in order (evanphx/json-patch v4 `Patch.Apply`). The target
 /// is not changed; the first failing operation stops the patch.
 ///
@@ -577,6 +592,13 @@ pub fn apply_json6902_with_build_annotations(
             value: value.to_string(),
             mark,
         });
+    }
+    if has_tab_leading_string(target) {
+        // Rare: only then print the target as kustomize does before the patch (kyaml's
+        // `MarshalJSON` goes through go-yaml v3's text), to see whether it reads back.
+        if let Err(krust_yaml::Error::Print { mark, message }) = krust_yaml::to_yaml(target) {
+            return Err(PatchError::Json6902TargetText { message, mark });
+        }
     }
     let mut doc = target.clone();
     let inserted = !build.is_empty()
@@ -641,6 +663,26 @@ mod tests {
         assert_eq!(e.to_string(), "json: unsupported value: -Inf");
         let e = apply("x: .nan\n", "[]").expect_err("must fail");
         assert_eq!(e.to_string(), "json: unsupported value: NaN");
+    }
+
+    /// kubectl v1.32 and 1.35: a target whose `|2` value starts with a tab fails before
+    /// the operations (`yaml: line 10: found a tab character where an indentation space is
+    /// expected`), a tab-leading quoted value does not.
+    #[test]
+    fn tab_leading_block_scalar_target_fails_before_the_operations() {
+        let e = apply(
+            "data:\n  k: |2\n    \tx\n",
+            "- {op: add, path: /data/j, value: 1}\n",
+        )
+        .expect_err("must fail");
+        assert!(e
+            .to_string()
+            .contains("found a tab character where an indentation space is expected"));
+        assert!(apply(
+            "data:\n  k: \"\\tx\"\n",
+            "- {op: add, path: /data/j, value: 1}\n"
+        )
+        .is_ok());
     }
 
     fn previous_id() -> Vec<(String, String)> {
