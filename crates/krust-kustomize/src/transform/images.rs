@@ -141,7 +141,7 @@ impl Images {
         if !digest.is_empty() {
             name = format!("{name}@{digest}");
         }
-        *v = Value::from(name);
+        *v = super::replacements::untagged_like(&name, v);
     }
 
     /// The legacy walk: every `containers`/`initContainers` list anywhere in the object.

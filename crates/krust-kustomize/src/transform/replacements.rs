@@ -500,6 +500,30 @@ fn retype_target(s: &str, like: &Value) -> Result<Value, Error> {
     }
 }
 
+/// kyaml `FieldSetter{StringValue}` / `filtersutil.SetScalar` on the scalar `old`: a new
+/// untagged scalar holding `text` that takes `old`'s style ("keep the original style"). A
+/// quoted or block one stays the string; a plain one is typed by its text when kustomize
+/// round-trips the resource through JSON (`images: [{newName: "12"}]` on `image: nginx`
+/// prints `image: 12`; kubectl v1.32 and 1.35). Untagged, it is a string to `vars` and is
+/// typed by the text a later replacement puts in.
+pub(crate) fn untagged_like(text: &str, old: &Value) -> Value {
+    match old.style {
+        Style::SingleQuoted | Style::DoubleQuoted | Style::Literal | Style::Folded
+            if old.is_scalar() =>
+        {
+            let mut v = Value::from(text);
+            v.style = old.style;
+            v
+        }
+        _ => {
+            let mut v = resolve_plain(text);
+            v.style = Style::Any;
+            v.mark = Mark::NONE;
+            v
+        }
+    }
+}
+
 /// How a plain scalar with this text is typed (go-yaml v3 core schema, the common cases).
 fn resolve_plain(s: &str) -> Value {
     // go-yaml resolves the text as it is (its null/bool/number patterns, no parsing): text

@@ -1,7 +1,7 @@
 //! `replicas:` (kustomize's `ReplicaCountTransformer`).
 
 use krust_model::ResMap;
-use krust_yaml::Value;
+use krust_yaml::{Style, Value};
 
 use super::fieldspec::{walk, CreateKind, FieldSpec};
 use super::Transform;
@@ -16,6 +16,31 @@ pub struct Replicas {
     pub count: i64,
     /// The fields holding replica counts.
     pub field_specs: Vec<FieldSpec>,
+}
+
+/// The node kustomize puts in place of `old`: `SetEntry("", count, !!int)`, a new scalar
+/// tagged `!!int` whose style is the replaced node's (`yaml.FieldSetter` keeps it). go-yaml
+/// v3 writes a quoted one as `"2"`, which kustomize's JSON round trip reads as a string
+/// (kubectl v1.32 and 1.35); otherwise it is the integer, tagged (a replacement's text put
+/// into it later must still read as an int).
+fn count_node(count: i64, old: &Value) -> Value {
+    let quoted = old.is_scalar()
+        && matches!(
+            old.style,
+            Style::SingleQuoted | Style::DoubleQuoted | Style::Literal | Style::Folded
+        );
+    let mut v = if quoted {
+        Value::from(count.to_string())
+    } else {
+        Value::from(count)
+    };
+    v.style = match old.style {
+        Style::SingleQuoted | Style::DoubleQuoted if quoted => old.style,
+        _ if quoted => Style::DoubleQuoted,
+        _ => Style::Plain,
+    };
+    v.mark = old.mark;
+    v
 }
 
 impl Transform for Replicas {
@@ -38,7 +63,7 @@ impl Transform for Replicas {
             let obj = r.value_mut();
             for fs in specs {
                 walk(obj, fs, CreateKind::Scalar, &mut |v: &mut Value| {
-                    *v = Value::from(self.count);
+                    *v = count_node(self.count, v);
                     Ok(())
                 })?;
             }
