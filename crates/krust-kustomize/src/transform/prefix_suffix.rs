@@ -1,7 +1,7 @@
 //! `namePrefix` and `nameSuffix` (kustomize's `PrefixTransformer`, `SuffixTransformer`).
 
 use krust_model::ResMap;
-use krust_yaml::Value;
+use krust_yaml::{Data, Value};
 
 use super::fieldspec::{walk, CreateKind, FieldSpec};
 use super::Transform;
@@ -28,7 +28,11 @@ fn skipped(kind: &str) -> bool {
 
 impl Transform for PrefixSuffix {
     fn apply(&self, resources: &mut ResMap) -> Result<(), Error> {
-        if self.prefix.is_empty() && self.suffix.is_empty() {
+        // kustomize runs the filters even then: a `create: true` spec makes an empty field.
+        if self.prefix.is_empty()
+            && self.suffix.is_empty()
+            && !self.field_specs.iter().any(|fs| fs.create)
+        {
             return Ok(());
         }
         for r in resources.iter_mut() {
@@ -51,12 +55,30 @@ impl Transform for PrefixSuffix {
                 if fs.path.as_str() == "metadata/name" {
                     renamed_meta = true;
                 }
-                walk(&mut new_obj, fs, CreateKind::None, &mut |v: &mut Value| {
-                    if let Some(s) = v.as_str() {
-                        *v = Value::from(format!("{}{s}{}", self.prefix, self.suffix));
-                    }
-                    Ok(())
-                })?;
+                // kustomize creates a missing field when the spec says `create: true`
+                // (`CreateKind: ScalarNode`), then sets prefix + its text + suffix
+                // (`SetScalar`): a created or empty field becomes `tp--ts` (kubectl v1.32
+                // and 1.35).
+                walk(
+                    &mut new_obj,
+                    fs,
+                    CreateKind::Scalar,
+                    &mut |v: &mut Value| {
+                        let text = match &v.data {
+                            Data::String(s) => Some(s.to_string()),
+                            Data::Null => Some(v.source_text().unwrap_or("").to_string()),
+                            Data::Seq(_) | Data::Map(_) => None,
+                            _ => v
+                                .source_text()
+                                .map(str::to_string)
+                                .or_else(|| crate::util::scalar_string(v)),
+                        };
+                        if let Some(s) = text {
+                            *v = Value::from(format!("{}{s}{}", self.prefix, self.suffix));
+                        }
+                        Ok(())
+                    },
+                )?;
             }
             if renamed_meta {
                 r.store_previous_id();
