@@ -1,7 +1,5 @@
 //! Bounds that make hostile input fail fast.
 
-use std::cell::Cell;
-
 /// Bounds the reader enforces on one input (set them with [`crate::ReadOptions::limits`]).
 ///
 /// The defaults are far above what real repositories need (the largest files seen in
@@ -67,46 +65,8 @@ impl Limits {
     }
 }
 
-thread_local! {
-    /// The limits `Limits::default()` gives on this thread, while [`Limits::as_default`]
-    /// runs; `None` outside it.
-    static AMBIENT: Cell<Option<Limits>> = const { Cell::new(None) };
-}
-
-impl Limits {
-    /// Runs `f` with these limits as what [`Limits::default()`] returns on this thread, so
-    /// that every read made under it with default options ([`crate::parse_stream`],
-    /// [`crate::ReadOptions::default()`]) is bounded by them. A build that reads many kinds
-    /// of file (resources, patches, configuration, schemas) runs under its limits this way,
-    /// and a call site that reads with default options needs no change to honour them. The
-    /// previous default comes back when `f` returns or unwinds; calls nest.
-    ///
-    /// ```
-    /// use krust_yaml::{parse_stream, Limits, Typing};
-    /// let deep = "a: [[[1]]]\n";
-    /// assert!(parse_stream(deep, "f.yaml", Typing::Kyaml).is_ok());
-    /// let lowered = Limits::default().max_depth(2);
-    /// let err = lowered.as_default(|| parse_stream(deep, "f.yaml", Typing::Kyaml));
-    /// assert!(matches!(err, Err(krust_yaml::Error::Limit { .. })));
-    /// assert_eq!(Limits::default(), Limits::DEFAULT);
-    /// ```
-    pub fn as_default<R>(self, f: impl FnOnce() -> R) -> R {
-        /// Puts the previous default back, also when `f` unwinds.
-        struct Restore(Option<Limits>);
-        impl Drop for Restore {
-            fn drop(&mut self) {
-                AMBIENT.with(|a| a.set(self.0));
-            }
-        }
-        let _restore = Restore(AMBIENT.with(|a| a.replace(Some(self))));
-        f()
-    }
-}
-
-/// [`Limits::DEFAULT`], or the limits of the innermost [`Limits::as_default`] running on
-/// this thread.
 impl Default for Limits {
     fn default() -> Self {
-        AMBIENT.with(Cell::get).unwrap_or(Limits::DEFAULT)
+        Limits::DEFAULT
     }
 }
