@@ -233,6 +233,8 @@ pub enum LimitKind {
     Resources,
     /// [`crate::Limits::max_file_bytes`].
     FileBytes,
+    /// [`crate::Limits::max_total_bytes`].
+    TotalBytes,
 }
 
 fn limit_text(kind: LimitKind, bound: u64) -> String {
@@ -242,6 +244,9 @@ fn limit_text(kind: LimitKind, bound: u64) -> String {
         ),
         LimitKind::FileBytes => format!(
             "file is larger than {bound} bytes (limit max_file_bytes; see krust_kustomize::Limits)"
+        ),
+        LimitKind::TotalBytes => format!(
+            "the build has read more than {bound} bytes (limit max_total_bytes; see krust_kustomize::Limits)"
         ),
     }
 }
