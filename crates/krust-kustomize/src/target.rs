@@ -2,6 +2,7 @@
 //! resources, generators, components, transformers; then, at the top only, hash suffixes,
 //! name references, vars and the final order.
 
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
@@ -84,7 +85,33 @@ pub(crate) struct Target<'a> {
     pub helm_namespace: String,
 }
 
+/// What one build shares between the kustomizations it accumulates: its kustomizer, and
+/// state kept for the build only (never between builds, so that builds on many threads
+/// share no lock).
+pub(crate) struct Build<'k> {
+    kz: &'k Kustomizer,
+    /// Field-spec table merges already made in this build.
+    pub configs: RefCell<transform::config::Memo>,
+}
+
+impl<'k> Build<'k> {
+    fn new(kz: &'k Kustomizer) -> Self {
+        Build {
+            kz,
+            configs: RefCell::default(),
+        }
+    }
+}
+
+impl std::ops::Deref for Build<'_> {
+    type Target = Kustomizer;
+    fn deref(&self) -> &Kustomizer {
+        self.kz
+    }
+}
+
 pub(crate) fn build(kz: &Kustomizer, fs: &dyn FileSystem, path: &Path) -> Result<ResMap, Error> {
+    let kz = &Build::new(kz);
     let ldr = Loader::at(fs, path, kz.options.load_restrictor)?.limited(kz.options.limits);
     let mut t = Target::load(ldr)?;
     t.tracking = !t.k.build_metadata.is_empty();
@@ -98,6 +125,7 @@ pub(crate) fn build(kz: &Kustomizer, fs: &dyn FileSystem, path: &Path) -> Result
 
 /// [`Kustomizer::prebuild`]: `dir` as a base of a parent that sets no schema.
 pub(crate) fn prebuild(kz: &Kustomizer, fs: &dyn FileSystem, dir: &Path) -> Result<(), Error> {
+    let kz = &Build::new(kz);
     let ldr = Loader::at(fs, dir, kz.options.load_restrictor)?.limited(kz.options.limits);
     let mut ra = Accumulated::new(kz)?;
     ra.schema.set(None, None, true).map_err(Error::msg)?;
@@ -186,7 +214,7 @@ fn is_zero(v: &Value) -> bool {
 /// kustomize's `accumulateTarget`: everything a kustomization does, except the steps that
 /// run once at the top of a build.
 pub(crate) fn accumulate(
-    kz: &Kustomizer,
+    kz: &Build<'_>,
     t: &Target<'_>,
     mut ra: Accumulated,
 ) -> Result<Accumulated, Error> {
@@ -196,7 +224,7 @@ pub(crate) fn accumulate(
         .context_with(|| "accumulating resources".into())?;
     t.ldr.check_resources(&t.file, ra.resources.len())?;
     if !t.k.configurations.is_empty() {
-        transform::config::merge_configurations(t, &mut ra.config)?;
+        transform::config::merge_configurations(&mut kz.configs.borrow_mut(), t, &mut ra.config)?;
     }
     if !t.k.crds.is_empty() {
         transform::config::merge_crds(t, Arc::make_mut(&mut ra.config))
@@ -253,7 +281,7 @@ pub(crate) enum FileError {
 }
 
 pub(crate) fn accumulate_resources(
-    kz: &Kustomizer,
+    kz: &Build<'_>,
     t: &Target<'_>,
     ra: &mut Accumulated,
     paths: &[String],
@@ -292,7 +320,7 @@ pub(crate) fn accumulate_resources(
 }
 
 fn accumulate_component(
-    kz: &Kustomizer,
+    kz: &Build<'_>,
     t: &Target<'_>,
     ra: Accumulated,
     path: &str,
@@ -333,7 +361,7 @@ fn helm_namespace<'t>(t: &'t Target<'_>) -> &'t str {
 /// build records what it reads so the entry can be checked against later file systems.
 /// Either way, what it observed is added to the enclosing cached sub-build's record.
 fn accumulate_directory(
-    kz: &Kustomizer,
+    kz: &Build<'_>,
     ra: &mut Accumulated,
     ldr: Loader<'_>,
     is_component: bool,
@@ -355,7 +383,7 @@ fn accumulate_directory(
         // Nothing is kept: the base's values are shared with no cached copy, so the
         // including kustomization's transforms change them in place.
         let acc = build_sub(kz, ldr, tracking, helm_ns, &root_s, ra)?;
-        return merge_owned(ra, acc)
+        return merge_owned(kz, ra, acc)
             .context_with(|| format!("recursed merging from path '{root_s}'"));
     }
     let key = ra.schema.cache_key();
@@ -379,7 +407,7 @@ fn accumulate_directory(
             if let Some(rec) = ldr.rec {
                 rec.absorb(&entry.observed);
             }
-            return merge_accumulated(ra, sub)
+            return merge_accumulated(kz, ra, sub)
                 .context_with(|| format!("recursed merging from path '{root_s}'"));
         }
     }
@@ -400,14 +428,15 @@ fn accumulate_directory(
         )));
     }
     drop(guard);
-    merge_accumulated(ra, &acc).context_with(|| format!("recursed merging from path '{root_s}'"))
+    merge_accumulated(kz, ra, &acc)
+        .context_with(|| format!("recursed merging from path '{root_s}'"))
 }
 
 /// The kustomization of a base or component directory.
 /// Builds a (non-component) base afresh: loaded, kind-checked, and accumulated from the
 /// including build's schema (a base's own `openapi:` composes onto it, without reset).
 fn build_sub(
-    kz: &Kustomizer,
+    kz: &Build<'_>,
     ldr: Loader<'_>,
     tracking: bool,
     helm_ns: &str,
@@ -424,7 +453,7 @@ fn build_sub(
 }
 
 fn load_sub<'a>(
-    kz: &Kustomizer,
+    kz: &Build<'_>,
     ldr: Loader<'a>,
     tracking: bool,
     helm_ns: &str,
@@ -494,17 +523,18 @@ fn set_schema(t: &Target<'_>, state: &mut SchemaState, reset: bool) -> Result<()
 }
 
 /// kustomize `MergeAccumulator` of a cached sub-build (its resources are copied).
-fn merge_accumulated(ra: &mut Accumulated, sub: &Accumulated) -> Result<(), Error> {
-    merge_parts(ra, sub, sub.resources.iter().cloned())
+fn merge_accumulated(kz: &Build<'_>, ra: &mut Accumulated, sub: &Accumulated) -> Result<(), Error> {
+    merge_parts(kz, ra, sub, sub.resources.iter().cloned())
 }
 
 /// [`merge_accumulated`] of a sub-build nothing else holds: its resources are moved.
-fn merge_owned(ra: &mut Accumulated, mut sub: Accumulated) -> Result<(), Error> {
+fn merge_owned(kz: &Build<'_>, ra: &mut Accumulated, mut sub: Accumulated) -> Result<(), Error> {
     let resources = std::mem::take(&mut sub.resources);
-    merge_parts(ra, &sub, resources.into_resources())
+    merge_parts(kz, ra, &sub, resources.into_resources())
 }
 
 fn merge_parts(
+    kz: &Build<'_>,
     ra: &mut Accumulated,
     sub: &Accumulated,
     resources: impl IntoIterator<Item = krust_model::Resource>,
@@ -519,7 +549,7 @@ fn merge_parts(
     ra.roots.extend(sub.roots.iter().cloned());
     ra.helm |= sub.helm;
     ra.resources.append_all(resources)?;
-    transform::config::merge_base(&mut ra.config, &sub.config)?;
+    transform::config::merge_base(&mut kz.configs.borrow_mut(), &mut ra.config, &sub.config)?;
     for v in &sub.vars {
         if ra.vars.iter().any(|x| x.name == v.name) {
             return Err(Error::msg(format!("var '{}' already encountered", v.name)));
@@ -529,7 +559,7 @@ fn merge_parts(
     Ok(())
 }
 
-fn run_generators(kz: &Kustomizer, t: &Target<'_>, ra: &mut Accumulated) -> Result<(), Error> {
+fn run_generators(kz: &Build<'_>, t: &Target<'_>, ra: &mut Accumulated) -> Result<(), Error> {
     // The builtin generators in kustomize's order; `helmCharts` come last.
     let mut gens = transform::generators(t)?;
     ra.helm |= !t.k.helm_charts.is_empty();
@@ -549,7 +579,7 @@ fn run_generators(kz: &Kustomizer, t: &Target<'_>, ra: &mut Accumulated) -> Resu
     Ok(())
 }
 
-fn run_transformers(kz: &Kustomizer, t: &Target<'_>, ra: &mut Accumulated) -> Result<(), Error> {
+fn run_transformers(kz: &Build<'_>, t: &Target<'_>, ra: &mut Accumulated) -> Result<(), Error> {
     if let Some(s) = ra.schema.effective().map_err(Error::msg)? {
         let _ = t.schema.set(s);
     }
@@ -576,7 +606,7 @@ fn run_transformers(kz: &Kustomizer, t: &Target<'_>, ra: &mut Accumulated) -> Re
 }
 
 /// The steps kustomize runs once, at the top of a build.
-fn finish(kz: &Kustomizer, t: &Target<'_>, mut ra: Accumulated) -> Result<ResMap, Error> {
+fn finish(kz: &Build<'_>, t: &Target<'_>, mut ra: Accumulated) -> Result<ResMap, Error> {
     transform::hash::add_hashes(&mut ra.resources)?;
     transform::nameref::fix_back_references(&mut ra.resources, &ra.config)?;
     transform::vars::resolve(&mut ra.resources, &ra.vars, &ra.config)?;

@@ -2,7 +2,7 @@
 //! `TransformerConfig`, krust-model's [`FieldSpecTables`]): the builtin defaults, then
 //! `configurations:` files, `crds:` and the bases' tables merged in.
 
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, Weak};
+use std::sync::{Arc, OnceLock};
 
 use krust_model::fieldspecs::{FieldSpec, FieldSpecTableError, FieldSpecTables, NameBackRefs};
 use krust_model::Gvk;
@@ -36,12 +36,16 @@ fn conflict(e: FieldSpecTableError) -> Error {
 /// kustomize `MergeAccumulator`'s config merge: a base's tables into the ones accumulated
 /// so far; a spec the two disagree on (`create`) is kustomize's conflict error. The result
 /// is shared: every overlay of a fleet merges the same base tables onto the same defaults.
-pub(crate) fn merge_base(into: &mut Arc<Config>, from: &Arc<Config>) -> Result<(), Error> {
+pub(crate) fn merge_base(
+    memo: &mut Memo,
+    into: &mut Arc<Config>,
+    from: &Arc<Config>,
+) -> Result<(), Error> {
     if Arc::ptr_eq(into, from) || **into == **from {
         return Ok(());
     }
-    let key = MemoKey::Base(Arc::downgrade(from));
-    if let Some(hit) = memo_get(&key, into) {
+    let key = MemoKey::Base(from.clone());
+    if let Some(hit) = memo.get(&key, into) {
         *into = hit;
         return Ok(());
     }
@@ -52,49 +56,49 @@ pub(crate) fn merge_base(into: &mut Arc<Config>, from: &Arc<Config>) -> Result<(
     } else {
         Arc::new(merged)
     };
-    memo_put(key, into, &merged);
+    memo.put(key, into, &merged);
     *into = merged;
     Ok(())
 }
 
-/// [`defaults`], made once.
+/// [`defaults`], made once (a constant, like krust-model's builtin tables).
 fn shared_defaults() -> &'static Config {
     static DEFAULTS: OnceLock<Config> = OnceLock::new();
     DEFAULTS.get_or_init(defaults)
 }
 
 /// Results of [`merge_configurations`] and [`merge_base`] by what was merged onto which
-/// tables. A fleet's kustomizations read the same `configurations:` file onto the same
-/// tables and merge the same bases' tables, so each merge (and its parse) runs once and the
-/// result is shared instead of copied per kustomization. The tables merged onto are held
-/// weakly (identity by address, which a weak reference keeps from being reused): an entry
-/// is dropped once they are, so results live no longer than the kustomizer whose defaults
-/// they grew from, and there are at most [`MEMO_ENTRIES`].
+/// tables, kept for one build (see [`crate::target::Build`]). A fleet's kustomizations read
+/// the same `configurations:` file onto the same tables and merge the same bases' tables,
+/// so each merge (and its parse) runs once and the result is shared instead of copied per
+/// kustomization (200-tenant fleet: 2.58 G instructions without, 2.29 G with). Tables are
+/// compared by address; an entry holds the tables it was keyed by, so that no address is
+/// reused while it lives. At most [`MEMO_ENTRIES`] entries, the oldest dropped first.
+#[derive(Debug, Default)]
+pub(crate) struct Memo {
+    entries: Vec<MemoEntry>,
+}
+
+#[derive(Debug)]
 struct MemoEntry {
     key: MemoKey,
-    onto: Weak<Config>,
+    onto: Arc<Config>,
     out: Arc<Config>,
 }
 
+#[derive(Debug)]
 enum MemoKey {
     /// The texts of a kustomization's `configurations:` files.
     Files(Vec<String>),
     /// A base's tables.
-    Base(Weak<Config>),
+    Base(Arc<Config>),
 }
 
 impl MemoKey {
-    fn live(&self) -> bool {
-        match self {
-            MemoKey::Files(_) => true,
-            MemoKey::Base(w) => w.strong_count() > 0,
-        }
-    }
-
     fn same(&self, other: &MemoKey) -> bool {
         match (self, other) {
             (MemoKey::Files(a), MemoKey::Files(b)) => a == b,
-            (MemoKey::Base(a), MemoKey::Base(b)) => a.ptr_eq(b),
+            (MemoKey::Base(a), MemoKey::Base(b)) => Arc::ptr_eq(a, b),
             _ => false,
         }
     }
@@ -102,34 +106,33 @@ impl MemoKey {
 
 const MEMO_ENTRIES: usize = 32;
 
-fn memo() -> MutexGuard<'static, Vec<MemoEntry>> {
-    static MEMO: Mutex<Vec<MemoEntry>> = Mutex::new(Vec::new());
-    MEMO.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-fn memo_get(key: &MemoKey, onto: &Arc<Config>) -> Option<Arc<Config>> {
-    let mut m = memo();
-    m.retain(|e| e.onto.strong_count() > 0 && e.key.live());
-    m.iter()
-        .find(|e| std::ptr::eq(e.onto.as_ptr(), Arc::as_ptr(onto)) && e.key.same(key))
-        .map(|e| e.out.clone())
-}
-
-fn memo_put(key: MemoKey, onto: &Arc<Config>, out: &Arc<Config>) {
-    let mut m = memo();
-    if m.len() >= MEMO_ENTRIES {
-        m.remove(0);
+impl Memo {
+    fn get(&self, key: &MemoKey, onto: &Arc<Config>) -> Option<Arc<Config>> {
+        self.entries
+            .iter()
+            .find(|e| Arc::ptr_eq(&e.onto, onto) && e.key.same(key))
+            .map(|e| e.out.clone())
     }
-    m.push(MemoEntry {
-        key,
-        onto: Arc::downgrade(onto),
-        out: out.clone(),
-    });
+
+    fn put(&mut self, key: MemoKey, onto: &Arc<Config>, out: &Arc<Config>) {
+        if self.entries.len() >= MEMO_ENTRIES {
+            self.entries.remove(0);
+        }
+        self.entries.push(MemoEntry {
+            key,
+            onto: onto.clone(),
+            out: out.clone(),
+        });
+    }
 }
 
 /// kustomize `loadDefaultConfig` and the merge with the bases' tables, for a
 /// kustomization's `configurations:` files.
-pub(crate) fn merge_configurations(t: &Target<'_>, config: &mut Arc<Config>) -> Result<(), Error> {
+pub(crate) fn merge_configurations(
+    memo: &mut Memo,
+    t: &Target<'_>,
+    config: &mut Arc<Config>,
+) -> Result<(), Error> {
     let texts: Vec<Result<String, Error>> =
         t.k.configurations
             .iter()
@@ -137,13 +140,13 @@ pub(crate) fn merge_configurations(t: &Target<'_>, config: &mut Arc<Config>) -> 
             .collect();
     let key: Option<Vec<String>> = texts.iter().map(|r| r.as_ref().ok().cloned()).collect();
     let key = key.map(MemoKey::Files);
-    if let Some(hit) = key.as_ref().and_then(|k| memo_get(k, config)) {
+    if let Some(hit) = key.as_ref().and_then(|k| memo.get(k, config)) {
         *config = hit;
         return Ok(());
     }
     let merged = Arc::new(configured(t, texts, config)?);
     if let Some(key) = key {
-        memo_put(key, config, &merged);
+        memo.put(key, config, &merged);
     }
     *config = merged;
     Ok(())
@@ -337,11 +340,12 @@ mod tests {
             c.sort();
             Arc::new(c)
         };
+        let mut memo = Memo::default();
         let mut acc = d.clone();
-        assert!(merge_base(&mut acc, &d).is_ok());
+        assert!(merge_base(&mut memo, &mut acc, &d).is_ok());
         assert!(Arc::ptr_eq(&acc, &d));
-        assert!(merge_base(&mut acc, &with(true)).is_ok());
-        let Err(e) = merge_base(&mut acc, &with(false)) else {
+        assert!(merge_base(&mut memo, &mut acc, &with(true)).is_ok());
+        let Err(e) = merge_base(&mut memo, &mut acc, &with(false)) else {
             panic!("conflict not seen");
         };
         assert_eq!(

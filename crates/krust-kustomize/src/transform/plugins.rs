@@ -10,11 +10,11 @@ use super::generators::DataGenerator;
 use super::{annotations, images, labels, namespace, patch, prefix_suffix, replicas};
 use super::{Generate, Transform};
 use crate::kustomization::{GeneratorArgs, GeneratorOptions, Image, Patch, Selector};
-use crate::target::{accumulate_resources, Accumulated, Target};
+use crate::target::{accumulate_resources, Accumulated, Build, Target};
 use crate::{Error, Kustomizer};
 
 /// The plugin configurations named by `entries`.
-fn configs(kz: &Kustomizer, t: &Target<'_>, entries: &[String]) -> Result<Vec<Resource>, Error> {
+fn configs(kz: &Build<'_>, t: &Target<'_>, entries: &[String]) -> Result<Vec<Resource>, Error> {
     let mut out = Vec::new();
     let mut paths = Vec::new();
     for e in entries {
@@ -124,7 +124,7 @@ fn unknown_builtin(c: &Resource) -> Error {
 
 /// The transformers (or validators) configured by `entries`.
 pub(crate) fn transformers(
-    kz: &Kustomizer,
+    kz: &Build<'_>,
     t: &Target<'_>,
     entries: &[String],
 ) -> Result<Vec<super::Step>, Error> {
@@ -256,7 +256,7 @@ fn generator_options(v: Option<&Value>) -> Option<GeneratorOptions> {
 }
 
 /// The generators configured by `generators:` entries.
-pub(crate) fn generators(kz: &Kustomizer, t: &Target<'_>) -> Result<Vec<Box<dyn Generate>>, Error> {
+pub(crate) fn generators(kz: &Build<'_>, t: &Target<'_>) -> Result<Vec<Box<dyn Generate>>, Error> {
     let mut out: Vec<Box<dyn Generate>> = Vec::new();
     // kustomize's `LoadGenerators` wraps each generator's loading error; `LoadTransformers`
     // does not (kubectl v1.32).
