@@ -331,6 +331,12 @@ impl Options {
 /// see [`versions`].
 pub const KUSTOMIZE_VERSION: &str = "v5.8.1";
 
+/// The file names kustomize recognises as a directory's kustomization, in the order it
+/// looks for them (kustomize `konfig.RecognizedKustomizationFileNames`); a directory with
+/// more than one of them is an error.
+pub const KUSTOMIZATION_FILE_NAMES: [&str; 3] =
+    ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+
 /// Builds kustomizations. Cheap to share between threads.
 #[derive(Debug, Default)]
 pub struct Kustomizer {

@@ -22,8 +22,6 @@ use crate::helm_chart::HelmOptions;
 use crate::transform;
 use crate::{Error, Kustomizer};
 
-const KUST_FILES: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
-
 /// What a directory contributes to its parent (kustomize's `ResAccumulator`).
 #[derive(Debug, Clone)]
 pub(crate) struct Accumulated {
@@ -137,7 +135,7 @@ impl<'a> Target<'a> {
     pub fn load(ldr: Loader<'a>) -> Result<Self, Error> {
         let mut found = None;
         let mut count = 0;
-        for name in KUST_FILES {
+        for name in crate::KUSTOMIZATION_FILE_NAMES {
             let p = ldr.root.join(name);
             if ldr.fs.exists(&p) && !ldr.fs.is_dir(&p) {
                 count += 1;
