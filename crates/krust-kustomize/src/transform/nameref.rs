@@ -131,7 +131,9 @@ impl Ctx<'_> {
         };
         ref_by.push((r.idx, self.referrer.cur_id().clone()));
         if r.name != old {
-            *v = Value::from(r.name.as_str());
+            // kustomize's `setScalar`: a `FieldSetter{StringValue}`, an untagged scalar in
+            // the replaced one's style.
+            *v = super::replacements::untagged_like(&r.name, v);
         }
         Ok(())
     }
@@ -159,9 +161,18 @@ impl Ctx<'_> {
         if r.name == old && r.namespace.is_empty() {
             return Ok(());
         }
-        v.insert("name", Value::from(r.name.as_str()));
+        // kustomize's `setMapping`: `FieldSetter{StringValue}` for each field, which keeps an
+        // existing field's style (an untagged scalar) and creates a missing one as a string.
+        let set = |v: &mut Value, field: &str, text: &str| {
+            let new = match v.get(field) {
+                Some(existing) => super::replacements::untagged_like(text, existing),
+                None => Value::from(text),
+            };
+            v.insert(field, new);
+        };
+        set(v, "name", &r.name);
         if !r.namespace.is_empty() {
-            v.insert("namespace", Value::from(r.namespace.as_str()));
+            set(v, "namespace", &r.namespace);
         }
         Ok(())
     }
