@@ -55,9 +55,13 @@ pub fn walk(
         CreateKind::Map => Some(Value::map()),
     };
     let leaf = if fs.create { leaf.as_ref() } else { None };
-    walk_path(obj, fs.path.segments(), leaf, &mut |v: &mut Value| f(v))
-        .map_err(walk_error)
-        .map_err(|e| e.context(format!("considering field '{}' of object", fs.path)))
+    let walked = walk_path(obj, fs.path.segments(), leaf, &mut |v: &mut Value| f(v));
+    // kustomize's `fieldspec.Filter` names the object by `resid.FromRNode` (made only on
+    // error: the walks run on every resource of a build).
+    walked.map_err(walk_error).map_err(|e| {
+        let id = krust_model::Resource::new(obj.clone()).cur_id().to_string();
+        e.context(format!("considering field '{}' of object {id}", fs.path))
+    })
 }
 
 /// A walk error as this crate's error (a callback's error keeps its own context).
