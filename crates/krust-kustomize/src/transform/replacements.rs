@@ -30,7 +30,7 @@ pub enum Source {
     Field {
         /// The resource.
         id: ResId,
-        /// The field (`fieldPath`; defaults to `metadata.name`).
+        /// The field (`fieldPath` as written; empty means `metadata.name`).
         field_path: String,
         /// How to read part of it.
         options: FieldOptions,
@@ -107,10 +107,7 @@ fn decode(v: &Value) -> Result<Replacement, String> {
                     "options",
                 ],
             )?;
-            let mut fp = sf.string("fieldPath")?;
-            if fp.is_empty() {
-                fp = "metadata.name".into();
-            }
+            let fp = sf.string("fieldPath")?;
             Source::Field {
                 id: ResId::new(
                     Gvk::new(
@@ -668,19 +665,42 @@ impl Transform for Replacements {
                     field_path,
                     options,
                 } => {
+                    // kustomize `SourceSelector.String`: the id, the fieldPath as written
+                    // (it is defaulted only after the source is found) and the options,
+                    // joined by `:`.
+                    let selector = || {
+                        let mut s = id.to_string();
+                        if !field_path.is_empty() {
+                            s.push(':');
+                            s.push_str(field_path);
+                        }
+                        if !options.delimiter.is_empty() || options.create {
+                            s.push_str(&format!(
+                                ":{}({}), create={}",
+                                options.delimiter, options.index, options.create
+                            ));
+                        }
+                        s
+                    };
                     let mut found = None;
                     for r in resources.iter() {
                         if r.all_ids().any(|x| x.is_selected_by(id)) {
                             if found.is_some() {
                                 return Err(Error::msg(format!(
-                                    "multiple matches for selector {id}"
+                                    "multiple matches for selector {}",
+                                    selector()
                                 )));
                             }
                             found = Some(r);
                         }
                     }
                     let Some(src) = found else {
-                        return Err(Error::msg(format!("nothing selected by {id}")));
+                        return Err(Error::msg(format!("nothing selected by {}", selector())));
+                    };
+                    let field_path = if field_path.is_empty() {
+                        "metadata.name"
+                    } else {
+                        field_path.as_str()
                     };
                     let mut obj = src.value().clone();
                     let mut got = None;
