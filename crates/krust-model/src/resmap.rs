@@ -19,20 +19,37 @@ use krust_yaml::{Str, Value};
 
 use crate::{Error, LegacyOrder, ResId, Resource};
 
+/// The sorted positions one index key has. Nearly every key has one position, which is
+/// kept inline: a `Vec` per key was four small allocations per resource.
+#[derive(Clone, Debug)]
+enum Slot {
+    One([usize; 1]),
+    Many(Vec<usize>),
+}
+
+impl Slot {
+    fn as_slice(&self) -> &[usize] {
+        match self {
+            Slot::One(one) => one,
+            Slot::Many(v) => v,
+        }
+    }
+}
+
 /// Positions of resources by id. Ids hash by kustomize's `Equals` (effective namespace).
 #[derive(Clone, Debug, Default)]
 struct Index {
     /// Current ids.
-    cur: HashMap<ResId, Vec<usize>>,
+    cur: HashMap<ResId, Slot>,
     /// Current and previous ids (kustomize `GetMatchingResourcesByAnyId`). A resource is
     /// listed once per key even if several of its ids are equal.
-    any: HashMap<ResId, Vec<usize>>,
+    any: HashMap<ResId, Slot>,
     /// Names of current ids.
-    cur_names: HashMap<Str, Vec<usize>>,
+    cur_names: HashMap<Str, Slot>,
     /// Names of current and previous ids.
-    any_names: HashMap<Str, Vec<usize>>,
+    any_names: HashMap<Str, Slot>,
     /// Names of previous ids only (kustomize's name-reference candidates).
-    prev_names: HashMap<Str, Vec<usize>>,
+    prev_names: HashMap<Str, Slot>,
 }
 
 impl Index {
@@ -47,14 +64,14 @@ impl Index {
     /// Adds the resource at `i`; positions stay sorted in every slot.
     fn add(&mut self, i: usize, r: &Resource) {
         let cur = r.cur_id();
-        insert_sorted(self.cur.entry(cur.clone()).or_default(), i);
-        insert_sorted(self.cur_names.entry(cur.name.clone()).or_default(), i);
+        insert_sorted(&mut self.cur, cur.clone(), i);
+        insert_sorted(&mut self.cur_names, cur.name.clone(), i);
         for id in r.all_ids() {
-            insert_sorted(self.any.entry(id.clone()).or_default(), i);
-            insert_sorted(self.any_names.entry(id.name.clone()).or_default(), i);
+            insert_sorted(&mut self.any, id.clone(), i);
+            insert_sorted(&mut self.any_names, id.name.clone(), i);
         }
         for id in r.prev_ids() {
-            insert_sorted(self.prev_names.entry(id.name.clone()).or_default(), i);
+            insert_sorted(&mut self.prev_names, id.name.clone(), i);
         }
     }
 
@@ -73,31 +90,59 @@ impl Index {
     }
 }
 
-fn insert_sorted(slot: &mut Vec<usize>, i: usize) {
-    // Appends are the common case: check the end first.
-    match slot.last() {
-        None => slot.push(i),
-        Some(&last) if last < i => slot.push(i),
-        _ => {
-            if let Err(at) = slot.binary_search(&i) {
-                slot.insert(at, i);
-            }
+/// Adds position `i` under `key`, keeping the key's positions sorted and distinct.
+fn insert_sorted<K: Hash + Eq>(map: &mut HashMap<K, Slot>, key: K, i: usize) {
+    use std::collections::hash_map::Entry;
+    let slot = match map.entry(key) {
+        Entry::Vacant(e) => {
+            e.insert(Slot::One([i]));
+            return;
         }
+        Entry::Occupied(e) => e.into_mut(),
+    };
+    match slot {
+        Slot::One([j]) if *j == i => {}
+        Slot::One([j]) => {
+            let j = *j;
+            *slot = Slot::Many(if j < i { vec![j, i] } else { vec![i, j] });
+        }
+        // Appends are the common case: check the end first.
+        Slot::Many(v) => match v.last() {
+            Some(&last) if last < i => v.push(i),
+            None => v.push(i),
+            _ => {
+                if let Err(at) = v.binary_search(&i) {
+                    v.insert(at, i);
+                }
+            }
+        },
     }
 }
 
-fn remove_from<K, Q>(map: &mut HashMap<K, Vec<usize>>, key: &Q, i: usize)
+/// Removes position `i` from `key`'s, and the key when none is left.
+fn remove_from<K, Q>(map: &mut HashMap<K, Slot>, key: &Q, i: usize)
 where
     K: Borrow<Q> + Hash + Eq,
     Q: Hash + Eq + ?Sized,
 {
-    if let Some(slot) = map.get_mut(key) {
-        if let Ok(at) = slot.binary_search(&i) {
-            slot.remove(at);
+    let Some(slot) = map.get_mut(key) else {
+        return;
+    };
+    let empty = match slot {
+        Slot::One([j]) => *j == i,
+        Slot::Many(v) => {
+            if let Ok(at) = v.binary_search(&i) {
+                v.remove(at);
+            }
+            let (len, first) = (v.len(), v.first().copied());
+            if let (1, Some(only)) = (len, first) {
+                *slot = Slot::One([only]);
+            }
+            len == 0
         }
-        if slot.is_empty() {
-            map.remove(key);
-        }
+    };
+    if empty {
+        map.remove(key);
     }
 }
 
@@ -272,7 +317,11 @@ impl ResMap {
     /// `Append`).
     pub fn append(&mut self, r: Resource) -> Result<(), Error> {
         let index = self.index();
-        if index.cur.get(r.cur_id()).is_some_and(|v| !v.is_empty()) {
+        if index
+            .cur
+            .get(r.cur_id())
+            .is_some_and(|v| !v.as_slice().is_empty())
+        {
             return Err(Error::DuplicateId {
                 id: r.cur_id().clone(),
             });
@@ -286,6 +335,10 @@ impl ResMap {
         &mut self,
         resources: impl IntoIterator<Item = Resource>,
     ) -> Result<(), Error> {
+        let resources = resources.into_iter();
+        // One allocation for a batch into an empty map (a file's resources), not a doubling
+        // Vec with up to half its room unused.
+        self.list.reserve(resources.size_hint().0);
         for r in resources {
             self.append(r)?;
         }
@@ -306,7 +359,7 @@ impl ResMap {
     /// Puts `r` in place of the resource with the same current id and returns its
     /// position (kustomize `Replace`).
     pub fn replace(&mut self, r: Resource) -> Result<usize, Error> {
-        let i = match self.index().cur.get(r.cur_id()).map(Vec::as_slice) {
+        let i = match self.index().cur.get(r.cur_id()).map(Slot::as_slice) {
             Some([i]) => *i,
             Some([]) | None => {
                 return Err(Error::ReplaceNotFound {
@@ -332,7 +385,7 @@ impl ResMap {
 
     /// Removes the resource whose current id equals `id` (kustomize `Remove`).
     pub fn remove(&mut self, id: &ResId) -> Result<Resource, Error> {
-        let i = match self.index().cur.get(id).map(Vec::as_slice) {
+        let i = match self.index().cur.get(id).map(Slot::as_slice) {
             Some([i]) => *i,
             _ => return Err(Error::RemoveNotFound { id: id.clone() }),
         };
@@ -365,12 +418,12 @@ impl ResMap {
 
     /// Positions of resources whose current id equals `id`, in order.
     pub fn positions_by_cur_id(&self, id: &ResId) -> &[usize] {
-        self.index().cur.get(id).map(Vec::as_slice).unwrap_or(&[])
+        self.index().cur.get(id).map(Slot::as_slice).unwrap_or(&[])
     }
 
     /// Positions of resources with any id (current or previous) equal to `id`, in order.
     pub fn positions_by_any_id(&self, id: &ResId) -> &[usize] {
-        self.index().any.get(id).map(Vec::as_slice).unwrap_or(&[])
+        self.index().any.get(id).map(Slot::as_slice).unwrap_or(&[])
     }
 
     /// Positions of resources whose current name is `name`, in order.
@@ -378,7 +431,7 @@ impl ResMap {
         self.index()
             .cur_names
             .get(name)
-            .map(Vec::as_slice)
+            .map(Slot::as_slice)
             .unwrap_or(&[])
     }
 
@@ -388,7 +441,7 @@ impl ResMap {
         self.index()
             .any_names
             .get(name)
-            .map(Vec::as_slice)
+            .map(Slot::as_slice)
             .unwrap_or(&[])
     }
 
@@ -398,7 +451,7 @@ impl ResMap {
         self.index()
             .prev_names
             .get(name)
-            .map(Vec::as_slice)
+            .map(Slot::as_slice)
             .unwrap_or(&[])
     }
 

@@ -77,6 +77,25 @@ impl Behavior {
 /// The annotation that marks a resource as local configuration, dropped from the output.
 pub const LOCAL_CONFIG_ANNOTATION: &str = "config.kubernetes.io/local-config";
 
+/// A resource's rename and reference bookkeeping, kept out of line: a resource costs
+/// one pointer for it until it is renamed or referred to (a build of many small resources
+/// spends most of its memory per resource, so the common case stays small). Every list grows
+/// by one exactly (no doubling), since few ever get more than a handful of entries.
+#[derive(Clone, Debug, Default)]
+struct History {
+    prev_ids: Vec<ResId>,
+    ref_by: Vec<ResId>,
+    name_prefixes: Vec<Str>,
+    name_suffixes: Vec<Str>,
+    ref_var_names: Vec<Str>,
+}
+
+/// Appends `x` to `v`, growing its allocation by exactly one.
+fn push_exact<T>(v: &mut Vec<T>, x: T) {
+    v.reserve_exact(1);
+    v.push(x);
+}
+
 /// A Kubernetes object (a mapping) plus kustomize's bookkeeping about it.
 ///
 /// The current id is computed from the object on first use and cached; every method that
@@ -87,11 +106,9 @@ pub struct Resource {
     obj: Value,
     id: OnceLock<ResId>,
     origin: Option<Arc<Origin>>,
-    prev_ids: Vec<ResId>,
-    ref_by: Vec<ResId>,
-    name_prefixes: Vec<Str>,
-    name_suffixes: Vec<Str>,
-    ref_var_names: Vec<Str>,
+    /// The rename and reference bookkeeping, `None` until something is recorded (most
+    /// resources never get any). Shared between clones until one of them records more.
+    history: Option<Arc<History>>,
     behavior: Behavior,
     needs_hash_suffix: bool,
     allow_name_change: bool,
@@ -106,11 +123,7 @@ impl Resource {
             obj,
             id: OnceLock::new(),
             origin: None,
-            prev_ids: Vec::new(),
-            ref_by: Vec::new(),
-            name_prefixes: Vec::new(),
-            name_suffixes: Vec::new(),
-            ref_var_names: Vec::new(),
+            history: None,
             behavior: Behavior::Unspecified,
             needs_hash_suffix: false,
             allow_name_change: false,
@@ -303,18 +316,28 @@ impl Resource {
     /// The id the resource had when it was read or generated (kustomize `OrgId`): the
     /// oldest previous id, or the current id if it never changed.
     pub fn org_id(&self) -> &ResId {
-        self.prev_ids.first().unwrap_or_else(|| self.cur_id())
+        self.prev_ids().first().unwrap_or_else(|| self.cur_id())
+    }
+
+    /// The bookkeeping, for reading; `None` when nothing was recorded.
+    fn hist(&self) -> Option<&History> {
+        self.history.as_deref()
+    }
+
+    /// The bookkeeping, for recording (made on first use, unshared from clones).
+    fn hist_mut(&mut self) -> &mut History {
+        Arc::make_mut(self.history.get_or_insert_with(Default::default))
     }
 
     /// Every id the resource had before its current one, oldest first (kustomize
     /// `PrevIds`).
     pub fn prev_ids(&self) -> &[ResId] {
-        &self.prev_ids
+        self.hist().map_or(&[], |h| &h.prev_ids)
     }
 
     /// The previous ids followed by the current id.
     pub fn all_ids(&self) -> impl Iterator<Item = &ResId> {
-        self.prev_ids.iter().chain(std::iter::once(self.cur_id()))
+        self.prev_ids().iter().chain(std::iter::once(self.cur_id()))
     }
 
     /// Records the current id as a previous one, before a rename (kustomize
@@ -322,25 +345,25 @@ impl Resource {
     /// namespace (`default` for an unset one).
     pub fn store_previous_id(&mut self) {
         let cur = self.cur_id();
-        let ns = Str::from(cur.effective_namespace());
+        let ns = crate::gvk::shared(cur.effective_namespace());
         let prev = ResId::new(cur.gvk.clone(), cur.name.clone(), ns);
-        self.prev_ids.push(prev);
+        push_exact(&mut self.hist_mut().prev_ids, prev);
     }
 
     /// Records `id` as the original id (kustomize `setPreviousId`, used by generators and
     /// `FromMapWithName`).
     pub fn push_previous_id(&mut self, id: ResId) {
-        self.prev_ids.push(id);
+        push_exact(&mut self.hist_mut().prev_ids, id);
     }
 
     /// The ids of resources that refer to this one (kustomize `GetRefBy`).
     pub fn ref_by(&self) -> &[ResId] {
-        &self.ref_by
+        self.hist().map_or(&[], |h| &h.ref_by)
     }
 
     /// Records that the resource `id` refers to this one.
     pub fn append_ref_by(&mut self, id: ResId) {
-        self.ref_by.push(id);
+        push_exact(&mut self.hist_mut().ref_by, id);
     }
 
     // ---- build bookkeeping ------------------------------------------------------------
@@ -357,46 +380,46 @@ impl Resource {
 
     /// Name prefixes applied so far, oldest first.
     pub fn name_prefixes(&self) -> &[Str] {
-        &self.name_prefixes
+        self.hist().map_or(&[], |h| &h.name_prefixes)
     }
 
     /// Name suffixes applied so far, oldest first.
     pub fn name_suffixes(&self) -> &[Str] {
-        &self.name_suffixes
+        self.hist().map_or(&[], |h| &h.name_suffixes)
     }
 
     /// Records a prefix (empty ones are not recorded, as in kustomize).
     pub fn add_name_prefix(&mut self, prefix: &str) {
         if !prefix.is_empty() {
-            self.name_prefixes.push(prefix.into());
+            push_exact(&mut self.hist_mut().name_prefixes, prefix.into());
         }
     }
 
     /// Records a suffix (empty ones are not recorded).
     pub fn add_name_suffix(&mut self, suffix: &str) {
         if !suffix.is_empty() {
-            self.name_suffixes.push(suffix.into());
+            push_exact(&mut self.hist_mut().name_suffixes, suffix.into());
         }
     }
 
     /// kustomize `PrefixesSuffixesEquals`: the two resources were renamed in the same
     /// kustomization context. With `allow_empty`, an empty list on either side matches.
     pub fn prefixes_suffixes_equal(&self, other: &Resource, allow_empty: bool) -> bool {
-        let p = (allow_empty && (self.name_prefixes.is_empty() || other.name_prefixes.is_empty()))
-            || same_ending(&self.name_prefixes, &other.name_prefixes);
-        let s = (allow_empty && (self.name_suffixes.is_empty() || other.name_suffixes.is_empty()))
-            || same_ending(&self.name_suffixes, &other.name_suffixes);
+        let (sp, op) = (self.name_prefixes(), other.name_prefixes());
+        let (ss, os) = (self.name_suffixes(), other.name_suffixes());
+        let p = (allow_empty && (sp.is_empty() || op.is_empty())) || same_ending(sp, op);
+        let s = (allow_empty && (ss.is_empty() || os.is_empty())) || same_ending(ss, os);
         p && s
     }
 
     /// Names of `vars` that refer to this resource.
     pub fn ref_var_names(&self) -> &[Str] {
-        &self.ref_var_names
+        self.hist().map_or(&[], |h| &h.ref_var_names)
     }
 
     /// Records that the var `name` refers to this resource.
     pub fn append_ref_var_name(&mut self, name: &str) {
-        self.ref_var_names.push(name.into());
+        push_exact(&mut self.hist_mut().ref_var_names, name.into());
     }
 
     /// The generator behavior (`create`, `replace`, `merge`).
@@ -452,11 +475,7 @@ impl Resource {
         let (name, ns) = (other.name().to_string(), other.namespace().to_string());
         self.set_name(&name);
         self.set_namespace(&ns);
-        self.prev_ids = other.prev_ids.clone();
-        self.ref_by = other.ref_by.clone();
-        self.name_prefixes = other.name_prefixes.clone();
-        self.name_suffixes = other.name_suffixes.clone();
-        self.ref_var_names = other.ref_var_names.clone();
+        self.history = other.history.clone();
         self.behavior = other.behavior;
         self.needs_hash_suffix = self.needs_hash_suffix && other.needs_hash_suffix;
         self.allow_name_change = other.allow_name_change;
@@ -497,8 +516,8 @@ fn scalar_str(v: Option<&Value>) -> Str {
         Some(Data::String(s)) => s.clone(),
         Some(_) => v
             .map(|v| Str::from(scalar_text(v).as_ref()))
-            .unwrap_or_else(|| Str::from("")),
-        None => Str::from(""),
+            .unwrap_or_else(|| crate::gvk::shared("")),
+        None => crate::gvk::shared(""),
     }
 }
 
