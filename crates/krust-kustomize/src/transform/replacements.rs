@@ -268,17 +268,31 @@ fn is_index(s: &str) -> bool {
     s.parse::<i64>().is_ok_and(|i| i >= 0)
 }
 
+/// What [`visit`] calls on each node found, with its concrete path.
+type Visitor<'a> = dyn FnMut(&mut Value, &[Step]) -> Result<(), Error> + 'a;
+
+/// One step of a node's concrete path in a resource.
+#[derive(Debug, Clone, PartialEq)]
+enum Step {
+    Key(String),
+    Idx(usize),
+    /// Below a null node: what is created there is not attached to the resource.
+    Detached,
+}
+
 /// kyaml `PathMatcher`: visits every node at `path` (creating missing ones when `create`
 /// holds the value that will be written).
+/// `at` is the concrete path of `node` in the resource (steps pushed and popped on the way).
 fn visit(
     node: &mut Value,
     path: &[String],
     create: Option<&Value>,
-    f: &mut dyn FnMut(&mut Value) -> Result<(), Error>,
+    f: &mut Visitor<'_>,
     fail: &dyn Fn() -> Option<String>,
+    at: &mut Vec<Step>,
 ) -> Result<(), Error> {
     let Some((seg, rest)) = path.split_first() else {
-        return f(node);
+        return f(node, at);
     };
     if let Some(inner) = seg.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
         let (k, v) = inner.split_once('=').unwrap_or((inner, ""));
@@ -286,7 +300,7 @@ fn visit(
             return Ok(());
         };
         let mut any = false;
-        for e in seq.iter_mut() {
+        for (i, e) in seq.iter_mut().enumerate() {
             let hit = if k.is_empty() {
                 crate::util::scalar_string(e).as_deref() == Some(v)
             } else {
@@ -294,7 +308,9 @@ fn visit(
             };
             if hit {
                 any = true;
-                visit(e, rest, create, f, fail)?;
+                at.push(Step::Idx(i));
+                visit(e, rest, create, f, fail, at)?;
+                at.pop();
             }
         }
         if !any {
@@ -302,8 +318,11 @@ fn visit(
                 let mut m = Value::map();
                 m.insert(k, Value::from(v));
                 seq.push(m);
+                let i = seq.len() - 1;
                 if let Some(last) = seq.last_mut() {
-                    visit(last, rest, Some(leaf), f, fail)?;
+                    at.push(Step::Idx(i));
+                    visit(last, rest, Some(leaf), f, fail, at)?;
+                    at.pop();
                 }
             }
         }
@@ -313,15 +332,19 @@ fn visit(
         match &node.data {
             Data::Seq(_) => {
                 if let Some(seq) = node.as_seq_mut() {
-                    for e in seq.iter_mut() {
-                        visit(e, rest, create, f, fail)?;
+                    for (i, e) in seq.iter_mut().enumerate() {
+                        at.push(Step::Idx(i));
+                        visit(e, rest, create, f, fail, at)?;
+                        at.pop();
                     }
                 }
             }
             Data::Map(_) => {
                 if let Some(m) = node.as_map_mut() {
-                    for (_, e) in m.iter_mut() {
-                        visit(e, rest, create, f, fail)?;
+                    for (k, e) in m.iter_mut() {
+                        at.push(Step::Key(k.as_str().to_string()));
+                        visit(e, rest, create, f, fail, at)?;
+                        at.pop();
                     }
                 }
             }
@@ -342,7 +365,11 @@ fn visit(
             }
             let len = seq.len();
             match seq.get_mut(i) {
-                Some(e) => visit(e, rest, create, f, fail)?,
+                Some(e) => {
+                    at.push(Step::Idx(i));
+                    visit(e, rest, create, f, fail, at)?;
+                    at.pop();
+                }
                 None => {
                     if let Some(prefix) = fail() {
                         return Err(Error::msg(format!(
@@ -358,7 +385,10 @@ fn visit(
         // kyaml creates below an existing null node without attaching anything to it: the
         // target counts as found and the resource is left as it was (kubectl v1.32, 1.35).
         let mut detached = Value::map();
-        return visit(&mut detached, path, create, f, fail);
+        at.push(Step::Detached);
+        visit(&mut detached, path, create, f, fail, at)?;
+        at.pop();
+        return Ok(());
     }
     let flow = node.style == Style::Flow;
     let Some(m) = node.as_map_mut() else {
@@ -372,7 +402,9 @@ fn visit(
     }
     match m.get_mut(seg.as_str()) {
         Some(child) => {
-            visit(child, rest, create, f, fail)?;
+            at.push(Step::Key(seg.clone()));
+            visit(child, rest, create, f, fail, at)?;
+            at.pop();
             // Created now, or by an earlier replacement (still untagged): a collection
             // source's empty text set into it later is `""` there too (kubectl v1.32, 1.35).
             let untagged = child.style == Style::Any && child.mark.is_none() && child.is_scalar();
@@ -460,16 +492,16 @@ fn looks_like_timestamp(t: &str) -> bool {
     .is_some_and(|re| re.is_match(t))
 }
 
-/// The text `s` put into the existing scalar `like`: kyaml sets only the node's text and
-/// keeps its tag, and go-yaml v3 then decodes the text with that tag when kustomize makes
-/// the resource's JSON, failing unless the text resolves to the tag (an integer also
+/// The text `s` put into an existing scalar tagged `want` (`None`: a string) written in
+/// `style`: kyaml sets only the node's text and keeps its tag, and go-yaml v3 then decodes
+/// the text with that tag when kustomize makes the resource's JSON, failing unless the text resolves to the tag (an integer also
 /// serves a `!!float`): `cannot decode !!str `cm` as a !!float` (kubectl v1.32 and 1.35).
-fn retype_target(s: &str, like: &Value) -> Result<Value, Error> {
-    let Some(want) = tag_of(like) else {
+fn retype_as(s: &str, want: Option<&'static str>, style: Style) -> Result<Value, Error> {
+    let Some(want) = want else {
         // The node keeps its style too: a folded target is printed as go-yaml v3 writes a
         // folded scalar (kubectl v1.32 and 1.35).
         let mut v = Value::from(s);
-        if like.style == Style::Folded {
+        if style == Style::Folded {
             v.style = Style::Folded;
         }
         return Ok(v);
@@ -548,7 +580,21 @@ fn resolve_plain(s: &str) -> Value {
     }
 }
 
-fn set_field(target: &mut Value, value: &Value, opts: &FieldOptions) -> Result<(), Error> {
+/// A tagged scalar holding text its tag cannot decode: kyaml keeps it so until kustomize
+/// next decodes the resource (after the replacements), so a later replacement that writes
+/// fitting text into it saves the build (fuzz 2002-648: `1e+21` then `1` into an int;
+/// kubectl v1.32 and 1.35 build).
+type Deferred = Option<(&'static str, String)>;
+
+/// Sets one target field. `deferred`: on entry, the tag the node keeps when it holds text
+/// that tag cannot decode (from an earlier replacement); on return, the same for the new
+/// text, with the error kustomize gives when it decodes the node.
+fn set_field(
+    target: &mut Value,
+    value: &Value,
+    opts: &FieldOptions,
+    deferred: &mut Deferred,
+) -> Result<(), Error> {
     let mut value = value.clone();
     if !opts.delimiter.is_empty() {
         if !target.is_scalar() {
@@ -587,7 +633,26 @@ fn set_field(target: &mut Value, value: &Value, opts: &FieldOptions) -> Result<(
             (false, _) => {
                 // Still the node it was (not a created one, for a later replacement).
                 let mark = target.mark;
-                let mut v = retype_target(&t, target)?;
+                let want = match deferred {
+                    Some((tag, _)) => Some(*tag),
+                    None => tag_of(target),
+                };
+                let mut v = match (retype_as(&t, want, target.style), want) {
+                    (Ok(v), _) => {
+                        *deferred = None;
+                        v
+                    }
+                    (Err(e), Some(tag)) => {
+                        *deferred = Some((tag, e.to_string()));
+                        let mut v = Value::from(t.as_str());
+                        v.style = match target.style {
+                            Style::Any => Style::Plain,
+                            s => s,
+                        };
+                        v
+                    }
+                    (Err(e), None) => return Err(e),
+                };
                 v.mark = mark;
                 v
             }
@@ -657,6 +722,9 @@ fn labels_match(r: &krust_model::Resource, s: &Selector) -> Result<bool, Error> 
 
 impl Transform for Replacements {
     fn apply(&self, resources: &mut ResMap) -> Result<(), Error> {
+        // Target nodes left holding text their tag cannot decode: (resource, path, tag,
+        // kustomize's error), checked after the last replacement (see [`Deferred`]).
+        let mut pending: Vec<(usize, Vec<Step>, &'static str, String)> = Vec::new();
         for rep in &self.list {
             let value = match &rep.source {
                 Source::Value(v) => Value::from(v.as_str()),
@@ -708,7 +776,7 @@ impl Transform for Replacements {
                         &mut obj,
                         &split_path(field_path),
                         None,
-                        &mut |v: &mut Value| {
+                        &mut |v: &mut Value, _: &[Step]| {
                             if got.is_none() {
                                 got = Some(v.clone());
                             }
@@ -716,6 +784,7 @@ impl Transform for Replacements {
                         },
                         // kyaml's `Lookup` finds nothing past the end of a list.
                         &|| None,
+                        &mut Vec::new(),
                     )?;
                     let got = got.filter(|v| {
                         !v.is_null()
@@ -810,11 +879,30 @@ impl Transform for Replacements {
                             &mut obj,
                             &parts,
                             create,
-                            &mut |t: &mut Value| {
+                            &mut |t: &mut Value, at: &[Step]| {
                                 n += 1;
-                                set_field(t, &value, &ts.options)
+                                let k = pending.iter().position(|p| p.0 == i && p.1 == at);
+                                let mut d =
+                                    k.and_then(|k| pending.get(k)).map(|p| (p.2, p.3.clone()));
+                                set_field(t, &value, &ts.options, &mut d)?;
+                                match (k, d) {
+                                    (Some(k), None) => {
+                                        pending.remove(k);
+                                    }
+                                    (Some(k), Some((tag, msg))) => {
+                                        if let Some(p) = pending.get_mut(k) {
+                                            (p.2, p.3) = (tag, msg);
+                                        }
+                                    }
+                                    (None, Some((tag, msg))) if !at.contains(&Step::Detached) => {
+                                        pending.push((i, at.to_vec(), tag, msg))
+                                    }
+                                    _ => {}
+                                }
+                                Ok(())
                             },
                             &fail,
+                            &mut Vec::new(),
                         )?;
                         if n == 0 {
                             return Err(Error::msg(field_retrieval_error(fp, ts.options.create)));
@@ -826,8 +914,26 @@ impl Transform for Replacements {
                 }
             }
         }
+        // The first resource still holding such a node fails, as kustomize's next decode of
+        // it does (a node replaced since, with a whole collection above it, is gone).
+        pending.sort_by_key(|p| p.0);
+        for (i, path, _, msg) in &pending {
+            let node = resources.get(*i).and_then(|r| at_path(r.value(), path));
+            if node.is_some_and(|n| n.is_string()) {
+                return Err(Error::msg(msg.clone()));
+            }
+        }
         Ok(())
     }
+}
+
+/// The node at a concrete path.
+fn at_path<'v>(v: &'v Value, path: &[Step]) -> Option<&'v Value> {
+    path.iter().try_fold(v, |v, s| match s {
+        Step::Key(k) => v.get(k),
+        Step::Idx(i) => v.as_seq().and_then(|q| q.get(*i)),
+        Step::Detached => None,
+    })
 }
 
 #[cfg(test)]
