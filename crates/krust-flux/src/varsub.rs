@@ -80,29 +80,21 @@ pub(crate) fn data_of(obj: &Value, secret: bool) -> Vec<(String, String)> {
     out.into_iter().collect()
 }
 
+/// How the API server decodes a Secret's `data` (Go's `encoding/json` into `[]byte`, that is
+/// `base64.StdEncoding`): padding required, `\r` and `\n` skipped, nothing else; a value it
+/// cannot decode could not be in the cluster.
 fn base64_decode(s: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(s.len() * 3 / 4);
-    let mut acc = 0u32;
-    let mut bits = 0;
-    for c in s.bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            b'=' => break,
-            b'\n' | b'\r' | b' ' => continue,
-            _ => return None,
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push(((acc >> bits) & 0xff) as u8);
-        }
-    }
-    Some(out)
+    use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+    use base64::engine::DecodePaddingMode;
+    use base64::{alphabet, Engine as _};
+    const GO_STD: GeneralPurpose = GeneralPurpose::new(
+        &alphabet::STANDARD,
+        GeneralPurposeConfig::new()
+            .with_decode_allow_trailing_bits(true)
+            .with_decode_padding_mode(DecodePaddingMode::RequireCanonical),
+    );
+    let symbols: Vec<u8> = s.bytes().filter(|&c| c != b'\r' && c != b'\n').collect();
+    GO_STD.decode(symbols).ok()
 }
 
 /// `^[_[:alpha:]][_[:alpha:][:digit:]]*$` with ASCII classes.
@@ -452,5 +444,13 @@ mod tests {
             data_of(&s, true),
             vec![("a".into(), "hello".into()), ("b".into(), "y".into())]
         );
+    }
+
+    #[test]
+    fn secret_data_decodes_as_go_does() {
+        // Go's base64.StdEncoding (helm v4.1.4 `b64dec` uses the same decoder): a line break
+        // anywhere is skipped; a missing `=` or a space is an error, and the key is left out.
+        let s = cm("kind: Secret\ndata:\n  a: \"aGVs\\nbG8=\"\n  b: aGk\n  c: aG k=\n");
+        assert_eq!(data_of(&s, true), vec![("a".into(), "hello".into())]);
     }
 }

@@ -2,36 +2,87 @@
 //! their decode error texts (sprig's `b64dec`/`b32dec` return the error
 //! text as the result), and the digests sprig exposes.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
-const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+use base64::engine::DecodePaddingMode;
+use base64::{alphabet, Engine as _};
+
 const B32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+/// Go's `base64.StdEncoding`: padding written and required; not `Strict()`, so the unused
+/// low bits of a last symbol may be set.
+const GO_STD: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::STANDARD,
+    GeneralPurposeConfig::new()
+        .with_decode_allow_trailing_bits(true)
+        .with_decode_padding_mode(DecodePaddingMode::RequireCanonical),
+);
 
 /// `base64.StdEncoding.EncodeToString`.
 pub fn b64_encode(data: &[u8]) -> String {
-    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
-    for chunk in data.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(B64[((n >> (18 - 6 * i)) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+    GO_STD.encode(data)
 }
 
 /// `base64.StdEncoding.DecodeString`; `Err` is Go's
-/// `illegal base64 data at input byte N`.
+/// `illegal base64 data at input byte N`. Go skips `\r` and `\n` anywhere in the input.
 pub fn b64_decode(s: &str) -> Result<Vec<u8>, String> {
-    decode_generic(s, 6, 4, |c| B64.iter().position(|&x| x == c), "base64")
+    let symbols: Cow<'_, [u8]> = if s.contains(['\r', '\n']) {
+        Cow::Owned(s.bytes().filter(|&c| c != b'\r' && c != b'\n').collect())
+    } else {
+        Cow::Borrowed(s.as_bytes())
+    };
+    GO_STD.decode(symbols).map_err(|_| {
+        format!(
+            "illegal base64 data at input byte {}",
+            go_corrupt_at(s.as_bytes())
+        )
+    })
+}
+
+/// The offset Go's `StdEncoding.Decode` reports for input it rejects: its
+/// `decodeQuantum` walked over the raw input (newlines skipped but counted in offsets).
+fn go_corrupt_at(src: &[u8]) -> usize {
+    let newline = |c: &u8| *c == b'\r' || *c == b'\n';
+    let skip_newlines = |mut si: usize| {
+        while src.get(si).is_some_and(newline) {
+            si += 1;
+        }
+        si
+    };
+    let mut si = 0;
+    loop {
+        let mut j = 0;
+        while j < 4 {
+            let Some(&c) = src.get(si) else {
+                // The input ends inside a quantum (at its start it is no error at all).
+                return if j == 0 { si } else { si - j };
+            };
+            si += 1;
+            if alphabet::STANDARD.as_str().as_bytes().contains(&c) {
+                j += 1;
+                continue;
+            }
+            if newline(&c) {
+                continue;
+            }
+            if c != b'=' || j < 2 {
+                return si - 1;
+            }
+            if j == 2 {
+                // `==` is expected.
+                si = skip_newlines(si);
+                match src.get(si) {
+                    None => return src.len(),
+                    Some(b'=') => si += 1,
+                    Some(_) => return si - 1,
+                }
+            }
+            // Anything but newlines after the padding is trailing garbage.
+            return skip_newlines(si);
+        }
+    }
 }
 
 /// `base32.StdEncoding.EncodeToString`.
@@ -61,19 +112,11 @@ pub fn b32_encode(data: &[u8]) -> String {
 
 /// `base32.StdEncoding.DecodeString`.
 pub fn b32_decode(s: &str) -> Result<Vec<u8>, String> {
-    decode_generic(s, 5, 8, |c| B32.iter().position(|&x| x == c), "base32")
-}
-
-/// A padded decoder shared by both encodings: quanta of `quantum` chars
-/// carrying `bits` each; `\r` and `\n` are skipped as Go does.
-fn decode_generic(
-    s: &str,
-    bits: u32,
-    quantum: usize,
-    index: impl Fn(u8) -> Option<usize>,
-    name: &str,
-) -> Result<Vec<u8>, String> {
-    let bad = |i: usize| format!("illegal {name} data at input byte {i}");
+    // Quanta of 8 symbols of 5 bits; `\r` and `\n` are skipped as Go does.
+    const BITS: u32 = 5;
+    const QUANTUM: usize = 8;
+    let index = |c: u8| B32.iter().position(|&x| x == c);
+    let bad = |i: usize| format!("illegal base32 data at input byte {i}");
     let raw = s.as_bytes();
     // Positions of the characters that count (Go drops newlines).
     let chars: Vec<(usize, u8)> = raw
@@ -90,15 +133,13 @@ fn decode_generic(
         let (pos, c) = chars[i];
         if c == b'=' {
             // Padding: completes the quantum and ends the input.
-            let in_q = i % quantum;
+            let in_q = i % QUANTUM;
             let pad = chars[i..].iter().take_while(|x| x.1 == b'=').count();
-            let want = match (quantum, in_q) {
-                (4, 2) => 2,
-                (4, 3) => 1,
-                (8, 2) => 6,
-                (8, 4) => 4,
-                (8, 5) => 3,
-                (8, 7) => 1,
+            let want = match in_q {
+                2 => 6,
+                4 => 4,
+                5 => 3,
+                7 => 1,
                 _ => return Err(bad(pos)),
             };
             let at = |j: usize| chars.get(j).map_or(raw.len(), |x| x.0);
@@ -116,8 +157,8 @@ fn decode_generic(
         let Some(v) = index(c) else {
             return Err(bad(pos));
         };
-        acc = (acc << bits) | v as u64;
-        nbits += bits;
+        acc = (acc << BITS) | v as u64;
+        nbits += BITS;
         if nbits >= 8 {
             nbits -= 8;
             out.push((acc >> nbits) as u8);
@@ -125,8 +166,8 @@ fn decode_generic(
         }
         i += 1;
     }
-    if chars.len() % quantum != 0 {
-        let start = chars.len() / quantum * quantum;
+    if chars.len() % QUANTUM != 0 {
+        let start = chars.len() / QUANTUM * QUANTUM;
         return Err(bad(chars.get(start).map_or(raw.len(), |x| x.0)));
     }
     Ok(out)
@@ -172,12 +213,27 @@ mod tests {
             b64_decode("a!").unwrap_err(),
             "illegal base64 data at input byte 1"
         );
+        // helm v4.1.4: padding may be split by newlines; unused low bits may be set.
+        assert_eq!(b64_decode("aG=\n=").unwrap(), b"h");
+        assert_eq!(b64_decode("aGl=").unwrap(), b"hi");
+        assert_eq!(b64_decode("").unwrap(), b"");
         assert_eq!(b32_encode(b"hello"), "NBSWY3DP");
         assert_eq!(b32_encode(b"a"), "ME======");
         assert_eq!(b32_decode("ME======").unwrap(), b"a");
         assert_eq!(adler32(b"Wikipedia"), 300_286_872);
-        // Offsets from helm v4.1.4.
-        for (input, at) in [("aGVsbG8==", 8), ("aGVs=G8=", 4), ("a", 0)] {
+        // Offsets from helm v4.1.4 (`b64dec`); newlines are skipped but count in offsets.
+        for (input, at) in [
+            ("aGVsbG8==", 8),
+            ("aGVs=G8=", 4),
+            ("a", 0),
+            ("aGk", 0),
+            ("gw=Qgw Q+", 2),
+            ("a/Q\r", 1),
+            ("g\r\r\n\r\r", 5),
+            ("wa\r=\nw ", 4),
+            ("aG=\nx", 3),
+            ("aGk=\n\nx", 6),
+        ] {
             assert_eq!(
                 b64_decode(input).unwrap_err(),
                 format!("illegal base64 data at input byte {at}")

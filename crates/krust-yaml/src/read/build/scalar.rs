@@ -1,6 +1,9 @@
 //! Typing one scalar: go-yaml's resolution for its style and tag, `!!binary`, and the
 //! shared short strings.
 
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+use base64::engine::DecodePaddingMode;
+use base64::{alphabet, Engine as _};
 use saphyr_parser::{ScalarStyle, Tag};
 
 use super::super::resolve::{resolve_plain, resolve_tagged, CoreTag, Resolved};
@@ -195,49 +198,19 @@ fn intern(text: &str) -> Str {
     })
 }
 
-/// Standard base64 with padding, skipping line breaks (as Go's decoder does).
+/// Go's `base64.StdEncoding` (go-yaml decodes `!!binary` with it): padding required, the
+/// unused low bits of a last symbol may be set.
+const GO_STD_BASE64: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::STANDARD,
+    GeneralPurposeConfig::new()
+        .with_decode_allow_trailing_bits(true)
+        .with_decode_padding_mode(DecodePaddingMode::RequireCanonical),
+);
+
+/// Go's `base64.StdEncoding.DecodeString`, which skips `\r` and `\n` anywhere.
 fn decode_base64(s: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(s.len() / 4 * 3);
-    let mut buf = 0u32;
-    let mut n = 0u32;
-    let mut pad = 0usize;
-    for c in s.bytes() {
-        let v = match c {
-            b'\r' | b'\n' => continue,
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            b'=' => {
-                pad += 1;
-                buf <<= 6;
-                n += 1;
-                if n == 4 {
-                    n = 0;
-                    let bytes = [(buf >> 16) as u8, (buf >> 8) as u8, buf as u8];
-                    out.extend_from_slice(&bytes[..3usize.checked_sub(pad)?]);
-                    buf = 0;
-                }
-                continue;
-            }
-            _ => return None,
-        };
-        if pad > 0 {
-            return None;
-        }
-        buf = (buf << 6) | u32::from(v);
-        n += 1;
-        if n == 4 {
-            out.extend_from_slice(&[(buf >> 16) as u8, (buf >> 8) as u8, buf as u8]);
-            buf = 0;
-            n = 0;
-        }
-    }
-    if n != 0 || pad > 2 {
-        return None;
-    }
-    Some(out)
+    let symbols: Vec<u8> = s.bytes().filter(|&c| c != b'\r' && c != b'\n').collect();
+    GO_STD_BASE64.decode(symbols).ok()
 }
 
 #[cfg(test)]
@@ -251,5 +224,9 @@ mod tests {
         assert_eq!(decode_base64("aGk="), Some(b"hi".to_vec()));
         assert_eq!(decode_base64("aGk"), None);
         assert_eq!(decode_base64("a=Gk"), None);
+        // kubectl v1.32: padding split by a newline is fine, set trailing bits are ignored.
+        assert_eq!(decode_base64("aG=\n=").as_deref(), Some(&b"h"[..]));
+        assert_eq!(decode_base64("aGl=").as_deref(), Some(&b"hi"[..]));
+        assert_eq!(decode_base64("aGk=\n\nx"), None);
     }
 }
