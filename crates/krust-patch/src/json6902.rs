@@ -557,6 +557,38 @@ fn has_tab_leading_string(v: &Value) -> bool {
     false
 }
 
+/// After kustomize's JSON round trip of a patched resource every node is tagged (kyaml reads
+/// the JSON back as YAML), also those a replacement had created untagged. krust marks an
+/// untagged scalar by `Style::Any` with no mark (typed by its text, a string to `vars`):
+/// this gives such non-string scalars `Style::Plain`, so that a base's created label `1`
+/// stays the integer through an overlay's JSON 6902 patch and the top's `vars` (kubectl
+/// v1.32 and 1.35). Call it after `krust_yaml::json_round_trip`, which clears styles.
+/// Strings are left as they are (the printer reads a plain string's style).
+pub fn tag_after_json(v: &mut Value) {
+    match &v.data {
+        Data::Seq(_) => {
+            if let Some(items) = v.as_seq_mut() {
+                for e in items.iter_mut() {
+                    tag_after_json(e);
+                }
+            }
+        }
+        Data::Map(_) => {
+            if let Some(m) = v.as_map_mut() {
+                for (_, e) in m.iter_mut() {
+                    tag_after_json(e);
+                }
+            }
+        }
+        Data::String(_) => {}
+        _ => {
+            if v.style == krust_yaml::Style::Any && v.mark.is_none() {
+                v.style = krust_yaml::Style::Plain;
+            }
+        }
+    }
+}
+
 /// Applies JSON 6902 operations in order (evanphx/json-patch v4 `Patch.Apply`). The target
 /// is not changed; the first failing operation stops the patch.
 ///
@@ -683,6 +715,19 @@ mod tests {
             "- {op: add, path: /data/j, value: 1}\n"
         )
         .is_ok());
+    }
+
+    #[test]
+    fn tag_after_json_marks_untagged_non_strings() {
+        let mut v = doc("a: {b: x}\n");
+        if let Some(a) = v.get_mut("a") {
+            a.insert("n", Value::from(1_i64));
+            a.insert("s", Value::from("1"));
+        }
+        tag_after_json(&mut v);
+        let a = v.get("a").expect("a");
+        assert_eq!(a.get("n").map(|n| n.style), Some(krust_yaml::Style::Plain));
+        assert_eq!(a.get("s").map(|n| n.style), Some(krust_yaml::Style::Any));
     }
 
     fn previous_id() -> Vec<(String, String)> {

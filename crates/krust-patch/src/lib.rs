@@ -51,8 +51,8 @@ mod scalar;
 
 pub use error::PatchError;
 pub use json6902::{
-    apply_json6902, apply_json6902_with_build_annotations, parse_json6902, OpKind, Operation,
-    PointerField,
+    apply_json6902, apply_json6902_with_build_annotations, parse_json6902, tag_after_json, OpKind,
+    Operation, PointerField,
 };
 pub use krust_model::openapi::Schema;
 pub use merge::{merge, merge_with, CommentSchemas, Directive, ListIncrease, MergeOptions};
