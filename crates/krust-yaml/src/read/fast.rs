@@ -5,13 +5,18 @@
 //! small part of YAML: block mappings and sequences, one-line plain and quoted scalars,
 //! literal block scalars and comments. [`events`] reads exactly that part line by line and
 //! produces the events saphyr-parser would produce for it (same scalars, styles and
-//! positions), borrowing scalar text from the input. Anything else (flow collections,
-//! anchors, tags, folded scalars, multi-line plain or quoted scalars, escapes, tabs,
-//! non-ASCII text, document markers, anything unusual about indentation) makes it give up,
-//! and the caller parses the text with saphyr-parser instead. Giving up is always safe; the
-//! tests compare both readers on every YAML file of the project's corpora.
+//! positions), borrowing scalar text from the input. It also reads one-line flow sequences
+//! of scalars (`drop: ["ALL"]`), empty flow collections (`{}`, `{ }`), the common
+//! double-quoted escapes, empty literal scalars and non-ASCII text (positions are counted
+//! in characters, as saphyr-parser counts them). Anything else (flow mappings, nested flow
+//! collections, anchors, tags, folded scalars, multi-line plain or quoted scalars, rare
+//! escapes, tabs, Unicode line breaks and spaces, document markers, anything unusual about
+//! indentation) makes it give up, and the caller parses the text with saphyr-parser
+//! instead. Giving up is always safe; the tests compare both readers on every YAML file of
+//! the project's corpora and on each shape the scanner reads.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 
 use saphyr_parser::{Event, Marker, ScalarStyle, Span};
 
@@ -58,11 +63,39 @@ struct Scanner<'a> {
     eol: usize,
     /// An indentless sequence whose start event waits for its first item's position.
     seq_start_pending: bool,
+    /// The text is ASCII: byte offsets are character offsets.
+    ascii: bool,
+    /// The text holds `\/` somewhere (the full reader's escape check then depends on spans
+    /// this scanner does not reproduce for escaped scalars).
+    has_slash_escape: bool,
+    /// (byte offset, character index) of the last offset converted.
+    cursor: Cell<(usize, usize)>,
+}
+
+/// Non-ASCII characters the scanner leaves to saphyr-parser: Unicode spaces and line
+/// breaks, byte-order marks and the reader's stand-in for them, controls and
+/// noncharacters (YAML treats some of these specially, or go-yaml does).
+fn unusual(c: char) -> bool {
+    c.is_whitespace()
+        || c.is_control()
+        || matches!(
+            c,
+            '\u{feff}' | super::BOM_STAND_IN | '\u{fffe}' | '\u{ffff}' | '\u{180e}' | '\u{200b}'
+        )
+}
+
+/// Characters in `b` (UTF-8): bytes that do not continue a character.
+fn count_chars(b: &[u8]) -> usize {
+    b.iter().filter(|&&c| (c & 0xC0) != 0x80).count()
 }
 
 /// The events of `src`, or `None` when the text is outside what this scanner reads.
 pub(crate) fn events(src: &str) -> Option<Vec<Ev<'_>>> {
-    if !src.is_ascii() || src.contains('\r') || (!src.is_empty() && !src.ends_with('\n')) {
+    let ascii = src.is_ascii();
+    if src.contains('\r') || (!src.is_empty() && !src.ends_with('\n')) {
+        return None;
+    }
+    if !ascii && src.chars().any(|c| !c.is_ascii() && unusual(c)) {
         return None;
     }
     let mut s = Scanner {
@@ -76,14 +109,38 @@ pub(crate) fn events(src: &str) -> Option<Vec<Ev<'_>>> {
         ls: 0,
         eol: 0,
         seq_start_pending: false,
+        ascii,
+        has_slash_escape: src.contains("\\/"),
+        cursor: Cell::new((0, 0)),
     };
     s.run().ok()?;
     Some(s.out)
 }
 
 impl<'a> Scanner<'a> {
+    /// The marker of byte `pos` on the current line (character index and column).
     fn mark(&self, pos: usize) -> Marker {
-        Marker::new(pos, self.line, pos - self.ls)
+        if self.ascii {
+            return Marker::new(pos, self.line, pos - self.ls);
+        }
+        let col = self.b.get(self.ls..pos).map_or(0, count_chars);
+        Marker::new(self.char_index(pos), self.line, col)
+    }
+
+    /// The character index of byte offset `pos` (a character boundary), walking from the
+    /// last offset converted (the scanner's offsets mostly increase).
+    fn char_index(&self, pos: usize) -> usize {
+        if self.ascii {
+            return pos;
+        }
+        let (b, c) = self.cursor.get();
+        let c = if pos >= b {
+            c + self.b.get(b..pos).map_or(0, count_chars)
+        } else {
+            c - self.b.get(pos..b).map_or(0, count_chars)
+        };
+        self.cursor.set((pos, c));
+        c
     }
 
     fn push(&mut self, e: Event<'a>, start: Marker, end: Marker) {
@@ -133,7 +190,7 @@ impl<'a> Scanner<'a> {
             // `---` and nothing after it.
             return Err(GiveUp);
         }
-        let end = Marker::new(len, self.line, 0);
+        let end = Marker::new(self.char_index(len), self.line, 0);
         while !self.stack.is_empty() {
             self.pop(end)?;
         }
@@ -191,12 +248,13 @@ impl<'a> Scanner<'a> {
         Ok(())
     }
 
-    fn start(&mut self) {
+    /// The stream and its implicit document start, at the first content (`at`).
+    fn start(&mut self, at: Marker) {
         if !self.started {
             self.started = true;
             let m = Marker::new(0, 1, 0);
             self.push(Event::StreamStart, m, m);
-            self.push(Event::DocumentStart(false), m, m);
+            self.push(Event::DocumentStart(false), at, at);
         }
     }
 
@@ -215,7 +273,7 @@ impl<'a> Scanner<'a> {
         if self.root_done {
             return Err(GiveUp);
         }
-        self.start();
+        self.start(here);
         let top = self.stack.last().copied();
         if let Some(t) = top {
             if ind > t.indent && t.pending.is_none() {
@@ -435,7 +493,7 @@ impl<'a> Scanner<'a> {
                 Ok(self.eol + 1)
             }
             b'|' => self.literal(v, parent_indent),
-            b'{' | b'[' => self.empty_flow(v),
+            b'{' | b'[' => self.flow(v),
             _ => {
                 self.check_plain_start(v)?;
                 let b = self.b;
@@ -470,30 +528,116 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// An empty flow collection (`{}` or `[]`, the usual `emptyDir: {}`) at `v`, followed
-    /// only by blanks and an optional comment; anything else in brackets gives up.
-    fn empty_flow(&mut self, v: usize) -> Scan<usize> {
+    /// Skips spaces from `i` on the current line.
+    fn skip_spaces(&self, mut i: usize) -> usize {
+        while i < self.eol && self.b[i] == b' ' {
+            i += 1;
+        }
+        i
+    }
+
+    /// After a node ending before `i`: only blanks and an optional comment may follow on
+    /// the line. Returns where the next line starts.
+    fn line_rest(&self, i: usize) -> Scan<usize> {
+        let j = self.skip_spaces(i);
+        if j < self.eol && !(self.b[j] == b'#' && j > i) {
+            return Err(GiveUp);
+        }
+        Ok(self.eol + 1)
+    }
+
+    /// A one-line flow collection at `v`: an empty one (`{}`, `[ ]`, the usual
+    /// `emptyDir: {}`), or a sequence of plain and quoted scalars (`drop: ["ALL"]`).
+    /// Flow mappings with content, nested collections and anything unusual give up.
+    fn flow(&mut self, v: usize) -> Scan<usize> {
         let (close, kind) = match self.b[v] {
             b'{' => (b'}', Kind::Map),
             _ => (b']', Kind::Seq),
         };
-        if self.b.get(v + 1) != Some(&close) {
-            return Err(GiveUp);
-        }
-        let mut i = v + 2;
-        while i < self.eol && self.b[i] == b' ' {
-            i += 1;
-        }
-        if i < self.eol && !(self.b[i] == b'#' && i > v + 2) {
+        // saphyr-parser's start event ends at the next token.
+        let first = self.skip_spaces(v + 1);
+        if first >= self.eol {
             return Err(GiveUp);
         }
         let (start, end) = match kind {
             Kind::Map => (Event::MappingStart(0, None), Event::MappingEnd),
             Kind::Seq => (Event::SequenceStart(0, None), Event::SequenceEnd),
         };
-        self.push(start, self.mark(v), self.mark(v + 1));
-        self.push(end, self.mark(v + 1), self.mark(v + 2));
-        Ok(self.eol + 1)
+        if self.b[first] == close {
+            self.push(start, self.mark(v), self.mark(first));
+            self.push(end, self.mark(first), self.mark(first + 1));
+            return self.line_rest(first + 1);
+        }
+        if kind == Kind::Map {
+            return Err(GiveUp);
+        }
+        self.push(start, self.mark(v), self.mark(first));
+        let mut i = first;
+        loop {
+            let after = match self.b[i] {
+                b'"' | b'\'' => self.quoted(i)? + 1,
+                _ => self.flow_plain(i)?,
+            };
+            let j = self.skip_spaces(after);
+            match self.b.get(j) {
+                Some(b']') if j < self.eol => {
+                    self.push(end, self.mark(j), self.mark(j + 1));
+                    return self.line_rest(j + 1);
+                }
+                Some(b',') if j < self.eol => {
+                    i = self.skip_spaces(j + 1);
+                    // `[a, ]` (a trailing comma) and `[a,,b]` are left to saphyr-parser.
+                    if i >= self.eol || matches!(self.b[i], b']' | b',') {
+                        return Err(GiveUp);
+                    }
+                }
+                _ => return Err(GiveUp),
+            }
+        }
+    }
+
+    /// A plain scalar inside a one-line flow sequence, starting at `i`; returns the offset
+    /// just after its last non-blank character. Only scalars without `:`, `#` and flow
+    /// indicators are read.
+    fn flow_plain(&mut self, i: usize) -> Scan<usize> {
+        let b = self.b;
+        match b[i] {
+            b'-' | b'?' | b':' => {
+                if matches!(
+                    b.get(i + 1),
+                    Some(b' ' | b'\n' | b',' | b'[' | b']' | b'{' | b'}') | None
+                ) {
+                    return Err(GiveUp);
+                }
+            }
+            _ => self.check_plain_start(i)?,
+        }
+        let mut j = i;
+        while j < self.eol {
+            match b[j] {
+                b',' | b']' => break,
+                b':' | b'#' | b'[' | b'{' | b'}' => return Err(GiveUp),
+                _ => j += 1,
+            }
+        }
+        let mut end = j;
+        while end > i && b[end - 1] == b' ' {
+            end -= 1;
+        }
+        if end == i {
+            return Err(GiveUp);
+        }
+        self.push(
+            Event::Scalar(
+                Cow::Borrowed(&self.src[i..end]),
+                ScalarStyle::Plain,
+                0,
+                None,
+            ),
+            self.mark(i),
+            self.mark(end),
+        );
+        Ok(end)
     }
 
     /// The closing quote of the one-line quoted scalar at `p`.
@@ -503,7 +647,13 @@ impl<'a> Scanner<'a> {
         let mut i = p + 1;
         while i < self.eol {
             match b[i] {
-                b'\\' if q == b'"' => return Err(GiveUp),
+                // An escape at the end of the line continues the scalar on the next one.
+                b'\\' if q == b'"' => {
+                    if self.has_slash_escape || i + 1 >= self.eol {
+                        return Err(GiveUp);
+                    }
+                    i += 2;
+                }
                 b'\'' if q == b'\'' && b.get(i + 1) == Some(&b'\'') => i += 2,
                 c if c == q => return Ok(i),
                 _ => i += 1,
@@ -517,7 +667,12 @@ impl<'a> Scanner<'a> {
         let close = self.quoted_close(p)?;
         let raw = &self.src[p + 1..close];
         let (text, style) = if self.b[p] == b'"' {
-            (Cow::Borrowed(raw), ScalarStyle::DoubleQuoted)
+            let text = if raw.contains('\\') {
+                Cow::Owned(unescape(raw)?)
+            } else {
+                Cow::Borrowed(raw)
+            };
+            (text, ScalarStyle::DoubleQuoted)
         } else if raw.contains("''") {
             (
                 Cow::Owned(raw.replace("''", "'")),
@@ -592,7 +747,22 @@ impl<'a> Scanner<'a> {
             line += 1;
         }
         let (Some(_), Some((start, start_line))) = (ci, first) else {
-            return Err(GiveUp);
+            // No content: an empty scalar, which saphyr-parser places at the first
+            // non-blank character of the line that ends it (at the end of the text, at
+            // the header: left to it).
+            if q >= len {
+                return Err(GiveUp);
+            }
+            let e = self.line_end(q);
+            let sp = b[q..e].iter().take_while(|&&c| c == b' ').count();
+            let m = Marker::new(self.char_index(q + sp), line, sp);
+            self.push(
+                Event::Scalar(Cow::Borrowed(""), ScalarStyle::Literal, 0, None),
+                m,
+                m,
+            );
+            self.line = line - 1;
+            return Ok(q);
         };
         // Trailing empty lines are chomped (clip keeps one break, strip none).
         while lines.last().is_some_and(Option::is_none) {
@@ -611,8 +781,8 @@ impl<'a> Scanner<'a> {
             text.push('\n');
         }
         let start_ls = start - (ci.unwrap_or(0));
-        let start_mark = Marker::new(start, start_line, start - start_ls);
-        let end_mark = Marker::new(q.min(len), line, 0);
+        let start_mark = Marker::new(self.char_index(start), start_line, start - start_ls);
+        let end_mark = Marker::new(self.char_index(q.min(len)), line, 0);
         self.push(
             Event::Scalar(Cow::Owned(text), ScalarStyle::Literal, 0, None),
             start_mark,
@@ -622,6 +792,45 @@ impl<'a> Scanner<'a> {
         self.line = line - 1;
         Ok(q)
     }
+}
+
+/// The text of a one-line double-quoted scalar with escapes, as saphyr-parser decodes it;
+/// escapes other than the usual ones (`\N`, `\_`, `\L`, `\P`, `\/`, an escaped blank) give up.
+fn unescape(raw: &str) -> Scan<String> {
+    let mut out = String::with_capacity(raw.len());
+    let mut it = raw.chars();
+    while let Some(c) = it.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let e = it.next().ok_or(GiveUp)?;
+        let hex = |it: &mut std::str::Chars<'_>, n: usize| -> Scan<char> {
+            let mut v = 0u32;
+            for _ in 0..n {
+                v = v * 16 + it.next().and_then(|h| h.to_digit(16)).ok_or(GiveUp)?;
+            }
+            char::from_u32(v).ok_or(GiveUp)
+        };
+        out.push(match e {
+            '0' => '\0',
+            'a' => '\x07',
+            'b' => '\x08',
+            't' => '\t',
+            'n' => '\n',
+            'v' => '\x0b',
+            'f' => '\x0c',
+            'r' => '\r',
+            'e' => '\x1b',
+            '"' => '"',
+            '\\' => '\\',
+            'x' => hex(&mut it, 2)?,
+            'u' => hex(&mut it, 4)?,
+            'U' => hex(&mut it, 8)?,
+            _ => return Err(GiveUp),
+        });
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -687,6 +896,30 @@ mod tests {
             "---\na: 1\n",
             "--- # c\n# d\n- x\n",
             "---   \n\nk: v\n",
+            // One-line flow sequences and empty flow collections.
+            "a: [x, y]\n",
+            "a: [ \"x\" ,'y',  z w  ] # c\n",
+            "a: [x,y]\nb: 1\n",
+            "- [a]\n- []\n- [ ]\n- { }\n-   [ 'a''b' ]   # c\n",
+            "a: [0.005, 1, -1, 2.5e3, null, ~, true, .inf, 0x1F]\n",
+            "k:\n  - [a-b, c.d, e/f, -x, ?y, a'b, a\"b, a\\b]\n  - x\n",
+            "k:\n  l: [\"IPv6\", \"IPv4\"]\n  m: {}\n  n: { }\n  o: [ ]\n",
+            // Escapes in double-quoted scalars.
+            "a: \"x\\ny\\\\z\\t\\\"q\\\" \\x41\\u00e9\\U0001F600 \\0\\a\\b\\e\\f\\r\\v\"\n",
+            "\"k\\tx\": v\n\"NT\\\\s\": [\"\\n\", \"a\\\"\"]\n",
+            // Non-ASCII text (character positions).
+            "a: é # ü ⚠\nb: 'ß'\nc: \"日本\"\nd: [ä, \"ö\", 'ü']\né: |\n  ü’\n  x\nf: 1\n",
+            "# ’ comment ≥\nk:\n  é: |-\n    ü\n\n    x\n  b: [x] # ü\n  c:\n  - z\n",
+            "- ü: ö\n  é: [ü]\n- 'ß'\n- \"\\u00e9é\"\n",
+            // Empty literal scalars.
+            "a: |\n# c\nb: 1\n",
+            "k:\n  a: |\n\n  # c\n  b: 1\n",
+            "- |\n- x\n",
+            "a: |\nb: 1\n",
+            "a: |\n\nb: 1\n",
+            "a: |-\n\nb: |\nc: 1\n",
+            "k:\n  é: |\n  b: ü\n",
+            "# c\n\n  # d\nk: v\n",
         ];
         for src in cases {
             let fast = events(src).unwrap_or_else(|| panic!("fast scanner gave up on {src:?}"));
@@ -698,8 +931,43 @@ mod tests {
     #[test]
     fn gives_up_outside_its_subset() {
         for src in [
-            "a: [1]\n",
-            "a: { }\n",
+            "a: [a, ]\n",
+            "a: [a,,b]\n",
+            "a: [,a]\n",
+            "a: [[a]]\n",
+            "a: [{a: b}]\n",
+            "a: {a: b}\n",
+            "a: [a: b]\n",
+            "a: [a:b]\n",
+            "a: [a\n  , b]\n",
+            "a: [a\n",
+            "a: [\n",
+            "a: [a] x\n",
+            "a: [a]#\n",
+            "a: [#]\n",
+            "a: [a #b]\n",
+            "a: [-]\n",
+            "a: [- x]\n",
+            "a: [*x]\n",
+            "a: [&x y]\n",
+            "a: [!t y]\n",
+            "a: [|]\n",
+            "a: [\"x\n  y\"]\n",
+            "a: \"x\\/y\"\n",
+            "a: \"x\" # \\/\nb: \"\\n\"\n",
+            "a: \"\\N\"\n",
+            "a: \"\\_\"\n",
+            "a: \"\\ \"\n",
+            "a: \"\\q\"\n",
+            "a: \"\\x4\"\n",
+            "a: \"\\uD800\"\n",
+            "a: \"x\\\n  y\"\n",
+            "a: |\n",
+            "a: |\n\n",
+            "a: x\u{a0}y\n",
+            "a: x\u{2028}y\n",
+            "a: x\u{85}y\n",
+            "a: x\u{feff}y\n",
             "a: {}x\n",
             "a: []#\n",
             "- [] : x\n",
@@ -708,9 +976,7 @@ mod tests {
             "a: >\n  x\n",
             "a: x\n  y\n",
             "a: 'x\n  y'\n",
-            "a: \"x\\ty\"\n",
             "a:\tx\n",
-            "a: é\n",
             "a: 1",
             "---\n",
             "--- a\n",
@@ -727,6 +993,29 @@ mod tests {
             "list:\n-\n  a: 1\n- b\n",
         ] {
             assert!(events(src).is_none(), "{src:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// Random arrangements of lines with the shapes added to the scanner (flow
+        /// sequences, escapes, non-ASCII text, empty literals) among block lines: whenever
+        /// the scanner reads a text, saphyr-parser reads it to the same events.
+        #[test]
+        fn same_events_on_random_lines(lines in proptest::collection::vec(0usize..40, 1..12)) {
+            const POOL: [&str; 40] = [
+                "a:", "a: 1", "- x", "-", "  b: 2", "  - y", "k: |", "  lit", "", "# c ’",
+                "a: [x, y]", "- [ 'a', \"b\" ]", "  c: []", "  d: { }", "e: [1,2 ,3]",
+                "- [x] # c", "f: [a b, c]", "g: \"x\\ny\"", "- \"\\t\\\\\"", "\"h\\\"\": i",
+                "j: é", "- ü: ö", "  k: 'ß'", "l: [ä]", "  # ≥", "m: |-", "    é", "n: [",
+                "o: [a,]", "p: [a: b]", "q: \"\\/\"", "  - [a, [b]]", "r: [\"x\" y]",
+                "    ü", "s: x ⚠ y", "- |", "t: [ ]", "u: \"é\\u00e9\"", "  v: [-1, .5]", "w: {a}",
+            ];
+            let src: String = lines.iter().map(|&i| format!("{}\n", POOL[i])).collect();
+            if let Some(fast) = events(&src) {
+                let got: Vec<String> = fast.iter().map(|(e, s)| show(e, s)).collect();
+                proptest::prop_assert_eq!(got, saphyr(&src), "{:?}", src);
+            }
         }
     }
 }
