@@ -311,46 +311,24 @@ fn secret_data(obj: &Value, key: &str) -> Result<Option<Vec<u8>>, String> {
     }
 }
 
-/// Standard base64 with padding, as Kubernetes stores Secret data.
+/// A Secret's `data` value decoded as the API server decodes it (Go's `encoding/json` into
+/// `[]byte`, that is `base64.StdEncoding`): padding required, trailing bits allowed, `\r` and
+/// `\n` skipped and no other whitespace. A value it rejects could not be in a cluster, so the
+/// message is krust's own.
 fn base64_decode(s: &str) -> Result<Vec<u8>, String> {
-    fn sextet(c: u8) -> Option<u8> {
-        match c {
-            b'A'..=b'Z' => Some(c - b'A'),
-            b'a'..=b'z' => Some(c - b'a' + 26),
-            b'0'..=b'9' => Some(c - b'0' + 52),
-            b'+' => Some(62),
-            b'/' => Some(63),
-            _ => None,
-        }
-    }
-    let bytes: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    if bytes.len() % 4 != 0 {
-        return Err("illegal base64 data: length is not a multiple of 4".into());
-    }
-    let mut out = Vec::with_capacity(bytes.len() / 4 * 3);
-    let chunks = bytes.chunks(4).count();
-    for (n, chunk) in bytes.chunks(4).enumerate() {
-        let pad = chunk.iter().rev().take_while(|&&b| b == b'=').count();
-        if pad > 2 || (pad > 0 && n + 1 != chunks) {
-            return Err(format!(
-                "illegal base64 data at input byte {}",
-                n * 4 + 4 - pad
-            ));
-        }
-        let mut acc: u32 = 0;
-        for (i, &b) in chunk.iter().enumerate() {
-            let v = if i >= 4 - pad {
-                0
-            } else {
-                sextet(b)
-                    .ok_or_else(|| format!("illegal base64 data at input byte {}", n * 4 + i))?
-            };
-            acc = (acc << 6) | u32::from(v);
-        }
-        let decoded = [(acc >> 16) as u8, (acc >> 8) as u8, acc as u8];
-        out.extend_from_slice(&decoded[..3 - pad]);
-    }
-    Ok(out)
+    use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+    use base64::engine::DecodePaddingMode;
+    use base64::{alphabet, Engine as _};
+    const GO_STD: GeneralPurpose = GeneralPurpose::new(
+        &alphabet::STANDARD,
+        GeneralPurposeConfig::new()
+            .with_decode_allow_trailing_bits(true)
+            .with_decode_padding_mode(DecodePaddingMode::RequireCanonical),
+    );
+    let symbols: Vec<u8> = s.bytes().filter(|&c| c != b'\r' && c != b'\n').collect();
+    GO_STD
+        .decode(symbols)
+        .map_err(|e| format!("not valid base64 as the API server reads Secret data ({e})"))
 }
 
 /// Bytes as Go's rune reader sees them: each invalid byte becomes U+FFFD.
@@ -384,6 +362,10 @@ mod tests {
         assert_eq!(base64_decode("").unwrap(), b"");
         assert!(base64_decode("aGk").is_err());
         assert!(base64_decode("a=Gk").is_err());
+        // Go's StdEncoding skips only CR and LF.
+        assert_eq!(base64_decode("aGVs\r\nbG8=").unwrap(), b"hello");
+        assert!(base64_decode("aGVs bG8=").is_err());
+        assert!(base64_decode("aGVsbG8").is_err());
     }
 
     #[test]
