@@ -168,7 +168,8 @@ pub(crate) fn from_kustomization(t: &Target<'_>, entries: &[Value]) -> Result<Re
         }
         let text = t.ldr.load_string(path)?;
         let file = crate::loader::display(&t.ldr.join(path));
-        for doc in krust_yaml::parse_stream(&text, &file, Typing::Yaml11)? {
+        // Through the loader: the build's YAML limits apply to the file.
+        for doc in t.ldr.parse_stream(&text, &file, Typing::Yaml11)? {
             match &doc.data {
                 Data::Seq(s) => {
                     for r in s.iter() {
