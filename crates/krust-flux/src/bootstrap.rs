@@ -12,7 +12,9 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use krust_kustomize::{FileSystem, Kustomizer, LoadRestrictor, Options, Reorder};
+use krust_kustomize::{
+    FileSystem, Kustomizer, LoadRestrictor, Options, Reorder, KUSTOMIZATION_FILE_NAMES,
+};
 use krust_yaml::{Typing, Value};
 
 use crate::artifact::{ArtifactFs, BuildFs};
@@ -85,7 +87,7 @@ pub(crate) fn read(afs: &ArtifactFs<'_>, root: &Path, cluster: &str) -> Bootstra
         ignore: None,
         synthetic_root: true,
     };
-    let has_kustomization = ["kustomization.yaml", "kustomization.yml", "Kustomization"]
+    let has_kustomization = KUSTOMIZATION_FILE_NAMES
         .iter()
         .any(|n| afs.exists(&dir.join(n)));
     if !has_kustomization {

@@ -5,10 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use krust_kustomize::FileSystem;
+use krust_kustomize::{FileSystem, KUSTOMIZATION_FILE_NAMES};
 use krust_yaml::{Typing, Value};
-
-const KUST_FILES: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
 /// How the kustomization file of a build came about.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,7 +26,7 @@ pub(crate) struct Prepared {
 }
 
 fn find(fs: &dyn FileSystem, dir: &Path) -> Option<PathBuf> {
-    KUST_FILES
+    KUSTOMIZATION_FILE_NAMES
         .iter()
         .map(|n| dir.join(n))
         .find(|p| fs.exists(p) && !fs.is_dir(p))

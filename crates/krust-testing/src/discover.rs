@@ -26,15 +26,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use krust_kustomize::{clean_path, FileSystem};
+use krust_kustomize::{clean_path, FileSystem, KUSTOMIZATION_FILE_NAMES};
 use krust_yaml::{Typing, Value};
 use rayon::prelude::*;
 
 use crate::Error;
-
-/// The names kustomize looks for in a directory, in its order.
-pub const KUSTOMIZATION_FILES: [&str; 3] =
-    ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
 /// How deep the directory walk goes; deeper trees are almost certainly a symlink loop.
 const MAX_DEPTH: usize = 64;
@@ -60,7 +56,7 @@ pub struct Graph {
 
 /// Whether `dir` holds a kustomization file.
 pub fn has_kustomization(fs: &dyn FileSystem, dir: &Path) -> bool {
-    KUSTOMIZATION_FILES.iter().any(|f| {
+    KUSTOMIZATION_FILE_NAMES.iter().any(|f| {
         let p = dir.join(f);
         fs.exists(&p) && !fs.is_dir(&p)
     })
@@ -278,7 +274,7 @@ fn walk(fs: &dyn FileSystem, dir: &Path, depth: usize) -> Result<Vec<PathBuf>, E
 /// Reads the references of the kustomization in `dir`; an unreadable one has none.
 fn read_kustomization(fs: &dyn FileSystem, dir: &Path) -> KustomizationDir {
     let mut k = KustomizationDir::default();
-    let Some(file) = KUSTOMIZATION_FILES
+    let Some(file) = KUSTOMIZATION_FILE_NAMES
         .iter()
         .map(|f| dir.join(f))
         .find(|p| fs.exists(p) && !fs.is_dir(p))

@@ -24,7 +24,9 @@ use krust_helm::{
     compose_with_chart_files, local_chart, ChartFiles, HelmRelease, LocalChart, ObjectIndex,
     SourceDirs,
 };
-use krust_kustomize::{DiskFs, FileSystem, Kustomizer, LoadRestrictor, Options, Reorder};
+use krust_kustomize::{
+    DiskFs, FileSystem, Kustomizer, LoadRestrictor, Options, Reorder, KUSTOMIZATION_FILE_NAMES,
+};
 use krust_yaml::{Typing, Value};
 
 #[derive(Debug, clap::Args)]
@@ -331,7 +333,7 @@ fn without_post_renderers(release: &Value) -> Value {
 
 /// The objects of DIR: a kustomize build when DIR has a kustomization, else its YAML files.
 fn render(dir: &Path) -> anyhow::Result<Vec<Value>> {
-    let has_kustomization = ["kustomization.yaml", "kustomization.yml", "Kustomization"]
+    let has_kustomization = KUSTOMIZATION_FILE_NAMES
         .iter()
         .any(|f| dir.join(f).is_file());
     if has_kustomization {
