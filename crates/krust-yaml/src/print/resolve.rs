@@ -2,9 +2,10 @@
 //!
 //! go-yaml v2 `Marshal` writes a string plain only when its own YAML 1.1 resolver
 //! (`resolve.go`) would type the plain text as a string again, and it is not a base-60 float.
-//! Otherwise the string is double-quoted. This module answers that question without
-//! allocating: booleans and nulls of YAML 1.1, Go `strconv` integers and floats, and the
-//! timestamp layouts go-yaml v2 tries with `time.Parse`.
+//! Otherwise the string is double-quoted. This module answers that question: booleans and
+//! nulls of YAML 1.1, Go `strconv` integers and floats without allocating, and the
+//! timestamp layouts go-yaml v2 tries with `time.Parse` through the reader's recogniser
+//! ([`crate::is_timestamp`]; v2 and v3 share the layouts).
 
 /// True when a plain `s` would not resolve to a string, so the printer must quote it.
 pub(super) fn needs_quotes(s: &str) -> bool {
@@ -18,7 +19,7 @@ pub(super) fn needs_quotes(s: &str) -> bool {
         }
         b'.' => is_special_word(s) || go_parse_float(s),
         b'+' | b'-' | b'0'..=b'9' => {
-            is_special_word(s) || is_timestamp(s) || is_number_after_underscores(s)
+            is_special_word(s) || crate::scalar::is_timestamp(s) || is_number_after_underscores(s)
         }
         _ => false,
     };
@@ -293,125 +294,6 @@ fn is_base60_float(s: &str) -> bool {
         }
     }
     i == b.len()
-}
-
-/// v2 `parseTimestamp`: the layouts `2006-1-2T15:4:5.999999999Z07:00` (also with `t`),
-/// `2006-1-2 15:4:5.999999999` and `2006-1-2`, read with Go `time.Parse` rules.
-fn is_timestamp(s: &str) -> bool {
-    let b = s.as_bytes();
-    // Quick check: all date formats start with YYYY-.
-    if b.len() < 5 || !b[..4].iter().all(u8::is_ascii_digit) || b[4] != b'-' {
-        return false;
-    }
-    let year = b[..4]
-        .iter()
-        .fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
-    let mut p = Cursor { b, i: 5 };
-    let Some(month) = p.num12() else { return false };
-    if !p.lit(b'-') {
-        return false;
-    }
-    let Some(day) = p.num12() else { return false };
-    let date_ok = (1..=12).contains(&month) && day >= 1 && day <= days_in(month, year);
-    if p.at_end() {
-        return date_ok;
-    }
-    // The two time layouts: 'T'/'t' with a zone, or spaces without one.
-    let with_zone = match p.peek() {
-        Some(b'T' | b't') => {
-            p.i += 1;
-            true
-        }
-        Some(b' ') => {
-            while p.peek() == Some(b' ') {
-                p.i += 1;
-            }
-            false
-        }
-        _ => return false,
-    };
-    let Some(hour) = p.num12() else { return false };
-    if hour >= 24 || !p.lit(b':') {
-        return false;
-    }
-    let Some(min) = p.num12() else { return false };
-    if min >= 60 || !p.lit(b':') {
-        return false;
-    }
-    let Some(sec) = p.num12() else { return false };
-    if sec >= 60 {
-        return false;
-    }
-    // Optional fraction: `.` or `,` and at least one digit, then any digits.
-    if matches!(p.peek(), Some(b'.' | b',')) && p.b.get(p.i + 1).is_some_and(u8::is_ascii_digit) {
-        p.i += 1;
-        while p.peek().is_some_and(|c| c.is_ascii_digit()) {
-            p.i += 1;
-        }
-    }
-    if with_zone {
-        match p.peek() {
-            Some(b'Z') => p.i += 1,
-            Some(b'+' | b'-') => {
-                let z = &p.b[p.i..];
-                if z.len() < 6 || z[3] != b':' {
-                    return false;
-                }
-                let two = |x: &[u8]| {
-                    (x[0].is_ascii_digit() && x[1].is_ascii_digit())
-                        .then(|| u32::from(x[0] - b'0') * 10 + u32::from(x[1] - b'0'))
-                };
-                match (two(&z[1..3]), two(&z[4..6])) {
-                    (Some(h), Some(m)) if h <= 24 && m <= 60 => p.i += 6,
-                    _ => return false,
-                }
-            }
-            _ => return false,
-        }
-    }
-    p.at_end() && date_ok
-}
-
-struct Cursor<'a> {
-    b: &'a [u8],
-    i: usize,
-}
-
-impl Cursor<'_> {
-    fn peek(&self) -> Option<u8> {
-        self.b.get(self.i).copied()
-    }
-    fn at_end(&self) -> bool {
-        self.i >= self.b.len()
-    }
-    fn lit(&mut self, c: u8) -> bool {
-        if self.peek() == Some(c) {
-            self.i += 1;
-            true
-        } else {
-            false
-        }
-    }
-    /// Go `getnum(value, false)`: one or two digits.
-    fn num12(&mut self) -> Option<u32> {
-        let d0 = self.peek().filter(u8::is_ascii_digit)?;
-        self.i += 1;
-        let mut n = u32::from(d0 - b'0');
-        if let Some(d1) = self.peek().filter(u8::is_ascii_digit) {
-            self.i += 1;
-            n = n * 10 + u32::from(d1 - b'0');
-        }
-        Some(n)
-    }
-}
-
-fn days_in(month: u32, year: u32) -> u32 {
-    match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
 }
 
 #[cfg(test)]
