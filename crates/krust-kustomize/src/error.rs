@@ -152,6 +152,171 @@ pub enum Error {
         bound: u64,
     },
 
+    /// A kustomization file with nothing but `apiVersion` and `kind` (kustomize
+    /// `CheckEmpty`).
+    #[error("kustomization.yaml is empty")]
+    EmptyKustomization {
+        /// The kustomization file.
+        file: String,
+    },
+
+    /// Fields kustomize's `EnforceFields` rejects (a field and its replacement both set,
+    /// ...), one message each.
+    #[error("Failed to read kustomization file under {dir}:\n{}", errors.join("\n"))]
+    InvalidFields {
+        /// The kustomization's directory.
+        dir: String,
+        /// kustomize's message for each field.
+        errors: Vec<String>,
+    },
+
+    /// A `resources:` entry that is a `Component`, or a `components:` entry that is not.
+    #[error("{}", wrong_kind(path, kind, *component_expected))]
+    WrongKind {
+        /// The directory.
+        path: String,
+        /// Its kustomization's `kind`.
+        kind: String,
+        /// Whether it was included as a component.
+        component_expected: bool,
+    },
+
+    /// An error kustomize quotes after a prefix (`loader.New "..."`, `accumulateDirectory:
+    /// "..."`, for a component); [`Error::root_cause`] looks through it.
+    #[error("{context} {:?}", inner.to_string())]
+    Quoted {
+        /// The prefix.
+        context: String,
+        /// The error quoted.
+        inner: Box<Error>,
+    },
+
+    /// The `openapi:` schema cannot be read or composed.
+    #[error("{message}")]
+    InvalidSchema {
+        /// What is wrong.
+        message: String,
+    },
+
+    /// The same var declared twice (here, or here and in a base).
+    #[error("var '{name}' already encountered")]
+    DuplicateVar {
+        /// The var's name.
+        name: String,
+    },
+
+    /// A `vars:` entry that cannot be decoded or resolved (no unique resource, no field),
+    /// or a reference to a var in a place that cannot hold its value.
+    #[error("{message}")]
+    InvalidVar {
+        /// The full message, in kustomize's words.
+        message: String,
+    },
+
+    /// A validator changed the resources.
+    #[error("validator shouldn't modify the resource map")]
+    ValidatorModified,
+
+    /// A generated resource that cannot be merged into the resources: `behavior: merge` or
+    /// `replace` with no resource of its id, `create` with one, more than one candidate.
+    #[error("{message}")]
+    GeneratorMerge {
+        /// The generated resource's id.
+        id: String,
+        /// The full message, in kustomize's words.
+        message: String,
+    },
+
+    /// A `configMapGenerator`/`secretGenerator` entry with no name, a malformed literal or
+    /// file source, an env file line that is not UTF-8, or a key given twice.
+    #[error("{message}")]
+    InvalidGenerator {
+        /// The entry's name.
+        name: String,
+        /// The full message, in kustomize's words.
+        message: String,
+    },
+
+    /// A patch entry that is misconfigured (`path` and `patch` both or neither set, no
+    /// target where one is needed) or whose text is not a patch.
+    #[error("{message}")]
+    InvalidPatch {
+        /// The kustomization file (or the patch file).
+        file: String,
+        /// The full message, naming the file and entry.
+        message: String,
+    },
+
+    /// A patch without a target matches no resource, or more than one, by its own id.
+    #[error(
+        "{} matches for Id {id}; failed to find unique target for patch {id}",
+        if *found == 0 { "no" } else { "multiple" }
+    )]
+    PatchTarget {
+        /// The patch's id.
+        id: String,
+        /// How many resources it matches (0 or more than 1).
+        found: usize,
+    },
+
+    /// A strategic-merge or JSON 6902 patch that cannot be read or applied.
+    #[error("{0}")]
+    Patch(Box<krust_patch::PatchError>),
+
+    /// A JSON 6902 patch that failed on one resource.
+    #[error("{file}: JSON 6902 patch on {id}: {inner}")]
+    Json6902 {
+        /// Where the operations come from.
+        file: String,
+        /// The patched resource's id.
+        id: String,
+        /// The failure.
+        inner: Box<krust_patch::PatchError>,
+    },
+
+    /// Field-spec tables that conflict (kustomize's `conflicting fieldspecs`) or cannot be
+    /// read.
+    #[error("{0}")]
+    FieldSpecs(krust_model::fieldspecs::FieldSpecTableError),
+
+    /// A `configurations:` file that is not a transformer configuration.
+    #[error("{file}: {message}")]
+    InvalidConfiguration {
+        /// The file.
+        file: String,
+        /// What is wrong.
+        message: String,
+    },
+
+    /// A field-spec path that cannot be walked in an object (through a scalar, an empty
+    /// field name, a name reference to a node without `name`).
+    #[error("{message}")]
+    InvalidFieldPath {
+        /// What is wrong, in kustomize's words.
+        message: String,
+    },
+
+    /// A name reference that more than one resource could satisfy.
+    #[error("found multiple possible referrals: {}", candidates.join(", "))]
+    AmbiguousReferral {
+        /// The candidates' ids.
+        candidates: Vec<String>,
+    },
+
+    /// A namespaced referrer without a namespace where name references need one.
+    #[error("Invalid Input: namespace is blank for resource {id:?}\n")]
+    BlankNamespace {
+        /// The referrer's id.
+        id: String,
+    },
+
+    /// `sortOptions` is invalid.
+    #[error("{message}")]
+    InvalidSortOptions {
+        /// The full message, in kustomize's words.
+        message: String,
+    },
+
     /// Any other failure of one kustomization entry.
     #[error("{message}")]
     Message {
@@ -185,8 +350,8 @@ impl Error {
         }
     }
 
-    /// The error below every [`Error::Context`] prefix (and [`Error::MalformedYaml`]): what
-    /// a caller matches on.
+    /// The error below every [`Error::Context`] prefix (and [`Error::MalformedYaml`],
+    /// [`Error::Quoted`]): what a caller matches on.
     ///
     /// ```
     /// use krust_kustomize::{Error, Kustomizer, MemFs, Options};
@@ -198,7 +363,10 @@ impl Error {
     /// ```
     pub fn root_cause(&self) -> &Error {
         let mut e = self;
-        while let Error::Context { inner, .. } | Error::MalformedYaml { inner } = e {
+        while let Error::Context { inner, .. }
+        | Error::MalformedYaml { inner }
+        | Error::Quoted { inner, .. } = e
+        {
             e = inner;
         }
         e
@@ -237,6 +405,14 @@ pub enum LimitKind {
     TotalBytes,
 }
 
+fn wrong_kind(path: &str, kind: &str, component_expected: bool) -> String {
+    if component_expected {
+        format!("expected kind 'Component' for path '{path}' but got '{kind}'")
+    } else {
+        format!("expected kind != 'Component' for path '{path}'")
+    }
+}
+
 fn limit_text(kind: LimitKind, bound: u64) -> String {
     match kind {
         LimitKind::Resources => format!(
@@ -254,6 +430,12 @@ fn limit_text(kind: LimitKind, bound: u64) -> String {
 impl From<krust_yaml::Error> for Error {
     fn from(e: krust_yaml::Error) -> Self {
         Error::Yaml(e)
+    }
+}
+
+impl From<krust_patch::PatchError> for Error {
+    fn from(e: krust_patch::PatchError) -> Self {
+        Error::Patch(Box::new(e))
     }
 }
 

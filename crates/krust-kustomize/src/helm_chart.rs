@@ -259,11 +259,26 @@ pub(crate) fn split_helm_parameters(old: &[Value]) -> Result<(Vec<Value>, Option
     Ok((charts, globals))
 }
 
-/// One configured HelmChartInflationGenerator.
+/// One configured HelmChartInflationGenerator, its chart and values already read.
 #[derive(Debug)]
 pub(crate) struct HelmChartGenerator {
     globals: HelmGlobals,
     chart: HelmChart,
+    /// The kustomization file, for messages and origins.
+    file: String,
+    /// How the chart's output is read (the build's YAML limits).
+    read: krust_yaml::ReadOptions,
+    /// The chart's files and values, or the error reading them (reported when the
+    /// generator runs, as kustomize reads them then).
+    loaded: Result<LoadedChart, Error>,
+}
+
+/// What inflating a chart reads.
+#[derive(Debug, Default)]
+struct LoadedChart {
+    chart_dir: PathBuf,
+    values: Vec<krust_chart::ValueSource>,
+    files: Vec<krust_chart::File>,
 }
 
 /// The generators of a kustomization's `helmCharts` (kustomize's generator configurator:
@@ -345,6 +360,9 @@ fn configure(
     let mut g = HelmChartGenerator {
         globals: globals.clone(),
         chart: chart.clone(),
+        file: t.file.clone(),
+        read: t.ldr.read_options(),
+        loaded: Ok(LoadedChart::default()),
     };
     // The CLI values are set before the configuration is read, so the entry's own win.
     if g.chart.kube_version.is_empty() {
@@ -373,6 +391,7 @@ fn configure(
         "merge" | "override" | "replace" => {}
         _ => return Err(wrap("valuesMerge must be one of [merge override replace]")),
     }
+    g.loaded = g.load(t);
     Ok(g)
 }
 
@@ -439,9 +458,9 @@ impl HelmChartGenerator {
         home
     }
 
-    fn err(&self, t: &Target<'_>, message: impl std::fmt::Display) -> Error {
+    fn err(&self, message: impl std::fmt::Display) -> Error {
         Error::HelmChart {
-            file: t.file.clone(),
+            file: self.file.clone(),
             chart: self.chart.name.clone(),
             message: message.to_string(),
         }
@@ -500,6 +519,39 @@ impl HelmChartGenerator {
             });
         }
         Ok(out)
+    }
+
+    /// Reads what inflating the chart needs: the chart directory (which must exist: a chart
+    /// is never downloaded) and the values files.
+    fn load(&self, t: &Target<'_>) -> Result<LoadedChart, Error> {
+        let c = &self.chart;
+        let home = self.abs_chart_home(t);
+        let chart_dir = home.join(&c.name);
+        if !t.ldr.fs.is_dir(&chart_dir) {
+            if c.repo.is_empty() {
+                return Err(Error::ChartNotFound {
+                    path: display(&chart_dir),
+                });
+            }
+            return Err(Error::Unsupported {
+                file: t.file.clone(),
+                entry: format!(
+                    "helmCharts: {} (repo {}, no chart at '{}')",
+                    c.name,
+                    c.repo,
+                    display(&chart_dir)
+                ),
+                what: "downloading a chart".into(),
+            });
+        }
+        let values = self.values(t)?;
+        let mut files = Vec::new();
+        read_chart(&t.ldr, &chart_dir, "", &mut files).map_err(|e| self.err(e))?;
+        Ok(LoadedChart {
+            chart_dir,
+            values,
+            files,
+        })
     }
 
     /// Helm's `NameAndChart` for the arguments kustomize passes.
@@ -625,32 +677,15 @@ impl Generate for HelmChartGenerator {
         format!("{KIND} {}", self.chart.name)
     }
 
-    fn generate(&self, t: &Target<'_>) -> Result<Vec<Resource>, Error> {
+    fn generate(mut self: Box<Self>) -> Result<Vec<Resource>, Error> {
+        let LoadedChart {
+            chart_dir,
+            values,
+            files,
+        } = std::mem::replace(&mut self.loaded, Ok(LoadedChart::default()))?;
         let c = &self.chart;
-        let home = self.abs_chart_home(t);
-        let chart_dir = home.join(&c.name);
-        if !t.ldr.fs.is_dir(&chart_dir) {
-            if c.repo.is_empty() {
-                return Err(Error::ChartNotFound {
-                    path: display(&chart_dir),
-                });
-            }
-            return Err(Error::Unsupported {
-                file: t.file.clone(),
-                entry: format!(
-                    "helmCharts: {} (repo {}, no chart at '{}')",
-                    c.name,
-                    c.repo,
-                    display(&chart_dir)
-                ),
-                what: "downloading a chart".into(),
-            });
-        }
-        let values = self.values(t)?;
-        let mut files = Vec::new();
-        read_chart(&t.ldr, &chart_dir, "", &mut files).map_err(|e| self.err(t, e))?;
-        let chart = krust_chart::load_files(files).map_err(|e| self.err(t, e))?;
-        let release_name = self.release_name(&chart_dir).map_err(|e| self.err(t, e))?;
+        let chart = krust_chart::load_files(files).map_err(|e| self.err(e))?;
+        let release_name = self.release_name(&chart_dir).map_err(|e| self.err(e))?;
         let opts = krust_chart::Options {
             release_name,
             namespace: if c.namespace.is_empty() {
@@ -666,15 +701,13 @@ impl Generate for HelmChartGenerator {
             api_versions: c.api_versions.clone(),
             ..krust_chart::Options::default()
         };
-        let text = krust_chart::template(&chart, &opts).map_err(|e| self.err(t, e))?;
-        let source = format!("{} (helm template {})", t.file, display(&chart_dir));
-        let docs = t
-            .ldr
-            .parse_stream(&text, &source, Typing::Kyaml)
-            .map_err(|e| self.err(t, format!("error reading helm output: {e}")))?;
-        let origin = crate::transform::origin::builtin_generator(&t.file, KIND);
+        let text = krust_chart::template(&chart, &opts).map_err(|e| self.err(e))?;
+        let source = format!("{} (helm template {})", self.file, display(&chart_dir));
+        let docs = krust_yaml::parse_stream_with(&text, &source, Typing::Kyaml, self.read)
+            .map_err(|e| self.err(format!("error reading helm output: {e}")))?;
+        let origin = crate::transform::origin::builtin_generator(&self.file, KIND);
         let objects = krust_model::objects_from_documents(docs, &source.as_str().into())
-            .map_err(|e| self.err(t, e))?;
+            .map_err(|e| self.err(e))?;
         Ok(objects
             .into_iter()
             .map(|v| {

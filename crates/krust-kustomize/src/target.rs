@@ -4,7 +4,7 @@
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use krust_model::openapi::Schema;
 
@@ -69,9 +69,6 @@ pub(crate) struct Target<'a> {
     pub k: Kustomization,
     /// Path of the kustomization file, for error messages.
     pub file: String,
-    /// The OpenAPI schema this kustomization's patches use when it is not the builtin one
-    /// (set before the transformers run).
-    pub schema: OnceLock<Arc<Schema>>,
     /// Whether the build records origins and transformations (the top kustomization has
     /// `buildMetadata`; kustomize copies it down to every kustomization it includes).
     pub tracking: bool,
@@ -126,7 +123,7 @@ pub(crate) fn prebuild(kz: &Kustomizer, fs: &dyn FileSystem, dir: &Path) -> Resu
     let kz = &Build::new(kz);
     let ldr = Loader::at(fs, dir, kz.options.load_restrictor)?.limited(kz.options.limits);
     let mut ra = Accumulated::new(kz)?;
-    ra.schema.set(None, None, true).map_err(Error::msg)?;
+    ra.schema.set(None, None, true).map_err(invalid_schema)?;
     accumulate_directory(kz, &mut ra, ldr, false, false, "")
 }
 
@@ -173,21 +170,19 @@ impl<'a> Target<'a> {
             message,
         })?;
         if is_empty_kustomization(&doc) {
-            return Err(Error::msg("kustomization.yaml is empty"));
+            return Err(Error::EmptyKustomization { file });
         }
         let errs = k.enforce_fields();
         if !errs.is_empty() {
-            return Err(Error::msg(format!(
-                "Failed to read kustomization file under {}:\n{}",
-                display(&ldr.root),
-                errs.join("\n")
-            )));
+            return Err(Error::InvalidFields {
+                dir: display(&ldr.root),
+                errors: errs,
+            });
         }
         Ok(Target {
             ldr,
             k,
             file,
-            schema: OnceLock::new(),
             tracking: false,
             helm: HelmOptions::default(),
             helm_namespace: String::new(),
@@ -234,15 +229,7 @@ pub(crate) fn accumulate(
             .context_with(|| "accumulating components".into())?;
     }
     run_transformers(kz, t, &mut ra)?;
-    if !t.k.validators.is_empty() {
-        for v in transform::plugins::transformers(kz, t, &t.k.validators)? {
-            let before = ra.resources.clone();
-            v.transform.apply(&mut ra.resources)?;
-            if before.resources() != ra.resources.resources() {
-                return Err(Error::msg("validator shouldn't modify the resource map"));
-            }
-        }
-    }
+    run_validators(kz, t, &mut ra)?;
     merge_vars(t, &mut ra)?;
     t.ldr.check_resources(&t.file, ra.resources.len())?;
     Ok(ra)
@@ -331,13 +318,17 @@ fn accumulate_component(
             what: "a remote component".into(),
         });
     }
-    let ldr = t
-        .ldr
-        .child(path)
-        .map_err(|e| Error::msg(format!("loader.New {:?}", e.to_string())))?;
+    let ldr = t.ldr.child(path).map_err(|e| Error::Quoted {
+        context: "loader.New".into(),
+        inner: Box::new(e),
+    })?;
     let mut ra = ra;
-    accumulate_directory(kz, &mut ra, ldr, true, t.tracking, helm_namespace(t))
-        .map_err(|e| Error::msg(format!("accumulateDirectory: {:?}", e.to_string())))?;
+    accumulate_directory(kz, &mut ra, ldr, true, t.tracking, helm_namespace(t)).map_err(|e| {
+        Error::Quoted {
+            context: "accumulateDirectory:".into(),
+            inner: Box::new(e),
+        }
+    })?;
     Ok(ra)
 }
 
@@ -466,16 +457,12 @@ fn load_sub<'a>(
 }
 
 fn check_kind(sub: &Target<'_>, is_component: bool, root_s: &str) -> Result<(), Error> {
-    if is_component && !sub.k.is_component() {
-        return Err(Error::msg(format!(
-            "expected kind 'Component' for path '{root_s}' but got '{}'",
-            sub.k.kind
-        )));
-    }
-    if !is_component && sub.k.is_component() {
-        return Err(Error::msg(format!(
-            "expected kind != 'Component' for path '{root_s}'"
-        )));
+    if is_component != sub.k.is_component() {
+        return Err(Error::WrongKind {
+            path: root_s.to_string(),
+            kind: sub.k.kind.clone(),
+            component_expected: is_component,
+        });
     }
     Ok(())
 }
@@ -499,7 +486,7 @@ fn note_kinds<'r>(ra: &'r mut Accumulated, list: &ResMap) -> &'r mut ResMap {
 /// is read even when a schema is already set, as kustomize does).
 fn set_schema(t: &Target<'_>, state: &mut SchemaState, reset: bool) -> Result<(), Error> {
     let Some(fields) = t.k.openapi.as_deref() else {
-        return state.set(None, None, reset).map_err(Error::msg);
+        return state.set(None, None, reset).map_err(invalid_schema);
     };
     let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
     let custom = match get("path") {
@@ -517,7 +504,13 @@ fn set_schema(t: &Target<'_>, state: &mut SchemaState, reset: bool) -> Result<()
         }
         None => None,
     };
-    state.set(get("version"), custom, reset).map_err(Error::msg)
+    state
+        .set(get("version"), custom, reset)
+        .map_err(invalid_schema)
+}
+
+fn invalid_schema(message: String) -> Error {
+    Error::InvalidSchema { message }
 }
 
 /// kustomize `MergeAccumulator` of a cached sub-build (its resources are copied).
@@ -550,54 +543,60 @@ fn merge_parts(
     transform::config::merge_base(&mut kz.configs.borrow_mut(), &mut ra.config, &sub.config)?;
     for v in &sub.vars {
         if ra.vars.iter().any(|x| x.name == v.name) {
-            return Err(Error::msg(format!("var '{}' already encountered", v.name)));
+            return Err(Error::DuplicateVar {
+                name: v.name.clone(),
+            });
         }
         ra.vars.push(v.clone());
     }
     Ok(())
 }
 
+/// kustomize `runGenerators`: every generator configured, then each run and its
+/// resources absorbed.
 fn run_generators(kz: &Build<'_>, t: &Target<'_>, ra: &mut Accumulated) -> Result<(), Error> {
-    // The builtin generators in kustomize's order; `helmCharts` come last.
-    let mut gens = transform::generators(t)?;
+    let gens = transform::configure::generators(kz, t)?;
     ra.helm |= !t.k.helm_charts.is_empty();
-    if !t.k.generators.is_empty() {
-        gens.extend(
-            transform::plugins::generators(kz, t)
-                .context_with(|| "loading generator plugins".into())?,
-        );
-    }
     for g in gens {
-        let generated = g.generate(t)?;
+        let described = g.describe();
+        let generated = g.generate()?;
         for r in generated {
             transform::absorb(&mut ra.resources, r)
-                .context_with(|| format!("{}: merging from generator {}", t.file, g.describe()))?;
+                .context_with(|| format!("{}: merging from generator {described}", t.file))?;
         }
     }
     Ok(())
 }
 
+/// kustomize `runTransformers`: every transformer configured, then each applied.
 fn run_transformers(kz: &Build<'_>, t: &Target<'_>, ra: &mut Accumulated) -> Result<(), Error> {
-    if let Some(s) = ra.schema.effective().map_err(Error::msg)? {
-        let _ = t.schema.set(s);
-    }
-    let list = transform::builtin_transformers(t, &ra.config)?;
-    if list.iter().any(|s| s.transform.uses_schema()) {
+    let schema = ra.schema.effective().map_err(invalid_schema)?;
+    let steps = transform::configure::transformers(kz, t, &ra.config, schema.as_ref())?;
+    if steps.iter().any(|s| s.transform.uses_schema()) {
         ra.used_schema = true;
         ra.schema.note_schema_use();
     }
-    for step in list {
+    for step in steps {
         step.transform.apply(&mut ra.resources)?;
         if t.tracking {
             transform::origin::record(&mut ra.resources, &step.origin);
         }
     }
-    if !t.k.transformers.is_empty() {
-        for step in transform::plugins::transformers(kz, t, &t.k.transformers)? {
-            step.transform.apply(&mut ra.resources)?;
-            if t.tracking {
-                transform::origin::record(&mut ra.resources, &step.origin);
-            }
+    Ok(())
+}
+
+/// kustomize `runValidators`: each `validators:` entry, which must leave the resources as
+/// they are.
+fn run_validators(kz: &Build<'_>, t: &Target<'_>, ra: &mut Accumulated) -> Result<(), Error> {
+    if t.k.validators.is_empty() {
+        return Ok(());
+    }
+    let schema = ra.schema.effective().map_err(invalid_schema)?;
+    for v in transform::configure::validators(kz, t, schema.as_ref())? {
+        let before = ra.resources.clone();
+        v.transform.apply(&mut ra.resources)?;
+        if before.resources() != ra.resources.resources() {
+            return Err(Error::ValidatorModified);
         }
     }
     Ok(())

@@ -30,7 +30,7 @@ pub fn defaults() -> Config {
 }
 
 fn conflict(e: FieldSpecTableError) -> Error {
-    Error::msg(e.to_string())
+    Error::FieldSpecs(e)
 }
 
 /// kustomize `MergeAccumulator`'s config merge: a base's tables into the ones accumulated
@@ -164,12 +164,14 @@ fn configured(
     for (path, text) in t.k.configurations.iter().zip(texts) {
         let text = text?;
         let file = crate::loader::display(&t.ldr.join(path));
-        let docs = krust_yaml::parse_stream(&text, &file, Typing::Yaml11)?;
-        reject_duplicate_keys(&text, &file)?;
+        let docs = t.ldr.parse_stream(&text, &file, Typing::Yaml11)?;
+        reject_duplicate_keys(&text, &file, t.ldr.read_options())?;
         // kustomize unmarshals the file into one struct: only its first document counts.
         let doc = docs.into_iter().next().unwrap_or_default();
-        let c =
-            FieldSpecTables::from_config(&doc).map_err(|e| Error::msg(format!("{file}: {e}")))?;
+        let c = FieldSpecTables::from_config(&doc).map_err(|e| Error::InvalidConfiguration {
+            file: file.clone(),
+            message: e.to_string(),
+        })?;
         files.merge_from(&c).map_err(conflict)?;
     }
     // The files' specs come first, so that defaults they narrow are left out (kubectl
@@ -179,21 +181,26 @@ fn configured(
     // Then the tables of the bases (which hold the defaults too): a conflict there is
     // reported with the kustomization's tables, as kustomize's `merging config %v`.
     own.merged(config)
-        .map_err(|e| Error::msg(format!("merging config {}: {e}", own.go_display())))
+        .map_err(|e| conflict(e).context(format!("merging config {}", own.go_display())))
 }
 
 /// kustomize reads a configurations file with go-yaml v2's strict unmarshal, which fails on
 /// a key written twice in one mapping of the first document (sigs.k8s.io/yaml's YAML 1.1
 /// reader lets the later one win; go-yaml v3, as [`Typing::Kyaml`] reads, rejects it too).
-fn reject_duplicate_keys(text: &str, file: &str) -> Result<(), Error> {
+fn reject_duplicate_keys(
+    text: &str,
+    file: &str,
+    read: krust_yaml::ReadOptions,
+) -> Result<(), Error> {
     let first = match text.find("\n---") {
         Some(i) => &text[..i + 1],
         None => text,
     };
-    match krust_yaml::parse_stream(first, file, Typing::Kyaml) {
-        Err(e) if e.to_string().contains("already defined") => Err(Error::msg(format!(
-            "{file}: error converting YAML to JSON: yaml: unmarshal errors: {e}"
-        ))),
+    match krust_yaml::parse_stream_with(first, file, Typing::Kyaml, read) {
+        Err(e) if e.to_string().contains("already defined") => Err(Error::InvalidConfiguration {
+            file: file.to_string(),
+            message: format!("error converting YAML to JSON: yaml: unmarshal errors: {e}"),
+        }),
         _ => Ok(()),
     }
 }
@@ -204,9 +211,12 @@ pub(crate) fn merge_crds(t: &Target<'_>, config: &mut Config) -> Result<(), Erro
     for path in &t.k.crds {
         let text = t.ldr.load_string(path)?;
         let file = crate::loader::display(&t.ldr.join(path));
-        let docs = krust_yaml::parse_stream(&text, &file, Typing::Kyaml).map_err(|e| {
-            Error::from(e).context(format!("unable to parse open API definition from '{path}'"))
-        })?;
+        let docs = t
+            .ldr
+            .parse_stream(&text, &file, Typing::Kyaml)
+            .map_err(|e| {
+                Error::from(e).context(format!("unable to parse open API definition from '{path}'"))
+            })?;
         let Some(doc) = docs.into_iter().next() else {
             continue;
         };
@@ -228,7 +238,7 @@ pub(crate) fn merge_crds(t: &Target<'_>, config: &mut Config) -> Result<(), Erro
         }
         config
             .merge_from(&c)
-            .map_err(|e| Error::msg(format!("merging CRDs {}: {e}", c.go_display())))?;
+            .map_err(|e| conflict(e).context(format!("merging CRDs {}", c.go_display())))?;
     }
     Ok(())
 }

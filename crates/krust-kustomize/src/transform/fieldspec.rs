@@ -71,7 +71,9 @@ fn walk_error(e: WalkError<Error>) -> Error {
         WalkError::InSequence { remaining, source } => {
             walk_error(*source).context(format!("visit traversal on path: {remaining}"))
         }
-        other => Error::msg(other.to_string()),
+        other => Error::InvalidFieldPath {
+            message: other.to_string(),
+        },
     }
 }
 

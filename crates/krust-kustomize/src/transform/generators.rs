@@ -2,7 +2,9 @@
 
 use std::path::Path;
 
-use krust_model::{Behavior, Resource};
+use std::sync::Arc;
+
+use krust_model::{Behavior, Origin, Resource};
 use krust_yaml::{Map, Value};
 
 use super::Generate;
@@ -10,28 +12,60 @@ use crate::kustomization::{GeneratorArgs, GeneratorOptions};
 use crate::target::Target;
 use crate::Error;
 
-/// One generator entry with the global options merged in.
-#[derive(Debug, Clone)]
+/// One configured `configMapGenerator`/`secretGenerator` entry (global options merged in),
+/// its sources already read.
+#[derive(Debug)]
 pub struct DataGenerator {
     /// The entry, global `generatorOptions` merged in.
     pub args: GeneratorArgs,
     /// A `secretGenerator` entry (else `configMapGenerator`).
     pub secret: bool,
-    /// Where the generator was configured (for a plugin config; builtin when `None`).
-    pub origin: Option<std::sync::Arc<krust_model::Origin>>,
+    /// Where the generator was configured.
+    pub origin: Arc<Origin>,
+    /// The kustomization file, for messages.
+    file: String,
+    /// The key/value pairs of its sources, or the error reading them. kustomize reads them
+    /// when the generator runs, after the checks of [`Generate::generate`]: that is when
+    /// the error is reported.
+    pairs: Result<Vec<(String, Vec<u8>)>, Error>,
 }
 
 impl DataGenerator {
+    /// Configures one generator: reads its sources through `t`'s loader. `origin` is a
+    /// plugin configuration's (`None`: the builtin generator of `t`).
+    pub(crate) fn configure(
+        t: &Target<'_>,
+        args: GeneratorArgs,
+        secret: bool,
+        origin: Option<Arc<Origin>>,
+    ) -> DataGenerator {
+        let origin = origin.unwrap_or_else(|| {
+            super::origin::builtin_generator(
+                &t.file,
+                if secret {
+                    "SecretGenerator"
+                } else {
+                    "ConfigMapGenerator"
+                },
+            )
+        });
+        let pairs = load_pairs(t, &args);
+        DataGenerator {
+            args,
+            secret,
+            origin,
+            file: t.file.clone(),
+            pairs,
+        }
+    }
+
+    /// The builtin generators of `t`, in kustomize's order.
     pub(crate) fn from_kustomization(t: &Target<'_>) -> Vec<DataGenerator> {
         let global = t.k.generator_options.as_ref();
         let mk = |a: &GeneratorArgs, secret: bool| {
             let mut args = a.clone();
             args.options = GeneratorOptions::merge_global(a.options.as_ref(), global);
-            DataGenerator {
-                args,
-                secret,
-                origin: None,
-            }
+            DataGenerator::configure(t, args, secret, None)
         };
         t.k.config_map_generator
             .iter()
@@ -174,6 +208,13 @@ fn parse_file_source(source: &str) -> Result<(String, String), String> {
     Ok((k.to_string(), p.to_string()))
 }
 
+fn invalid(a: &GeneratorArgs, message: String) -> Error {
+    Error::InvalidGenerator {
+        name: a.name.clone(),
+        message,
+    }
+}
+
 /// The key/value pairs of a generator: env files, then literals, then files.
 fn load_pairs(t: &Target<'_>, a: &GeneratorArgs) -> Result<Vec<(String, Vec<u8>)>, Error> {
     let mut out = Vec::new();
@@ -189,11 +230,14 @@ fn load_pairs(t: &Target<'_>, a: &GeneratorArgs) -> Result<Vec<(String, Vec<u8>)
             let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
             let Ok(line) = std::str::from_utf8(raw) else {
                 let bytes: Vec<String> = raw.iter().map(u8::to_string).collect();
-                return Err(Error::msg(format!(
-                    "line [{}] has invalid utf8 bytes : {}",
-                    bytes.join(" "),
-                    String::from_utf8_lossy(raw)
-                ))
+                return Err(invalid(
+                    a,
+                    format!(
+                        "line [{}] has invalid utf8 bytes : {}",
+                        bytes.join(" "),
+                        String::from_utf8_lossy(raw)
+                    ),
+                )
                 .context(ctx()));
             };
             let line = if n == 0 {
@@ -219,16 +263,19 @@ fn load_pairs(t: &Target<'_>, a: &GeneratorArgs) -> Result<Vec<(String, Vec<u8>)
                 out.push((k.to_string(), remove_quotes(v).as_bytes().to_vec()))
             }
             _ => {
-                return Err(Error::msg(format!(
-                    "literal sources [{}]: invalid literal source {s}, expected key=value",
-                    a.literals.join(" ")
-                )))
+                return Err(invalid(
+                    a,
+                    format!(
+                        "literal sources [{}]: invalid literal source {s}, expected key=value",
+                        a.literals.join(" ")
+                    ),
+                ))
             }
         }
     }
     for s in &a.files {
         let (k, p) = parse_file_source(s)
-            .map_err(|m| Error::msg(m).context(format!("file sources: [{}]", a.files.join(" "))))?;
+            .map_err(|m| invalid(a, m).context(format!("file sources: [{}]", a.files.join(" "))))?;
         let content = t
             .ldr
             .load(&p)
@@ -299,31 +346,37 @@ impl Generate for DataGenerator {
         )
     }
 
-    fn generate(&self, t: &Target<'_>) -> Result<Vec<Resource>, Error> {
-        let a = &self.args;
-        let kind = if self.secret { "Secret" } else { "ConfigMap" };
+    fn generate(self: Box<Self>) -> Result<Vec<Resource>, Error> {
+        let DataGenerator {
+            args: a,
+            secret,
+            origin,
+            file,
+            pairs,
+        } = *self;
+        let kind = if secret { "Secret" } else { "ConfigMap" };
         if a.name.is_empty() {
-            return Err(Error::msg("a configmap must have a name"));
+            return Err(invalid(&a, "a configmap must have a name".into()));
         }
-        let pairs = load_pairs(t, a)
+        let pairs = pairs
             .map_err(|e| e.context("loading KV pairs"))
-            .map_err(|e| e.context(format!("{}: {kind} {}", t.file, a.name)))?;
+            .map_err(|e| e.context(format!("{file}: {kind} {}", a.name)))?;
         let mut seen = std::collections::HashSet::new();
         let mut data = Map::default();
         let mut binary = Map::default();
         let mut sorted: Vec<&(String, Vec<u8>)> = Vec::with_capacity(pairs.len());
         for p in &pairs {
             if !seen.insert(p.0.as_str()) {
-                return Err(Error::msg(format!(
-                    "configmap {} illegally repeats the key `{}`",
-                    a.name, p.0
-                )));
+                return Err(invalid(
+                    &a,
+                    format!("configmap {} illegally repeats the key `{}`", a.name, p.0),
+                ));
             }
             sorted.push(p);
         }
         sorted.sort_by(|x, y| x.0.cmp(&y.0));
         for (k, v) in sorted {
-            if self.secret {
+            if secret {
                 data.insert(data_key(k), Value::from(secret_base64(v)));
             } else {
                 match std::str::from_utf8(v) {
@@ -352,7 +405,7 @@ impl Generate for DataGenerator {
             md.insert("annotations", sorted_map(l));
         }
         obj.insert("metadata", md);
-        if self.secret {
+        if secret {
             let ty = if a.secret_type.is_empty() {
                 "Opaque"
             } else {
@@ -363,7 +416,7 @@ impl Generate for DataGenerator {
         // kyaml's `LoadMapIntoSecretData` creates `data` before adding entries, so a Secret
         // has `data: {}` even with no sources (and its hash covers it); the ConfigMap
         // loader creates the field with its first entry.
-        if self.secret || !data.is_empty() {
+        if secret || !data.is_empty() {
             obj.insert("data", Value::from_map(data));
         }
         if !binary.is_empty() {
@@ -373,17 +426,7 @@ impl Generate for DataGenerator {
             obj.insert("immutable", Value::from(true));
         }
         let mut r = Resource::new(obj);
-        r.set_origin(Some(match &self.origin {
-            Some(o) => o.clone(),
-            None => super::origin::builtin_generator(
-                &t.file,
-                if self.secret {
-                    "SecretGenerator"
-                } else {
-                    "ConfigMapGenerator"
-                },
-            ),
-        }));
+        r.set_origin(Some(origin));
         r.set_behavior(Behavior::parse(&a.behavior));
         r.set_needs_hash_suffix(!opts.disable_name_suffix_hash);
         Ok(vec![r])

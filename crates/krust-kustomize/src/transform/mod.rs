@@ -2,6 +2,7 @@
 
 pub mod annotations;
 pub mod config;
+pub(crate) mod configure;
 pub mod fieldspec;
 pub mod generators;
 pub mod hash;
@@ -21,7 +22,6 @@ pub mod vars;
 
 use krust_yaml::Value;
 
-use crate::target::Target;
 use crate::Error;
 use krust_model::{Behavior, ResMap, Resource};
 
@@ -38,20 +38,11 @@ pub trait Transform: std::fmt::Debug {
     }
 }
 
-/// A generator: makes new resources.
+/// A generator: makes new resources. Configured with everything it reads (see
+/// [`configure`]), it runs once.
 pub(crate) trait Generate: std::fmt::Debug {
-    fn generate(&self, t: &Target<'_>) -> Result<Vec<Resource>, Error>;
+    fn generate(self: Box<Self>) -> Result<Vec<Resource>, Error>;
     fn describe(&self) -> String;
-}
-
-/// The builtin generators of a kustomization, in kustomize's order.
-pub(crate) fn generators(t: &Target<'_>) -> Result<Vec<Box<dyn Generate>>, Error> {
-    let mut out: Vec<Box<dyn Generate>> = Vec::new();
-    for g in generators::DataGenerator::from_kustomization(t) {
-        out.push(Box::new(g));
-    }
-    out.extend(crate::helm_chart::generators(t)?);
-    Ok(out)
 }
 
 /// A configured transformer and where it was configured (for `transformerAnnotations`).
@@ -60,174 +51,17 @@ pub(crate) struct Step {
     pub transform: Box<dyn Transform>,
 }
 
-struct Steps<'a> {
-    steps: Vec<Step>,
-    file: &'a str,
-}
-
-impl Steps<'_> {
-    fn add(&mut self, kind: &'static str, transform: Box<dyn Transform>) {
-        self.steps.push(Step {
-            origin: origin::TransformOrigin::builtin(self.file, kind),
-            transform,
-        });
-    }
-}
-
-/// The builtin transformers of a kustomization, in kustomize's order.
-pub(crate) fn builtin_transformers(t: &Target<'_>, config: &Config) -> Result<Vec<Step>, Error> {
-    use fieldspec::FieldSpec;
-    let k = &t.k;
-    let mut out = Steps {
-        steps: Vec::new(),
-        file: &t.file,
-    };
-    for p in patch::strategic_merge_patches(t)? {
-        out.add("PatchStrategicMergeTransformer", Box::new(p));
-    }
-    for p in patch::patches(t)? {
-        out.add("PatchTransformer", p);
-    }
-    if !k.namespace.is_empty() {
-        out.add(
-            "NamespaceTransformer",
-            Box::new(namespace::Namespace {
-                namespace: k.namespace.clone(),
-                field_specs: config.namespace.to_vec(),
-                unset_only: false,
-                subjects: namespace::SubjectMode::DefaultOnly,
-            }),
-        );
-    }
-    if !k.name_prefix.is_empty() {
-        out.add(
-            "PrefixTransformer",
-            Box::new(prefix_suffix::PrefixSuffix {
-                prefix: k.name_prefix.clone(),
-                suffix: String::new(),
-                field_specs: config.name_prefix.to_vec(),
-            }),
-        );
-    }
-    if !k.name_suffix.is_empty() {
-        out.add(
-            "SuffixTransformer",
-            Box::new(prefix_suffix::PrefixSuffix {
-                prefix: String::new(),
-                suffix: k.name_suffix.clone(),
-                field_specs: config.name_suffix.to_vec(),
-            }),
-        );
-    }
-    if !k.labels.is_empty() || k.common_labels.as_ref().is_some_and(|l| !l.is_empty()) {
-        for l in &k.labels {
-            let mut specs: Vec<FieldSpec> = l
-                .fields
-                .iter()
-                .map(|f| {
-                    FieldSpec::new(
-                        krust_model::Gvk::new(
-                            f.group.as_str(),
-                            f.version.as_str(),
-                            f.kind.as_str(),
-                        ),
-                        &f.path,
-                        f.create,
-                    )
-                })
-                .collect();
-            let add = |specs: &mut Vec<FieldSpec>, more: &[FieldSpec]| {
-                for m in more {
-                    if !specs.iter().any(|x| x.gvk == m.gvk && x.path == m.path) {
-                        specs.push(m.clone());
-                    }
-                }
-            };
-            add(&mut specs, &config.labels);
-            if l.include_selectors {
-                add(&mut specs, &config.common_labels);
-            } else {
-                // kustomize v5.8.1's templateLabels table holds the StatefulSet claim
-                // templates; HEAD moved them to their own table behind
-                // `includeVolumeClaimTemplates`, which v5.8.1 rejects. Without the field
-                // krust does what v5.8.1 does; with it, what HEAD does.
-                if l.include_templates {
-                    add(&mut specs, &config.template_labels);
-                    if !l.volume_claim_templates_given {
-                        add(&mut specs, &config.volume_claim_template_labels);
-                    }
-                }
-                if l.include_volume_claim_templates {
-                    add(&mut specs, &config.volume_claim_template_labels);
-                }
-                add(
-                    &mut specs,
-                    &[FieldSpec::new(Default::default(), "metadata/labels", true)],
-                );
-            }
-            out.add(
-                "LabelTransformer",
-                Box::new(labels::Labels {
-                    pairs: l.pairs.clone(),
-                    field_specs: specs,
-                }),
-            );
-        }
-        out.add(
-            "LabelTransformer",
-            Box::new(labels::Labels {
-                pairs: k.common_labels.clone().unwrap_or_default(),
-                field_specs: config.common_labels.to_vec(),
-            }),
-        );
-    }
-    if let Some(a) = k.common_annotations.as_ref().filter(|a| !a.is_empty()) {
-        out.add(
-            "AnnotationsTransformer",
-            Box::new(annotations::MapEntries {
-                pairs: a.clone(),
-                field_specs: config.common_annotations.to_vec(),
-            }),
-        );
-    }
-    for p in patch::json6902_patches(t)? {
-        out.add("PatchJson6902Transformer", p);
-    }
-    for r in &k.replicas {
-        out.add(
-            "ReplicaCountTransformer",
-            Box::new(replicas::Replicas {
-                name: r.name.clone(),
-                count: r.count,
-                field_specs: config.replicas.to_vec(),
-            }),
-        );
-    }
-    for im in &k.images {
-        out.add(
-            "ImageTagTransformer",
-            Box::new(images::Images {
-                image: im.clone(),
-                field_specs: config.images.to_vec(),
-            }),
-        );
-    }
-    if !k.replacements.is_empty() {
-        out.add(
-            "ReplacementTransformer",
-            Box::new(replacements::from_kustomization(t, &k.replacements)?),
-        );
-    }
-    Ok(out.steps)
-}
-
 /// kustomize `appendReplaceOrMerge` for generated resources.
 pub(crate) fn absorb(list: &mut ResMap, mut r: Resource) -> Result<(), Error> {
     let id = r.cur_id().clone();
     let matches = list.positions_by_any_id(&id).to_vec();
+    let merge_error = |message: String| Error::GeneratorMerge {
+        id: id.to_string(),
+        message,
+    };
     match matches.as_slice() {
         [] => match r.behavior() {
-            Behavior::Merge | Behavior::Replace => Err(Error::msg(format!(
+            Behavior::Merge | Behavior::Replace => Err(merge_error(format!(
                 "id {id} does not exist; cannot merge or replace"
             ))),
             _ => Ok(list.append(r)?),
@@ -235,7 +69,7 @@ pub(crate) fn absorb(list: &mut ResMap, mut r: Resource) -> Result<(), Error> {
         [i] => {
             let i = *i;
             let Some(old) = list.get(i).cloned() else {
-                return Err(Error::msg("id lookup failure"));
+                return Err(merge_error("id lookup failure".into()));
             };
             match r.behavior() {
                 Behavior::Replace => r.copy_merge_metadata_from(&old),
@@ -248,7 +82,7 @@ pub(crate) fn absorb(list: &mut ResMap, mut r: Resource) -> Result<(), Error> {
                     }
                 }
                 b => {
-                    return Err(Error::msg(format!(
+                    return Err(merge_error(format!(
                     "id {id} exists; can not use behavior: '{}', behavior must be merge or replace",
                     b.as_str()
                 )))
@@ -257,7 +91,7 @@ pub(crate) fn absorb(list: &mut ResMap, mut r: Resource) -> Result<(), Error> {
             list.set(i, r);
             Ok(())
         }
-        _ => Err(Error::msg(format!(
+        _ => Err(merge_error(format!(
             "found multiple objects that could accept merge of {id}"
         ))),
     }

@@ -47,11 +47,8 @@ pub(crate) fn fix_back_references(list: &mut ResMap, config: &Config) -> Result<
         if jobs.is_empty() {
             continue;
         }
-        let scope = ReferralScope::of(referrer).map_err(|_| {
-            Error::msg(format!(
-                "Invalid Input: namespace is blank for resource {:?}\n",
-                referrer.cur_id().to_string()
-            ))
+        let scope = ReferralScope::of(referrer).map_err(|_| Error::BlankNamespace {
+            id: referrer.cur_id().to_string(),
         })?;
         let mut obj = referrer.value().clone();
         let cur_gvk = referrer.cur_id().gvk.clone();
@@ -141,7 +138,9 @@ impl Ctx<'_> {
     fn set_mapping(&self, v: &mut Value, ref_by: &mut Vec<(usize, ResId)>) -> Result<(), Error> {
         let Some(old) = v.get("name").and_then(Value::as_str).map(str::to_string) else {
             if v.get("name").is_none() {
-                return Err(Error::msg("path config error; no 'name' field in node"));
+                return Err(Error::InvalidFieldPath {
+                    message: "path config error; no 'name' field in node".into(),
+                });
             }
             return Ok(());
         };
@@ -268,10 +267,7 @@ impl Ctx<'_> {
                     .filter_map(|&i| get(i))
                     .map(|r| r.cur_id().to_string())
                     .collect();
-                Err(Error::msg(format!(
-                    "found multiple possible referrals: {}",
-                    ids.join(", ")
-                )))
+                Err(Error::AmbiguousReferral { candidates: ids })
             }
         }
     }

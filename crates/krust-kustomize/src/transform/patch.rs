@@ -1,6 +1,8 @@
 //! `patchesStrategicMerge`, `patches` and `patchesJson6902` (kustomize's
 //! `PatchStrategicMergeTransformer`, `PatchTransformer`, `PatchJson6902Transformer`).
 
+use std::sync::Arc;
+
 use krust_model::openapi::Schema;
 use krust_model::{ResId, ResMap, Resource};
 use krust_yaml::{Typing, Value};
@@ -22,7 +24,7 @@ pub struct StrategicMerge {
     /// Where the patches came from, for messages.
     pub source: String,
     /// A custom schema (`openapi:`); the builtin one when `None`.
-    pub schema: Option<std::sync::Arc<Schema>>,
+    pub schema: Option<Arc<Schema>>,
     /// From a `patches` entry (kustomize's `PatchTransformer` words its errors apart).
     pub from_patches: bool,
 }
@@ -30,14 +32,21 @@ pub struct StrategicMerge {
 /// Parses YAML-form patch documents as kustomize reads them (`SliceFromBytes`): empty
 /// documents are skipped, each patch needs a `kind` and (unless a `List`) a
 /// `metadata.name`, and `List`s are expanded.
-fn parse_patches(text: &str, file: &str) -> Result<Vec<Resource>, Error> {
+/// `read` carries the build's YAML limits ([`crate::loader::Loader::read_options`]).
+fn parse_patches(
+    text: &str,
+    file: &str,
+    read: krust_yaml::ReadOptions,
+) -> Result<Vec<Resource>, Error> {
     // kubectl reads a strategic-merge patch so that a key written twice keeps its first
     // value (checked with kubectl v1.32 and 1.35).
-    let opts =
-        krust_yaml::ReadOptions::default().duplicate_keys(krust_yaml::DuplicateKeys::FirstWins);
+    let opts = read.duplicate_keys(krust_yaml::DuplicateKeys::FirstWins);
     let docs = krust_yaml::parse_stream_with(text, file, Typing::Kyaml, opts)?;
     if docs.iter().any(|d| !(d.is_map() || d.is_null())) {
-        return Err(Error::msg(format!("{file}: a patch must be a mapping")));
+        return Err(Error::InvalidPatch {
+            file: file.to_string(),
+            message: format!("{file}: a patch must be a mapping"),
+        });
     }
     let objects = krust_model::objects_from_documents(docs, &file.into())
         .map_err(|e| Error::from(e).context(file))?;
@@ -59,8 +68,7 @@ fn apply_one(r: &mut Resource, patch: &Resource, schema: &Schema) -> Result<bool
     if let Some(av) = r.value().get("apiVersion").cloned() {
         p.insert("apiVersion", av);
     }
-    let merged =
-        krust_patch::merge(r.value(), &p, schema).map_err(|e| Error::msg(e.to_string()))?;
+    let merged = krust_patch::merge(r.value(), &p, schema).map_err(Error::from)?;
     let Some(merged) = merged.filter(|m| m.as_map().is_some_and(|m| !m.is_empty())) else {
         return Ok(false);
     };
@@ -111,12 +119,10 @@ fn apply_to(
 fn unique_target(resources: &ResMap, id: &ResId) -> Result<usize, Error> {
     match resources.positions_by_any_id(id) {
         [i] => Ok(*i),
-        [] => Err(Error::msg(format!(
-            "no matches for Id {id}; failed to find unique target for patch {id}"
-        ))),
-        _ => Err(Error::msg(format!(
-            "multiple matches for Id {id}; failed to find unique target for patch {id}"
-        ))),
+        found => Err(Error::PatchTarget {
+            id: id.to_string(),
+            found: found.len(),
+        }),
     }
 }
 
@@ -154,7 +160,10 @@ impl Transform for StrategicMerge {
     }
 }
 
-pub(crate) fn strategic_merge_patches(t: &Target<'_>) -> Result<Vec<StrategicMerge>, Error> {
+pub(crate) fn strategic_merge_patches(
+    t: &Target<'_>,
+    schema: Option<&Arc<Schema>>,
+) -> Result<Vec<StrategicMerge>, Error> {
     if t.k.patches_strategic_merge.is_empty() {
         return Ok(Vec::new());
     }
@@ -162,6 +171,7 @@ pub(crate) fn strategic_merge_patches(t: &Target<'_>) -> Result<Vec<StrategicMer
         t,
         &t.k.patches_strategic_merge,
         "patchesStrategicMerge",
+        schema,
     )?])
 }
 
@@ -169,8 +179,9 @@ pub(crate) fn strategic_merge_patches(t: &Target<'_>) -> Result<Vec<StrategicMer
 pub(crate) fn strategic_merge_entries(
     t: &Target<'_>,
     entries: &[String],
+    schema: Option<&Arc<Schema>>,
 ) -> Result<StrategicMerge, Error> {
-    strategic_merge_list(t, entries, "paths")
+    strategic_merge_list(t, entries, "paths", schema)
 }
 
 /// [`strategic_merge_entries`]; `list` names the entries in messages.
@@ -178,12 +189,13 @@ fn strategic_merge_list(
     t: &Target<'_>,
     entries: &[String],
     list: &str,
+    schema: Option<&Arc<Schema>>,
 ) -> Result<StrategicMerge, Error> {
     let mut patches = Vec::new();
     for (i, entry) in entries.iter().enumerate() {
         let label = format!("{}: {list}[{i}]", t.file);
         // An entry is inline YAML if it parses as resources, else a file path.
-        let inline = parse_patches(entry, &label);
+        let inline = parse_patches(entry, &label, t.ldr.read_options());
         match inline {
             Ok(p) if !p.is_empty() => patches.extend(p),
             Err(e) if entry.contains('\n') => {
@@ -196,10 +208,13 @@ fn strategic_merge_list(
                         let message = full
                             .strip_prefix(&format!("{label}:{m}: "))
                             .unwrap_or(&full);
-                        Error::msg(format!(
-                            "{label}: bad YAML in inline patch (line {}, column {} of the patch text): {message}",
-                            m.line, m.col
-                        ))
+                        Error::InvalidPatch {
+                            file: t.file.clone(),
+                            message: format!(
+                                "{label}: bad YAML in inline patch (line {}, column {} of the patch text): {message}",
+                                m.line, m.col
+                            ),
+                        }
                     }
                     _ => e,
                 });
@@ -210,21 +225,24 @@ fn strategic_merge_list(
                     .load_string(entry)
                     .map_err(|e| e.context(format!("{label}: cannot read patch file {entry:?}")))?;
                 let file = crate::loader::display(&t.ldr.join(entry));
-                patches.extend(parse_patches(&text, &file)?);
+                patches.extend(parse_patches(&text, &file, t.ldr.read_options())?);
             }
         }
     }
     if patches.is_empty() {
-        return Err(Error::msg(format!(
-            "patch appears to be empty; files=[{}], Patch=",
-            entries.join(" ")
-        )));
+        return Err(Error::InvalidPatch {
+            file: t.file.clone(),
+            message: format!(
+                "patch appears to be empty; files=[{}], Patch=",
+                entries.join(" ")
+            ),
+        });
     }
     Ok(StrategicMerge {
         patches,
         target: None,
         source: t.file.clone(),
-        schema: t.schema.get().cloned(),
+        schema: schema.cloned(),
         from_patches: false,
     })
 }
@@ -256,12 +274,10 @@ impl Transform for Json6902 {
             let build = build_annotations(r);
             let out =
                 krust_patch::apply_json6902_with_build_annotations(r.value(), &self.ops, &build)
-                    .map_err(|e| {
-                        Error::msg(format!(
-                            "{}: JSON 6902 patch on {}: {e}",
-                            self.source,
-                            r.cur_id()
-                        ))
+                    .map_err(|inner| Error::Json6902 {
+                        file: self.source.clone(),
+                        id: r.cur_id().to_string(),
+                        inner: Box::new(inner),
                     })?;
             let mut out = out;
             // kustomize applies the operations to the resource's JSON form and reads the
@@ -317,21 +333,33 @@ fn build_annotations(r: &Resource) -> Vec<(String, String)> {
     out
 }
 
+/// A misconfigured patch entry of `t`.
+fn invalid(t: &Target<'_>, message: String) -> Error {
+    Error::InvalidPatch {
+        file: t.file.clone(),
+        message,
+    }
+}
+
 /// kustomize tries a patch as strategic merge and as JSON 6902: a document that is a
 /// sequence (YAML or JSON) is a list of operations.
-fn is_json_patch(text: &str) -> bool {
+fn is_json_patch(text: &str, read: krust_yaml::ReadOptions) -> bool {
     let t = text.trim_start();
     if t.starts_with('[') {
         return true;
     }
-    krust_yaml::parse_stream(text, "<patch>", Typing::Yaml11)
+    krust_yaml::parse_stream_with(text, "<patch>", Typing::Yaml11, read)
         .ok()
         .and_then(|d| d.into_iter().find(|d| !d.is_null()))
         .is_some_and(|d| d.is_seq())
 }
 
-pub(crate) fn patch_entry(t: &Target<'_>, p: &Patch) -> Result<Box<dyn Transform>, Error> {
-    patch_entry_at(t, p, None)
+pub(crate) fn patch_entry(
+    t: &Target<'_>,
+    p: &Patch,
+    schema: Option<&Arc<Schema>>,
+) -> Result<Box<dyn Transform>, Error> {
+    patch_entry_at(t, p, None, schema)
 }
 
 /// Names a `patches` (or `patchesJson6902`) entry of a kustomization in messages:
@@ -380,29 +408,33 @@ fn inline_yaml_error(
     } else {
         format!(":{}", p.patch_mark)
     };
-    Error::msg(format!(
-        "{kfile}{at}: {entry}.patch: bad YAML in inline patch (line {line_in_text}, column {} of the patch text): {message}",
-        m.col
-    ))
+    Error::InvalidPatch {
+        file: kfile.to_string(),
+        message: format!(
+            "{kfile}{at}: {entry}.patch: bad YAML in inline patch (line {line_in_text}, column {} of the patch text): {message}",
+            m.col
+        ),
+    }
 }
 
 fn patch_entry_at(
     t: &Target<'_>,
     p: &Patch,
     index: Option<usize>,
+    schema: Option<&Arc<Schema>>,
 ) -> Result<Box<dyn Transform>, Error> {
     let inline = p.patch.trim();
     if inline.is_empty() && p.path.is_empty() {
-        return Err(Error::msg(format!(
-            "{}: must specify one of patch and path",
-            t.file
-        )));
+        return Err(invalid(
+            t,
+            format!("{}: must specify one of patch and path", t.file),
+        ));
     }
     if !inline.is_empty() && !p.path.is_empty() {
-        return Err(Error::msg(format!(
-            "{}: patch and path can't be set at the same time",
-            t.file
-        )));
+        return Err(invalid(
+            t,
+            format!("{}: patch and path can't be set at the same time", t.file),
+        ));
     }
     let short = entry_index("patches", index);
     let entry = format!("{}: {short}", t.file);
@@ -421,18 +453,19 @@ fn patch_entry_at(
             Error::Yaml(e.clone())
         }
     };
-    if is_json_patch(&text) {
+    if is_json_patch(&text, t.ldr.read_options()) {
         let ops = krust_patch::parse_json6902(&text, &file).map_err(|e| {
             let e = match &e {
                 krust_patch::PatchError::Json6902Read { source, .. } => yaml_err(source),
-                _ => Error::msg(e.to_string()),
+                _ => Error::from(e),
             };
             e.context("unable to parse SM or JSON patch")
         })?;
         let Some(target) = p.target.clone() else {
-            return Err(Error::msg(format!(
-                "must specify a target for JSON patch {text}"
-            )));
+            return Err(invalid(
+                t,
+                format!("must specify a target for JSON patch {text}"),
+            ));
         };
         return Ok(Box::new(Json6902 {
             ops,
@@ -441,7 +474,7 @@ fn patch_entry_at(
             source: file,
         }));
     }
-    let mut patches = parse_patches(&text, &file)
+    let mut patches = parse_patches(&text, &file, t.ldr.read_options())
         .map_err(|e| match e {
             Error::Yaml(y) => yaml_err(&y),
             e => e,
@@ -454,7 +487,7 @@ fn patch_entry_at(
             }
         })?;
     if p.target.is_some() && patches.len() > 1 {
-        return Err(Error::msg(format!(
+        return Err(invalid(t, format!(
             "Multiple Strategic-Merge Patches in one `patches` entry is not allowed to set `patches.target` field: {file}"
         )));
     }
@@ -466,16 +499,19 @@ fn patch_entry_at(
         patches,
         target: p.target.clone(),
         source: file,
-        schema: t.schema.get().cloned(),
+        schema: schema.cloned(),
         from_patches: true,
     }))
 }
 
-pub(crate) fn patches(t: &Target<'_>) -> Result<Vec<Box<dyn Transform>>, Error> {
+pub(crate) fn patches(
+    t: &Target<'_>,
+    schema: Option<&Arc<Schema>>,
+) -> Result<Vec<Box<dyn Transform>>, Error> {
     t.k.patches
         .iter()
         .enumerate()
-        .map(|(i, p)| patch_entry_at(t, p, Some(i)))
+        .map(|(i, p)| patch_entry_at(t, p, Some(i), schema))
         .collect()
 }
 
@@ -503,15 +539,20 @@ fn json6902_entry_at(
     let entry = format!("{}: {}", t.file, entry_index("patchesJson6902", index));
     let target = match &p.target {
         Some(s) if !s.name.is_empty() => s.clone(),
-        _ => return Err(Error::msg("must specify the target name")),
+        _ => return Err(invalid(t, "must specify the target name".into())),
     };
     let (text, file) = match (p.path.is_empty(), p.patch.is_empty()) {
-        (true, true) => return Err(Error::msg("empty file path and empty jsonOp")),
-        (false, false) => return Err(Error::msg("must specify a file path or jsonOp, not both")),
+        (true, true) => return Err(invalid(t, "empty file path and empty jsonOp".into())),
+        (false, false) => {
+            return Err(invalid(
+                t,
+                "must specify a file path or jsonOp, not both".into(),
+            ))
+        }
         (false, true) => load_patch_file(t, p, &entry)?,
         (true, false) => (p.patch.clone(), format!("{entry}.jsonOp")),
     };
-    let ops = krust_patch::parse_json6902(&text, &file).map_err(|e| Error::msg(e.to_string()))?;
+    let ops = krust_patch::parse_json6902(&text, &file).map_err(Error::from)?;
     Ok(Box::new(Json6902 {
         ops,
         target,

@@ -127,6 +127,7 @@ pub(crate) fn transformers(
     kz: &Build<'_>,
     t: &Target<'_>,
     entries: &[String],
+    schema: Option<&std::sync::Arc<krust_model::openapi::Schema>>,
 ) -> Result<Vec<super::Step>, Error> {
     let mut out: Vec<super::Step> = Vec::new();
     for c in configs(kz, t, entries)? {
@@ -175,7 +176,7 @@ pub(crate) fn transformers(
                     p.allow_kind_change =
                         o.get("allowKindChange").and_then(Value::as_bool) == Some(true);
                 }
-                patch::patch_entry(t, &p)?
+                patch::patch_entry(t, &p, schema)?
             }
             "PatchStrategicMergeTransformer" => {
                 let mut entries = strings(v, "paths");
@@ -186,7 +187,7 @@ pub(crate) fn transformers(
                 if entries.is_empty() {
                     return Err(invalid("empty file path and empty patch content".into()));
                 }
-                Box::new(patch::strategic_merge_entries(t, &entries)?)
+                Box::new(patch::strategic_merge_entries(t, &entries, schema)?)
             }
             "PatchJson6902Transformer" => {
                 let p = Patch {
@@ -316,11 +317,12 @@ pub(crate) fn generators(kz: &Build<'_>, t: &Target<'_>) -> Result<Vec<Box<dyn G
             options: generator_options(v.get("options")),
             secret_type: s(v, "type"),
         };
-        out.push(Box::new(DataGenerator {
+        out.push(Box::new(DataGenerator::configure(
+            t,
             args,
             secret,
-            origin: Some(origin),
-        }));
+            Some(origin),
+        )));
     }
     Ok(out)
 }
@@ -340,7 +342,7 @@ impl Generate for IamPolicy {
         format!("IAMPolicyGenerator {}", self.name)
     }
 
-    fn generate(&self, _t: &Target<'_>) -> Result<Vec<Resource>, Error> {
+    fn generate(self: Box<Self>) -> Result<Vec<Resource>, Error> {
         let mut md = Value::map();
         let mut ann = Value::map();
         ann.insert(

@@ -8,14 +8,20 @@ use crate::decode::fields;
 use crate::target::Target;
 use crate::{Error, Kustomizer, Reorder};
 
+fn invalid(message: impl Into<String>) -> Error {
+    Error::InvalidSortOptions {
+        message: message.into(),
+    }
+}
+
 fn sort_options(v: &Value) -> Result<Option<LegacyOrder>, Error> {
-    let f = fields(v, "SortOptions", &["order", "legacySortOptions"]).map_err(Error::msg)?;
-    let order = f.string("order").map_err(Error::msg)?;
+    let f = fields(v, "SortOptions", &["order", "legacySortOptions"]).map_err(invalid)?;
+    let order = f.string("order").map_err(invalid)?;
     let legacy = f.raw("legacySortOptions");
     match order.as_str() {
         "fifo" => {
             if legacy.is_some() {
-                return Err(Error::msg(
+                return Err(invalid(
                     "the field 'sortOptions.legacySortOptions' is set but the selected sort order is 'fifo', not 'legacy'",
                 ));
             }
@@ -26,13 +32,13 @@ fn sort_options(v: &Value) -> Result<Option<LegacyOrder>, Error> {
                 return Ok(Some(LegacyOrder::default()));
             };
             let lf =
-                fields(l, "LegacySortOptions", &["orderFirst", "orderLast"]).map_err(Error::msg)?;
+                fields(l, "LegacySortOptions", &["orderFirst", "orderLast"]).map_err(invalid)?;
             Ok(Some(LegacyOrder {
-                order_first: lf.strings("orderFirst").map_err(Error::msg)?,
-                order_last: lf.strings("orderLast").map_err(Error::msg)?,
+                order_first: lf.strings("orderFirst").map_err(invalid)?,
+                order_last: lf.strings("orderLast").map_err(invalid)?,
             }))
         }
-        _ => Err(Error::msg(
+        _ => Err(invalid(
             "the field 'sortOptions.order' must be one of [fifo, legacy]",
         )),
     }

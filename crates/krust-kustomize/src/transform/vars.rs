@@ -76,6 +76,10 @@ impl Var {
     }
 }
 
+fn invalid_var(message: String) -> Error {
+    Error::InvalidVar { message }
+}
+
 /// kustomize `MergeVars`: records which resource each var refers to, then adds the vars.
 pub(crate) fn merge(
     resources: &mut ResMap,
@@ -83,7 +87,7 @@ pub(crate) fn merge(
     incoming: &[Value],
 ) -> Result<(), Error> {
     for raw in incoming {
-        let v = Var::decode(raw).map_err(Error::msg)?;
+        let v = Var::decode(raw).map_err(invalid_var)?;
         let target = &v.objref;
         let strict = !target.namespace.is_empty() || target.gvk.is_cluster_scoped();
         let matched: Vec<usize> = resources
@@ -101,7 +105,7 @@ pub(crate) fn merge(
             .map(|(i, _)| i)
             .collect();
         if matched.len() > 1 {
-            return Err(Error::msg(format!(
+            return Err(invalid_var(format!(
                 "found {} resId matches for var {} (unable to disambiguate)",
                 matched.len(),
                 v.go_string()
@@ -113,7 +117,9 @@ pub(crate) fn merge(
             }
         }
         if vars.iter().any(|x| x.name == v.name) {
-            return Err(Error::msg(format!("var '{}' already encountered", v.name)));
+            return Err(Error::DuplicateVar {
+                name: v.name.clone(),
+            });
         }
         vars.push(v);
     }
@@ -224,7 +230,7 @@ fn set(
             if let Some(seq) = v.as_seq_mut() {
                 for e in seq.iter_mut() {
                     if !is_var_string(e) {
-                        return Err(Error::msg("invalid value type expect a string"));
+                        return Err(invalid_var("invalid value type expect a string".into()));
                     }
                     set_scalar(e, vars, used);
                 }
@@ -234,7 +240,7 @@ fn set(
             if let Some(m) = v.as_map_mut() {
                 for (k, e) in m.iter_mut() {
                     if k.is_non_string() {
-                        return Err(Error::msg(format!(
+                        return Err(invalid_var(format!(
                             "invalid map key: value='{}', tag='{}'",
                             k.as_str(),
                             key_tag(k.as_str())
@@ -290,13 +296,13 @@ pub(crate) fn resolve(list: &mut ResMap, vars: &[Var], config: &Config) -> Resul
             .iter()
             .find(|r| r.ref_var_names().iter().any(|n| **n == *v.name));
         let Some(r) = holder else {
-            return Err(Error::msg(format!(
+            return Err(invalid_var(format!(
                 "var '{}' cannot be mapped to a field in the set of known resources",
                 v.go_string()
             )));
         };
         let Some(val) = field_value(r.value(), &v.field_path) else {
-            return Err(Error::msg(format!(
+            return Err(invalid_var(format!(
                 "field specified in var '{}' not found in corresponding resource",
                 v.go_string()
             )));
