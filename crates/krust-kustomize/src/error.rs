@@ -310,6 +310,45 @@ pub enum Error {
         id: String,
     },
 
+    /// A `replacements:` entry that cannot be read or applied (both `path` and inline, a
+    /// source field missing, `delimiter` on a non-scalar, an index out of bounds).
+    #[error("{message}")]
+    InvalidReplacement {
+        /// The full message, in kustomize's words.
+        message: String,
+    },
+
+    /// A replacement source selector that selects no resource, or more than one.
+    #[error(
+        "{}",
+        if *found == 0 {
+            format!("nothing selected by {selector}")
+        } else {
+            format!("multiple matches for selector {selector}")
+        }
+    )]
+    SelectorMatch {
+        /// The selector, as kustomize prints it.
+        selector: String,
+        /// How many resources it selects (0 or more than 1).
+        found: usize,
+    },
+
+    /// A selector (patch or replacement target) whose pattern is not a valid regular
+    /// expression.
+    #[error("{message}")]
+    InvalidSelector {
+        /// The full message.
+        message: String,
+    },
+
+    /// Setting the namespace gave two resources the same id.
+    #[error("namespace transformation produces ID conflict: {id}")]
+    NamespaceConflict {
+        /// The resource's new id.
+        id: String,
+    },
+
     /// `sortOptions` is invalid.
     #[error("{message}")]
     InvalidSortOptions {
