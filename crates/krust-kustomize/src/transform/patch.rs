@@ -286,6 +286,10 @@ impl Transform for Json6902 {
             // them (the resource's own folded values keep their style through the
             // operations; the patch's values have none).
             krust_yaml::json_round_trip(&mut out);
+            // After the round trip every node is tagged, also those a replacement created
+            // untagged (kubectl v1.32 and 1.35: a created label `1` stays an int in a later
+            // `vars` pass).
+            krust_patch::tag_after_json(&mut out);
             r.set_value(out);
             // Both JSON 6902 transformers then put the internal annotations back with
             // `SetAnnotations(GetAnnotations())`: every annotation is a string from here on
