@@ -86,7 +86,7 @@ fn data_key(k: &str) -> krust_yaml::Key {
         .next()
         .is_some_and(|c| c.is_ascii_digit() || "-+.~tTfFnN".contains(c));
     if maybe_typed {
-        if looks_like_timestamp(k) {
+        if krust_yaml::is_timestamp(k) {
             return krust_yaml::Key::non_string(k);
         }
         if let Ok(v) = krust_yaml::parse_document(k, "<key>", krust_yaml::Typing::Kyaml) {
@@ -100,73 +100,6 @@ fn data_key(k: &str) -> krust_yaml::Key {
         }
     }
     krust_yaml::Key::new(k)
-}
-
-/// go-yaml v3 types a plain scalar as a timestamp when it parses with one of the layouts
-/// `2006-1-2`, `2006-1-2 15:4:5.999999999` or `2006-1-2T15:4:5.999999999Z07:00` (`t` too).
-fn looks_like_timestamp(s: &str) -> bool {
-    fn num(s: &str, min: usize, max: usize, lo: u32, hi: u32) -> bool {
-        (min..=max).contains(&s.len())
-            && s.bytes().all(|b| b.is_ascii_digit())
-            && s.parse::<u32>().is_ok_and(|n| (lo..=hi).contains(&n))
-    }
-    let (date, time) = match s.find(['T', 't', ' ']) {
-        Some(i) => (&s[..i], Some((&s[i..i + 1], &s[i + 1..]))),
-        None => (s, None),
-    };
-    let mut d = date.split('-');
-    let date_ok = matches!(
-        (d.next(), d.next(), d.next(), d.next()),
-        (Some(y), Some(m), Some(day), None)
-            if num(y, 4, 4, 0, 9999) && num(m, 1, 2, 1, 12) && num(day, 1, 2, 1, 31)
-                && day_in_month(y, m, day)
-    );
-    let Some((sep, rest)) = time else {
-        return date_ok;
-    };
-    // The zone is required after `T`/`t` and absent after a space.
-    let (clock, zone_ok) = if sep == " " {
-        (rest, true)
-    } else if let Some(c) = rest.strip_suffix(['Z']) {
-        (c, true)
-    } else if rest.len() > 6 && rest.is_char_boundary(rest.len() - 6) {
-        let (c, z) = rest.split_at(rest.len() - 6);
-        let zb = z.as_bytes();
-        let ok = z.is_ascii()
-            && matches!(zb.first(), Some(b'+' | b'-'))
-            && num(&z[1..3], 2, 2, 0, 23)
-            && zb.get(3) == Some(&b':')
-            && num(&z[4..], 2, 2, 0, 59);
-        (c, ok)
-    } else {
-        (rest, false)
-    };
-    let (hms, frac) = match clock.split_once('.') {
-        Some((h, f)) => (h, Some(f)),
-        None => (clock, None),
-    };
-    let mut t = hms.split(':');
-    let clock_ok = matches!(
-        (t.next(), t.next(), t.next(), t.next()),
-        (Some(h), Some(m), Some(sec), None)
-            if num(h, 1, 2, 0, 23) && num(m, 1, 2, 0, 59) && num(sec, 1, 2, 0, 59)
-    ) && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()));
-    date_ok && zone_ok && clock_ok
-}
-
-/// Whether `day` exists in month `m` of year `y` (Go's `time.Parse` refuses `2024-02-31`).
-fn day_in_month(y: &str, m: &str, day: &str) -> bool {
-    let (Ok(y), Ok(m), Ok(d)) = (y.parse::<u32>(), m.parse::<u32>(), day.parse::<u32>()) else {
-        return false;
-    };
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        2 if leap => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    };
-    d <= days
 }
 
 fn remove_quotes(s: &str) -> &str {
