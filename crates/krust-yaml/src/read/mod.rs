@@ -389,18 +389,30 @@ fn fast_enabled() -> bool {
 /// tab and line breaks, DEL, C1 controls other than NEL, U+FFFE and U+FFFF.
 fn control_character(s: &str) -> Option<usize> {
     let b = s.as_bytes();
-    b.iter().enumerate().find_map(|(i, &c)| {
-        let bad = match c {
-            b'\t' | b'\n' | b'\r' => false,
-            0..=0x1f | 0x7f => true,
-            // U+0080..U+009F are C2 80..C2 9F; U+0085 (NEL) is allowed.
-            0xc2 => matches!(b.get(i + 1), Some(&n) if (0x80..=0x9f).contains(&n) && n != 0x85),
-            // U+FFFE and U+FFFF are EF BF BE and EF BF BF.
-            0xef => b.get(i + 1) == Some(&0xbf) && matches!(b.get(i + 2), Some(0xbe | 0xbf)),
-            _ => false,
-        };
-        bad.then_some(i)
-    })
+    let refused = |i: usize, c: u8| match c {
+        b'\t' | b'\n' | b'\r' => false,
+        0..=0x1f | 0x7f => true,
+        // U+0080..U+009F are C2 80..C2 9F; U+0085 (NEL) is allowed.
+        0xc2 => matches!(b.get(i + 1), Some(&n) if (0x80..=0x9f).contains(&n) && n != 0x85),
+        // U+FFFE and U+FFFF are EF BF BE and EF BF BF.
+        0xef => b.get(i + 1) == Some(&0xbf) && matches!(b.get(i + 2), Some(0xbe | 0xbf)),
+        _ => false,
+    };
+    // Every refused sequence starts with a byte outside printable ASCII and the three
+    // allowed controls, so blocks of only those are skipped with a check the compiler
+    // vectorises; the byte loop runs only on the other blocks.
+    let printable = |c: u8| (0x20..0x7f).contains(&c) | (c == b'\t') | (c == b'\n') | (c == b'\r');
+    const BLOCK: usize = 64;
+    for (k, blk) in b.chunks(BLOCK).enumerate() {
+        if blk.iter().fold(true, |ok, &c| ok & printable(c)) {
+            continue;
+        }
+        let base = k * BLOCK;
+        if let Some(i) = (base..base + blk.len()).find(|&i| refused(i, b[i])) {
+            return Some(i);
+        }
+    }
+    None
 }
 
 /// A piece of a stream between document separators.

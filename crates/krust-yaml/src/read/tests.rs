@@ -556,6 +556,25 @@ fn control_characters_are_refused() {
 }
 
 #[test]
+fn control_characters_are_found_in_any_block() {
+    // The scan skips 64-byte blocks of printable ASCII: a refused character is found at
+    // either side of a block boundary, and a two-byte one split across it.
+    let find = super::control_character;
+    for at in [0, 1, 62, 63, 64, 65, 127, 128, 200] {
+        let mut s = "a".repeat(at);
+        s.push('\u{1}');
+        s.push_str(&"b".repeat(100));
+        assert_eq!(find(&s), Some(at), "at {at}");
+        let mut s = "é".repeat(at / 2) + &"a".repeat(at % 2);
+        s.push('\u{9f}');
+        s.push_str(&"b".repeat(70));
+        assert_eq!(find(&s), Some(at), "C1 at {at}");
+    }
+    assert_eq!(find(&"a\tb\r\n~ é\u{85}".repeat(40)), None);
+    assert_eq!(find(&format!("{}\u{ffff}", "x".repeat(62))), Some(62));
+}
+
+#[test]
 fn escaped_apostrophe_as_go_yaml_reads_it() {
     let v = one("a: \"it\\'s \\'x\\'\" # c\nb: 1\n");
     assert_eq!(v.str_at(&["a"]), Some("it's 'x'"));
