@@ -26,5 +26,5 @@ pub use read::{
     parse_stream_with_comments, parse_stream_with_comments_with, Comment, DuplicateKeys, Limits,
     PathStep, ReadOptions, Typing,
 };
-pub use scalar::is_timestamp;
+pub use scalar::{is_timestamp, scalar_text};
 pub use value::{Data, Key, Map, Mark, Seq, Str, Style, Value};

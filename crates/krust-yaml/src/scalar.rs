@@ -1,5 +1,9 @@
 //! Scalar patterns shared by the reader (typing input) and the printer (deciding quotes):
-//! go-yaml's float pattern and its timestamp layouts.
+//! go-yaml's float pattern and its timestamp layouts; and a scalar's text as go-yaml keeps it.
+
+use std::borrow::Cow;
+
+use crate::{Data, Style, Value};
 
 /// `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`, go-yaml's float pattern.
 pub(crate) fn is_yaml_float(b: &[u8]) -> bool {
@@ -207,4 +211,43 @@ fn days_in(month: u32, year: u32) -> u32 {
         4 | 6 | 9 | 11 => 30,
         _ => 31,
     }
+}
+
+/// A scalar's text as go-yaml keeps it in its node (`yaml.Node.Value`), which is what kyaml
+/// reads from a field (`GetValue`: replacement sources, label and annotation values, merge
+/// keys). For a scalar read from YAML that is the text as written (`0x1F`, `~`, `1e3`, a
+/// date as written, not its RFC 3339 form); for one made in code, the text go-yaml v3
+/// encodes its value with: `null` (`""` for [`Style::Empty`]), `true`/`false`, decimal
+/// integers, and floats in Go's `strconv.FormatFloat(f, 'g', -1, 64)` form with go-yaml's
+/// `.inf`, `-.inf` and `.nan`. `None` for a collection.
+///
+/// ```
+/// use krust_yaml::{parse_document, scalar_text, Typing, Value};
+/// // kubectl v1.32: a replacement from these fields into annotations copies "0x1F",
+/// // "1e3" and "2001-12-14".
+/// let v = parse_document("{a: 0x1F, c: 1e3, d: 2001-12-14}", "x.yaml", Typing::Kyaml)?;
+/// let text = |k: &str| v.get(k).and_then(scalar_text).map(|t| t.into_owned());
+/// assert_eq!(text("a").as_deref(), Some("0x1F"));
+/// assert_eq!(text("c").as_deref(), Some("1e3"));
+/// assert_eq!(text("d").as_deref(), Some("2001-12-14"));
+/// assert_eq!(scalar_text(&Value::from(1e21)).as_deref(), Some("1e+21"));
+/// assert_eq!(scalar_text(&Value::map()), None);
+/// # Ok::<(), krust_yaml::Error>(())
+/// ```
+pub fn scalar_text(v: &Value) -> Option<Cow<'_, str>> {
+    if let Some(t) = v.source_text() {
+        return Some(Cow::Borrowed(t));
+    }
+    Some(match &v.data {
+        Data::String(s) => Cow::Borrowed(&**s),
+        Data::Null if v.style == Style::Empty => Cow::Borrowed(""),
+        Data::Null => Cow::Borrowed("null"),
+        Data::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
+        Data::Int(i) => Cow::Owned(i.to_string()),
+        Data::Uint(u) => Cow::Owned(u.to_string()),
+        Data::Float(f) if f.is_nan() => Cow::Borrowed(".nan"),
+        Data::Float(f) if f.is_infinite() => Cow::Borrowed(if *f > 0.0 { ".inf" } else { "-.inf" }),
+        Data::Float(f) => Cow::Owned(crate::print::number::go_g(*f)),
+        Data::Seq(_) | Data::Map(_) => return None,
+    })
 }

@@ -17,7 +17,7 @@
 mod emit;
 mod goyaml_v3;
 mod json;
-mod number;
+pub(crate) mod number;
 mod resolve;
 mod sort;
 

@@ -79,7 +79,7 @@ pub(super) fn format_float(out: &mut NumBuf, f: f64) -> Result<(), &'static str>
 
 /// Go `strconv.FormatFloat(f, 'g', -1, 64)` (`+Inf`, `-Inf`, `NaN` for those), which is how
 /// go-yaml v3 writes a `float64`: the text every number has after kyaml's JSON round trip.
-pub(super) fn go_g(f: f64) -> String {
+pub(crate) fn go_g(f: f64) -> String {
     if f.is_nan() {
         return "NaN".into();
     }
