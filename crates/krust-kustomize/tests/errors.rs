@@ -360,3 +360,76 @@ fn structured_errors_are_reachable_under_their_contexts() {
     ]);
     assert!(matches!(e.root_cause(), Error::Yaml(_)), "{e:?}");
 }
+
+#[test]
+fn transformer_entries_are_configured_before_the_builtin_transformers_run() {
+    // kubectl v1.32: a patch that matches nothing and a `transformers:` entry naming a
+    // missing file fail on the transformers entry (kustomize's runTransformers configures
+    // every transformer before applying any): "accumulation err='accumulating resources
+    // from 'no-such-transformer.yaml': ...".
+    let k = "resources:\n- cm.yaml\npatches:\n- patch: |-\n    apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: missing\n    data:\n      k: v\ntransformers:\n- no-such-transformer.yaml\n";
+    let e = build_err(&[("kustomization.yaml", k), ("cm.yaml", CM)]);
+    assert!(
+        e.contains("accumulating resources from 'no-such-transformer.yaml'"),
+        "{e}"
+    );
+    assert!(!e.contains("no matches for Id"), "{e}");
+}
+
+#[test]
+fn generator_read_errors_come_after_the_generator_checks() {
+    // kustomize checks a generator's name before it reads the generator's files: with no
+    // name and a missing env file, the name is the error (kubectl v1.32:
+    // "a configmap must have a name"). krust reads the file when it configures the
+    // generator and reports the read error only when the generator runs.
+    let k = "configMapGenerator:\n- envs:\n  - missing.env\n";
+    let e = build_err(&[("kustomization.yaml", k)]);
+    assert!(e.contains("a configmap must have a name"), "{e}");
+}
+
+#[test]
+fn more_structured_errors_are_reachable() {
+    use krust_kustomize::Error;
+    let patch = "patches:\n- patch: |-\n    apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: missing\n";
+    let e = build_error(&[
+        (
+            "kustomization.yaml",
+            &format!("resources:\n- cm.yaml\n{patch}"),
+        ),
+        ("cm.yaml", CM),
+    ]);
+    assert!(
+        matches!(e.root_cause(), Error::PatchTarget { id, found: 0 } if id == "ConfigMap.v1.[noGrp]/missing.[noNs]"),
+        "{e:?}"
+    );
+    let e = build_error(&[(
+        "kustomization.yaml",
+        "configMapGenerator:\n- literals:\n  - a\n  name: x\n",
+    )]);
+    assert!(
+        matches!(e.root_cause(), Error::InvalidGenerator { name, .. } if name == "x"),
+        "{e:?}"
+    );
+    let e = build_error(&[(
+        "kustomization.yaml",
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n",
+    )]);
+    assert!(
+        matches!(e.root_cause(), Error::EmptyKustomization { .. }),
+        "{e:?}"
+    );
+    let e = build_error(&[
+        ("kustomization.yaml", "components:\n- c\n"),
+        ("c/kustomization.yaml", "resources: []\n"),
+    ]);
+    assert!(
+        matches!(
+            e.root_cause(),
+            Error::WrongKind {
+                component_expected: true,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+}
