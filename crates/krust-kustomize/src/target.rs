@@ -1,6 +1,11 @@
 //! One kustomization directory and its build (kustomize's `KustTarget`): accumulate
-//! resources, generators, components, transformers; then, at the top only, hash suffixes,
-//! name references, vars and the final order.
+//! resources and field specs, generators, components, transformers; then, at the top only,
+//! hash suffixes, name references, vars and the final order. This module only sequences:
+//! the generators and transformers of a kustomization are configured by
+//! [`transform::configure`] (every file they need read there), then applied; a configured
+//! step sees the resources, never the target or its loader. What one build shares between
+//! its kustomizations is in [`Build`]; nothing is shared between builds except the
+//! kustomizer's sub-build cache.
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
