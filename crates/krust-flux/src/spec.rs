@@ -1,6 +1,6 @@
 //! Typed views of the Flux objects the renderer reads: Kustomizations and source refs.
 
-use krust_yaml::{Data, Value};
+use krust_yaml::Value;
 
 use crate::Error;
 
@@ -122,15 +122,13 @@ pub fn group_of(obj: &Value) -> &str {
     }
 }
 
+/// A substitute value: a scalar's text as written (`krust_yaml::scalar_text`); null and
+/// collections are not strings.
 fn scalar_string(v: &Value) -> Option<String> {
-    match &v.data {
-        Data::String(s) => Some(s.to_string()),
-        Data::Bool(b) => Some(b.to_string()),
-        Data::Int(i) => Some(i.to_string()),
-        Data::Uint(u) => Some(u.to_string()),
-        Data::Float(f) => Some(f.to_string()),
-        _ => None,
+    if v.is_null() {
+        return None;
     }
+    krust_yaml::scalar_text(v).map(std::borrow::Cow::into_owned)
 }
 
 impl FluxKustomization {
