@@ -433,3 +433,37 @@ fn more_structured_errors_are_reachable() {
         "{e:?}"
     );
 }
+
+#[test]
+fn configuration_conflicting_with_a_base_is_reported_as_kustomize_does() {
+    // kubectl v1.32: a kustomization's configurations give `create: true` to a commonLabels
+    // spec its base's give `create: false`: "merging config &{...}: failed to merge
+    // CommonLabels fieldSpec: conflicting fieldspecs".
+    use krust_kustomize::Error;
+    let spec =
+        |create| format!("commonLabels:\n- kind: Widget\n  path: spec/sel\n  create: {create}\n");
+    let (top, base) = (spec(true), spec(false));
+    let e = build_error(&[
+        (
+            "kustomization.yaml",
+            "resources:\n- base\nconfigurations:\n- cfg.yaml\n",
+        ),
+        ("cfg.yaml", &top),
+        (
+            "base/kustomization.yaml",
+            "resources:\n- w.yaml\nconfigurations:\n- cfg.yaml\n",
+        ),
+        ("base/cfg.yaml", &base),
+        (
+            "base/w.yaml",
+            "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n",
+        ),
+    ]);
+    let text = e.to_string();
+    assert!(text.starts_with("merging config &{"), "{text}");
+    assert!(
+        text.ends_with("}: failed to merge CommonLabels fieldSpec: conflicting fieldspecs"),
+        "{text}"
+    );
+    assert!(matches!(e.root_cause(), Error::FieldSpecs(_)), "{e:?}");
+}
