@@ -33,9 +33,14 @@ use rayon::prelude::*;
 use crate::discover::{relative, Graph};
 use crate::Error;
 
-/// Stack size of the worker threads: deep overlay chains recurse in the builder, and a
-/// spawned thread's default (2 MiB) is smaller than the main thread's.
-const WORKER_STACK: usize = 16 << 20;
+/// Stack size of the worker threads, 16 MiB. Reading YAML is iterative, but merging,
+/// printing and dropping a tree recurse once per nesting level, and deep overlay chains
+/// recurse in the builder; a spawned thread's default (2 MiB) is smaller than the main
+/// thread's (8 MiB on Linux). The deepest document the reader accepts
+/// (`krust_yaml::Limits::DEFAULT.max_depth`, 1,000 levels), patched by a strategic merge
+/// as deep, needs 7.4 MiB of stack in a debug build (tests/stack.rs `measure`); 16 MiB
+/// leaves twice that.
+pub const WORKER_STACK: usize = 16 << 20;
 
 /// A deterministic part of a list of builds: `K/N` is the K-th of N parts (1-based).
 ///
@@ -128,7 +133,8 @@ pub fn default_jobs() -> usize {
 
 impl<'a> FleetRenderer<'a> {
     /// A renderer of builds under `root` (used to name them) on `fs`, with `jobs` worker
-    /// threads (at least one; [`default_jobs`] for one per core).
+    /// threads (at least one; [`default_jobs`] for one per core) of [`WORKER_STACK`] bytes
+    /// of stack each.
     pub fn new(
         kustomizer: &'a Kustomizer,
         fs: &'a dyn FileSystem,
