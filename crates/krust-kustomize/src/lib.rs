@@ -160,19 +160,37 @@ pub struct Options {
     pub cache: bool,
 }
 
-/// Bounds a build enforces so that a hostile repository fails fast with an error naming
-/// the file, instead of exhausting memory or time. kustomize has none of them.
+/// Bounds a build enforces so that a hostile repository fails with an error naming the
+/// file, instead of exhausting memory. kustomize has none of them.
 ///
-/// The defaults are far above what real repositories reach: the largest file seen in a
-/// public repository is a CRD bundle of a few megabytes, and the largest single builds
-/// (fleet overlays of a thousand tenants) have tens of thousands of resources.
+/// # The defaults
+/// A build's memory goes mostly to the nodes of the documents it holds (~150-300 bytes
+/// each, whatever their shape) and to the text of large scalars, so the defaults bound the
+/// nodes, the bytes and the resources of one build:
+///
+/// | limit | default | a 1000-tenant fleet (gen_fleet, production cluster) |
+/// |---|---|---|
+/// | [`Limits::max_nodes`] | 4,000,000 | 1,041,132 nodes |
+/// | [`Limits::max_total_bytes`] | 256 MiB | 23.5 MB in 20,335 file reads |
+/// | [`Limits::max_file_bytes`] | 8 MiB | largest file 43 KB |
+/// | [`Limits::max_resources`] | 100,000 | 25,333 resources |
+///
+/// That fleet builds in ~300 MB; the largest inputs of the conformance suites (an OpenAPI
+/// schema of 4.6 MB, CRD bundles of 1.4 MB) are below the file bound. What the defaults
+/// permit at worst stays around 1 GiB: the nodes of one build ~0.7-1.1 GB; one file of
+/// 8 MiB of the densest YAML (one-entry maps) ~1 GB while it is read; 256 MiB of large
+/// scalars ~0.6 GB; a diamond of bases (each level includes the next twice under two
+/// name prefixes) stops at the first level past 100,000 resources, 131,072, ~1 GB.
+/// Builds that need more raise them.
 ///
 /// ```
 /// use krust_kustomize::{Limits, Options};
 /// let options = Options::default().limits(
 ///     Limits::default()
 ///         .max_resources(10_000)
+///         .max_nodes(1_000_000)
 ///         .max_file_bytes(1 << 20)
+///         .max_total_bytes(16 << 20)
 ///         .yaml(krust_yaml::Limits::default().max_depth(100)),
 /// );
 /// assert_eq!(options.limits.max_resources, 10_000);
@@ -181,26 +199,41 @@ pub struct Options {
 #[non_exhaustive]
 pub struct Limits {
     /// Most resources one kustomization may accumulate, its bases and components included
-    /// (default 1,000,000). Checked as each kustomization is accumulated, so that bases
+    /// (default 100,000). Checked as each kustomization is accumulated, so that bases
     /// included many times over (a diamond of overlays) stop at the first level past it.
     /// Going past it is [`Error::Limit`] with [`LimitKind::Resources`].
     pub max_resources: usize,
-    /// Largest file, in bytes, a build reads (default 256 MiB): kustomization files,
-    /// resources, patches, generator sources. Going past it is [`Error::Limit`] with
+    /// Most nodes (documents, mapping values and sequence items; keys not counted) of the
+    /// documents one build reads from resource and kustomization files, all files together,
+    /// a file read twice counted twice (default 4,000,000). Going past it is
+    /// [`Error::Yaml`] holding a [`krust_yaml::Error::Limit`] at the document that crossed
+    /// it.
+    pub max_nodes: u64,
+    /// Largest file, in bytes, a build reads (default 8 MiB): kustomization files,
+    /// resources, patches, generator sources, schemas. Refused before it is read where the
+    /// file system can tell its size. Going past it is [`Error::Limit`] with
     /// [`LimitKind::FileBytes`].
     pub max_file_bytes: u64,
+    /// Most bytes one build reads, all files together, a file read twice counted twice
+    /// (default 256 MiB). Going past it is [`Error::Limit`] with [`LimitKind::TotalBytes`],
+    /// naming the file whose read crossed it.
+    pub max_total_bytes: u64,
     /// The YAML reader's bounds (alias expansion, nesting depth, indentation repairs, input
-    /// size) for every file of resources, kustomization file and OpenAPI schema; see
-    /// [`krust_yaml::Limits`] for their defaults. Going past one is [`Error::Yaml`] holding
-    /// [`krust_yaml::Error::Limit`].
+    /// size) for the files a build parses through its loader: resources and kustomization
+    /// files (patches, `configurations:`, replacement sources and schemas as their reads
+    /// move there); see [`krust_yaml::Limits`] for their defaults. Going past one is
+    /// [`Error::Yaml`] holding [`krust_yaml::Error::Limit`].
     pub yaml: krust_yaml::Limits,
 }
 
 impl Limits {
-    /// The defaults: 1,000,000 resources, 256 MiB files, [`krust_yaml::Limits::DEFAULT`].
+    /// The defaults: 100,000 resources, 4,000,000 nodes, 8 MiB files, 256 MiB read in
+    /// all, [`krust_yaml::Limits::DEFAULT`].
     pub const DEFAULT: Limits = Limits {
-        max_resources: 1_000_000,
-        max_file_bytes: 256 << 20,
+        max_resources: 100_000,
+        max_nodes: 4_000_000,
+        max_file_bytes: 8 << 20,
+        max_total_bytes: 256 << 20,
         yaml: krust_yaml::Limits::DEFAULT,
     };
 
@@ -211,10 +244,24 @@ impl Limits {
         self
     }
 
+    /// These limits with [`Limits::max_nodes`] set.
+    #[must_use]
+    pub fn max_nodes(mut self, n: u64) -> Self {
+        self.max_nodes = n;
+        self
+    }
+
     /// These limits with [`Limits::max_file_bytes`] set.
     #[must_use]
     pub fn max_file_bytes(mut self, n: u64) -> Self {
         self.max_file_bytes = n;
+        self
+    }
+
+    /// These limits with [`Limits::max_total_bytes`] set.
+    #[must_use]
+    pub fn max_total_bytes(mut self, n: u64) -> Self {
+        self.max_total_bytes = n;
         self
     }
 
@@ -235,7 +282,8 @@ impl Default for Limits {
 impl std::hash::Hash for Limits {
     fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
         let y = &self.yaml;
-        (self.max_resources, self.max_file_bytes).hash(h);
+        let sizes = (self.max_nodes, self.max_file_bytes, self.max_total_bytes);
+        (self.max_resources, sizes).hash(h);
         (y.max_nodes, y.max_depth, y.max_repairs, y.max_bytes).hash(h);
     }
 }
