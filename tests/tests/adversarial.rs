@@ -41,7 +41,22 @@ fn build(dir: &Path, flags: &[String]) -> Result<String, String> {
                 }
             }
             "" => {}
-            other => return Err(format!("unknown flag {other}")),
+            other => {
+                // `max-file-bytes=N`, `max-total-bytes=N`, `max-resources=N`,
+                // `max-nodes=N`: a limit set.
+                let (limit, n) = other
+                    .split_once('=')
+                    .and_then(|(l, n)| Some((l, n.parse::<u64>().ok()?)))
+                    .ok_or(format!("unknown flag {other}"))?;
+                let l = &mut options.limits;
+                match limit {
+                    "max-file-bytes" => *l = l.max_file_bytes(n),
+                    "max-total-bytes" => *l = l.max_total_bytes(n),
+                    "max-resources" => *l = l.max_resources(n as usize),
+                    "max-nodes" => *l = l.max_nodes(n),
+                    _ => return Err(format!("unknown flag {other}")),
+                }
+            }
         }
     }
     let k = Kustomizer::new(options);
@@ -165,21 +180,28 @@ fn flux_cases() {
 
 /// One generated case: `files` under a temporary root, built at `app`.
 fn generated(name: &str, files: &[(&str, &[u8])], expect: &Expect) {
+    generated_with(name, files, &[], expect)
+}
+
+/// [`generated`] with the build flags of a case file's `@flags`.
+fn generated_with(name: &str, files: &[(&str, &[u8])], flags: &[String], expect: &Expect) {
     let (_dir, root) = temp_root();
     for (path, bytes) in files {
         if let Err(e) = write(&root.join(path), bytes) {
             panic!("{name}: {e}");
         }
     }
-    let r = measured(name, || build(&root.join("app"), &[]))
+    let r = measured(name, || build(&root.join("app"), flags))
         .and_then(|(got, took)| check(expect, &got, &root).map(|()| took));
     report("generated", &[(name.to_string(), r)]);
 }
 
 const ONE_RESOURCE: &[u8] = b"resources:\n- r.yaml\n";
 
-/// A 50 MB plain scalar reads and prints unchanged (kubectl v1.32.4 printed the same bytes
-/// for this input; it needs about 6 s).
+/// A 50 MB plain scalar reads and prints unchanged once the file bound allows it (kubectl
+/// v1.32.4 printed the same bytes for this input; it needs about 6 s). Under the default
+/// bound (8 MiB) the file is refused before it is read (krust's own limit; kustomize has
+/// none).
 #[test]
 fn scalar_of_50_megabytes() {
     let big = "a".repeat(50_000_000);
@@ -187,12 +209,19 @@ fn scalar_of_50_megabytes() {
         format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  x: {big}\n");
     let want =
         format!("apiVersion: v1\ndata:\n  x: {big}\nkind: ConfigMap\nmetadata:\n  name: big\n");
+    let files: &[(&str, &[u8])] = &[
+        ("app/kustomization.yaml", ONE_RESOURCE),
+        ("app/r.yaml", input.as_bytes()),
+    ];
     generated(
+        "scalar_of_50_megabytes_default_limits",
+        files,
+        &Expect::Error("accumulating resources: accumulating resources from 'r.yaml': $ROOT/app/r.yaml: file is larger than 8388608 bytes (limit max_file_bytes; see krust_kustomize::Limits)".into()),
+    );
+    generated_with(
         "scalar_of_50_megabytes",
-        &[
-            ("app/kustomization.yaml", ONE_RESOURCE),
-            ("app/r.yaml", input.as_bytes()),
-        ],
+        files,
+        &["max-file-bytes=60000000".to_string()],
         &Expect::Output(want),
     );
 }
@@ -222,19 +251,22 @@ fn flow_nesting_10000_deep() {
 
 /// 10,000 nested block mappings. kubectl v1.32.4: `MalformedYAMLError: yaml: line 10005:
 /// exceeded max depth of 10000 in File: r.yaml`; krust's bound is lower (1,000 levels) and
-/// reported at the first key past it (line 1005, column 1001).
+/// reported at the first key past it (line 1005, column 1001). The file is 50 MB (its
+/// indentation), past the default file bound of 8 MiB, which is raised here so that the
+/// nesting bound is what stops it.
 #[test]
 fn block_nesting_10000_deep() {
     let mut input = String::from("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deep\nx:\n");
     for i in 1..=10_000 {
         let _ = writeln!(input, "{}a:", " ".repeat(i));
     }
-    generated(
+    generated_with(
         "block_nesting_10000_deep",
         &[
             ("app/kustomization.yaml", ONE_RESOURCE),
             ("app/r.yaml", input.as_bytes()),
         ],
+        &["max-file-bytes=60000000".to_string()],
         &Expect::ErrorContains(vec![
             "accumulating resources from 'r.yaml': MalformedYAMLError: ".into(),
             "$ROOT/app/r.yaml:1005:1001: nesting deeper than 1000 levels".into(),

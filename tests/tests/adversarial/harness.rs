@@ -7,7 +7,7 @@
 //! | section | meaning |
 //! |---|---|
 //! | `@build` | the directory to build, relative to `$ROOT` (default `app`) |
-//! | `@flags` | `load-restrictor=none`, `reorder=none|legacy`, `enable-helm` (one per line) |
+//! | `@flags` | `load-restrictor=none`, `reorder=none|legacy`, `enable-helm`, `max-file-bytes=N`, `max-total-bytes=N`, `max-resources=N`, `max-nodes=N` (one per line) |
 //! | `@symlink PATH` | a symbolic link at PATH whose target is the section's text |
 //! | `@output` | the exact bytes the build prints (from the oracle the comment names) |
 //! | `@error` | the exact error, `$ROOT` standing for the temporary directory |
