@@ -7,6 +7,16 @@
 //! assert_eq!(v.str_at(&["kind"]), Some("ConfigMap"));
 //! ```
 //!
+//! # Stack
+//! Reading is iterative (an explicit stack of open collections), so no input nesting
+//! overflows the reader, and the trees it returns are at most [`Limits::max_depth`] deep
+//! (1,000 by default). Later stages recurse once per level: printing, strategic merges,
+//! comparing and dropping a tree. A kustomize build of the deepest document the default
+//! limits accept, patched by a strategic merge as deep, needs 7.4 MiB of thread stack in a
+//! debug build (measured by krust-testing's tests/stack.rs): more than a spawned thread's
+//! 2 MiB default. Give threads that build 16 MiB (krust-testing's fleet workers have
+//! that), or read with a lower [`Limits::max_depth`].
+//!
 //! # Limitations
 //! Comments are not part of the value tree.
 

@@ -158,7 +158,7 @@ fn read_folded(lines: &[Line], value: &str) -> String {
 /// What kyaml's JSON round trip of a JSON 6902 patch leaves of a value: the effect on
 /// `target` of `RNode.MarshalJSON` followed by `UnmarshalJSON`.
 ///
-/// - folded scalars read back as go-yaml v3's emitter wrote them ([`folded_round_trip`], at
+/// - folded scalars read back as go-yaml v3's emitter wrote them (`folded_round_trip`, at
 ///   the column the resource's encoding puts them);
 /// - numbers are `float64`s written by go-yaml v3: their text is Go's `'g'` form, and they
 ///   are typed again by that text (`16` is an integer, `1e+06` a float);
