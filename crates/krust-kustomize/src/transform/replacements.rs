@@ -479,18 +479,10 @@ fn tag_of(v: &Value) -> Option<&'static str> {
     })
 }
 
-/// go-yaml v3's timestamp forms (`2006-1-2`, with `T`/`t`/a blank and a time, a fraction
-/// and a zone `Z` or `±hh:mm` after `T`/`t`).
+/// go-yaml v3's timestamp forms, as the reader types plain scalars with them (Go's
+/// `time.Parse` of go-yaml's layouts: `2000-02-29t1:2:3` is not one, `2001-2-3 4:05:0,6` is).
 fn looks_like_timestamp(t: &str) -> bool {
-    static RE: std::sync::OnceLock<Option<Regex>> = std::sync::OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(
-            r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(([Tt][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?)|( [0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\.[0-9]+)?))?$",
-        )
-        .ok()
-    })
-    .as_ref()
-    .is_some_and(|re| re.is_match(t))
+    krust_yaml::is_timestamp(t)
 }
 
 /// The text `s` put into an existing scalar tagged `want` (`None`: a string) written in
