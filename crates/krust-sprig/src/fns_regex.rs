@@ -4,7 +4,8 @@
 //! are Unicode) and Go has `\Q...\E` literals. Replacement templates
 //! (`$1`, `${name}`, `$$`) mean the same in both.
 
-use std::sync::{Arc, Mutex};
+use std::cell::RefCell;
+use std::sync::Arc;
 
 use krust_template::{FuncError, Type, Value};
 use regex::Regex;
@@ -298,28 +299,33 @@ fn go_error(p: &str, e: &regex::Error) -> String {
     format!("error parsing regexp: {why}")
 }
 
-type Cache = Mutex<Vec<(String, Arc<Regex>)>>;
+/// Most recent compiled patterns kept per thread.
+const CACHE_SIZE: usize = 64;
 
-/// Compiled patterns, most recent first: charts call the same regex for
-/// every item of a range.
-fn cache() -> &'static Cache {
-    static C: std::sync::OnceLock<Cache> = std::sync::OnceLock::new();
-    C.get_or_init(|| Mutex::new(Vec::new()))
+thread_local! {
+    /// Compiled patterns, most recent first: charts call the same regex for every item of
+    /// a range. One cache per thread (no lock shared by parallel renders).
+    static CACHE: RefCell<Vec<(String, Arc<Regex>)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Compiles a Go regexp; `Err` is Go's `regexp.Compile` message.
 pub fn compile(p: &str) -> Result<Arc<Regex>, String> {
-    if let Ok(c) = cache().lock() {
-        if let Some((_, r)) = c.iter().find(|(k, _)| k == p) {
-            return Ok(r.clone());
-        }
+    let hit = CACHE.with(|c| {
+        c.borrow()
+            .iter()
+            .find(|(k, _)| k == p)
+            .map(|(_, r)| r.clone())
+    });
+    if let Some(r) = hit {
+        return Ok(r);
     }
     let t = translate(p).map_err(|e| format!("error parsing regexp: {e}"))?;
     let r = Arc::new(Regex::new(&t).map_err(|e| go_error(p, &e))?);
-    if let Ok(mut c) = cache().lock() {
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
         c.insert(0, (p.to_string(), r.clone()));
-        c.truncate(64);
-    }
+        c.truncate(CACHE_SIZE);
+    });
     Ok(r)
 }
 
