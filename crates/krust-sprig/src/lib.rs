@@ -118,7 +118,7 @@ impl Reg<'_> {
 pub fn func_map() -> FuncMap {
     // Built once: a render calls this per chart, the closures never change.
     static FUNCS: std::sync::LazyLock<FuncMap> = std::sync::LazyLock::new(|| {
-        let mut m = FuncMap::new();
+        let mut m = FuncMap::default();
         register(&mut m);
         m
     });

@@ -116,8 +116,12 @@ impl Func {
     }
 }
 
-/// Name → function, like Go's `template.FuncMap`.
-pub type FuncMap = HashMap<String, Func>;
+/// The hasher of the set's maps (functions and templates are looked up by name at every
+/// call): foldhash, seeded per process, instead of the standard library's slower SipHash.
+pub type BuildHash = foldhash::fast::RandomState;
+
+/// Name → function, like Go's `template.FuncMap`. Make one with `FuncMap::default()`.
+pub type FuncMap = HashMap<String, Func, BuildHash>;
 
 /// What a function sees of the execution calling it.
 ///

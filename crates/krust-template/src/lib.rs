@@ -50,6 +50,6 @@ mod set;
 pub mod value;
 
 pub use error::Error;
-pub use func::{CallCtx, Func, FuncError, FuncMap, Signature};
+pub use func::{BuildHash, CallCtx, Func, FuncError, FuncMap, Signature};
 pub use set::{Limits, MissingKey, Options, Set};
 pub use value::{List, Map, MapEntries, Object, Str, Type, Value};

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::exec;
-use crate::func::{Func, FuncMap};
+use crate::func::{BuildHash, Func, FuncMap};
 use crate::parse::{self, Tree};
 use crate::value::{Str, Value};
 use crate::Error;
@@ -63,7 +63,7 @@ pub struct Options {
 /// Cloning is cheap: templates and functions are shared.
 #[derive(Clone, Debug)]
 pub struct Set {
-    pub(crate) templates: HashMap<Str, Arc<Tree>>,
+    pub(crate) templates: HashMap<Str, Arc<Tree>, BuildHash>,
     pub(crate) funcs: Arc<FuncMap>,
     pub(crate) options: Options,
     pub(crate) name: Str,
@@ -79,8 +79,8 @@ impl Set {
     /// An empty set with only the builtin functions.
     pub fn new() -> Set {
         Set {
-            templates: HashMap::new(),
-            funcs: Arc::new(FuncMap::new()),
+            templates: HashMap::default(),
+            funcs: Arc::new(FuncMap::default()),
             options: Options::default(),
             name: Str::from(""),
         }

@@ -109,7 +109,7 @@ fn method_errors_as_go_prints_them() {
 }
 
 fn funcs() -> FuncMap {
-    let mut f = FuncMap::new();
+    let mut f = FuncMap::default();
     f.insert(
         "include".into(),
         Func::new(
@@ -304,7 +304,7 @@ fn missingkey_options() {
 
 #[test]
 fn host_typed_parameters() {
-    let mut f = FuncMap::new();
+    let mut f = FuncMap::default();
     f.insert(
         "relname".into(),
         Func::new(Signature::new(&[Type::Host("*release.Info")]), |args, _| {

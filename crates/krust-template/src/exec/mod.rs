@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use std::fmt::Display;
 use std::sync::Arc;
 
+use crate::func::BuildHash;
 use crate::parse::{Arg, Command, Node, Pipe, Tree};
 use crate::set::{MissingKey, Set};
 use crate::value::{Str, Type, Value};
@@ -66,7 +67,7 @@ pub(crate) struct Shared {
     steps: usize,
     output: usize,
     depth: usize,
-    counters: HashMap<String, usize>,
+    counters: HashMap<String, usize, BuildHash>,
 }
 
 /// Control flow out of a list.
@@ -101,7 +102,7 @@ pub(crate) struct State<'a> {
 }
 
 /// Templates added on top of a set for one nested execution.
-pub(crate) type Overlay = HashMap<Str, Arc<Tree>>;
+pub(crate) type Overlay = HashMap<Str, Arc<Tree>, BuildHash>;
 
 impl<'a> State<'a> {
     fn new(
