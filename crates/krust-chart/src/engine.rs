@@ -12,10 +12,11 @@ use crate::load::Chart;
 use crate::metadata::Metadata;
 use crate::ChartError;
 
-/// One template file to parse (and, unless a partial, execute).
-struct Renderable {
+/// One template file to parse (and, unless a partial, execute); the text borrows the
+/// chart's file when it is UTF-8.
+struct Renderable<'c> {
     name: String,
-    text: String,
+    text: std::borrow::Cow<'c, str>,
     scope: usize,
     base_path: String,
 }
@@ -104,13 +105,13 @@ fn strip_no_value(s: String) -> String {
 
 /// `recAllTpls`: builds the scope of `c` (pushed to `scopes`) and collects its templates.
 /// Returns the scope value (what the parent's `.Subcharts` holds).
-fn rec_all(
-    c: &Chart,
+fn rec_all<'c>(
+    c: &'c Chart,
     parent: Option<(&str, &Value)>,
     root_values: &Value,
     release: &Value,
     caps: &Value,
-    tpls: &mut Vec<Renderable>,
+    tpls: &mut Vec<Renderable<'c>>,
     scopes: &mut Vec<Value>,
 ) -> Value {
     let is_root = parent.is_none();
@@ -156,7 +157,7 @@ fn rec_all(
         }
         tpls.push(Renderable {
             name: format!("{full_path}/{}", t.name),
-            text: crate::files::utf8_text(&t.data).into_owned(),
+            text: crate::files::utf8_text(&t.data),
             scope: idx,
             base_path: format!("{full_path}/templates"),
         });
