@@ -114,8 +114,9 @@ struct Ctx<'a> {
     /// The objects of the cluster (HelmCharts, OCIRepositories, the HelmReleases).
     objects: Vec<&'a Value>,
     options: &'a ChartOptions,
-    /// A chart directory or archive given for this release (`krust values --chart`).
-    chart_override: Option<&'a Path>,
+    /// A chart directory or archive given for this release (`krust values --chart`), and
+    /// the chart when the caller has loaded it already.
+    chart_override: Option<(&'a Path, Option<&'a Chart>)>,
 }
 
 /// Fills in [`HelmReleaseRender::manifests`] for every release.
@@ -172,7 +173,43 @@ pub fn render_release_chart(
         roots: &roots,
         objects: objects.iter().collect(),
         options,
-        chart_override: chart,
+        chart_override: chart.map(|p| (p, None)),
+    };
+    render_one(release, &Ok(user_values.clone()), &ctx)
+}
+
+/// [`render_release_chart`] with the override chart already loaded (from `path`, which
+/// names it in messages): a caller that has read the archive for its files does not load
+/// it a second time.
+// Not yet re-exported by lib.rs (the lead's) nor called (`krust values`, housekeeping's):
+// both are requested in /work/notes.
+#[allow(clippy::too_many_arguments, dead_code)]
+pub fn render_release_loaded_chart(
+    fs: &dyn FileSystem,
+    release: &HelmRelease,
+    user_values: &Value,
+    objects: &[Value],
+    sources: &[crate::SourceMapping],
+    path: &Path,
+    chart: &Chart,
+    options: &ChartOptions,
+) -> ChartStatus {
+    let roots: HashMap<ObjectKey, Result<PathBuf, String>> = sources
+        .iter()
+        .map(|s| {
+            let root = fs
+                .canonical(&s.path)
+                .map_err(|e| format!("source path {}: {e}", s.path.display()));
+            (s.key.clone(), root)
+        })
+        .collect();
+    let ctx = Ctx {
+        artifacts: fs,
+        host: fs,
+        roots: &roots,
+        objects: objects.iter().collect(),
+        options,
+        chart_override: Some((path, Some(chart))),
     };
     render_one(release, &Ok(user_values.clone()), &ctx)
 }
@@ -199,14 +236,16 @@ fn render_one(hr: &HelmRelease, values: &Result<Value, String>, ctx: &Ctx<'_>) -
     };
     let template = chart_template(hr, &ctx.objects);
     let located = match ctx.chart_override {
-        Some(path) => match load_chart(ctx.host, path) {
-            Ok(chart) => Ok(Located {
-                chart,
-                origin: path.display().to_string(),
-                values_base: ValuesBase::Chart,
-            }),
-            Err(e) => Err(Missing::Failed(e)),
-        },
+        Some((path, loaded)) => {
+            match loaded.map_or_else(|| load_chart(ctx.host, path), |c| Ok(c.clone())) {
+                Ok(chart) => Ok(Located {
+                    chart,
+                    origin: path.display().to_string(),
+                    values_base: ValuesBase::Chart,
+                }),
+                Err(e) => Err(Missing::Failed(e)),
+            }
+        }
         None => locate(hr, template.as_ref(), ctx),
     };
     let located = match located {
