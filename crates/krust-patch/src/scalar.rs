@@ -3,23 +3,13 @@
 
 use std::borrow::Cow;
 
-use krust_yaml::{Data, Style, Value};
+use krust_yaml::{Data, Value};
 
-/// The text of a node (`yaml.Node.Value`): a scalar's text, `""` for collections.
-///
-/// The reader keeps types, not source text, so this is the canonical text of the type:
-/// an integer in decimal, `true`/`false`, `null` (or `""` for an empty value).
+/// The text of a node (`yaml.Node.Value`): a scalar's source text (`0x1F` stays `0x1F`,
+/// so a merge key `0x1F` does not match `31`, as in kubectl v1.32 and 1.35), else its
+/// canonical text; `""` for collections.
 pub(crate) fn node_text(v: &Value) -> Cow<'_, str> {
-    match &v.data {
-        Data::Null if v.style == Style::Empty => Cow::Borrowed(""),
-        Data::Null => Cow::Borrowed("null"),
-        Data::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
-        Data::Int(i) => Cow::Owned(i.to_string()),
-        Data::Uint(u) => Cow::Owned(u.to_string()),
-        Data::Float(f) => Cow::Owned(float_text(*f)),
-        Data::String(s) => Cow::Borrowed(s),
-        Data::Seq(_) | Data::Map(_) => Cow::Borrowed(""),
-    }
+    krust_yaml::scalar_text(v).unwrap_or(Cow::Borrowed(""))
 }
 
 /// The text kyaml reads for a key field (`ElementValuesList`): `""` when the field is
@@ -29,20 +19,6 @@ pub(crate) fn key_text(v: Option<&Value>) -> Cow<'_, str> {
         None => Cow::Borrowed(""),
         Some(v) if v.is_null() => Cow::Borrowed(""),
         Some(v) => node_text(v),
-    }
-}
-
-fn float_text(f: f64) -> String {
-    if f.is_nan() {
-        ".nan".into()
-    } else if f.is_infinite() {
-        if f > 0.0 {
-            ".inf".into()
-        } else {
-            "-.inf".into()
-        }
-    } else {
-        format!("{f}")
     }
 }
 
