@@ -37,6 +37,9 @@ pub struct ClusterOptions {
     pub git_url_pattern: Option<String>,
     /// Where HelmRelease charts come from and how they are rendered.
     pub charts: ChartOptions,
+    /// The bounds of each Kustomization's build (kustomize-controller has none; see
+    /// [`krust_kustomize::Limits`] for the defaults and what they permit).
+    pub limits: krust_kustomize::Limits,
 }
 
 /// How the charts of HelmReleases are found and rendered (helm-controller v1.6, Helm v4).
@@ -65,6 +68,7 @@ impl ClusterOptions {
             strict_substitution: true,
             git_url_pattern: None,
             charts: ChartOptions::default(),
+            limits: krust_kustomize::Limits::default(),
         }
     }
 }

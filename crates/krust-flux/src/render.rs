@@ -94,7 +94,8 @@ pub fn render_cluster(
         kustomizer: Kustomizer::new(
             Options::default()
                 .load_restrictor(LoadRestrictor::None)
-                .reorder(Reorder::None),
+                .reorder(Reorder::None)
+                .limits(opts.limits),
         ),
         renders: Vec::new(),
         findings: Vec::new(),

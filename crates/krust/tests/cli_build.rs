@@ -94,3 +94,45 @@ fn missing_resource_error_matches_kustomize_on_disk_wording() {
     );
     assert_eq!(String::from_utf8_lossy(&out.stderr), expected);
 }
+
+#[test]
+fn limit_flags_lower_and_raise_the_library_bounds() {
+    let dir = TempDir::new("limits");
+    let base = dir.path().join("base");
+    std::fs::create_dir_all(&base).expect("mkdir");
+    std::fs::write(base.join("kustomization.yaml"), "resources:\n- cm.yaml\n").expect("write");
+    let big = "x".repeat(3000);
+    std::fs::write(
+        base.join("cm.yaml"),
+        format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  k: {big}\n"),
+    )
+    .expect("write");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_krust"))
+            .arg("build")
+            .arg(&base)
+            .args(args)
+            .output()
+            .expect("run krust")
+    };
+    // Lowered below the resource file: the limit's error, naming the file.
+    let out = run(&["--max-file-bytes", "2Ki"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cm.yaml"), "{err}");
+    assert!(err.contains("larger than 2048 bytes"), "{err}");
+    // The same bound, raised past it: builds.
+    let out = run(&["--max-file-bytes", "4Ki", "--max-resources", "1"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // One resource is allowed, none is not.
+    let out = run(&["--max-resources", "0"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("more than 0 resources"));
+    // A size the flag cannot read is a usage error.
+    let out = run(&["--max-total-bytes", "1MB"]);
+    assert_eq!(out.status.code(), Some(2));
+}

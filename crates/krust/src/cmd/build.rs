@@ -60,6 +60,9 @@ pub struct Args {
     /// Accepted for compatibility with kustomize; krust never runs executables.
     #[arg(long = "enable-exec")]
     pub enable_exec: bool,
+
+    #[command(flatten)]
+    pub limits: super::LimitArgs,
 }
 
 fn parse_restrictor(s: &str) -> Result<LoadRestrictor, String> {
@@ -85,6 +88,7 @@ fn parse_reorder(s: &str) -> Result<Reorder, String> {
 
 pub fn run(args: Args) -> anyhow::Result<()> {
     let options = Options::default()
+        .limits(args.limits.apply(krust_kustomize::Limits::default()))
         .load_restrictor(args.load_restrictor)
         .reorder(args.reorder)
         .add_managed_by_label(args.enable_managedby_label)

@@ -52,6 +52,8 @@ pub struct Common {
     /// kustomize-controller v1.9.0.
     #[arg(long)]
     pub no_strict: bool,
+    #[command(flatten)]
+    pub limits: super::LimitArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -141,6 +143,7 @@ fn render(c: &Common, charts: Option<ChartOptions>) -> anyhow::Result<ClusterRen
     let mut opts = ClusterOptions::new(c.cluster.clone());
     opts.sources = c.sources.clone();
     opts.strict_substitution = !c.no_strict;
+    opts.limits = c.limits.apply(opts.limits);
     // `check` and `plan` do not need the charts' manifests.
     opts.charts = charts.unwrap_or(ChartOptions {
         skip: true,

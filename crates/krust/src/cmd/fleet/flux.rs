@@ -17,10 +17,16 @@ pub struct FluxFleet {
     pub finding_errors: usize,
 }
 
-pub fn render(root: &Path, clusters: &[String], jobs: usize) -> anyhow::Result<FluxFleet> {
+pub fn render(
+    root: &Path,
+    clusters: &[String],
+    jobs: usize,
+    limits: krust_kustomize::Limits,
+) -> anyhow::Result<FluxFleet> {
+    // The stack a build needs, as the plain fleet's workers get it.
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
-        .stack_size(16 << 20)
+        .stack_size(krust_testing::fleet::WORKER_STACK)
         .build()?;
     let renders: Vec<_> = pool.install(|| {
         clusters
@@ -28,7 +34,9 @@ pub fn render(root: &Path, clusters: &[String], jobs: usize) -> anyhow::Result<F
             .with_max_len(1)
             .map(|c| {
                 let start = Instant::now();
-                let r = render_cluster(&DiskFs, root, &ClusterOptions::new(c.as_str()));
+                let mut opts = ClusterOptions::new(c.as_str());
+                opts.limits = limits;
+                let r = render_cluster(&DiskFs, root, &opts);
                 (c, r, start.elapsed().as_secs_f64())
             })
             .collect()

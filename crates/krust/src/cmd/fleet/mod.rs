@@ -73,6 +73,9 @@ pub struct Args {
     /// sortOptions).
     #[arg(long = "reorder", default_value = "unspecified", value_parser = parse_reorder)]
     pub reorder: Reorder,
+
+    #[command(flatten)]
+    pub limits: super::LimitArgs,
 }
 
 /// `--load-restrictor`, spelled as `krust build` takes it.
@@ -103,6 +106,7 @@ struct Config {
     root: PathBuf,
     jobs: usize,
     options: Options,
+    limits: krust_kustomize::Limits,
 }
 
 fn configure(args: &Args) -> anyhow::Result<Config> {
@@ -111,12 +115,15 @@ fn configure(args: &Args) -> anyhow::Result<Config> {
     if !root.is_dir() {
         bail!("fleet root {} is not a directory", args.root.display());
     }
+    let limits = args.limits.apply(krust_kustomize::Limits::default());
     Ok(Config {
         root,
         jobs: args.jobs.map_or_else(default_jobs, usize::from),
         options: Options::default()
+            .limits(limits)
             .load_restrictor(args.load_restrictor)
             .reorder(args.reorder),
+        limits,
     })
 }
 
@@ -174,7 +181,7 @@ fn exit_code(summary: &output::Summary) -> ExitCode {
 
 fn run_flux(args: &Args, config: &Config, start: Instant) -> anyhow::Result<ExitCode> {
     let names = clusters(args, &config.root)?;
-    let fleet = flux::render(&config.root, &names, config.jobs)?;
+    let fleet = flux::render(&config.root, &names, config.jobs, config.limits)?;
     let mut summary =
         output::Summary::of(&fleet.outputs, start.elapsed().as_secs_f64(), args.shard);
     summary.errors += fleet.finding_errors;
