@@ -181,9 +181,7 @@ pub fn render_release_chart(
 /// [`render_release_chart`] with the override chart already loaded (from `path`, which
 /// names it in messages): a caller that has read the archive for its files does not load
 /// it a second time.
-// Not yet re-exported by lib.rs (the lead's) nor called (`krust values`, housekeeping's):
-// both are requested in /work/notes.
-#[allow(clippy::too_many_arguments, dead_code)]
+#[allow(clippy::too_many_arguments)]
 pub fn render_release_loaded_chart(
     fs: &dyn FileSystem,
     release: &HelmRelease,

@@ -76,7 +76,7 @@ pub use bootstrap::CONTROLLERS;
 pub use checks::PLATFORM_NAMESPACE;
 pub use error::Error;
 pub use generate::KustomizationFile;
-pub use helm_render::render_release_chart;
+pub use helm_render::{render_release_chart, render_release_loaded_chart};
 pub use model::{
     AppliedObject, ChartOptions, ChartStatus, ClusterOptions, ClusterRender, Finding,
     HelmReleaseRender, KustomizationRender, RenderedChart, RenderedObject, Severity, SourceMapping,
