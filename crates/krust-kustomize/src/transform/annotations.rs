@@ -36,7 +36,9 @@ pub(crate) fn set_entries(
                     *v = Value::map();
                 }
                 let Some(m) = v.as_map_mut() else {
-                    return Err(Error::msg("expected a mapping node"));
+                    return Err(Error::InvalidFieldPath {
+                        message: "expected a mapping node".into(),
+                    });
                 };
                 for (k, val) in pairs {
                     m.insert(k.as_str().into(), Value::from(val.as_str()));

@@ -38,9 +38,11 @@ impl SubjectMode {
             "" | "defaultOnly" => Ok(SubjectMode::DefaultOnly),
             "allServiceAccounts" => Ok(SubjectMode::AllServiceAccounts),
             "none" => Ok(SubjectMode::None),
-            other => Err(Error::msg(format!(
-                "invalid value {other:?} for setRoleBindingSubjects: must be one of \"defaultOnly\", \"none\" or \"allServiceAccounts\""
-            ))),
+            other => Err(Error::InvalidConfig {
+                message: format!(
+                    "invalid value {other:?} for setRoleBindingSubjects: must be one of \"defaultOnly\", \"none\" or \"allServiceAccounts\""
+                ),
+            }),
         }
     }
 }
@@ -48,7 +50,9 @@ impl SubjectMode {
 fn set_ns(ns: &str, unset_only: bool) -> impl FnMut(&mut Value) -> Result<(), Error> + '_ {
     move |v: &mut Value| {
         if v.is_map() || v.is_seq() {
-            return Err(Error::msg("namespace field specs must target scalar nodes"));
+            return Err(Error::InvalidFieldPath {
+                message: "namespace field specs must target scalar nodes".into(),
+            });
         }
         if unset_only && !(v.is_null() || v.as_str() == Some("")) {
             return Ok(());
@@ -136,10 +140,9 @@ impl Transform for Namespace {
         let mut seen = std::collections::HashSet::new();
         for r in resources.iter() {
             if !seen.insert(r.cur_id().clone()) {
-                return Err(Error::msg(format!(
-                    "namespace transformation produces ID conflict: {}",
-                    r.cur_id()
-                )));
+                return Err(Error::NamespaceConflict {
+                    id: r.cur_id().to_string(),
+                });
             }
         }
         Ok(())

@@ -158,13 +158,11 @@ pub(crate) fn from_kustomization(t: &Target<'_>, entries: &[Value]) -> Result<Re
     for e in entries {
         let path = e.get("path").and_then(Value::as_str).unwrap_or("");
         if path.is_empty() {
-            list.push(decode(e).map_err(Error::msg)?);
+            list.push(decode(e).map_err(invalid)?);
             continue;
         }
         if e.get("source").is_some() || e.get("targets").is_some() {
-            return Err(Error::msg(
-                "cannot specify both path and inline replacement",
-            ));
+            return Err(invalid("cannot specify both path and inline replacement"));
         }
         let text = t.ldr.load_string(path)?;
         let file = crate::loader::display(&t.ldr.join(path));
@@ -173,11 +171,11 @@ pub(crate) fn from_kustomization(t: &Target<'_>, entries: &[Value]) -> Result<Re
             match &doc.data {
                 Data::Seq(s) => {
                     for r in s.iter() {
-                        list.push(decode(r).map_err(|m| Error::msg(format!("{file}: {m}")))?);
+                        list.push(decode(r).map_err(|m| invalid(format!("{file}: {m}")))?);
                     }
                 }
                 Data::Map(_) => {
-                    list.push(decode(&doc).map_err(|m| Error::msg(format!("{file}: {m}")))?)
+                    list.push(decode(&doc).map_err(|m| invalid(format!("{file}: {m}")))?)
                 }
                 _ => {}
             }
@@ -373,7 +371,7 @@ fn visit(
                 }
                 None => {
                     if let Some(prefix) = fail() {
-                        return Err(Error::msg(format!(
+                        return Err(invalid(format!(
                             "{prefix}: index {i} specified but only {len} elements found"
                         )));
                     }
@@ -516,7 +514,7 @@ fn retype_as(s: &str, want: Option<&'static str>, style: Style) -> Result<Value,
             _ => got,
         }),
         _ if want == have => Ok(got),
-        _ => Err(Error::msg(format!(
+        _ => Err(invalid(format!(
             "map[string]interface {{}}(nil): yaml: cannot decode {have} `{s}` as a {want}"
         ))),
     }
@@ -591,7 +589,7 @@ fn set_field(
     let mut value = value.clone();
     if !opts.delimiter.is_empty() {
         if !target.is_scalar() {
-            return Err(Error::msg(
+            return Err(invalid(
                 "delimiter option can only be used with scalar nodes",
             ));
         }
@@ -667,7 +665,9 @@ fn anchored(p: &str) -> Result<Option<Regex>, Error> {
     }
     Regex::new(&format!("^(?:{p})$"))
         .map(Some)
-        .map_err(|e| Error::msg(format!("error creating target selector: {e}")))
+        .map_err(|e| Error::InvalidSelector {
+            message: format!("error creating target selector: {e}"),
+        })
 }
 
 /// kustomize's `SelectorRegex`: every field of a target selector is an anchored regex.
@@ -747,16 +747,19 @@ impl Transform for Replacements {
                     for r in resources.iter() {
                         if r.all_ids().any(|x| x.is_selected_by(id)) {
                             if found.is_some() {
-                                return Err(Error::msg(format!(
-                                    "multiple matches for selector {}",
-                                    selector()
-                                )));
+                                return Err(Error::SelectorMatch {
+                                    selector: selector(),
+                                    found: 2,
+                                });
                             }
                             found = Some(r);
                         }
                     }
                     let Some(src) = found else {
-                        return Err(Error::msg(format!("nothing selected by {}", selector())));
+                        return Err(Error::SelectorMatch {
+                            selector: selector(),
+                            found: 0,
+                        });
                     };
                     let field_path = if field_path.is_empty() {
                         "metadata.name"
@@ -785,13 +788,13 @@ impl Transform for Replacements {
                             && !v.as_seq().is_some_and(|s| s.is_empty())
                     });
                     let Some(mut v) = got else {
-                        return Err(Error::msg(format!(
+                        return Err(invalid(format!(
                             "fieldPath `{field_path}` is missing for replacement source {id}"
                         )));
                     };
                     if !options.delimiter.is_empty() {
                         if !v.is_scalar() {
-                            return Err(Error::msg(
+                            return Err(invalid(
                                 "delimiter option can only be used with scalar nodes",
                             ));
                         }
@@ -801,7 +804,7 @@ impl Transform for Replacements {
                             .ok()
                             .and_then(|i| parts.get(i))
                         else {
-                            return Err(Error::msg(format!(
+                            return Err(invalid(format!(
                                 "options.index {} is out of bounds for value {t}",
                                 options.index
                             )));
@@ -898,7 +901,7 @@ impl Transform for Replacements {
                             &mut Vec::new(),
                         )?;
                         if n == 0 {
-                            return Err(Error::msg(field_retrieval_error(fp, ts.options.create)));
+                            return Err(invalid(field_retrieval_error(fp, ts.options.create)));
                         }
                     }
                     if let Some(r) = resources.get_mut(i) {
@@ -913,7 +916,7 @@ impl Transform for Replacements {
         for (i, path, _, msg) in &pending {
             let node = resources.get(*i).and_then(|r| at_path(r.value(), path));
             if node.is_some_and(|n| n.is_string()) {
-                return Err(Error::msg(msg.clone()));
+                return Err(invalid(msg.clone()));
             }
         }
         Ok(())
@@ -943,5 +946,12 @@ mod tests {
         assert_eq!(split_path("c.[name=a.b].d"), ["c", "[name=a.b]", "d"]);
         assert_eq!(split_path("m.[a.b/c]"), ["m", "a.b/c"]);
         assert_eq!(split_path(".a"), ["a"]);
+    }
+}
+
+/// A replacement kustomize rejects, in its words.
+fn invalid(message: impl Into<String>) -> Error {
+    Error::InvalidReplacement {
+        message: message.into(),
     }
 }

@@ -73,14 +73,16 @@ impl Transform for Replicas {
             let mut gvks: Vec<&krust_model::Gvk> =
                 self.field_specs.iter().map(|f| &f.gvk).collect();
             gvks.sort_by(|a, b| a.legacy_cmp(b));
-            return Err(Error::msg(format!(
-                "resource with name {} does not match a config with the following GVK [{}]",
-                self.name,
-                gvks.iter()
-                    .map(|g| g.to_string())
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            )));
+            return Err(Error::InvalidConfig {
+                message: format!(
+                    "resource with name {} does not match a config with the following GVK [{}]",
+                    self.name,
+                    gvks.iter()
+                        .map(|g| g.to_string())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                ),
+            });
         }
         Ok(())
     }

@@ -12,7 +12,9 @@ fn anchored(p: &str) -> Result<Option<Regex>, Error> {
     }
     Regex::new(&format!("^(?:{p})$"))
         .map(Some)
-        .map_err(|e| Error::msg(format!("invalid selector pattern {p:?}: {e}")))
+        .map_err(|e| Error::InvalidSelector {
+            message: format!("invalid selector pattern {p:?}: {e}"),
+        })
 }
 
 /// Indices of the resources `sel` selects.
