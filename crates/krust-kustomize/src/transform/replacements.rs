@@ -932,6 +932,13 @@ fn at_path<'v>(v: &'v Value, path: &[Step]) -> Option<&'v Value> {
     })
 }
 
+/// A replacement kustomize rejects, in its words.
+fn invalid(message: impl Into<String>) -> Error {
+    Error::InvalidReplacement {
+        message: message.into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::split_path;
@@ -946,12 +953,5 @@ mod tests {
         assert_eq!(split_path("c.[name=a.b].d"), ["c", "[name=a.b]", "d"]);
         assert_eq!(split_path("m.[a.b/c]"), ["m", "a.b/c"]);
         assert_eq!(split_path(".a"), ["a"]);
-    }
-}
-
-/// A replacement kustomize rejects, in its words.
-fn invalid(message: impl Into<String>) -> Error {
-    Error::InvalidReplacement {
-        message: message.into(),
     }
 }
