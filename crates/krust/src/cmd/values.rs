@@ -19,7 +19,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{bail, Context};
-use krust_flux::{render_release_chart, ChartStatus, ObjectKey, SourceMapping};
+use krust_flux::{
+    render_release_chart, render_release_loaded_chart, ChartStatus, ObjectKey, SourceMapping,
+};
 use krust_helm::{
     compose_with_chart_files, local_chart, ChartFiles, HelmRelease, LocalChart, ObjectIndex,
     SourceDirs,
@@ -112,6 +114,8 @@ impl<F: FileSystem> ChartFiles for FsChartFiles<'_, F> {
 struct ArchiveChartFiles {
     root: PathBuf,
     files: HashMap<String, Arc<[u8]>>,
+    /// The loaded chart, rendered as it is (the archive is read and inflated once).
+    chart: krust_chart::Chart,
 }
 
 impl ArchiveChartFiles {
@@ -126,12 +130,13 @@ impl ArchiveChartFiles {
             .iter()
             .map(|f| (f.name.clone(), f.data.clone()))
             .collect();
-        if let Some(v) = chart.raw_values {
-            files.insert("values.yaml".into(), v);
+        if let Some(v) = &chart.raw_values {
+            files.insert("values.yaml".into(), v.clone());
         }
         Ok(ArchiveChartFiles {
             root: path.to_path_buf(),
             files,
+            chart,
         })
     }
 
@@ -269,8 +274,18 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         };
         // `helm template` runs no post-renderer: for `--render=template` the release's
         // post-renderers are left out, so that one that fails cannot hide the template.
-        let render = |seen: &[Value]| {
-            render_release_chart(
+        let render = |seen: &[Value]| match &archive {
+            Some(a) => render_release_loaded_chart(
+                &DiskFs,
+                &hr,
+                &composed.user,
+                seen,
+                &mappings,
+                &a.root,
+                &a.chart,
+                &chart_options,
+            ),
+            None => render_release_chart(
                 &DiskFs,
                 &hr,
                 &composed.user,
@@ -278,7 +293,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 &mappings,
                 charts.get(&hr.id()).map(PathBuf::as_path),
                 &chart_options,
-            )
+            ),
         };
         let status = match mode {
             RenderMode::Template => {
