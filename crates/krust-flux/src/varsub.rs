@@ -84,17 +84,7 @@ pub(crate) fn data_of(obj: &Value, secret: bool) -> Vec<(String, String)> {
 /// `base64.StdEncoding`): padding required, `\r` and `\n` skipped, nothing else; a value it
 /// cannot decode could not be in the cluster.
 fn base64_decode(s: &str) -> Option<Vec<u8>> {
-    use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
-    use base64::engine::DecodePaddingMode;
-    use base64::{alphabet, Engine as _};
-    const GO_STD: GeneralPurpose = GeneralPurpose::new(
-        &alphabet::STANDARD,
-        GeneralPurposeConfig::new()
-            .with_decode_allow_trailing_bits(true)
-            .with_decode_padding_mode(DecodePaddingMode::RequireCanonical),
-    );
-    let symbols: Vec<u8> = s.bytes().filter(|&c| c != b'\r' && c != b'\n').collect();
-    GO_STD.decode(symbols).ok()
+    krust_yaml::decode_base64(s)
 }
 
 /// `^[_[:alpha:]][_[:alpha:][:digit:]]*$` with ASCII classes.

@@ -316,19 +316,8 @@ fn secret_data(obj: &Value, key: &str) -> Result<Option<Vec<u8>>, String> {
 /// `\n` skipped and no other whitespace. A value it rejects could not be in a cluster, so the
 /// message is krust's own.
 fn base64_decode(s: &str) -> Result<Vec<u8>, String> {
-    use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
-    use base64::engine::DecodePaddingMode;
-    use base64::{alphabet, Engine as _};
-    const GO_STD: GeneralPurpose = GeneralPurpose::new(
-        &alphabet::STANDARD,
-        GeneralPurposeConfig::new()
-            .with_decode_allow_trailing_bits(true)
-            .with_decode_padding_mode(DecodePaddingMode::RequireCanonical),
-    );
-    let symbols: Vec<u8> = s.bytes().filter(|&c| c != b'\r' && c != b'\n').collect();
-    GO_STD
-        .decode(symbols)
-        .map_err(|e| format!("not valid base64 as the API server reads Secret data ({e})"))
+    krust_yaml::decode_base64(s)
+        .ok_or_else(|| "not valid base64 as the API server reads Secret data".to_string())
 }
 
 /// Bytes as Go's rune reader sees them: each invalid byte becomes U+FFFD.

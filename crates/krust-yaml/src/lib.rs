@@ -32,7 +32,7 @@ mod value;
 pub use error::Error;
 pub use print::{json_round_trip, to_yaml, to_yaml_stream, write_yaml};
 pub use read::{
-    parse_document, parse_document_with, parse_stream, parse_stream_with,
+    decode_base64, parse_document, parse_document_with, parse_stream, parse_stream_with,
     parse_stream_with_comments, parse_stream_with_comments_with, Comment, DuplicateKeys, Limits,
     PathStep, ReadOptions, Typing,
 };

@@ -16,6 +16,7 @@ mod chars;
 mod goyaml;
 mod mapping;
 mod scalar;
+pub use scalar::decode_base64;
 
 use std::collections::HashMap;
 use std::sync::Arc;

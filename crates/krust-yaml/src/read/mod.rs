@@ -40,6 +40,7 @@ mod tests;
 
 use std::borrow::Cow;
 
+pub use build::decode_base64;
 use build::ChunkStart;
 pub use limits::Limits;
 

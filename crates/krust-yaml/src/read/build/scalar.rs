@@ -207,8 +207,9 @@ const GO_STD_BASE64: GeneralPurpose = GeneralPurpose::new(
         .with_decode_padding_mode(DecodePaddingMode::RequireCanonical),
 );
 
-/// Go's `base64.StdEncoding.DecodeString`, which skips `\r` and `\n` anywhere.
-fn decode_base64(s: &str) -> Option<Vec<u8>> {
+/// Go's `base64.StdEncoding.DecodeString`, which skips `\r` and `\n` anywhere (also how
+/// the API server decodes a Secret's `data`); `None` where Go fails.
+pub fn decode_base64(s: &str) -> Option<Vec<u8>> {
     let symbols: Vec<u8> = s.bytes().filter(|&c| c != b'\r' && c != b'\n').collect();
     GO_STD_BASE64.decode(symbols).ok()
 }
