@@ -158,24 +158,15 @@ pub fn render_release_chart(
     chart: Option<&Path>,
     options: &ChartOptions,
 ) -> ChartStatus {
-    let roots: HashMap<ObjectKey, Result<PathBuf, String>> = sources
-        .iter()
-        .map(|s| {
-            let root = fs
-                .canonical(&s.path)
-                .map_err(|e| format!("source path {}: {e}", s.path.display()));
-            (s.key.clone(), root)
-        })
-        .collect();
-    let ctx = Ctx {
-        artifacts: fs,
-        host: fs,
-        roots: &roots,
-        objects: objects.iter().collect(),
+    render_with_override(
+        fs,
+        release,
+        user_values,
+        objects,
+        sources,
+        chart.map(|p| (p, None)),
         options,
-        chart_override: chart.map(|p| (p, None)),
-    };
-    render_one(release, &Ok(user_values.clone()), &ctx)
+    )
 }
 
 /// [`render_release_chart`] with the override chart already loaded (from `path`, which
@@ -190,6 +181,27 @@ pub fn render_release_loaded_chart(
     sources: &[crate::SourceMapping],
     path: &Path,
     chart: &Chart,
+    options: &ChartOptions,
+) -> ChartStatus {
+    render_with_override(
+        fs,
+        release,
+        user_values,
+        objects,
+        sources,
+        Some((path, Some(chart))),
+        options,
+    )
+}
+
+/// The two entry points above: the sources' roots resolved, then one release rendered.
+fn render_with_override(
+    fs: &dyn FileSystem,
+    release: &HelmRelease,
+    user_values: &Value,
+    objects: &[Value],
+    sources: &[crate::SourceMapping],
+    chart_override: Option<(&Path, Option<&Chart>)>,
     options: &ChartOptions,
 ) -> ChartStatus {
     let roots: HashMap<ObjectKey, Result<PathBuf, String>> = sources
@@ -207,7 +219,7 @@ pub fn render_release_loaded_chart(
         roots: &roots,
         objects: objects.iter().collect(),
         options,
-        chart_override: Some((path, Some(chart))),
+        chart_override,
     };
     render_one(release, &Ok(user_values.clone()), &ctx)
 }
