@@ -30,6 +30,8 @@ pub struct Version {
     pub original: String,
 }
 
+/// `NewVersion`'s pattern; [`loose`] matches it by hand (the tests compare them).
+#[cfg(test)]
 const LOOSE: &str = r"v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?";
 const CV: &str = r"v?([0-9|x|X|\*]+)(\.[0-9|x|X|\*]+)?(\.[0-9|x|X|\*]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?";
 const OPS: &str = r"=||!=|>|<|>=|=>|<=|=<|~|~>|\^";
@@ -40,6 +42,8 @@ fn re(p: String) -> Regex {
     Regex::new(&p).expect("constant semver pattern")
 }
 
+/// `LOOSE` anchored, for tests: [`loose`] is the matcher the code uses.
+#[cfg(test)]
 static LOOSE_RE: LazyLock<Regex> = LazyLock::new(|| re(format!("^{LOOSE}$")));
 static CONSTRAINT_RE: LazyLock<Regex> = LazyLock::new(|| {
     re(format!(
@@ -57,6 +61,154 @@ static VALID_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"^([ \t\n\f\r]*({OPS})[ \t\n\f\r]*({CV})[ \t\n\f\r]*)((?:[ \t\n\f\r]+|,[ \t\n\f\r]*)({OPS})[ \t\n\f\r]*({CV})[ \t\n\f\r]*)*$"
     ))
 });
+
+/// The groups of a version matched by `LOOSE` (or, with `wild`, by `CV` without its `|`):
+/// `major`, `minor` and `patch` as written (`minor`/`patch` with their dot, or empty),
+/// `pre` and `meta` without their `-`/`+`, and `pre_part` the `-pre` text.
+#[derive(Debug, PartialEq, Eq)]
+struct Caps<'a> {
+    major: &'a str,
+    minor: &'a str,
+    patch: &'a str,
+    pre_part: &'a str,
+    pre: &'a str,
+    meta: &'a str,
+}
+
+/// Matches `v?SEG(\.SEG)?(\.SEG)?(-ID(\.ID)*)?(\+ID(\.ID)*)?` at the start of `s`, where
+/// SEG is `[0-9]+` (or `[0-9xX*]+` when `wild`) and ID `[0-9A-Za-z-]+`; returns the groups
+/// and the length matched. Every part starts with a byte no earlier part can take, so the
+/// greedy match is the regex's (the semver patterns compile in milliseconds; most
+/// renders only ever meet plain versions and one-operator constraints).
+fn match_version(s: &str, wild: bool) -> Option<(Caps<'_>, usize)> {
+    let b = s.as_bytes();
+    let seg = |c: u8| c.is_ascii_digit() || (wild && matches!(c, b'x' | b'X' | b'*'));
+    let run = |from: usize, ok: &dyn Fn(u8) -> bool| {
+        let mut i = from;
+        while b.get(i).is_some_and(|&c| ok(c)) {
+            i += 1;
+        }
+        i
+    };
+    let ids = |from: usize| -> Option<usize> {
+        let id = |c: u8| c.is_ascii_alphanumeric() || c == b'-';
+        let mut i = from;
+        loop {
+            let end = run(i, &id);
+            if end == i {
+                return None;
+            }
+            i = end;
+            // A `.` continues the list only when an identifier follows it.
+            if b.get(i) == Some(&b'.') && b.get(i + 1).is_some_and(|&c| id(c)) {
+                i += 1;
+                continue;
+            }
+            return Some(i);
+        }
+    };
+    let mut i = usize::from(b.first() == Some(&b'v'));
+    let start = i;
+    i = run(i, &seg);
+    if i == start {
+        return None;
+    }
+    let major = s.get(start..i)?;
+    let dotted = |i: &mut usize| -> &str {
+        if b.get(*i) == Some(&b'.') {
+            let end = run(*i + 1, &seg);
+            if end > *i + 1 {
+                let part = s.get(*i..end).unwrap_or("");
+                *i = end;
+                return part;
+            }
+        }
+        ""
+    };
+    let minor = dotted(&mut i);
+    let patch = if minor.is_empty() { "" } else { dotted(&mut i) };
+    let (mut pre_part, mut pre, mut meta) = ("", "", "");
+    if b.get(i) == Some(&b'-') {
+        if let Some(end) = ids(i + 1) {
+            pre_part = s.get(i..end)?;
+            pre = s.get(i + 1..end)?;
+            i = end;
+        }
+    }
+    if b.get(i) == Some(&b'+') {
+        if let Some(end) = ids(i + 1) {
+            meta = s.get(i + 1..end)?;
+            i = end;
+        }
+    }
+    let caps = Caps {
+        major,
+        minor,
+        patch,
+        pre_part,
+        pre,
+        meta,
+    };
+    Some((caps, i))
+}
+
+/// `^LOOSE$` (what `NewVersion` matches).
+fn loose(v: &str) -> Option<Caps<'_>> {
+    match match_version(v, false) {
+        Some((caps, n)) if n == v.len() => Some(caps),
+        _ => None,
+    }
+}
+
+/// The regex's whitespace class `[ \t\n\f\r]`.
+fn is_ws(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | b'\x0c' | b'\r')
+}
+
+/// A constraint text of one operator and one version (`>=1.21-0`, `< 2.0`): the parse
+/// the regexes would make, or `None` for anything else (ranges, `||`, lists, errors),
+/// which the regexes then handle. For such a text `rewrite_range` changes nothing, the
+/// one `||` group is valid, and `FIND_RE` finds the operator and version, which
+/// `CONSTRAINT_RE` splits as below.
+fn simple_constraint(c: &str) -> Option<Constraint> {
+    if c.bytes().any(|b| b == b'|' || b == b',') {
+        return None;
+    }
+    let b = c.as_bytes();
+    let skip_ws = |mut i: usize| {
+        while b.get(i).is_some_and(|&x| is_ws(x)) {
+            i += 1;
+        }
+        i
+    };
+    let op_start = skip_ws(0);
+    let mut i = op_start;
+    while b
+        .get(i)
+        .is_some_and(|&x| matches!(x, b'=' | b'!' | b'<' | b'>' | b'~' | b'^'))
+    {
+        i += 1;
+    }
+    let op = match c.get(op_start..i)? {
+        "" | "=" => Op::TildeOrEqual,
+        "!=" => Op::NotEqual,
+        ">" => Op::Greater,
+        "<" => Op::Less,
+        ">=" | "=>" => Op::GreaterEqual,
+        "<=" | "=<" => Op::LessEqual,
+        "~" | "~>" => Op::Tilde,
+        "^" => Op::Caret,
+        _ => return None,
+    };
+    let v_start = skip_ws(i);
+    let rest = c.get(v_start..)?;
+    let (m, n) = match_version(rest, true)?;
+    if skip_ws(v_start + n) != c.len() {
+        return None;
+    }
+    let whole = rest.get(..n)?;
+    constraint_from(op, m.major, m.minor, m.patch, m.pre_part, whole).ok()
+}
 
 const ALLOWED: &str = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-0123456789";
 
@@ -99,21 +251,18 @@ fn parse_segment(s: &str) -> Result<u64, String> {
 impl Version {
     /// `semver.NewVersion` (coercing: `v` prefix, missing minor/patch are 0).
     pub fn parse(v: &str) -> Result<Version, String> {
-        let m = LOOSE_RE
-            .captures(v)
-            .ok_or_else(|| "invalid semantic version".to_string())?;
-        let get = |i: usize| m.get(i).map_or("", |x| x.as_str());
-        let major = parse_segment(get(1))?;
-        let minor = match get(2) {
+        let m = loose(v).ok_or_else(|| "invalid semantic version".to_string())?;
+        let major = parse_segment(m.major)?;
+        let minor = match m.minor {
             "" => 0,
             s => parse_segment(s.trim_start_matches('.'))?,
         };
-        let patch = match get(3) {
+        let patch = match m.patch {
             "" => 0,
             s => parse_segment(s.trim_start_matches('.'))?,
         };
-        let pre = get(5).to_string();
-        let metadata = get(8).to_string();
+        let pre = m.pre.to_string();
+        let metadata = m.meta.to_string();
         if !pre.is_empty() {
             validate_prerelease(&pre)?;
         }
@@ -271,7 +420,19 @@ fn parse_constraint(c: &str) -> Result<Constraint, String> {
         "~" | "~>" => Op::Tilde,
         _ => Op::Caret,
     };
-    let (m3, m4, m5, m6) = (get(3), get(4), get(5), get(6));
+    constraint_from(op, get(3), get(4), get(5), get(6), get(2))
+}
+
+/// A constraint from `CONSTRAINT_RE`'s groups: the operator, major, `.minor`, `.patch`,
+/// `-pre` and the whole version text.
+fn constraint_from(
+    op: Op,
+    m3: &str,
+    m4: &str,
+    m5: &str,
+    m6: &str,
+    whole: &str,
+) -> Result<Constraint, String> {
     let (mut minor_dirty, mut patch_dirty, mut dirty) = (false, false, false);
     let ver = if is_x(m3) || m3.is_empty() {
         dirty = true;
@@ -285,7 +446,7 @@ fn parse_constraint(c: &str) -> Result<Constraint, String> {
         patch_dirty = true;
         format!("{m3}{m4}.0{m6}")
     } else {
-        get(2).to_string()
+        whole.to_string()
     };
     let con = Version::parse(&ver).map_err(|_| "constraint parser error".to_string())?;
     Ok(Constraint {
@@ -300,6 +461,17 @@ fn parse_constraint(c: &str) -> Result<Constraint, String> {
 impl Constraints {
     /// `semver.NewConstraint`.
     pub fn parse(c: &str) -> Result<Constraints, String> {
+        if let Some(pc) = simple_constraint(c) {
+            let has_pre = !pc.con.pre.is_empty();
+            return Ok(Constraints {
+                groups: vec![(vec![pc], has_pre)],
+            });
+        }
+        Constraints::parse_regex(c)
+    }
+
+    /// `semver.NewConstraint` through Masterminds' regexes, for any text.
+    fn parse_regex(c: &str) -> Result<Constraints, String> {
         let c = rewrite_range(c);
         let mut groups = Vec::new();
         for or in c.split("||") {
@@ -426,6 +598,105 @@ impl Constraint {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hand_matchers_agree_with_the_regexes() {
+        let versions = [
+            "1",
+            "v1",
+            "1.2",
+            "1.2.3",
+            "v1.2.3",
+            "1.2.3.4",
+            "1.",
+            "1.2.",
+            ".1",
+            "v",
+            "V1",
+            "",
+            "1.2.3-rc.1",
+            "1.2.3-rc.1+build.5",
+            "1.2.3+b",
+            "1.2.3-",
+            "1.2.3+",
+            "1.2.3-a..b",
+            "1.2.3-a.",
+            "1.2-a-b--c",
+            "1-0",
+            "01.02.03",
+            "1.2.3-α",
+            "1.2.3 ",
+            " 1.2.3",
+            "1.2.3-rc+",
+            "1.35.0",
+            "v1.35.0+k3s1",
+            "1.2.3-+x",
+        ];
+        for v in versions {
+            let want = LOOSE_RE.captures(v).map(|m| {
+                let get = |i: usize| m.get(i).map_or("", |x| x.as_str()).to_string();
+                (get(1), get(2), get(3), get(5), get(8))
+            });
+            let got = loose(v).map(|c| {
+                (
+                    c.major.to_string(),
+                    c.minor.to_string(),
+                    c.patch.to_string(),
+                    c.pre.to_string(),
+                    c.meta.to_string(),
+                )
+            });
+            assert_eq!(got, want, "{v:?}");
+        }
+        let constraints = [
+            ">=1.21-0",
+            "<1.19-0",
+            ">= 1.4-0",
+            " >=1.2 ",
+            "=1.2",
+            "1.2.3",
+            "!=1.2",
+            "> 1",
+            "<=1.x",
+            "=<2",
+            "=>2.*",
+            "~1.2",
+            "~>1.2.3-rc.1",
+            "^1",
+            "x",
+            "*",
+            "v1.2",
+            ">=v1.2.3+m",
+            "\t>=\n1.2\r",
+            ">>1",
+            "<>1",
+            "==1",
+            ">= =1",
+            "1.2 - 2",
+            "",
+            " ",
+            ">=1.2.3.4",
+            "1.2-",
+            ">=1.x.3",
+            ">=1.2-rc.1+b.2",
+            "~ 1",
+            "^ 1.2.x",
+            ">=1.21-0 <2",
+        ];
+        for c in constraints {
+            let Some(fast) = simple_constraint(c) else {
+                continue;
+            };
+            let slow = Constraints::parse_regex(c).unwrap_or_else(|e| panic!("{c:?}: {e}"));
+            assert_eq!(slow.groups.len(), 1, "{c:?}");
+            assert_eq!(slow.groups[0].0.len(), 1, "{c:?}");
+            assert_eq!(
+                format!("{:?}", slow.groups[0].0[0]),
+                format!("{fast:?}"),
+                "{c:?}"
+            );
+        }
+    }
 
     fn cmp(c: &str, v: &str) -> bool {
         let c = Constraints::parse(c).unwrap_or_else(|e| panic!("{c}: {e}"));

@@ -68,6 +68,7 @@ pub(crate) struct Shared {
     output: usize,
     depth: usize,
     counters: HashMap<String, usize, BuildHash>,
+    spare_counter: usize,
 }
 
 /// Control flow out of a list.
@@ -142,7 +143,15 @@ impl<'a> State<'a> {
     }
 
     pub(crate) fn counter(&mut self, key: &str) -> &mut usize {
-        self.shared.counters.entry(key.to_string()).or_insert(0)
+        // `include` asks at every call: allocate the key only the first time.
+        if !self.shared.counters.contains_key(key) {
+            self.shared.counters.insert(key.to_string(), 0);
+        }
+        match self.shared.counters.get_mut(key) {
+            Some(c) => c,
+            // Inserted just above; never reached.
+            None => &mut self.shared.spare_counter,
+        }
     }
 
     pub(crate) fn has_template(&self, name: &str) -> bool {
@@ -705,14 +714,18 @@ impl<'a> State<'a> {
             }
             Rv::V(v, iface) => (v, iface),
         };
-        let typ = if iface {
-            "interface {}".to_string()
-        } else {
-            v.type_name().to_string()
-        };
+        // Only error messages print the type.
+        fn type_of(v: &Value, iface: bool) -> &str {
+            if iface {
+                "interface {}"
+            } else {
+                v.type_name()
+            }
+        }
+        let typ = |v: &Value| type_of(v, iface).to_string();
         let has_args = args.len() > 1 || fin.is_some();
         match &v {
-            Value::Nil => Err(self.errorf(format!("nil pointer evaluating {typ}.{name}"))),
+            Value::Nil => Err(self.errorf(format!("nil pointer evaluating {}.{name}", typ(&v)))),
             Value::Object(o) => {
                 if let Some(sig) = o.method(name) {
                     let o = o.clone();
@@ -729,10 +742,10 @@ impl<'a> State<'a> {
                 if let Some(Value::Map(m)) = o.underlying() {
                     return self.map_field(&m, name, has_args);
                 }
-                Err(self.errorf(format!("can't evaluate field {name} in type {typ}")))
+                Err(self.errorf(format!("can't evaluate field {name} in type {}", typ(&v))))
             }
             Value::Map(m) => self.map_field(m, name, has_args),
-            _ => Err(self.errorf(format!("can't evaluate field {name} in type {typ}"))),
+            _ => Err(self.errorf(format!("can't evaluate field {name} in type {}", typ(&v)))),
         }
     }
 

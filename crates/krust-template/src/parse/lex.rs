@@ -64,7 +64,8 @@ impl Kind {
     }
 }
 
-fn keyword(word: &str) -> Option<Kind> {
+/// The keyword `word` is, if any.
+pub(super) fn keyword_kind(word: &str) -> Option<Kind> {
     Some(match word {
         "." => Kind::Dot,
         "block" => Kind::Block,
@@ -84,7 +85,7 @@ fn keyword(word: &str) -> Option<Kind> {
 
 /// One lexical item: kind, byte offset, text (borrowed from the input; empty for the
 /// error item, whose message [`Lexed::error`] holds) and the line it starts on.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Item<'s> {
     pub(crate) kind: Kind,
     pub(crate) pos: usize,
@@ -195,7 +196,30 @@ enum State {
 }
 
 /// Lexes all of `input`. The last item is `Eof` or `Error`.
+///
+/// Most texts take the fast path ([`super::fastlex`]); it gives up on anything unusual,
+/// and the state machine below, the reference, lexes those.
 pub(crate) fn lex(input: &str, break_ok: bool, continue_ok: bool) -> Lexed<'_> {
+    if let Some(items) = super::fastlex::lex(input, break_ok, continue_ok) {
+        #[cfg(debug_assertions)]
+        {
+            let slow = lex_slow(input, break_ok, continue_ok);
+            debug_assert!(slow.error.is_empty(), "fast lexer accepted an error");
+            debug_assert_eq!(
+                items, slow.items,
+                "fast and slow lexers differ on {input:?}"
+            );
+        }
+        return Lexed {
+            items,
+            error: String::new(),
+        };
+    }
+    lex_slow(input, break_ok, continue_ok)
+}
+
+/// The reference lexer: Go's state machine, item by item.
+pub(super) fn lex_slow(input: &str, break_ok: bool, continue_ok: bool) -> Lexed<'_> {
     let mut l = Lexer {
         input,
         pos: 0,
@@ -449,7 +473,7 @@ impl<'a> Lexer<'a> {
                     let c = self.peek();
                     return self.error(format!("bad character {}", sharp_u(c)));
                 }
-                let kind = match keyword(word) {
+                let kind = match keyword_kind(word) {
                     Some(Kind::Break) if !self.break_ok => Kind::Identifier,
                     Some(Kind::Continue) if !self.continue_ok => Kind::Identifier,
                     Some(k) => k,

@@ -1,5 +1,6 @@
 //! Lexer and parser (Go's `text/template/parse`), with Go's error messages.
 
+mod fastlex;
 mod lex;
 pub(crate) mod node;
 mod number;
