@@ -297,21 +297,51 @@ impl<'s> Fast<'s> {
     }
 }
 
-/// The offset of the first `{{` at or after `from` (`str::find` of a char is a memchr).
+/// The offset of the first `{{` at or after `from`.
 fn find_left(s: &str, from: usize) -> Option<usize> {
-    let b = s.as_bytes();
-    let mut i = from;
-    loop {
-        let at = i + s.get(i..)?.find('{')?;
-        if b.get(at + 1) == Some(&b'{') {
-            return Some(at);
-        }
-        i = at + 1;
+    find_pair(s.as_bytes(), from, b'{', b'{')
+}
+
+/// The offset of the first `pat` at or after `from`.
+fn find(s: &str, from: usize, pat: &str) -> Option<usize> {
+    match pat.as_bytes() {
+        [c0, c1] => find_pair(s.as_bytes(), from, *c0, *c1),
+        _ => Some(from + s.get(from..)?.find(pat)?),
     }
 }
 
-fn find(s: &str, from: usize, pat: &str) -> Option<usize> {
-    Some(from + s.get(from..)?.find(pat)?)
+/// The offset of the first `c0 c1` pair at or after `from`, eight offsets per step: a byte
+/// of `(x ^ c0s) | (y ^ c1s)` is zero where the pair starts (`x` the eight bytes at `i`,
+/// `y` those at `i + 1`), and the zero-byte test's lowest flag marks the first one.
+/// Chart texts are full of single `{` (JSON dashboards), where a memchr for `{` restarts
+/// at each.
+fn find_pair(b: &[u8], from: usize, c0: u8, c1: u8) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let (m0, m1) = (ONES * u64::from(c0), ONES * u64::from(c1));
+    let word = |at: usize| -> Option<u64> {
+        let bytes: [u8; 8] = b.get(at..at + 8)?.try_into().ok()?;
+        Some(u64::from_le_bytes(bytes))
+    };
+    let mut i = from;
+    while i + 9 <= b.len() {
+        let (Some(x), Some(y)) = (word(i), word(i + 1)) else {
+            break;
+        };
+        let z = (x ^ m0) | (y ^ m1);
+        let t = z.wrapping_sub(ONES) & !z & HIGHS;
+        if t != 0 {
+            return Some(i + (t.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    while i + 1 < b.len() {
+        if b.get(i) == Some(&c0) && b.get(i + 1) == Some(&c1) {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
 }
 
 /// Lexes `input` if every item is one the fast path knows; `None` otherwise.
@@ -378,6 +408,32 @@ mod tests {
         ];
         for t in texts {
             same(t);
+        }
+    }
+
+    #[test]
+    fn pairs_are_found_at_every_offset() {
+        for len in 0..40 {
+            for at in 0..len {
+                let mut b = vec![b'{'; len];
+                for (i, c) in b.iter_mut().enumerate() {
+                    if i % 2 == 1 {
+                        *c = b'x';
+                    }
+                }
+                let want = (at + 1 < len).then_some(at);
+                if let Some(w) = want {
+                    b[w] = b'{';
+                    b[w + 1] = b'{';
+                }
+                let first = (0..len.saturating_sub(1)).find(|&i| b[i] == b'{' && b[i + 1] == b'{');
+                assert_eq!(super::find_pair(&b, 0, b'{', b'{'), first, "{len} {at}");
+                assert_eq!(
+                    super::find_pair(&b, at, b'{', b'{'),
+                    (at..len.saturating_sub(1)).find(|&i| b[i] == b'{' && b[i + 1] == b'{'),
+                    "{len} from {at}"
+                );
+            }
         }
     }
 }
