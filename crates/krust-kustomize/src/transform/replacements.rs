@@ -1,8 +1,8 @@
 //! `replacements:` (kustomize's `ReplacementTransformer` and `filters/replacement`).
 
+use super::select::Pattern;
 use krust_model::{Gvk, ResId, ResMap};
 use krust_yaml::{Data, Mark, Style, Typing, Value};
-use regex::Regex;
 
 use super::Transform;
 use crate::decode::fields;
@@ -659,24 +659,19 @@ fn set_field(
     Ok(())
 }
 
-fn anchored(p: &str) -> Result<Option<Regex>, Error> {
-    if p.is_empty() {
-        return Ok(None);
-    }
-    Regex::new(&format!("^(?:{p})$"))
-        .map(Some)
-        .map_err(|e| Error::InvalidSelector {
-            message: format!("error creating target selector: {e}"),
-        })
+fn anchored(p: &str) -> Result<Pattern, Error> {
+    Pattern::new(p).map_err(|e| Error::InvalidSelector {
+        message: format!("error creating target selector: {e}"),
+    })
 }
 
 /// kustomize's `SelectorRegex`: every field of a target selector is an anchored regex.
 struct SelRegex {
-    group: Option<Regex>,
-    version: Option<Regex>,
-    kind: Option<Regex>,
-    name: Option<Regex>,
-    namespace: Option<Regex>,
+    group: Pattern,
+    version: Pattern,
+    kind: Pattern,
+    name: Pattern,
+    namespace: Pattern,
 }
 
 impl SelRegex {
@@ -690,15 +685,11 @@ impl SelRegex {
         })
     }
     fn selects(&self, id: &ResId) -> bool {
-        let m = |r: &Option<Regex>, v: &str| r.as_ref().is_none_or(|r| r.is_match(v));
-        m(&self.group, id.gvk.group())
-            && m(&self.version, id.gvk.version())
-            && m(&self.kind, id.gvk.kind())
-            && self.name.as_ref().is_none_or(|r| r.is_match(&id.name))
-            && self
-                .namespace
-                .as_ref()
-                .is_none_or(|r| r.is_match(&id.namespace))
+        self.group.is_match(id.gvk.group())
+            && self.version.is_match(id.gvk.version())
+            && self.kind.is_match(id.gvk.kind())
+            && self.name.is_match(&id.name)
+            && self.namespace.is_match(&id.namespace)
     }
 }
 
