@@ -1241,6 +1241,111 @@ impl<'a> Sink<'a> for GoSink<'a> {
     }
 }
 
+/// A values document (`values.yaml`, `-f`) as `json_numbers` of the full reader's tree
+/// (every number a `float64`); [`Unsupported`] for anything but a mapping or an empty
+/// document, and for repeated keys (the full reader decides those).
+pub fn values(src: &str) -> Result<Option<krust_yaml::Value>, Unsupported> {
+    let mut sink = ValuesSink::default();
+    match parse(src, &mut sink)? {
+        Root::Empty => Ok(None),
+        Root::Map if !sink.repeated => sink.result.map(Some).ok_or(Unsupported),
+        _ => Err(Unsupported),
+    }
+}
+
+/// Builds krust-yaml values as `json_numbers` of the full reader's tree.
+#[derive(Default)]
+struct ValuesSink<'a> {
+    stack: Vec<YFrame>,
+    result: Option<krust_yaml::Value>,
+    typed: HashMap<&'a str, krust_yaml::Value>,
+    repeated: bool,
+}
+
+enum YFrame {
+    Map(krust_yaml::Map, Option<krust_yaml::Key>),
+    Seq(krust_yaml::Seq),
+}
+
+impl ValuesSink<'_> {
+    fn push(&mut self, v: krust_yaml::Value) {
+        match self.stack.last_mut() {
+            None => self.result = Some(v),
+            Some(YFrame::Map(m, k)) => {
+                if let Some(k) = k.take() {
+                    if m.insert(k, v).is_some() {
+                        self.repeated = true;
+                    }
+                }
+            }
+            Some(YFrame::Seq(s)) => s.push(v),
+        }
+    }
+}
+
+impl<'a> Sink<'a> for ValuesSink<'a> {
+    fn map_start(&mut self) {
+        self.stack
+            .push(YFrame::Map(krust_yaml::Map::default(), None));
+    }
+
+    fn key(&mut self, k: Cow<'a, str>) {
+        if let Some(YFrame::Map(_, key)) = self.stack.last_mut() {
+            *key = Some(krust_yaml::Key::from(k.as_ref()));
+        }
+    }
+
+    fn map_end(&mut self) {
+        if let Some(YFrame::Map(m, _)) = self.stack.pop() {
+            self.push(krust_yaml::Value::from_map(m));
+        }
+    }
+
+    fn seq_start(&mut self) {
+        self.stack.push(YFrame::Seq(Vec::new()));
+    }
+
+    fn seq_end(&mut self) {
+        if let Some(YFrame::Seq(s)) = self.stack.pop() {
+            self.push(krust_yaml::Value::from_seq(s));
+        }
+    }
+
+    fn wants_scalar(&self) -> bool {
+        true
+    }
+
+    fn scalar(&mut self, s: Option<Scalar<'a>>) -> R {
+        use krust_yaml::Value as Y;
+        let v = match s.ok_or(Unsupported)? {
+            Scalar::Str(s) => Y::string(s.as_ref()),
+            Scalar::Plain(t) if plain_is_string(t) => Y::string(t),
+            Scalar::Plain(t) => {
+                if let Some(v) = self.typed.get(t) {
+                    v.clone()
+                } else {
+                    let v = match resolve_plain(t)? {
+                        Data::Int(i) => Y::new(Data::Float(i as f64)),
+                        Data::Uint(u) => Y::new(Data::Float(u as f64)),
+                        d @ (Data::Null | Data::Bool(_) | Data::Float(_) | Data::String(_)) => {
+                            Y::new(d)
+                        }
+                        _ => return Err(Unsupported),
+                    };
+                    self.typed.insert(t, v.clone());
+                    v
+                }
+            }
+        };
+        self.push(v);
+        Ok(())
+    }
+
+    fn null(&mut self) {
+        self.push(krust_yaml::Value::new(Data::Null));
+    }
+}
+
 /// The line (0-based) where the fast reader gives up, for tests and diagnostics.
 #[cfg(test)]
 fn fail_line(src: &str) -> Option<usize> {

@@ -14,6 +14,12 @@ use krust_yaml::{Data, Map, Typing, Value};
 /// mapping (or empty); later documents are merged over earlier ones.
 pub fn read_values(src: &[u8], file: &str) -> Result<Value, String> {
     let text = crate::files::utf8_text(src);
+    // Most values files are plain block YAML: the fast reader builds the same tree.
+    match crate::fastyaml::values(&text) {
+        Ok(None) => return Ok(Value::map()),
+        Ok(Some(v)) => return Ok(krust_helm::merge(&Value::map(), &v)),
+        Err(crate::fastyaml::Unsupported) => {}
+    }
     let docs = krust_yaml::parse_stream(&text, file, Typing::Yaml11).map_err(|e| {
         format!(
             "cannot unmarshal yaml document: error converting YAML to JSON: {}",
