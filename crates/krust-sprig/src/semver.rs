@@ -189,17 +189,7 @@ fn simple_constraint(c: &str) -> Option<Constraint> {
     {
         i += 1;
     }
-    let op = match c.get(op_start..i)? {
-        "" | "=" => Op::TildeOrEqual,
-        "!=" => Op::NotEqual,
-        ">" => Op::Greater,
-        "<" => Op::Less,
-        ">=" | "=>" => Op::GreaterEqual,
-        "<=" | "=<" => Op::LessEqual,
-        "~" | "~>" => Op::Tilde,
-        "^" => Op::Caret,
-        _ => return None,
-    };
+    let op = Op::parse(c.get(op_start..i)?)?;
     let v_start = skip_ws(i);
     let rest = c.get(v_start..)?;
     let (m, n) = match_version(rest, true)?;
@@ -364,6 +354,23 @@ enum Op {
     Caret,
 }
 
+impl Op {
+    /// Masterminds/semver's operator spellings (`=>` and `=<` too); `None` for anything else.
+    fn parse(s: &str) -> Option<Op> {
+        Some(match s {
+            "" | "=" => Op::TildeOrEqual,
+            "!=" => Op::NotEqual,
+            ">" => Op::Greater,
+            "<" => Op::Less,
+            ">=" | "=>" => Op::GreaterEqual,
+            "<=" | "=<" => Op::LessEqual,
+            "~" | "~>" => Op::Tilde,
+            "^" => Op::Caret,
+            _ => return None,
+        })
+    }
+}
+
 #[derive(Debug, Clone)]
 struct Constraint {
     con: Version,
@@ -410,16 +417,8 @@ fn parse_constraint(c: &str) -> Result<Constraint, String> {
         .captures(c)
         .ok_or_else(|| format!("improper constraint: {c}"))?;
     let get = |i: usize| m.get(i).map_or("", |x| x.as_str());
-    let op = match get(1) {
-        "" | "=" => Op::TildeOrEqual,
-        "!=" => Op::NotEqual,
-        ">" => Op::Greater,
-        "<" => Op::Less,
-        ">=" | "=>" => Op::GreaterEqual,
-        "<=" | "=<" => Op::LessEqual,
-        "~" | "~>" => Op::Tilde,
-        _ => Op::Caret,
-    };
+    // CONSTRAINT_RE captures only the operators `Op::parse` knows.
+    let op = Op::parse(get(1)).unwrap_or(Op::Caret);
     constraint_from(op, get(3), get(4), get(5), get(6), get(2))
 }
 
